@@ -1,0 +1,49 @@
+// Opens the database: a better-sqlite3 file on Node (created and migrated at start), or a D1 binding on Workers.
+// Queries elsewhere are written once against `Db` and awaited, which both drivers accept.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { BaseSQLiteDatabase, SQLiteTransaction } from 'drizzle-orm/sqlite-core';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Db = BaseSQLiteDatabase<'sync' | 'async', any, Schema>;
+
+export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export interface DbHandle {
+  db: Db;
+  driver: 'better-sqlite3' | 'd1';
+  /** Runs statements all-or-nothing: a transaction on better-sqlite3, a batch on D1. */
+  atomic(statements: Array<{ run(): unknown }>): Promise<void>;
+  close(): void;
+}
+
+export function openSqlite(path: string): DbHandle {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  // WAL lets the CLI and a running server share the file; busy_timeout makes the second writer wait, not fail.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder });
+  return {
+    db: db as unknown as Db,
+    driver: 'better-sqlite3',
+    async atomic(statements) {
+      // better-sqlite3 transactions are synchronous: every statement runs inside BEGIN … COMMIT on this connection.
+      sqlite.transaction(() => {
+        for (const s of statements) s.run();
+      })();
+    },
+    close: () => sqlite.close(),
+  };
+}
+
+export type { SQLiteTransaction };
+export { schema };

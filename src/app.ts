@@ -1,0 +1,97 @@
+// The Hono app: Lark events and card callbacks, health, and the admin routes. Built from its dependencies with no
+// side effects at import, so the same app serves Node (server.ts), Workers (worker.ts) and tests (app.request()).
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Bot, LarkEvent } from './bot.js';
+import type { Clock } from './core/clock.js';
+import { verifyLarkRequest } from './lark/verify.js';
+import type { Log } from './log.js';
+import type { DbHandle } from '../db/client.js';
+import { sql } from 'drizzle-orm';
+import { applyPlanText } from './plan/apply.js';
+
+export interface AppDeps {
+  bot: Bot;
+  dbh: DbHandle;
+  clock: Clock;
+  log: Log;
+  encryptKey?: string;
+  verificationToken?: string;
+  adminToken?: string;
+  /** runs work after the HTTP answer: setImmediate on Node, ctx.waitUntil on Workers */
+  defer(work: () => Promise<void>): void;
+}
+
+const MAX_BODY = 256 * 1024;
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const { bot, log } = deps;
+
+  const limit = bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json({ error: 'body too large' }, 413) });
+
+  app.get('/healthz', async (c) => {
+    try {
+      await deps.dbh.db.run(sql`select 1`);
+      return c.json({ ok: true });
+    } catch {
+      return c.json({ ok: false }, 503);
+    }
+  });
+
+  const verified = async (c: { req: { text(): Promise<string>; header(n: string): string | undefined } }) => {
+    const raw = await c.req.text();
+    return verifyLarkRequest(raw, (n) => c.req.header(n), {
+      encryptKey: deps.encryptKey,
+      verificationToken: deps.verificationToken,
+      now: deps.clock.now(),
+    });
+  };
+
+  app.post('/lark/events', limit, async (c) => {
+    const v = await verified(c);
+    if (!v.ok) {
+      log.warn('event refused', { status: v.status, reason: v.reason });
+      return c.json({ error: v.reason }, v.status);
+    }
+    if (v.challenge !== undefined) return c.json({ challenge: v.challenge });
+    const ev = v.body as unknown as LarkEvent;
+    // Card callbacks configured to the event URL arrive here too.
+    if (ev.header.event_type === 'card.action.trigger') return c.json(await bot.handleCardAction(ev));
+    // Stored before we answer; handled after. A redelivery (same event_id) is answered and dropped.
+    const fresh = await bot.record(ev.header.event_id, ev.header.event_type, ev);
+    if (fresh) deps.defer(() => bot.handle(ev));
+    return c.json({});
+  });
+
+  app.post('/lark/cards', limit, async (c) => {
+    const v = await verified(c);
+    if (!v.ok) {
+      log.warn('card callback refused', { status: v.status, reason: v.reason });
+      return c.json({ error: v.reason }, v.status);
+    }
+    if (v.challenge !== undefined) return c.json({ challenge: v.challenge });
+    return c.json(await bot.handleCardAction(v.body as unknown as LarkEvent));
+  });
+
+  // Admin routes: 404 when ADMIN_TOKEN is unset (they do not exist), 401 on a wrong token.
+  app.use('/admin/*', async (c, next) => {
+    if (!deps.adminToken) return c.json({ error: 'not found' }, 404);
+    const auth = c.req.header('authorization') ?? '';
+    if (auth !== `Bearer ${deps.adminToken}`) return c.json({ error: 'unauthorized' }, 401);
+    await next();
+  });
+
+  app.post('/admin/plan', bodyLimit({ maxSize: 2 * 1024 * 1024, onError: (c) => c.json({ error: 'body too large' }, 413) }), async (c) => {
+    const res = await applyPlanText(deps.dbh, await c.req.text(), deps.clock);
+    if (!res.ok) return c.json({ ok: false, problems: res.problems }, 400);
+    return c.json({ ok: true, campaign: res.campaign, changes: res.changes });
+  });
+
+  app.onError((err, c) => {
+    log.error('http error', { path: c.req.path, error: err.message });
+    return c.json({ error: 'internal error' }, 500);
+  });
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  return app;
+}

@@ -1,0 +1,37 @@
+// The environment, validated with zod (DESIGN.md section 2, Environment). Anything wrong is reported by name at start.
+import { z } from 'zod';
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optional = z.preprocess(blankToUndefined, z.string().optional());
+
+export const configSchema = z.object({
+  PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  DATABASE_PATH: z.preprocess(blankToUndefined, z.string().default('./data/duban.db')),
+  LARK_APP_ID: optional,
+  LARK_APP_SECRET: optional,
+  LARK_VERIFICATION_TOKEN: optional,
+  LARK_ENCRYPT_KEY: optional,
+  LARK_DOMAIN: z.preprocess(blankToUndefined, z.string().default('feishu')),
+  LARK_MODE: z.preprocess(blankToUndefined, z.enum(['webhook', 'ws']).default('webhook')),
+  ADMIN_TOKEN: optional,
+  PLAN_FILE: optional,
+  /** Lark's documented send limits; configuration so a bench can raise them and report the ratio to its own bound. */
+  SEND_PER_SECOND: z.preprocess(blankToUndefined, z.coerce.number().positive().default(50)),
+  SEND_PER_MINUTE: z.preprocess(blankToUndefined, z.coerce.number().positive().default(1000)),
+  SEND_PER_CHAT_PER_SECOND: z.preprocess(blankToUndefined, z.coerce.number().positive().default(5)),
+  LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['info', 'warn', 'error', 'silent']).default('info')),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Bad environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** The Lark app is configured when both the app id and secret are set; otherwise the sandbox messenger is used. */
+export const hasLarkApp = (c: Config) => Boolean(c.LARK_APP_ID && c.LARK_APP_SECRET);

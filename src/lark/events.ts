@@ -1,0 +1,86 @@
+// Turns a Lark im.message.receive_v1 event into the ChatMessage our router reads: plain text with mention keys
+// stripped, whether the bot was mentioned, who sent it and where.
+export interface ChatMessage {
+  eventId: string;
+  messageId: string;
+  chatId: string;
+  chatType: 'p2p' | 'group';
+  senderOpenId: string;
+  senderType: string;
+  text: string;
+  mentionsBot: boolean;
+  /** other people mentioned, in order */
+  mentions: Array<{ openId: string; name: string }>;
+}
+
+interface Mention {
+  key?: string;
+  name?: string;
+  id?: { open_id?: string; user_id?: string; union_id?: string };
+}
+
+interface MessageEvent {
+  sender?: { sender_id?: { open_id?: string }; sender_type?: string };
+  message?: {
+    message_id?: string;
+    chat_id?: string;
+    chat_type?: string;
+    message_type?: string;
+    content?: string;
+    mentions?: Mention[];
+  };
+}
+
+/** Text of a rich-text (post) message: its title and every text, link and mention element, line by line. */
+function postText(content: Record<string, unknown>): string {
+  // Events carry the post either directly ({title, content}) or per language ({zh_cn: {title, content}}).
+  const post = (Array.isArray(content.content) ? content : Object.values(content).find((v) => v && typeof v === 'object')) as
+    | { title?: string; content?: Array<Array<{ tag?: string; text?: string; user_id?: string; key?: string }>> }
+    | undefined;
+  if (!post) return '';
+  const lines = (post.content ?? []).map((para) =>
+    para
+      .map((el) => (el.tag === 'text' || el.tag === 'a' ? el.text ?? '' : el.tag === 'at' ? (el.user_id?.startsWith('@') ? el.user_id : `@${el.user_id ?? ''}`) : ''))
+      .join(''),
+  );
+  return [post.title ?? '', ...lines].filter((l) => l !== '').join('\n');
+}
+
+export function toChatMessage(eventId: string, event: unknown, botOpenId: string | undefined): ChatMessage | undefined {
+  const e = event as MessageEvent;
+  const m = e.message;
+  if (!m?.message_id || !m.chat_id) return undefined;
+  let text = '';
+  try {
+    const content = JSON.parse(m.content ?? '{}') as Record<string, unknown>;
+    if (m.message_type === 'text') text = String(content.text ?? '');
+    else if (m.message_type === 'post') text = postText(content);
+  } catch {
+    text = '';
+  }
+  const mentions = m.mentions ?? [];
+  // Without the bot's open_id (not yet fetched), a mention without a user_id is an app: bots have no user_id.
+  const isBot = (x: Mention) => (botOpenId ? x.id?.open_id === botOpenId : !x.id?.user_id);
+  let mentionsBot = false;
+  const others: ChatMessage['mentions'] = [];
+  for (const x of mentions) {
+    const key = x.key ?? '';
+    const bot = isBot(x);
+    if (bot) mentionsBot = true;
+    else others.push({ openId: x.id?.open_id ?? '', name: x.name ?? '' });
+    if (key) text = text.split(key).join(bot ? ' ' : `@${x.name ?? ''}`);
+    // post messages name the mentioned user by its id in the at element
+    if (x.id?.open_id) text = text.split(`@${x.id.open_id}`).join(bot ? ' ' : `@${x.name ?? ''}`);
+  }
+  return {
+    eventId,
+    messageId: m.message_id,
+    chatId: m.chat_id,
+    chatType: m.chat_type === 'p2p' ? 'p2p' : 'group',
+    senderOpenId: e.sender?.sender_id?.open_id ?? '',
+    senderType: e.sender?.sender_type ?? 'user',
+    text: text.trim(),
+    mentionsBot,
+    mentions: others,
+  };
+}

@@ -1,0 +1,161 @@
+// Messenger over the official SDK client: sends, replies, patches, uploads and calendar calls go to the Open Platform.
+// Errors are classified for the sender: rate limits and 5xx retry, other 4xx fail the row for an operator to see.
+import { createHash } from 'node:crypto';
+import * as lark from '@larksuiteoapi/node-sdk';
+import type { Log } from '../log.js';
+import type { CalendarEventInput, Delivery, DeliveryResult, Messenger } from './messenger.js';
+
+export interface LarkAppConfig {
+  appId: string;
+  appSecret: string;
+  /** 'feishu', 'lark' or a base URL */
+  domain: string;
+}
+
+export function larkDomain(domain: string): lark.Domain | string {
+  if (domain === 'feishu') return lark.Domain.Feishu;
+  if (domain === 'lark') return lark.Domain.Lark;
+  return domain.replace(/\/+$/, '');
+}
+
+export function createLarkClient(c: LarkAppConfig): lark.Client {
+  return new lark.Client({
+    appId: c.appId,
+    appSecret: c.appSecret,
+    domain: larkDomain(c.domain),
+    // The SDK logs request errors with their config; ours are enough and never carry secrets.
+    loggerLevel: lark.LoggerLevel.fatal,
+  });
+}
+
+/** Lark's message uuid is at most 50 characters; our dedupe keys are longer and readable, so we hash them. */
+export const larkUuid = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 40);
+
+const RETRYABLE_CODES = new Set([99991400, 230020, 99991401]);
+
+interface HttpError {
+  response?: { status?: number; data?: { code?: number; msg?: string }; headers?: Record<string, string> };
+  code?: string;
+  message?: string;
+}
+
+export function classifyError(err: unknown): DeliveryResult & { ok: false } {
+  const e = err as HttpError;
+  const status = e.response?.status;
+  const code = e.response?.data?.code;
+  const msg = `${status ?? e.code ?? 'network'} ${code ?? ''} ${e.response?.data?.msg ?? e.message ?? ''}`.trim();
+  if (!e.response) return { ok: false, retry: true, error: `network: ${msg}` };
+  if (status === 429 || (code !== undefined && RETRYABLE_CODES.has(code))) {
+    const reset = Number(e.response.headers?.['x-ogw-ratelimit-reset']);
+    return { ok: false, retry: true, retryAfterMs: Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined, error: msg };
+  }
+  if (status !== undefined && status >= 500) return { ok: false, retry: true, error: msg };
+  return { ok: false, retry: false, error: msg };
+}
+
+interface Resp {
+  code?: number;
+  msg?: string;
+  data?: { message_id?: string; chat_id?: string };
+}
+
+export class LarkMessenger implements Messenger {
+  readonly kind = 'lark' as const;
+  private botId: string | undefined;
+  private calendarId: string | undefined;
+  private calendarDenied = false;
+
+  constructor(
+    readonly client: lark.Client,
+    private readonly log: Log,
+  ) {}
+
+  async deliver(d: Delivery): Promise<DeliveryResult> {
+    const uuid = larkUuid(d.uuid);
+    try {
+      let res: Resp;
+      if (d.kind === 'reply') {
+        res = await this.client.im.v1.message.reply({ path: { message_id: d.target }, data: { content: d.content, msg_type: d.msgType, uuid } });
+      } else if (d.kind === 'patch') {
+        res = await this.client.im.v1.message.patch({ path: { message_id: d.target }, data: { content: d.content } });
+      } else {
+        res = await this.client.im.v1.message.create({
+          params: { receive_id_type: d.targetType as 'chat_id' },
+          data: { receive_id: d.target, msg_type: d.msgType, content: d.content, uuid },
+        });
+      }
+      if (res.code && res.code !== 0) {
+        return { ok: false, retry: RETRYABLE_CODES.has(res.code), error: `${res.code} ${res.msg ?? ''}` };
+      }
+      return { ok: true, messageId: res.data?.message_id, chatId: res.data?.chat_id };
+    } catch (err) {
+      return classifyError(err);
+    }
+  }
+
+  async botOpenId(): Promise<string | undefined> {
+    if (this.botId) return this.botId;
+    try {
+      const res = (await this.client.request({ method: 'GET', url: '/open-apis/bot/v3/info' })) as { bot?: { open_id?: string } };
+      this.botId = res.bot?.open_id;
+    } catch (err) {
+      this.log.warn('bot info unavailable', { error: classifyError(err).error });
+    }
+    return this.botId;
+  }
+
+  async uploadFile(name: string, bytes: Buffer): Promise<string> {
+    const res = await this.client.im.v1.file.create({ data: { file_type: name.endsWith('.xlsx') ? 'xls' : 'stream', file_name: name, file: bytes } });
+    if (!res?.file_key) throw new Error('upload answered no file_key');
+    return res.file_key;
+  }
+
+  private async primaryCalendar(): Promise<string | undefined> {
+    if (this.calendarId || this.calendarDenied) return this.calendarId;
+    try {
+      const res = await this.client.calendar.v4.calendar.primary({ params: { user_id_type: 'open_id' } });
+      this.calendarId = res.data?.calendars?.[0]?.calendar?.calendar_id;
+    } catch (err) {
+      const c = classifyError(err);
+      if (!c.retry) {
+        this.calendarDenied = true;
+        this.log.warn('calendar scope missing: meetings are kept in Duban only (grant calendar:calendar to add Lark events)', { error: c.error });
+        return undefined;
+      }
+      throw err;
+    }
+    return this.calendarId;
+  }
+
+  async createCalendarEvent(e: CalendarEventInput): Promise<string | undefined> {
+    const calendarId = await this.primaryCalendar();
+    if (!calendarId) return undefined;
+    const ts = (d: Date) => String(Math.floor(d.getTime() / 1000));
+    const res = await this.client.calendar.v4.calendarEvent.create({
+      path: { calendar_id: calendarId },
+      data: {
+        summary: e.summary,
+        description: e.description,
+        start_time: { timestamp: ts(e.startsAt), timezone: e.timezone },
+        end_time: { timestamp: ts(e.endsAt), timezone: e.timezone },
+        location: { name: e.location },
+        attendee_ability: 'can_see_others',
+      },
+    });
+    const eventId = res.data?.event?.event_id;
+    if (eventId && e.attendeeOpenIds.length) {
+      await this.client.calendar.v4.calendarEventAttendee.create({
+        path: { calendar_id: calendarId, event_id: eventId },
+        params: { user_id_type: 'open_id' },
+        data: { attendees: e.attendeeOpenIds.map((id) => ({ type: 'user' as const, user_id: id })), need_notification: true },
+      });
+    }
+    return eventId;
+  }
+
+  async deleteCalendarEvent(eventId: string): Promise<void> {
+    const calendarId = await this.primaryCalendar();
+    if (!calendarId) return;
+    await this.client.calendar.v4.calendarEvent.delete({ path: { calendar_id: calendarId, event_id: eventId }, params: { need_notification: 'true' } });
+  }
+}

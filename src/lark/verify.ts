@@ -1,0 +1,109 @@
+// Checks an inbound Lark request on its raw bytes: decrypts {"encrypt": …}, verifies the signature headers, the
+// 5-minute timestamp window and the verification token. The SDK's EventDispatcher checks neither token nor timestamp
+// and hashes a re-serialised body (JSON.stringify of the parsed object), so these checks are ours; we use its AESCipher.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AESCipher } from '@larksuiteoapi/node-sdk';
+
+export interface VerifyOptions {
+  encryptKey?: string;
+  verificationToken?: string;
+  now: Date;
+  /** seconds either side of now that a request timestamp may be */
+  windowSeconds?: number;
+}
+
+export type Verdict =
+  | { ok: true; body: LarkBody; challenge?: string }
+  | { ok: false; status: 400 | 401; reason: string };
+
+export interface LarkBody {
+  schema?: string;
+  type?: string;
+  token?: string;
+  challenge?: string;
+  header?: { event_id?: string; event_type?: string; token?: string; create_time?: string; app_id?: string; tenant_key?: string };
+  event?: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+type Headers = (name: string) => string | undefined;
+
+const ciphers = new Map<string, AESCipher>();
+function cipherFor(key: string): AESCipher {
+  let c = ciphers.get(key);
+  if (!c) ciphers.set(key, (c = new AESCipher(key)));
+  return c;
+}
+
+export function signature(timestamp: string, nonce: string, encryptKey: string, rawBody: string): string {
+  return createHash('sha256').update(timestamp + nonce + encryptKey).update(rawBody).digest('hex');
+}
+
+function sameHex(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function parseObject(text: string): LarkBody | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as LarkBody) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function verifyLarkRequest(raw: string, header: Headers, opts: VerifyOptions): Verdict {
+  const outer = parseObject(raw);
+  if (!outer) return { ok: false, status: 400, reason: 'body is not a JSON object' };
+
+  let body = outer;
+  if (typeof outer.encrypt === 'string') {
+    if (!opts.encryptKey) return { ok: false, status: 400, reason: 'encrypted body but LARK_ENCRYPT_KEY is not set' };
+    let plain: string;
+    try {
+      plain = cipherFor(opts.encryptKey).decrypt(outer.encrypt);
+    } catch {
+      return { ok: false, status: 400, reason: 'cannot decrypt body (wrong encrypt key or bad base64)' };
+    }
+    const inner = parseObject(plain);
+    if (!inner) return { ok: false, status: 400, reason: 'decrypted body is not a JSON object' };
+    body = inner;
+  } else if (opts.encryptKey) {
+    // With an encrypt key configured Lark always encrypts; a plain body did not come from Lark.
+    return { ok: false, status: 401, reason: 'expected an encrypted body' };
+  }
+
+  const isChallenge = body.type === 'url_verification';
+  const ts = header('x-lark-request-timestamp');
+  const nonce = header('x-lark-request-nonce');
+  const sig = header('x-lark-signature');
+  // Lark signs event deliveries; the url_verification request may come unsigned, and decrypting it already proves
+  // the sender holds the key.
+  if (opts.encryptKey && (!isChallenge || sig)) {
+    if (!ts || !nonce || !sig) return { ok: false, status: 401, reason: 'missing signature headers' };
+    if (!sameHex(signature(ts, nonce, opts.encryptKey, raw), sig)) return { ok: false, status: 401, reason: 'bad signature' };
+    const seconds = Number(ts);
+    const window = opts.windowSeconds ?? 300;
+    if (!Number.isFinite(seconds) || Math.abs(opts.now.getTime() / 1000 - seconds) > window) {
+      return { ok: false, status: 401, reason: 'stale or future timestamp' };
+    }
+  }
+
+  if (opts.verificationToken) {
+    const token = body.header?.token ?? body.token;
+    if (typeof token !== 'string' || !sameHex(token, opts.verificationToken)) {
+      return { ok: false, status: 401, reason: 'wrong verification token' };
+    }
+  }
+
+  if (isChallenge) {
+    if (typeof body.challenge !== 'string') return { ok: false, status: 400, reason: 'url_verification without challenge' };
+    return { ok: true, body, challenge: body.challenge };
+  }
+  if (!body.header?.event_id || !body.header.event_type) {
+    return { ok: false, status: 400, reason: 'not a schema 2.0 event (header.event_id and header.event_type are required)' };
+  }
+  return { ok: true, body };
+}

@@ -1,0 +1,124 @@
+// The organisation of one campaign, loaded for a command: units, groups, people, bound chats, and name matching
+// (a unit is named by its name, an alias, or an unambiguous prefix: 区住建委 for 区住房建设委).
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { campaigns, chats, groups, people, reportingRules, units, type Role } from '../db/schema.js';
+import { fold } from './core/text.js';
+
+export type Campaign = typeof campaigns.$inferSelect;
+export type Unit = typeof units.$inferSelect;
+export type Group = typeof groups.$inferSelect;
+export type Person = typeof people.$inferSelect;
+export type ChatBinding = typeof chats.$inferSelect;
+export type Rule = typeof reportingRules.$inferSelect;
+
+export interface Org {
+  campaign: Campaign;
+  units: Unit[];
+  groups: Group[];
+  people: Person[];
+  chats: ChatBinding[];
+  rules: Rule[];
+  unit(id: number | null | undefined): Unit | undefined;
+  group(id: number | null | undefined): Group | undefined;
+}
+
+export async function loadOrg(db: Db, campaignId: number): Promise<Org | undefined> {
+  const [campaign] = await db.select().from(campaigns).where(eq(campaigns.id, campaignId));
+  if (!campaign) return undefined;
+  const [u, g, p, c, r] = await Promise.all([
+    db.select().from(units).where(and(eq(units.campaignId, campaignId), eq(units.active, true))),
+    db.select().from(groups).where(and(eq(groups.campaignId, campaignId), eq(groups.active, true))),
+    db.select().from(people).where(and(eq(people.campaignId, campaignId), eq(people.active, true))),
+    db.select().from(chats).where(eq(chats.campaignId, campaignId)),
+    db.select().from(reportingRules).where(and(eq(reportingRules.campaignId, campaignId), eq(reportingRules.active, true))),
+  ]);
+  const unitMap = new Map(u.map((x) => [x.id, x]));
+  const groupMap = new Map(g.map((x) => [x.id, x]));
+  return {
+    campaign,
+    units: u,
+    groups: g,
+    people: p,
+    chats: c,
+    rules: r,
+    unit: (id) => (id == null ? undefined : unitMap.get(id)),
+    group: (id) => (id == null ? undefined : groupMap.get(id)),
+  };
+}
+
+export type Match<T> = { ok: true; value: T } | { ok: false; reason: 'unknown' | 'ambiguous'; candidates: T[] };
+
+function matchNamed<T>(items: T[], names: (t: T) => string[], query: string): Match<T> {
+  const q = fold(query);
+  if (!q) return { ok: false, reason: 'unknown', candidates: [] };
+  const exact = items.filter((t) => names(t).some((n) => fold(n) === q));
+  if (exact.length === 1) return { ok: true, value: exact[0]! };
+  if (exact.length > 1) return { ok: false, reason: 'ambiguous', candidates: exact };
+  const prefix = items.filter((t) => names(t).some((n) => fold(n).startsWith(q)));
+  if (prefix.length === 1) return { ok: true, value: prefix[0]! };
+  if (prefix.length > 1) return { ok: false, reason: 'ambiguous', candidates: prefix };
+  // People also write the short form inside a longer phrase: 新河街 for 新河街道办事处 is a prefix, but
+  // 住建委 inside 区住房建设委 is not; aliases cover those.
+  return { ok: false, reason: 'unknown', candidates: [] };
+}
+
+export const matchUnit = (org: Org, q: string) => matchNamed(org.units, (u) => [u.name, ...u.aliases], q);
+export const matchGroup = (org: Org, q: string) => matchNamed(org.groups, (g) => [g.name], q);
+
+export type Scope = { kind: 'unit'; unit: Unit } | { kind: 'group'; group: Group };
+
+/** "status 维稳保障组" or "status 区公安局": a group or a unit, groups first when both would match. */
+export function matchScope(org: Org, q: string): Match<Scope> {
+  const g = matchGroup(org, q);
+  if (g.ok) return { ok: true, value: { kind: 'group', group: g.value } };
+  const u = matchUnit(org, q);
+  if (u.ok) return { ok: true, value: { kind: 'unit', unit: u.value } };
+  const candidates: Scope[] = [
+    ...(g.ok ? [] : g.candidates.map((group) => ({ kind: 'group' as const, group }))),
+    ...(u.ok ? [] : u.candidates.map((unit) => ({ kind: 'unit' as const, unit }))),
+  ];
+  return { ok: false, reason: candidates.length ? 'ambiguous' : 'unknown', candidates };
+}
+
+/** Units a group is made of: its lead unit first, then its responsible units. */
+export function unitsOfGroup(org: Org, g: Group): Unit[] {
+  const ids = [g.leadUnitId, ...g.unitIds.filter((id) => id !== g.leadUnitId)];
+  return ids.map((id) => org.unit(id)).filter((u): u is Unit => Boolean(u));
+}
+
+export function liaisonsOf(org: Org, unitId: number): Person[] {
+  const ps = org.people.filter((p) => p.unitId === unitId);
+  const liaisons = ps.filter((p) => p.roles.includes('liaison'));
+  return liaisons.length ? liaisons : ps;
+}
+
+export function officeContacts(org: Org): Person[] {
+  return org.people.filter((p) => p.roles.includes('office'));
+}
+
+export function chatOf(org: Org, kind: 'office' | 'leaders'): string | undefined;
+export function chatOf(org: Org, kind: 'group', groupId: number): string | undefined;
+export function chatOf(org: Org, kind: 'office' | 'leaders' | 'group', groupId = 0): string | undefined {
+  return org.chats.find((c) => c.kind === kind && c.groupId === groupId && c.active)?.chatId;
+}
+
+/** The person who sent a message, with their roles in this campaign. */
+export interface Actor {
+  person: Person;
+  unit: Unit | undefined;
+  roles: ReadonlySet<Role>;
+  is(...roles: Role[]): boolean;
+  leads(groupId: number | null | undefined): boolean;
+}
+
+export function actorOf(org: Org, person: Person): Actor {
+  const roles = new Set<Role>([...person.roles, 'member']);
+  return {
+    person,
+    unit: org.unit(person.unitId),
+    roles,
+    is: (...want) => want.some((r) => roles.has(r)),
+    leads: (groupId) => groupId != null && roles.has('group_lead') && person.leadGroupIds.includes(groupId),
+  };
+}

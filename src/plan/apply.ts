@@ -1,0 +1,227 @@
+// plan apply: creates or updates a campaign from a plan file (YAML or JSON). Validation runs first and a plan with any
+// problem writes nothing; applying the same plan twice changes nothing. Answers the list of what changed.
+import { and, eq, sql } from 'drizzle-orm';
+import { parse as parseYaml } from 'yaml';
+import type { DbHandle } from '../../db/client.js';
+import { campaigns, chats, groups, meetings, people, reportingRules, tasks, units, type ChatKind, type Role } from '../../db/schema.js';
+import type { Clock } from '../core/clock.js';
+import { checkPlan, planSchema, type Plan, type Problem } from './schema.js';
+
+export type PlanResult =
+  | { ok: true; campaign: string; campaignId: number; changes: string[] }
+  | { ok: false; problems: Problem[] };
+
+/** Parses YAML or JSON (JSON is YAML) and validates shape and cross-references. */
+export function readPlan(text: string): { ok: true; plan: Plan } | { ok: false; problems: Problem[] } {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, { prettyErrors: true, maxAliasCount: 100 });
+  } catch (err) {
+    return { ok: false, problems: [{ path: '(file)', message: `not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}` }] };
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { ok: false, problems: [{ path: '(file)', message: 'a plan is a mapping with campaign, units, groups, … at the top' }] };
+  const parsed = planSchema.safeParse(doc);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((i) => ({ path: i.path.map((p, k) => (typeof p === 'number' ? `[${p}]` : `${k ? '.' : ''}${String(p)}`)).join('') || '(file)', message: i.message })),
+    };
+  }
+  const problems = checkPlan(parsed.data);
+  return problems.length ? { ok: false, problems } : { ok: true, plan: parsed.data };
+}
+
+export async function applyPlanText(dbh: DbHandle, text: string, clock: Clock): Promise<PlanResult> {
+  const r = readPlan(text);
+  if (!r.ok) return r;
+  return applyPlan(dbh, r.plan, clock);
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+export async function applyPlan(dbh: DbHandle, plan: Plan, clock: Clock): Promise<PlanResult> {
+  const { db } = dbh;
+  const now = clock.now().toISOString();
+  const changes: string[] = [];
+  const c = plan.campaign;
+
+  // Campaign
+  let [camp] = await db.select().from(campaigns).where(eq(campaigns.name, c.name));
+  if (!camp) {
+    await db.insert(campaigns).values({ name: c.name, timezone: c.timezone, locale: c.locale, workdayCalendar: c.workday_calendar, createdAt: now }).run();
+    [camp] = await db.select().from(campaigns).where(eq(campaigns.name, c.name));
+    changes.push(`+ campaign ${c.name}`);
+  } else if (camp.timezone !== c.timezone || camp.locale !== c.locale || camp.workdayCalendar !== c.workday_calendar) {
+    await db.update(campaigns).set({ timezone: c.timezone, locale: c.locale, workdayCalendar: c.workday_calendar }).where(eq(campaigns.id, camp.id)).run();
+    changes.push(`~ campaign ${c.name}: timezone/locale/calendar`);
+  }
+  const cid = camp!.id;
+
+  // Units
+  const existingUnits = await db.select().from(units).where(eq(units.campaignId, cid));
+  for (const u of plan.units) {
+    const row = existingUnits.find((x) => x.name === u.name);
+    if (!row) {
+      await db.insert(units).values({ campaignId: cid, name: u.name, aliases: u.aliases }).run();
+      changes.push(`+ unit ${u.name}`);
+    } else if (!same(row.aliases, u.aliases) || !row.active) {
+      await db.update(units).set({ aliases: u.aliases, active: true }).where(eq(units.id, row.id)).run();
+      changes.push(`~ unit ${u.name}`);
+    }
+  }
+  for (const row of existingUnits) {
+    if (row.active && !plan.units.some((u) => u.name === row.name)) {
+      // Kept, not deleted: tasks and reports still name it.
+      await db.update(units).set({ active: false }).where(eq(units.id, row.id)).run();
+      changes.push(`- unit ${row.name} (deactivated)`);
+    }
+  }
+  const unitRows = await db.select().from(units).where(eq(units.campaignId, cid));
+  const unitId = (name: string) => {
+    const hit = unitRows.find((u) => u.name === name) ?? unitRows.find((u) => u.aliases.includes(name));
+    if (!hit) throw new Error(`unit ${name} vanished during apply`);
+    return hit.id;
+  };
+  if (c.office_unit && camp!.officeUnitId !== unitId(c.office_unit)) {
+    await db.update(campaigns).set({ officeUnitId: unitId(c.office_unit) }).where(eq(campaigns.id, cid)).run();
+    changes.push(`~ campaign office unit ${c.office_unit}`);
+  }
+
+  // Groups
+  const existingGroups = await db.select().from(groups).where(eq(groups.campaignId, cid));
+  for (const g of plan.groups) {
+    const want = { leadUnitId: unitId(g.lead), unitIds: g.units.map(unitId), duties: g.duties, active: true };
+    const row = existingGroups.find((x) => x.name === g.name);
+    if (!row) {
+      await db.insert(groups).values({ campaignId: cid, name: g.name, ...want }).run();
+      changes.push(`+ group ${g.name}`);
+    } else if (!same({ leadUnitId: row.leadUnitId, unitIds: row.unitIds, duties: row.duties, active: row.active }, want)) {
+      await db.update(groups).set(want).where(eq(groups.id, row.id)).run();
+      changes.push(`~ group ${g.name}`);
+    }
+  }
+  for (const row of existingGroups) {
+    if (row.active && !plan.groups.some((g) => g.name === row.name)) {
+      await db.update(groups).set({ active: false }).where(eq(groups.id, row.id)).run();
+      changes.push(`- group ${row.name} (deactivated)`);
+    }
+  }
+  const groupRows = await db.select().from(groups).where(eq(groups.campaignId, cid));
+  const groupId = (name: string) => groupRows.find((g) => g.name === name)!.id;
+
+  // People
+  const existingPeople = await db.select().from(people).where(eq(people.campaignId, cid));
+  for (const p of plan.people) {
+    const want = { name: p.name, unitId: unitId(p.unit), roles: p.roles as Role[], leadGroupIds: p.groups.map(groupId), active: true };
+    const row = existingPeople.find((x) => x.openId === p.open_id);
+    if (!row) {
+      await db.insert(people).values({ campaignId: cid, openId: p.open_id, ...want }).run();
+      changes.push(`+ person ${p.name}`);
+    } else if (!same({ name: row.name, unitId: row.unitId, roles: row.roles, leadGroupIds: row.leadGroupIds, active: row.active }, want)) {
+      await db.update(people).set(want).where(eq(people.id, row.id)).run();
+      changes.push(`~ person ${p.name}`);
+    }
+  }
+  for (const row of existingPeople) {
+    if (row.active && !plan.people.some((p) => p.open_id === row.openId)) {
+      await db.update(people).set({ active: false }).where(eq(people.id, row.id)).run();
+      changes.push(`- person ${row.name} (deactivated)`);
+    }
+  }
+
+  // Chat bindings named by the plan (chats bound later with `bind` are kept unless the plan names that slot).
+  const wantChats: Array<{ kind: ChatKind; groupId: number; chatId: string; label: string }> = [];
+  if (c.office_chat) wantChats.push({ kind: 'office', groupId: 0, chatId: c.office_chat, label: 'office' });
+  if (c.leaders_chat) wantChats.push({ kind: 'leaders', groupId: 0, chatId: c.leaders_chat, label: 'leaders' });
+  for (const g of plan.groups) if (g.chat_id) wantChats.push({ kind: 'group', groupId: groupId(g.name), chatId: g.chat_id, label: g.name });
+  const existingChats = await db.select().from(chats).where(eq(chats.campaignId, cid));
+  for (const w of wantChats) {
+    const row = existingChats.find((x) => x.kind === w.kind && x.groupId === w.groupId);
+    if (!row) {
+      await db.insert(chats).values({ campaignId: cid, kind: w.kind, groupId: w.groupId, chatId: w.chatId, boundBy: 'plan', boundAt: now }).run();
+      changes.push(`+ chat ${w.label} ${w.chatId}`);
+    } else if (row.chatId !== w.chatId) {
+      await db.update(chats).set({ chatId: w.chatId, boundBy: 'plan', boundAt: now, active: true }).where(and(eq(chats.campaignId, cid), eq(chats.kind, w.kind), eq(chats.groupId, w.groupId))).run();
+      changes.push(`~ chat ${w.label} ${w.chatId}`);
+    }
+  }
+
+  // Reporting rules
+  const existingRules = await db.select().from(reportingRules).where(eq(reportingRules.campaignId, cid));
+  for (const r of plan.reporting) {
+    const want = {
+      cadence: r.cadence,
+      due: r.due,
+      who: Array.isArray(r.who) ? r.who.map(unitId) : r.who,
+      remindBefore: r.remind_before,
+      chats: r.chats,
+      active: true,
+    };
+    const row = existingRules.find((x) => x.name === r.name);
+    if (!row) {
+      await db.insert(reportingRules).values({ campaignId: cid, name: r.name, ...want }).run();
+      changes.push(`+ reporting rule ${r.name}`);
+    } else if (!same({ cadence: row.cadence, due: row.due, who: row.who, remindBefore: row.remindBefore, chats: row.chats, active: row.active }, want)) {
+      await db.update(reportingRules).set(want).where(eq(reportingRules.id, row.id)).run();
+      changes.push(`~ reporting rule ${r.name}`);
+    }
+  }
+  for (const row of existingRules) {
+    if (row.active && !plan.reporting.some((r) => r.name === row.name)) {
+      await db.update(reportingRules).set({ active: false }).where(eq(reportingRules.id, row.id)).run();
+      changes.push(`- reporting rule ${row.name} (deactivated)`);
+    }
+  }
+
+  // Recurring meetings (a series per title)
+  const existingMeetings = await db.select().from(meetings).where(and(eq(meetings.campaignId, cid), sql`${meetings.recurrence} is not null`));
+  for (const m of plan.meetings) {
+    const attendees = m.attendees.length ? m.attendees.map(unitId) : m.group ? [groupRows.find((g) => g.name === m.group)!.leadUnitId, ...groupRows.find((g) => g.name === m.group)!.unitIds] : [];
+    const want = {
+      kind: m.kind,
+      groupId: m.group ? groupId(m.group) : null,
+      organiserUnitId: m.organiser ? unitId(m.organiser) : null,
+      attendeeUnitIds: [...new Set(attendees)],
+      recurrence: m.recurrence ?? null,
+      place: m.place,
+      durationMin: m.duration,
+    };
+    const row = existingMeetings.find((x) => x.title === m.title);
+    if (!row) {
+      await db.insert(meetings).values({ campaignId: cid, seq: sql`(select coalesce(max(seq), 0) + 1 from meetings where campaign_id = ${cid})`, title: m.title, createdAt: now, ...want }).run();
+      changes.push(`+ meeting ${m.title}`);
+    } else if (!same({ kind: row.kind, groupId: row.groupId, organiserUnitId: row.organiserUnitId, attendeeUnitIds: row.attendeeUnitIds, recurrence: row.recurrence, place: row.place, durationMin: row.durationMin }, want)) {
+      await db.update(meetings).set(want).where(eq(meetings.id, row.id)).run();
+      changes.push(`~ meeting ${m.title}`);
+    }
+  }
+
+  // Tasks named by the plan are created once, matched by title. After that the ledger owns them: an extension or a
+  // write-off made in chat is not undone by applying the plan again.
+  const existingTasks = await db.select({ title: tasks.title }).from(tasks).where(eq(tasks.campaignId, cid));
+  for (const t of plan.tasks) {
+    if (existingTasks.some((x) => x.title === t.title)) continue;
+    await db
+      .insert(tasks)
+      .values({
+        campaignId: cid,
+        seq: sql`(select coalesce(max(seq), 0) + 1 from tasks where campaign_id = ${cid})`,
+        title: t.title,
+        target: t.target,
+        groupId: t.group ? groupId(t.group) : null,
+        leadUnitId: unitId(t.lead),
+        cooperatingUnitIds: t.cooperating.map(unitId),
+        deadline: t.deadline,
+        source: 'plan',
+        createdAt: now,
+      })
+      .run();
+    changes.push(`+ task ${t.title}`);
+  }
+
+  return { ok: true, campaign: c.name, campaignId: cid, changes };
+}
+
+export function formatProblems(problems: Problem[]): string {
+  return problems.map((p) => `  ${p.path}: ${p.message}`).join('\n');
+}

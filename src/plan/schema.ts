@@ -1,0 +1,160 @@
+// The plan file (DESIGN.md section 2, Plan file): its shape in zod, and the cross-reference checks zod cannot see
+// (unknown unit, duplicate name, bad date). Every problem is reported by its path; a plan with any problem is refused.
+import { DateTime, IANAZone } from 'luxon';
+import { z } from 'zod';
+
+const name = z.string().trim().min(1, { message: 'must not be empty' });
+const names = z.array(name).default([]);
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const weekday = z.string().transform((s) => s.trim().toLowerCase().slice(0, 3)).pipe(z.enum(WEEKDAYS, { message: 'must be mon…sun' }));
+const time = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM' });
+const isoDate = z
+  .union([z.string(), z.date()])
+  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v.trim()))
+  .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && DateTime.fromISO(s).isValid, { message: 'must be a date YYYY-MM-DD' });
+export const duration = z.string().regex(/^\d+\s*[dhm]$/, { message: 'must be like 1d, 2h or 30m' });
+const recurrence = z
+  .string()
+  .regex(/^(weekly\s+(mon|tue|wed|thu|fri|sat|sun)(,(mon|tue|wed|thu|fri|sat|sun))*|monthly\s+((last|first|second|third|fourth)-(mon|tue|wed|thu|fri|sat|sun)|\d{1,2}))\s+([01]?\d|2[0-3]):[0-5]\d$/i, {
+    message: 'must be like "weekly mon 15:00", "monthly last-thu 15:00" or "monthly 5 09:00"',
+  });
+
+export const ROLES = ['commander', 'deputy', 'office', 'group_lead', 'liaison', 'member'] as const;
+export const MEETING_KINDS = ['dispatch', 'regular', 'coordination', 'topic', 'push', 'joint'] as const;
+
+export const planSchema = z.object({
+  campaign: z.object({
+    name,
+    timezone: z.string().default('Asia/Shanghai').refine((tz) => IANAZone.isValidZone(tz), { message: 'must be an IANA timezone like Asia/Shanghai' }),
+    locale: z.enum(['zh', 'en']).default('zh'),
+    office_unit: name.optional(),
+    office_chat: name.optional(),
+    leaders_chat: name.optional(),
+    workday_calendar: z.enum(['cn', 'none']).default('cn'),
+  }),
+  units: z.array(z.object({ name, aliases: names })).min(1, { message: 'a plan needs at least one unit' }),
+  people: z
+    .array(
+      z.object({
+        name,
+        open_id: z.string().regex(/^ou_[A-Za-z0-9_-]+$/, { message: 'must be a Lark open_id (ou_…)' }),
+        unit: name,
+        roles: z.array(z.enum(ROLES)).default(['member']),
+        groups: names,
+      }),
+    )
+    .default([]),
+  groups: z
+    .array(z.object({ name, lead: name, units: names, duties: z.string().default(''), chat_id: name.optional() }))
+    .default([]),
+  reporting: z
+    .array(
+      z.object({
+        name,
+        cadence: z.enum(['weekly', 'twice_weekly', 'monthly', 'quarterly']),
+        due: z.object({
+          weekday: weekday.optional(),
+          weekdays: z.array(weekday).optional(),
+          day: z.union([z.number().int().min(1).max(31), z.literal('last')]).optional(),
+          time,
+        }),
+        who: z.union([z.enum(['all_units', 'group_leads']), z.array(name)]).default('all_units'),
+        remind_before: z.array(duration).default([]),
+        chats: z.array(name).default(['groups', 'office']),
+      }),
+    )
+    .default([]),
+  meetings: z
+    .array(
+      z.object({
+        title: name,
+        kind: z.enum(MEETING_KINDS).default('regular'),
+        group: name.optional(),
+        organiser: name.optional(),
+        recurrence: recurrence.optional(),
+        place: z.string().default(''),
+        attendees: names,
+        duration: z.number().int().positive().default(60),
+      }),
+    )
+    .default([]),
+  tasks: z
+    .array(z.object({ title: name, target: z.string().default(''), group: name.optional(), lead: name, cooperating: names, deadline: isoDate }))
+    .default([]),
+});
+
+export type Plan = z.infer<typeof planSchema>;
+
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+/** Cross-references: every name used is declared once, every chat bound once. */
+export function checkPlan(plan: Plan): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: string, message: string) => problems.push({ path, message });
+  const unitNames = new Map<string, number>();
+  plan.units.forEach((u, i) => {
+    for (const n of [u.name, ...u.aliases]) {
+      if (unitNames.has(n)) add(`units[${i}]${n === u.name ? '.name' : '.aliases'}`, `duplicate unit name or alias "${n}"`);
+      else unitNames.set(n, i);
+    }
+  });
+  const isUnit = (n: string) => unitNames.has(n);
+  const groupNames = new Set<string>();
+  plan.groups.forEach((g, i) => {
+    if (groupNames.has(g.name)) add(`groups[${i}].name`, `duplicate group "${g.name}"`);
+    groupNames.add(g.name);
+    if (!isUnit(g.lead)) add(`groups[${i}].lead`, `unknown unit "${g.lead}"`);
+    g.units.forEach((u, j) => isUnit(u) || add(`groups[${i}].units[${j}]`, `unknown unit "${u}"`));
+  });
+  if (plan.campaign.office_unit && !isUnit(plan.campaign.office_unit)) add('campaign.office_unit', `unknown unit "${plan.campaign.office_unit}"`);
+  const openIds = new Set<string>();
+  plan.people.forEach((p, i) => {
+    if (openIds.has(p.open_id)) add(`people[${i}].open_id`, `duplicate open_id "${p.open_id}"`);
+    openIds.add(p.open_id);
+    if (!isUnit(p.unit)) add(`people[${i}].unit`, `unknown unit "${p.unit}"`);
+    p.groups.forEach((g, j) => groupNames.has(g) || add(`people[${i}].groups[${j}]`, `unknown group "${g}"`));
+    if (p.groups.length && !p.roles.includes('group_lead')) add(`people[${i}].groups`, 'groups are given only with the group_lead role');
+  });
+  const chatIds = new Map<string, string>();
+  const bindChat = (id: string | undefined, path: string) => {
+    if (!id) return;
+    if (chatIds.has(id)) add(path, `chat "${id}" is already bound at ${chatIds.get(id)}`);
+    else chatIds.set(id, path);
+  };
+  bindChat(plan.campaign.office_chat, 'campaign.office_chat');
+  bindChat(plan.campaign.leaders_chat, 'campaign.leaders_chat');
+  plan.groups.forEach((g, i) => bindChat(g.chat_id, `groups[${i}].chat_id`));
+  const ruleNames = new Set<string>();
+  plan.reporting.forEach((r, i) => {
+    if (ruleNames.has(r.name)) add(`reporting[${i}].name`, `duplicate reporting rule "${r.name}"`);
+    ruleNames.add(r.name);
+    const d = r.due;
+    if ((r.cadence === 'weekly') && !d.weekday) add(`reporting[${i}].due.weekday`, 'a weekly rule needs due.weekday');
+    if (r.cadence === 'twice_weekly' && (d.weekdays?.length ?? 0) !== 2) add(`reporting[${i}].due.weekdays`, 'a twice_weekly rule needs two due.weekdays');
+    if ((r.cadence === 'monthly' || r.cadence === 'quarterly') && d.day === undefined) add(`reporting[${i}].due.day`, `a ${r.cadence} rule needs due.day (1–31 or "last")`);
+    if (Array.isArray(r.who)) r.who.forEach((u, j) => isUnit(u) || add(`reporting[${i}].who[${j}]`, `unknown unit "${u}"`));
+    r.chats.forEach((c, j) => {
+      if (!['groups', 'office', 'leaders'].includes(c) && !/^oc_/.test(c)) add(`reporting[${i}].chats[${j}]`, `must be groups, office, leaders or a chat id (oc_…)`);
+    });
+  });
+  const titles = new Set<string>();
+  plan.meetings.forEach((m, i) => {
+    if (titles.has(m.title)) add(`meetings[${i}].title`, `duplicate meeting "${m.title}"`);
+    titles.add(m.title);
+    if (m.group && !groupNames.has(m.group)) add(`meetings[${i}].group`, `unknown group "${m.group}"`);
+    if (m.organiser && !isUnit(m.organiser)) add(`meetings[${i}].organiser`, `unknown unit "${m.organiser}"`);
+    m.attendees.forEach((u, j) => isUnit(u) || add(`meetings[${i}].attendees[${j}]`, `unknown unit "${u}"`));
+  });
+  const taskTitles = new Set<string>();
+  plan.tasks.forEach((t, i) => {
+    if (taskTitles.has(t.title)) add(`tasks[${i}].title`, `duplicate task "${t.title}"`);
+    taskTitles.add(t.title);
+    if (!isUnit(t.lead)) add(`tasks[${i}].lead`, `unknown unit "${t.lead}"`);
+    if (t.group && !groupNames.has(t.group)) add(`tasks[${i}].group`, `unknown group "${t.group}"`);
+    t.cooperating.forEach((u, j) => isUnit(u) || add(`tasks[${i}].cooperating[${j}]`, `unknown unit "${u}"`));
+  });
+  return problems;
+}

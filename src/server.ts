@@ -1,0 +1,130 @@
+// The Node entry: HTTP server, outbox sender, replay of unhandled events, PLAN_FILE, and ws mode.
+// Without a Lark app it still starts, says what is missing, and serves the bot with the local sandbox messenger.
+import { pathToFileURL } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import * as lark from '@larksuiteoapi/node-sdk';
+import { hasLarkApp, loadConfig, type Config } from './config.js';
+import type { Clock } from './core/clock.js';
+import type { LarkEvent } from './bot.js';
+import { larkDomain } from './lark/sdk-messenger.js';
+import type { Log } from './log.js';
+import type { Messenger } from './lark/messenger.js';
+import type { SenderOptions } from './outbox.js';
+import { applyPlanFile, campaignCount, createRuntime, examplePlan, type Runtime } from './runtime.js';
+
+export interface Server {
+  url: string;
+  port: number;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  config?: Config;
+  clock?: Clock;
+  log?: Log;
+  messenger?: Messenger;
+  sender?: SenderOptions;
+  /** print the start-up summary (the CLI entry does; tests do not) */
+  banner?: boolean;
+}
+
+export async function startServer(opts: ServerOptions = {}): Promise<Server> {
+  const config = opts.config ?? loadConfig();
+  const rt = createRuntime({ config, clock: opts.clock, log: opts.log, messenger: opts.messenger, sender: opts.sender });
+  const say = opts.banner ? (s: string) => process.stdout.write(s + '\n') : () => {};
+
+  if (config.PLAN_FILE) {
+    const changes = await applyPlanFile(rt, config.PLAN_FILE);
+    say(`plan ${config.PLAN_FILE}: ${changes.length ? `${changes.length} changes` : 'no changes'}`);
+  } else if (!hasLarkApp(config) && (await campaignCount(rt.dbh)) === 0) {
+    // The sandbox needs something real to talk to: the example plan (seeds/000, the Xinhe task force).
+    await applyPlanFile(rt, examplePlan);
+    say(`sandbox: loaded the example plan ${examplePlan}`);
+  }
+
+  await rt.bot.replayUnhandled();
+  rt.sender.start();
+
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: rt.app.fetch, port: config.PORT, hostname: '0.0.0.0' }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://localhost:${port}`;
+
+  let ws: lark.WSClient | undefined;
+  if (config.LARK_MODE === 'ws' && hasLarkApp(config)) ws = startLongConnection(rt, config);
+
+  if (opts.banner) printBanner(config, url, rt);
+
+  return {
+    url,
+    port,
+    runtime: rt,
+    async close() {
+      ws?.close({ force: true });
+      await new Promise<void>((r) => server.close(() => r()));
+      await rt.close();
+    },
+  };
+}
+
+/** ws mode: the SDK's long connection delivers the same events to the same bot (no public URL needed). */
+function startLongConnection(rt: Runtime, config: Config): lark.WSClient {
+  const dispatcher = new lark.EventDispatcher({ loggerLevel: lark.LoggerLevel.warn });
+  // The SDK flattens header and event into one object; we rebuild the schema 2.0 shape our bot reads.
+  const rebuild = (data: Record<string, unknown>, type: string): LarkEvent => {
+    const { event_id, token: _t, create_time, event_type: _e, tenant_key, app_id, ...event } = data as Record<string, unknown> & { event_id: string };
+    return { header: { event_id: String(event_id), event_type: type }, event: { ...event, create_time, tenant_key, app_id } };
+  };
+  const onEvent = (type: string) => async (data: Record<string, unknown>) => {
+    const ev = rebuild(data, type);
+    if (await rt.bot.record(ev.header.event_id, type, ev)) setImmediate(() => void rt.bot.handle(ev));
+  };
+  dispatcher.register({
+    'im.message.receive_v1': onEvent('im.message.receive_v1'),
+    'im.chat.member.bot.added_v1': onEvent('im.chat.member.bot.added_v1'),
+    'im.chat.member.bot.deleted_v1': onEvent('im.chat.member.bot.deleted_v1'),
+    'card.action.trigger': async (data: Record<string, unknown>) => rt.bot.handleCardAction(rebuild(data, 'card.action.trigger')),
+  } as Record<string, (data: Record<string, unknown>) => Promise<unknown>>);
+  const ws = new lark.WSClient({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: larkDomain(config.LARK_DOMAIN), loggerLevel: lark.LoggerLevel.warn });
+  void ws.start({ eventDispatcher: dispatcher });
+  return ws;
+}
+
+function printBanner(config: Config, url: string, rt: Runtime) {
+  const lines = [`督办 Duban is running at ${url}`, `  database     ${config.DATABASE_PATH} (migrated)`];
+  if (hasLarkApp(config)) {
+    lines.push(`  Lark app     ${config.LARK_APP_ID} via ${config.LARK_DOMAIN}, mode ${config.LARK_MODE}`);
+    if (config.LARK_MODE === 'webhook') lines.push(`  events       POST ${url}/lark/events   cards  POST ${url}/lark/cards`);
+    if (!config.LARK_ENCRYPT_KEY) lines.push('  WARNING      LARK_ENCRYPT_KEY is not set: event signatures cannot be checked. Set it in production.');
+    if (!config.LARK_VERIFICATION_TOKEN) lines.push('  WARNING      LARK_VERIFICATION_TOKEN is not set: the event token is not checked.');
+  } else {
+    lines.push(
+      '  Lark app     not configured (LARK_APP_ID and LARK_APP_SECRET are missing).',
+      '               Works now: the bot, its commands, jobs and database, with a local sandbox messenger:',
+      '               replies are kept in the outbox instead of going to Lark.',
+      '               To connect Lark: create an app (README, "Create the Lark app") and set the variables.',
+    );
+  }
+  lines.push(`  health       GET ${url}/healthz`, `  admin        ${config.ADMIN_TOKEN ? 'enabled (Bearer ADMIN_TOKEN)' : 'disabled (set ADMIN_TOKEN to enable /admin/*)'}`);
+  void rt;
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain) {
+  startServer({ banner: true })
+    .then((s) => {
+      const stop = () => {
+        void s.close().then(() => process.exit(0));
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    })
+    .catch((err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
+}
