@@ -76,13 +76,18 @@ export class RateLimiter {
   private readonly second: SlidingWindow;
   private readonly minute: SlidingWindow;
   private readonly chats = new Map<string, SlidingWindow>();
-  constructor(private readonly limits: SendLimits) {
-    this.second = new SlidingWindow(limits.perSecond, 1000);
-    this.minute = new SlidingWindow(limits.perMinute, 60_000);
+  // Lark counts a send when it arrives, we when it leaves; the margin absorbs event-loop and network jitter
+  // so that a burst timed exactly at the limit here never lands over it there.
+  constructor(
+    private readonly limits: SendLimits,
+    private readonly marginMs = 250,
+  ) {
+    this.second = new SlidingWindow(limits.perSecond, 1000 + marginMs);
+    this.minute = new SlidingWindow(limits.perMinute, 60_000 + marginMs * 4);
   }
   private chat(id: string) {
     let w = this.chats.get(id);
-    if (!w) this.chats.set(id, (w = new SlidingWindow(this.limits.perChatPerSecond, 1000)));
+    if (!w) this.chats.set(id, (w = new SlidingWindow(this.limits.perChatPerSecond, 1000 + this.marginMs)));
     return w;
   }
   /** Takes a slot now if every window allows it; otherwise answers how long to wait. */

@@ -18,13 +18,16 @@ export function larkDomain(domain: string): lark.Domain | string {
   return domain.replace(/\/+$/, '');
 }
 
+const quietLogger = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
+
 export function createLarkClient(c: LarkAppConfig): lark.Client {
   return new lark.Client({
     appId: c.appId,
     appSecret: c.appSecret,
     domain: larkDomain(c.domain),
-    // The SDK logs request errors with their config; ours are enough and never carry secrets.
+    // The SDK logs request errors with their whole config; ours are enough and never carry secrets.
     loggerLevel: lark.LoggerLevel.fatal,
+    logger: quietLogger,
   });
 }
 
