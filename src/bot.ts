@@ -180,7 +180,12 @@ export class Bot {
       return { outcome: 'unknown', campaignId: org.campaign.id };
     }
     const { reply: r, outcome } = await runCommand(ctx, matched, msg);
-    out.push(...this.replyMessages(msg, r, org.campaign.id));
+    if ('file' in r) {
+      // A file goes up first (its key is what the message carries), then as a file message after the text.
+      const fileKey = await this.deps.messenger.uploadFile(r.file.name, r.file.bytes);
+      if (r.text) out.push(...this.replyMessages(msg, { text: r.text }, org.campaign.id));
+      out.push({ dedupeKey: `file:${msg.eventId}`, campaignId: org.campaign.id, kind: 'send', target: msg.chatId, chatId: msg.chatId, msgType: 'file', content: { file_key: fileKey } });
+    } else out.push(...this.replyMessages(msg, r, org.campaign.id));
     return { outcome: outcome satisfies RouteOutcome, command: matched.command.name, campaignId: org.campaign.id };
   }
 
@@ -243,7 +248,10 @@ export class Bot {
     const e = (ev.event ?? {}) as { operator?: { open_id?: string }; action?: { value?: Record<string, unknown> }; context?: { open_chat_id?: string; open_message_id?: string } };
     const openId = e.operator?.open_id ?? '';
     const chatId = e.context?.open_chat_id ?? '';
-    const cmd = typeof e.action?.value?.cmd === 'string' ? e.action.value.cmd : '';
+    // A button inside a form sends the form's inputs too; `{name}` in the command text is filled from them.
+    const form = (e.action as { form_value?: Record<string, unknown> } | undefined)?.form_value ?? {};
+    const template = typeof e.action?.value?.cmd === 'string' ? e.action.value.cmd : '';
+    const cmd = template.replace(/\{(\w+)\}/g, (_, k: string) => String(form[k] ?? '').replace(/\s+/g, ' ').trim());
     if (!(await this.record(eventId, ev.header.event_type, ev))) return { toast: { type: 'info', content: '已处理 / already done' } };
     const out: Outgoing[] = [];
     const msg: ChatMessage = { eventId, messageId: e.context?.open_message_id ?? '', chatId, chatType: 'group', senderOpenId: openId, senderType: 'user', text: cmd, mentionsBot: true, mentions: [] };

@@ -16,13 +16,13 @@ const raw = (body: string, headers: Record<string, string> = { 'content-type': '
 
 describe('url verification', () => {
   it('answers an encrypted challenge without signature headers, as Lark sends it', async () => {
-    const res = await h.post({ ...fixture('url_verification'), token: TOKEN }, { sign: false });
+    const res = await h.post({ ...fixture<Record<string, unknown>>('url_verification'), token: TOKEN }, { sign: false });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ challenge: fixture('url_verification').challenge });
   });
 
   it('refuses a challenge with the wrong token', async () => {
-    const res = await h.post({ ...fixture('url_verification'), token: 'nope' }, { sign: false });
+    const res = await h.post({ ...fixture<Record<string, unknown>>('url_verification'), token: 'nope' }, { sign: false });
     expect(res.status).toBe(401);
   });
 });
