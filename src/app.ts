@@ -9,6 +9,7 @@ import type { Log } from './log.js';
 import type { DbHandle } from '../db/client.js';
 import { sql } from 'drizzle-orm';
 import { applyPlanText } from './plan/apply.js';
+import type { JobRunner } from '../jobs/runner.js';
 
 export interface AppDeps {
   bot: Bot;
@@ -18,6 +19,7 @@ export interface AppDeps {
   encryptKey?: string;
   verificationToken?: string;
   adminToken?: string;
+  runner: JobRunner;
   /** runs work after the HTTP answer: setImmediate on Node, ctx.waitUntil on Workers */
   defer(work: () => Promise<void>): void;
 }
@@ -86,6 +88,17 @@ export function createApp(deps: AppDeps): Hono {
     const res = await applyPlanText(deps.dbh, await c.req.text(), deps.clock);
     if (!res.ok) return c.json({ ok: false, problems: res.problems }, 400);
     return c.json({ ok: true, campaign: res.campaign, changes: res.changes });
+  });
+
+  app.get('/admin/jobs', async (c) => c.json(await deps.runner.list()));
+
+  app.post('/admin/jobs/:name/run', async (c) => {
+    const name = c.req.param('name');
+    if (!deps.runner.job(name)) return c.json({ error: `no job "${name}"`, jobs: deps.runner.deps.jobs.map((j) => j.name) }, 404);
+    const atParam = c.req.query('at');
+    const at = atParam ? new Date(atParam) : deps.clock.now();
+    if (Number.isNaN(at.getTime())) return c.json({ error: 'at must be an ISO-8601 time, e.g. 2026-11-27T09:00:00+08:00' }, 400);
+    return c.json({ ok: true, results: await deps.runner.runNow(name, at) });
   });
 
   app.onError((err, c) => {

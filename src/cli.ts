@@ -5,11 +5,16 @@ import { openSqlite } from '../db/client.js';
 import { loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
 import { applyPlanText, formatProblems } from './plan/apply.js';
+import { createRuntime } from './runtime.js';
 
 const USAGE = `duban — 督办 command line
 
   duban plan apply FILE        create or update a campaign from a plan file (YAML or JSON); idempotent
   duban db migrate             create and migrate the database at DATABASE_PATH
+  duban job list               the jobs, their schedules, last and next runs
+  duban job run NAME [--at ISO-8601]
+                               run one job now (or as if the clock read --at), through the same exactly-once
+                               ledger as the scheduler; delivers what it queued before it exits
 
 Environment: DATABASE_PATH (default ./data/duban.db). See README.md.`;
 
@@ -40,6 +45,36 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
       return 0;
     } finally {
       dbh.close();
+    }
+  }
+  if (cmd === 'job' && (sub === 'list' || sub === 'run')) {
+    const rt = createRuntime({ config: { ...config, LOG_LEVEL: 'warn' } });
+    try {
+      if (sub === 'list') {
+        const { calendar, jobs } = await rt.runner.list();
+        for (const j of jobs) out(`${j.name.padEnd(20)} ${j.schedule}\n${' '.repeat(21)}last run: ${j.lastRun ?? 'never'} (${j.runs} occasions)   next: ${j.next ?? '—'}`);
+        out(`calendar: ${calendar}`);
+        return 0;
+      }
+      const name = rest[0];
+      const atIdx = rest.indexOf('--at');
+      const at = atIdx >= 0 ? new Date(rest[atIdx + 1] ?? '') : new Date();
+      if (!name || Number.isNaN(at.getTime())) {
+        err('usage: duban job run NAME [--at 2026-11-27T09:00:00+08:00]');
+        return 2;
+      }
+      if (!rt.runner.job(name)) {
+        err(`no job "${name}". Jobs: ${rt.runner.deps.jobs.map((j) => j.name).join(', ')}`);
+        return 2;
+      }
+      const results = await rt.runner.runNow(name, at);
+      await rt.sender.drain(120_000);
+      for (const r of results) out(`${r.job} ${r.campaign} ${r.period || '(no occasion)'}: ${r.outcome}${r.posts ? `, ${r.posts} message(s) queued and delivered` : ''}`);
+      const left = await rt.sender.pendingCount();
+      if (left) err(`${left} message(s) still waiting for Lark; a running server delivers them.`);
+      return 0;
+    } finally {
+      await rt.close();
     }
   }
   if (cmd === 'db' && sub === 'migrate') {

@@ -17,6 +17,8 @@ import { createLarkClient, LarkMessenger } from './lark/sdk-messenger.js';
 import { createLog, type Log } from './log.js';
 import { Sender, type SenderOptions } from './outbox.js';
 import { applyPlanText, formatProblems } from './plan/apply.js';
+import { jobs } from '../jobs/index.js';
+import { JobRunner } from '../jobs/runner.js';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const examplePlan = join(projectRoot, 'examples', 'xinhe.plan.yaml');
@@ -29,6 +31,7 @@ export interface Runtime {
   messenger: Messenger;
   sender: Sender;
   bot: Bot;
+  runner: JobRunner;
   app: Hono;
   /** work started after HTTP answers; tests await it to know handling is finished */
   settled(): Promise<void>;
@@ -58,6 +61,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     ...opts.sender,
   });
   const bot = new Bot({ dbh, clock, messenger, sender, log });
+  const runner = new JobRunner({ dbh, clock, log, messenger, sender, jobs });
   const inFlight = new Set<Promise<void>>();
   const defer = (work: () => Promise<void>) => {
     const p: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
@@ -74,6 +78,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     encryptKey: config.LARK_ENCRYPT_KEY,
     verificationToken: config.LARK_VERIFICATION_TOKEN,
     adminToken: config.ADMIN_TOKEN,
+    runner,
     defer,
   });
   return {
@@ -84,11 +89,13 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     messenger,
     sender,
     bot,
+    runner,
     app,
     async settled() {
       while (inFlight.size) await Promise.all([...inFlight]);
     },
     async close() {
+      runner.stop();
       await sender.stop();
       while (inFlight.size) await Promise.all([...inFlight]);
       dbh.close();

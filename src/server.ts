@@ -3,6 +3,7 @@
 import { pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import * as lark from '@larksuiteoapi/node-sdk';
+import cron from 'node-cron';
 import { hasLarkApp, loadConfig, type Config } from './config.js';
 import type { Clock } from './core/clock.js';
 import type { LarkEvent } from './bot.js';
@@ -27,6 +28,8 @@ export interface ServerOptions {
   sender?: SenderOptions;
   /** print the start-up summary (the CLI entry does; tests do not) */
   banner?: boolean;
+  /** run the job scheduler every minute (off in tests, which tick the runner with their own clock) */
+  scheduler?: boolean;
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<Server> {
@@ -45,6 +48,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
 
   await rt.bot.replayUnhandled();
   rt.sender.start();
+  if (opts.scheduler ?? true) {
+    // The first tick catches up occasions missed while the server was down; then one tick a minute.
+    await rt.runner.tick();
+    rt.runner.start((expr, fn) => cron.schedule(expr, fn));
+  }
 
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: rt.app.fetch, port: config.PORT, hostname: '0.0.0.0' }, () => resolve(s));

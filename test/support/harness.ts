@@ -76,7 +76,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   });
   const log = opts.logLines ? createLog({}, (l) => opts.logLines!.push(l)) : undefined;
   const sender: SenderOptions = { baseBackoffMs: 20, maxBackoffMs: 200, ...opts.sender };
-  const start = () => startServer({ config, clock, sender, log });
+  const start = () => startServer({ config, clock, sender, log, scheduler: false });
   let server = await start();
   if (opts.plan !== false) await applyPlanFile(server.runtime, opts.plan ?? examplePlan);
 

@@ -1,0 +1,54 @@
+// What a job is: its name, its schedule in the campaign's time, the occasions it fires on, and what it posts.
+// The runner (jobs/runner.ts) owns the exactly-once ledger and the outbox; a job only says what and to whom.
+import type { DateTime } from 'luxon';
+import type { DbHandle, Db } from '../db/client.js';
+import type { WorkCalendar } from '../src/core/calendar.js';
+import type { Card } from '../src/lark/cards.js';
+import type { Messenger } from '../src/lark/messenger.js';
+import type { Log } from '../src/log.js';
+import type { Campaign, Org } from '../src/org.js';
+
+export interface JobCtx {
+  dbh: DbHandle;
+  db: Db;
+  log: Log;
+  messenger: Messenger;
+  campaign: Campaign;
+  org: Org;
+  calendar: WorkCalendar;
+  zone: string;
+}
+
+/** One moment a job fires for a campaign: a reminder for one period, a digest for one week. */
+export interface Occasion {
+  /** the ledger's period: unique per job and campaign (e.g. '工作进度专报:2026-W48:1d', '2026-11-23') */
+  period: string;
+  at: DateTime;
+  /** after this the occasion is stale: catch-up skips it with a log line */
+  until: DateTime;
+  /** job-specific data the posts need (e.g. the rule id) */
+  data?: Record<string, unknown>;
+}
+
+export interface Post {
+  chatId: string;
+  card: Card;
+}
+
+export interface JobDef {
+  name: string;
+  /** the default schedule, in words, for `job list` */
+  schedule: string;
+  /** what it posts, for `job list` and help */
+  summary: string;
+  /** the occasions whose `at` falls in (from, to] */
+  occasions(ctx: JobCtx, from: DateTime, to: DateTime): Occasion[];
+  /** what to post for one occasion, decided at `now` */
+  posts(ctx: JobCtx, occasion: Occasion, now: Date): Promise<Post[]>;
+  /** side effects that must happen with the posts (e.g. a problem moving up a level), in the same atomic write */
+  effects?(ctx: JobCtx, occasion: Occasion, now: Date): Promise<Array<{ run(): unknown }>>;
+}
+
+export function defineJob(j: JobDef): JobDef {
+  return j;
+}

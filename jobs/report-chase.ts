@@ -1,0 +1,46 @@
+// report-chase: right after a rule's due time, in each group chat and the office chat: the units that missed it.
+import { card, esc, md, note } from '../src/lark/cards.js';
+import { dueOf, periodOf, shiftPeriod } from '../src/core/periods.js';
+import { defineJob, type Occasion } from './define.js';
+import { audiences, missingUnits, REPORT_TEMPLATE, unitLines, zhWhen } from './reporting.js';
+
+export default defineJob({
+  name: 'report-chase',
+  schedule: 'per reporting rule, one minute after the due time',
+  summary: '催报：截止后点名未报送单位',
+  occasions(ctx, from, to) {
+    const out: Occasion[] = [];
+    for (const rule of ctx.org.rules) {
+      let p = shiftPeriod(rule, periodOf(rule, from, ctx.zone), ctx.zone, -1);
+      const last = shiftPeriod(rule, periodOf(rule, to, ctx.zone), ctx.zone, 1);
+      for (let i = 0; i < 400 && p !== last; i++, p = shiftPeriod(rule, p, ctx.zone, 1)) {
+        const at = dueOf(rule, p, ctx.zone, ctx.calendar).plus({ minutes: 1 });
+        // A chase is worth posting until the next morning's work starts; after that the lagging list takes over.
+        if (at > from && at <= to) out.push({ period: `${rule.name}:${p}`, at, until: at.plus({ hours: 18 }), data: { ruleId: rule.id, period: p } });
+      }
+    }
+    return out;
+  },
+  async posts(ctx, occ) {
+    const rule = ctx.org.rules.find((r) => r.id === occ.data?.ruleId);
+    if (!rule) return [];
+    const period = String(occ.data?.period);
+    const due = dueOf(rule, period, ctx.zone, ctx.calendar);
+    const missing = await missingUnits(ctx.db, ctx.org, rule, period);
+    // The chase goes to the group chats and always to the office chat, whatever the rule's reminder chats are.
+    const chats = rule.chats.includes('office') ? rule : { ...rule, chats: [...rule.chats, 'office'] };
+    return audiences(ctx.org, chats, missing).map(({ chatId, units }) => ({
+      chatId,
+      card: card({
+        title: `【催报】${rule.name} ${period}`,
+        subtitle: `已过截止时间 ${zhWhen(due)}`,
+        template: 'red',
+        elements: [
+          md(`以下单位**未按时报送**，请尽快补报（补报记为逾期报送）：\n${unitLines(ctx.org, units)}`),
+          md(`**补报方式**：@督办 发送\n${esc(REPORT_TEMPLATE)}`),
+          note('未报送、逾期报送将计入落后单位通报。'),
+        ],
+      }),
+    }));
+  },
+});

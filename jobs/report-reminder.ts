@@ -1,0 +1,52 @@
+// report-reminder: before a reporting rule's due time (each remind_before offset), in each bound chat: the rule, the
+// due time, and @mentions of the liaisons of units that have not reported yet. A reminder that would fall on a
+// weekend or holiday moves back to the previous workday at the same time.
+import { card, esc, md, note } from '../src/lark/cards.js';
+import { dueOf, durationMs, periodOf, shiftPeriod } from '../src/core/periods.js';
+import { defineJob, type Occasion } from './define.js';
+import { backToWorkday } from './occasions.js';
+import { audiences, missingUnits, REPORT_TEMPLATE, unitLines, zhWhen } from './reporting.js';
+
+export default defineJob({
+  name: 'report-reminder',
+  schedule: 'per reporting rule, at each remind_before offset before the due time (workdays)',
+  summary: '报送提醒：截止前提醒尚未报送的单位，@联络员',
+  occasions(ctx, from, to) {
+    const out: Occasion[] = [];
+    for (const rule of ctx.org.rules) {
+      const offsets = rule.remindBefore.map((o) => ({ o, ms: durationMs(o) })).filter((x) => x.ms > 0);
+      if (!offsets.length) continue;
+      // The periods whose reminders can fall in the window: from the period of `from` to one past `to`'s.
+      let p = shiftPeriod(rule, periodOf(rule, from, ctx.zone), ctx.zone, -1);
+      const last = shiftPeriod(rule, periodOf(rule, to, ctx.zone), ctx.zone, 2);
+      for (let i = 0; i < 400 && p !== last; i++, p = shiftPeriod(rule, p, ctx.zone, 1)) {
+        const due = dueOf(rule, p, ctx.zone, ctx.calendar);
+        for (const { o, ms } of offsets) {
+          const at = backToWorkday(ctx.calendar, due.minus({ milliseconds: ms }));
+          if (at > from && at <= to && at < due) out.push({ period: `${rule.name}:${p}:${o}`, at, until: due, data: { ruleId: rule.id, period: p } });
+        }
+      }
+    }
+    return out;
+  },
+  async posts(ctx, occ) {
+    const rule = ctx.org.rules.find((r) => r.id === occ.data?.ruleId);
+    if (!rule) return [];
+    const period = String(occ.data?.period);
+    const due = dueOf(rule, period, ctx.zone, ctx.calendar);
+    const missing = await missingUnits(ctx.db, ctx.org, rule, period);
+    return audiences(ctx.org, rule, missing).map(({ chatId, units }) => ({
+      chatId,
+      card: card({
+        title: `【报送提醒】${rule.name}`,
+        subtitle: `${period} · 截止 ${zhWhen(due)}`,
+        template: 'orange',
+        elements: [
+          md(`**${esc(rule.name)}**将于 **${zhWhen(due)}** 截止，以下单位尚未报送：\n${unitLines(ctx.org, units)}`),
+          md(`**报送方式**：在群里 @督办 发送（可直接复制）：\n${esc(REPORT_TEMPLATE)}`),
+          note('已报送的单位不再提醒；重复报送以最后一次为准。'),
+        ],
+      }),
+    }));
+  },
+});

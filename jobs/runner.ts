@@ -1,0 +1,202 @@
+// The job runner: every minute (node-cron on Node, a Cron Trigger on Workers) it finds the occasions that fell due since
+// the last tick, in each campaign's timezone, and runs each once. Exactly once is the ledger's job: the occasion marker,
+// one row per chat, and the outbox rows are written in one atomic write keyed by (job, campaign, period, chat), so a
+// second run, a restart or a second process sends nothing more. At start it looks back and catches up missed occasions
+// that are still inside their window; stale ones are skipped with a log line.
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { DbHandle } from '../db/client.js';
+import { campaigns, jobRuns } from '../db/schema.js';
+import type { Clock } from '../src/core/clock.js';
+import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
+import type { Messenger } from '../src/lark/messenger.js';
+import type { Log } from '../src/log.js';
+import { loadOrg } from '../src/org.js';
+import { queueStatement, type Sender } from '../src/outbox.js';
+import type { JobCtx, JobDef, Occasion } from './define.js';
+
+export interface RunnerDeps {
+  dbh: DbHandle;
+  clock: Clock;
+  log: Log;
+  messenger: Messenger;
+  sender?: Sender;
+  jobs: readonly JobDef[];
+  /** how far back the first tick looks for missed occasions */
+  catchUpMs?: number;
+}
+
+export interface OccasionResult {
+  job: string;
+  campaign: string;
+  period: string;
+  outcome: 'sent' | 'already' | 'stale' | 'nothing';
+  posts: number;
+}
+
+const MARKER = '';
+
+export class JobRunner {
+  private last: Date | undefined;
+  private warnedYears = new Set<number>();
+  private task: { stop(): void } | undefined;
+  private running: Promise<OccasionResult[]> | undefined;
+
+  constructor(readonly deps: RunnerDeps) {}
+
+  job(name: string): JobDef | undefined {
+    return this.deps.jobs.find((j) => j.name === name);
+  }
+
+  /** Runs the occasions in (last tick, now]; the first tick after start looks back catchUpMs for missed ones. */
+  async tick(now: Date = this.deps.clock.now()): Promise<OccasionResult[]> {
+    // Ticks never overlap: a slow run makes the next tick wait, not race.
+    while (this.running) await this.running;
+    const from = this.last ?? new Date(now.getTime() - (this.deps.catchUpMs ?? 3 * 86_400_000));
+    const catchingUp = this.last === undefined;
+    this.running = this.runWindow(from, now, catchingUp).finally(() => {
+      this.running = undefined;
+    });
+    const res = await this.running;
+    this.last = now;
+    return res;
+  }
+
+  /** `job run NAME [--at]`: the job's latest occasion at or before `at` (looking back 40 days), run through the ledger. */
+  async runNow(name: string, at: Date): Promise<OccasionResult[]> {
+    const job = this.job(name);
+    if (!job) throw new Error(`no job "${name}"; jobs: ${this.deps.jobs.map((j) => j.name).join(', ')}`);
+    const out: OccasionResult[] = [];
+    for (const ctx of await this.contexts(at)) {
+      const to = DateTime.fromJSDate(at, { zone: ctx.zone });
+      const occ = job.occasions(ctx, to.minus({ days: 40 }), to);
+      const latest = occ.sort((a, b) => a.at.toMillis() - b.at.toMillis()).at(-1);
+      if (!latest) {
+        out.push({ job: name, campaign: ctx.campaign.name, period: '', outcome: 'nothing', posts: 0 });
+        continue;
+      }
+      out.push(await this.runOccasion(job, ctx, latest, at));
+    }
+    if (out.some((r) => r.posts > 0)) void this.deps.sender?.kick();
+    return out;
+  }
+
+  start(schedule: (expr: string, fn: () => void) => { stop(): void }): void {
+    this.task = schedule('* * * * *', () => {
+      void this.tick().catch((err: unknown) => this.deps.log.error('job tick failed', { error: String(err) }));
+    });
+  }
+
+  stop(): void {
+    this.task?.stop();
+  }
+
+  /** The jobs with their schedules, last runs and the calendar's coverage, for `job list` and GET /admin/jobs. */
+  async list(now: Date = this.deps.clock.now()) {
+    const { db } = this.deps.dbh;
+    const rows = await db
+      .select({ job: jobRuns.job, last: sql<string>`max(${jobRuns.ranAt})`, count: sql<number>`count(*)` })
+      .from(jobRuns)
+      .where(eq(jobRuns.chatId, MARKER))
+      .groupBy(jobRuns.job);
+    const ctxs = await this.contexts(now);
+    const cal = workCalendar('cn');
+    const year = DateTime.fromJSDate(now).year;
+    return {
+      calendar: cal.covers(year) && cal.covers(year + 1)
+        ? `chinese-days covers ${year} and ${year + 1}`
+        : `chinese-days has no official schedule for ${cal.covers(year) ? year + 1 : year}: Monday–Friday are taken as workdays for that year until the package is updated`,
+      jobs: this.deps.jobs.map((j) => {
+        const r = rows.find((x) => x.job === j.name);
+        const next = ctxs
+          .map((ctx) => {
+            const from = DateTime.fromJSDate(now, { zone: ctx.zone });
+            return j.occasions(ctx, from, from.plus({ days: 35 })).sort((a, b) => a.at.toMillis() - b.at.toMillis())[0]?.at;
+          })
+          .filter((x): x is DateTime => Boolean(x))
+          .sort((a, b) => a.toMillis() - b.toMillis())[0];
+        return { name: j.name, schedule: j.schedule, summary: j.summary, lastRun: r?.last ?? null, runs: Number(r?.count ?? 0), next: next?.toISO() ?? null };
+      }),
+    };
+  }
+
+  private async contexts(now: Date): Promise<JobCtx[]> {
+    const { dbh, log, messenger } = this.deps;
+    const all = await dbh.db.select({ id: campaigns.id }).from(campaigns);
+    const out: JobCtx[] = [];
+    for (const { id } of all) {
+      const org = await loadOrg(dbh.db, id);
+      if (!org) continue;
+      const calendar = workCalendar(org.campaign.workdayCalendar as CalendarKind);
+      const zone = org.campaign.timezone;
+      const year = DateTime.fromJSDate(now, { zone }).year;
+      if (!calendar.covers(year) && !this.warnedYears.has(year)) {
+        this.warnedYears.add(year);
+        log.warn('holiday calendar does not cover this year: Monday–Friday are taken as workdays', { year, campaign: org.campaign.name });
+      }
+      out.push({ dbh, db: dbh.db, log: log.child({ campaign: id }), messenger, campaign: org.campaign, org, calendar, zone });
+    }
+    return out;
+  }
+
+  private async runWindow(from: Date, to: Date, catchingUp: boolean): Promise<OccasionResult[]> {
+    const results: OccasionResult[] = [];
+    for (const ctx of await this.contexts(to)) {
+      const f = DateTime.fromJSDate(from, { zone: ctx.zone });
+      const t = DateTime.fromJSDate(to, { zone: ctx.zone });
+      for (const job of this.deps.jobs) {
+        for (const occ of job.occasions(ctx, f, t)) {
+          if (occ.until.toMillis() <= to.getTime()) {
+            if (catchingUp && !(await this.ran(job.name, ctx.campaign.id, occ.period))) {
+              this.deps.log.info('missed job occasion skipped: its window has passed', { job: job.name, campaign: ctx.campaign.id, period: occ.period, at: occ.at.toISO() });
+              results.push({ job: job.name, campaign: ctx.campaign.name, period: occ.period, outcome: 'stale', posts: 0 });
+            }
+            continue;
+          }
+          results.push(await this.runOccasion(job, ctx, occ, to));
+        }
+      }
+    }
+    if (results.some((r) => r.posts > 0)) void this.deps.sender?.kick();
+    return results;
+  }
+
+  private async ran(job: string, campaignId: number, period: string): Promise<boolean> {
+    const hit = await this.deps.dbh.db
+      .select({ j: jobRuns.job })
+      .from(jobRuns)
+      .where(and(eq(jobRuns.job, job), eq(jobRuns.campaignId, campaignId), eq(jobRuns.period, period), eq(jobRuns.chatId, MARKER)))
+      .limit(1);
+    return hit.length > 0;
+  }
+
+  private async runOccasion(job: JobDef, ctx: JobCtx, occ: Occasion, now: Date): Promise<OccasionResult> {
+    const base = { job: job.name, campaign: ctx.campaign.name, period: occ.period };
+    if (await this.ran(job.name, ctx.campaign.id, occ.period)) return { ...base, outcome: 'already', posts: 0 };
+    const started = Date.now();
+    const removed = new Set(ctx.org.chats.filter((c) => !c.active).map((c) => c.chatId));
+    const posts = (await job.posts(ctx, occ, now)).filter((p) => p.chatId && !removed.has(p.chatId));
+    const effects = job.effects ? await job.effects(ctx, occ, now) : [];
+    const { dbh } = this.deps;
+    const ranAt = now.toISOString();
+    const row = (chatId: string) => dbh.db.insert(jobRuns).values({ job: job.name, campaignId: ctx.campaign.id, period: occ.period, chatId, ranAt }).onConflictDoNothing();
+    const seen = new Set<string>();
+    const statements = [row(MARKER), ...effects];
+    for (const p of posts) {
+      if (seen.has(p.chatId)) continue;
+      seen.add(p.chatId);
+      statements.push(row(p.chatId));
+      statements.push(
+        queueStatement(dbh, { dedupeKey: `job:${job.name}:${ctx.campaign.id}:${occ.period}:${p.chatId}`, campaignId: ctx.campaign.id, kind: 'send', target: p.chatId, chatId: p.chatId, msgType: 'interactive', content: p.card }, now),
+      );
+    }
+    await dbh.atomic(statements);
+    this.deps.log.info('job run', { job: job.name, campaign: ctx.campaign.id, period: occ.period, posts: seen.size, ms: Date.now() - started, outcome: seen.size ? 'sent' : 'nothing' });
+    return { ...base, outcome: seen.size ? 'sent' : 'nothing', posts: seen.size };
+  }
+
+  /** Last ledger rows, newest first (for tests and operators). */
+  async ledger(limit = 50) {
+    return this.deps.dbh.db.select().from(jobRuns).orderBy(desc(jobRuns.ranAt)).limit(limit);
+  }
+}

@@ -1,0 +1,121 @@
+// 会议: scheduling, listing and cancelling meetings, one-off (starts_at) or standing series from the plan (recurrence).
+// Meetings are named M1, M2… per campaign, like tasks are T1, T2….
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { Db } from '../../db/client.js';
+import { meetings, tasks } from '../../db/schema.js';
+import type { WorkCalendar } from '../core/calendar.js';
+import { fold } from '../core/text.js';
+import { nextOccurrence } from './recurrence.js';
+
+export type Meeting = typeof meetings.$inferSelect;
+export type MeetingKind = 'dispatch' | 'regular' | 'coordination' | 'topic' | 'push' | 'joint';
+
+export const KINDS: Record<MeetingKind, { zh: string; en: string }> = {
+  dispatch: { zh: '调度会', en: 'dispatch meeting' },
+  regular: { zh: '例会', en: 'regular meeting' },
+  coordination: { zh: '协调会', en: 'coordination meeting' },
+  topic: { zh: '专题会', en: 'topic meeting' },
+  push: { zh: '推动会', en: 'push meeting' },
+  joint: { zh: '联席会议', en: 'joint meeting' },
+};
+
+/** 调度会, 调度, dispatch → 'dispatch'. */
+export function kindOf(word: string): MeetingKind | undefined {
+  const w = fold(word).replace(/meeting$/, '');
+  for (const [k, v] of Object.entries(KINDS) as Array<[MeetingKind, { zh: string }]>) {
+    if (w === k || w === fold(v.zh) || w === fold(v.zh).replace(/(会|会议)$/, '')) return k;
+  }
+  return undefined;
+}
+
+export const kindName = (kind: string, lang: 'zh' | 'en') => KINDS[kind as MeetingKind]?.[lang] ?? kind;
+
+export const meetingRef = (m: Pick<Meeting, 'seq'>) => `M${m.seq}`;
+
+/** "M3", "m3", "3", "#3" → 3. */
+export function parseMeetingRef(s: string): number | undefined {
+  const m = /^#?[mM]?(\d+)$/.exec(s.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
+export interface NewMeeting {
+  title: string;
+  kind: MeetingKind;
+  startsAt: Date;
+  durationMin: number;
+  place: string;
+  attendeeUnitIds: number[];
+  organiserUnitId: number | null;
+  groupId: number | null;
+}
+
+export async function addMeeting(db: Db, campaignId: number, m: NewMeeting, now: Date): Promise<Meeting> {
+  const [row] = await db
+    .insert(meetings)
+    .values({
+      campaignId,
+      seq: sql`(select coalesce(max(seq), 0) + 1 from meetings where campaign_id = ${campaignId})`,
+      title: m.title,
+      kind: m.kind,
+      groupId: m.groupId,
+      organiserUnitId: m.organiserUnitId,
+      attendeeUnitIds: m.attendeeUnitIds,
+      startsAt: m.startsAt.toISOString(),
+      durationMin: m.durationMin,
+      place: m.place,
+      createdAt: now.toISOString(),
+    })
+    .returning();
+  return row!;
+}
+
+export async function findMeeting(db: Db, campaignId: number, seq: number): Promise<Meeting | undefined> {
+  const [row] = await db.select().from(meetings).where(and(eq(meetings.campaignId, campaignId), eq(meetings.seq, seq)));
+  return row;
+}
+
+export async function scheduledMeetings(db: Db, campaignId: number): Promise<Meeting[]> {
+  return db.select().from(meetings).where(and(eq(meetings.campaignId, campaignId), eq(meetings.status, 'scheduled'))).orderBy(asc(meetings.seq));
+}
+
+export interface Upcoming {
+  meeting: Meeting;
+  at: DateTime;
+}
+
+/** One-off meetings still ahead plus the next occurrence of each standing series, soonest first. */
+export async function upcomingMeetings(db: Db, campaignId: number, now: Date, zone: string, cal: WorkCalendar): Promise<Upcoming[]> {
+  const out: Upcoming[] = [];
+  for (const m of await scheduledMeetings(db, campaignId)) {
+    const at = nextStart(m, now, zone, cal);
+    if (at) out.push({ meeting: m, at });
+  }
+  return out.sort((a, b) => a.at.toMillis() - b.at.toMillis());
+}
+
+/** When a meeting next starts at or after `now`: its own time, or its series' next occurrence. */
+export function nextStart(m: Meeting, now: Date, zone: string, cal: WorkCalendar): DateTime | undefined {
+  if (m.recurrence) return nextOccurrence(m.recurrence, now, zone, cal);
+  if (!m.startsAt) return undefined;
+  const at = startOf(m, zone)!;
+  return at.toMillis() >= now.getTime() ? at : undefined;
+}
+
+/** A one-off meeting's start in the campaign's timezone. */
+export function startOf(m: Pick<Meeting, 'startsAt'>, zone: string): DateTime | undefined {
+  return m.startsAt ? DateTime.fromISO(m.startsAt, { zone }) : undefined;
+}
+
+export async function cancelMeeting(db: Db, m: Meeting): Promise<void> {
+  await db.update(meetings).set({ status: 'cancelled', calendarEventId: null }).where(eq(meetings.id, m.id)).run();
+}
+
+export async function setCalendarEvent(db: Db, m: Meeting, eventId: string): Promise<void> {
+  await db.update(meetings).set({ calendarEventId: eventId }).where(eq(meetings.id, m.id)).run();
+}
+
+/** The ledger items a meeting's minutes created. */
+export async function tasksOfMeeting(db: Db, m: Meeting) {
+  return db.select().from(tasks).where(and(eq(tasks.campaignId, m.campaignId), eq(tasks.meetingId, m.id))).orderBy(asc(tasks.seq));
+}
