@@ -1,7 +1,7 @@
 // 绑定 / bind <group> | office | leaders: make this chat the group's chat, the office chat or the leaders' chat.
 import { z } from 'zod';
 import { chats } from '../db/schema.js';
-import { matchGroup } from '../src/org.js';
+import { invalidateOrg, matchGroup } from '../src/org.js';
 import { defineCommand } from './define.js';
 
 const OFFICE = ['office', '办公室', '办公室群'];
@@ -46,6 +46,7 @@ export default defineCommand({
         set: { chatId: ctx.chat.id, boundBy: ctx.actor.person.openId, boundAt: now, active: true },
       })
       .run();
+    invalidateOrg(ctx.db);
     return { text: ctx.t(`已将本群绑定为「${label}」。提醒、催报和通报将发到这里。`, `This chat is now ${label}. Reminders, chases and bulletins will be posted here.`) };
   },
 });

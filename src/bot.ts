@@ -11,7 +11,7 @@ import { card, md, note, textContent } from './lark/cards.js';
 import { toChatMessage, type ChatMessage } from './lark/events.js';
 import type { Messenger } from './lark/messenger.js';
 import type { Log } from './log.js';
-import { actorOf, loadOrg, officeContacts, type Org } from './org.js';
+import { actorOf, cachedOrg, invalidateOrg, loadOrg, officeContacts, type Org } from './org.js';
 import { queueStatement, type Outgoing, type Sender } from './outbox.js';
 import { compileWords, matchCommand, runCommand, suggest, type RouteOutcome } from './router.js';
 
@@ -123,7 +123,7 @@ export class Bot {
       campaignId = ids[0];
     }
     if (campaignId === undefined) return { kind: 'unregistered' };
-    const org = await loadOrg(db, campaignId);
+    const org = await cachedOrg(db, campaignId);
     if (!org) return { kind: 'unregistered' };
     const person = org.people.find((p) => p.openId === openId);
     if (!person) return { kind: 'unregistered', org };
@@ -132,6 +132,9 @@ export class Bot {
 
   private async onMessage(msg: ChatMessage, out: Outgoing[]): Promise<{ outcome: string; command?: string; campaignId?: number }> {
     if (msg.senderType !== 'user') return { outcome: 'ignored' };
+    // Lark sometimes pushes the same message under a new event_id: the message id is the real identity.
+    const seen = await this.deps.dbh.db.select({ id: outbox.id }).from(outbox).where(eq(outbox.dedupeKey, `reply:${msg.messageId}`)).limit(1);
+    if (seen.length) return { outcome: 'duplicate' };
     // In a group the bot acts only when @-mentioned; Lark delivers unmentioned messages only with the
     // read-all-messages scope, and we still ignore them.
     if (msg.chatType === 'group' && !msg.mentionsBot) return { outcome: 'ignored' };
@@ -184,23 +187,24 @@ export class Bot {
       // A file goes up first (its key is what the message carries), then as a file message after the text.
       const fileKey = await this.deps.messenger.uploadFile(r.file.name, r.file.bytes);
       if (r.text) out.push(...this.replyMessages(msg, { text: r.text }, org.campaign.id));
-      out.push({ dedupeKey: `file:${msg.eventId}`, campaignId: org.campaign.id, kind: 'send', target: msg.chatId, chatId: msg.chatId, msgType: 'file', content: { file_key: fileKey } });
+      out.push({ dedupeKey: `file:${msg.messageId}`, campaignId: org.campaign.id, kind: 'send', target: msg.chatId, chatId: msg.chatId, msgType: 'file', content: { file_key: fileKey } });
     } else out.push(...this.replyMessages(msg, r, org.campaign.id));
     return { outcome: outcome satisfies RouteOutcome, command: matched.command.name, campaignId: org.campaign.id };
   }
 
-  /** A reply is a reply to the user's message, keyed by the event so it is queued once however often it is handled. */
+  /** A reply is a reply to the user's message, keyed by the message so it is queued once however often it arrives. */
   private replyMessages(msg: ChatMessage, r: Reply, campaignId: number | undefined): Outgoing[] {
     const base = { campaignId, kind: 'reply' as const, target: msg.messageId, chatId: msg.chatId };
-    if ('card' in r) return [{ ...base, dedupeKey: `reply:${msg.eventId}`, msgType: 'interactive', content: r.card }];
+    if ('card' in r) return [{ ...base, dedupeKey: `reply:${msg.messageId}`, msgType: 'interactive', content: r.card }];
     if ('file' in r) throw new Error('file replies are sent by the command through the messenger');
-    return [{ ...base, dedupeKey: `reply:${msg.eventId}`, msgType: 'text', content: textContent(r.text) }];
+    return [{ ...base, dedupeKey: `reply:${msg.messageId}`, msgType: 'text', content: textContent(r.text) }];
   }
 
   private async onAdded(eventId: string, chatId: string, out: Outgoing[]): Promise<string> {
     if (!chatId) return 'ignored';
     const { db } = this.deps.dbh;
     await db.update(chats).set({ active: true }).where(eq(chats.chatId, chatId)).run();
+    invalidateOrg(db);
     const [bound] = await db.select().from(chats).where(eq(chats.chatId, chatId));
     const org = bound ? await loadOrg(db, bound.campaignId) : undefined;
     const where = org
@@ -235,6 +239,7 @@ export class Bot {
     if (!chatId) return 'ignored';
     // The binding is kept (the office may add the bot back) but jobs stop posting to it.
     await this.deps.dbh.db.update(chats).set({ active: false }).where(eq(chats.chatId, chatId)).run();
+    invalidateOrg(this.deps.dbh.db);
     return 'unbound';
   }
 
@@ -254,7 +259,8 @@ export class Bot {
     const cmd = template.replace(/\{(\w+)\}/g, (_, k: string) => String(form[k] ?? '').replace(/\s+/g, ' ').trim());
     if (!(await this.record(eventId, ev.header.event_type, ev))) return { toast: { type: 'info', content: '已处理 / already done' } };
     const out: Outgoing[] = [];
-    const msg: ChatMessage = { eventId, messageId: e.context?.open_message_id ?? '', chatId, chatType: 'group', senderOpenId: openId, senderType: 'user', text: cmd, mentionsBot: true, mentions: [] };
+    // Each click is its own action: the card's message id would make a second click look like a redelivery.
+    const msg: ChatMessage = { eventId, messageId: `card_${eventId}`, chatId, chatType: 'group', senderOpenId: openId, senderType: 'user', text: cmd, mentionsBot: true, mentions: [] };
     let toast: { type: 'success' | 'error' | 'info'; content: string } = { type: 'error', content: '无法处理该操作' };
     let outcome = 'ignored';
     try {

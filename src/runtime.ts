@@ -16,6 +16,7 @@ import { SandboxMessenger } from './lark/sandbox-messenger.js';
 import { createLarkClient, LarkMessenger } from './lark/sdk-messenger.js';
 import { createLog, type Log } from './log.js';
 import { Sender, type SenderOptions } from './outbox.js';
+import { WorkQueue } from './work-queue.js';
 import { applyPlanText, formatProblems } from './plan/apply.js';
 import { jobs } from '../jobs/index.js';
 import { JobRunner } from '../jobs/runner.js';
@@ -62,14 +63,8 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   });
   const bot = new Bot({ dbh, clock, messenger, sender, log });
   const runner = new JobRunner({ dbh, clock, log, messenger, sender, jobs });
-  const inFlight = new Set<Promise<void>>();
-  const defer = (work: () => Promise<void>) => {
-    const p: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(work)
-      .catch((err: unknown) => log.error('deferred work failed', { error: String(err) }))
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
-  };
+  const work = new WorkQueue((err) => log.error('deferred work failed', { error: String(err) }));
+  const defer = (fn: () => Promise<void>) => work.push(fn);
   const app = createApp({
     bot,
     dbh,
@@ -92,12 +87,12 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     runner,
     app,
     async settled() {
-      while (inFlight.size) await Promise.all([...inFlight]);
+      await work.idle();
     },
     async close() {
       runner.stop();
+      await work.idle();
       await sender.stop();
-      while (inFlight.size) await Promise.all([...inFlight]);
       dbh.close();
     },
   };

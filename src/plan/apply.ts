@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { DbHandle } from '../../db/client.js';
 import { campaigns, chats, groups, meetings, people, reportingRules, tasks, units, type ChatKind, type Role } from '../../db/schema.js';
 import type { Clock } from '../core/clock.js';
+import { invalidateOrg } from '../org.js';
 import { checkPlan, planSchema, type Plan, type Problem } from './schema.js';
 
 export type PlanResult =
@@ -219,6 +220,7 @@ export async function applyPlan(dbh: DbHandle, plan: Plan, clock: Clock): Promis
     changes.push(`+ task ${t.title}`);
   }
 
+  if (changes.length) invalidateOrg(db);
   return { ok: true, campaign: c.name, campaignId: cid, changes };
 }
 

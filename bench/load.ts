@@ -1,0 +1,66 @@
+// A small HTTP load generator on node:http with keep-alive: fixed concurrency, or a fixed arrival rate.
+import { Agent, request } from 'node:http';
+
+export interface Sample {
+  ms: number;
+  status: number;
+}
+
+export function post(agent: Agent, url: URL, body: string, headers: Record<string, string>): Promise<Sample> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const req = request(
+      { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ ms: performance.now() - t0, status: res.statusCode ?? 0 }));
+      },
+    );
+    req.on('error', () => resolve({ ms: performance.now() - t0, status: 0 }));
+    req.end(body);
+  });
+}
+
+/** Sends every body with `concurrency` requests in flight; answers samples and the achieved rate. */
+export async function closedLoop(url: string, bodies: Array<{ body: string; headers: Record<string, string> }>, concurrency: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const u = new URL(url);
+  const samples: Sample[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < bodies.length) {
+        const b = bodies[next++]!;
+        samples.push(await post(agent, u, b.body, b.headers));
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  agent.destroy();
+  return { samples, perSecond: bodies.length / seconds };
+}
+
+/** Sends at a fixed rate (open loop), calling onSent with each send's start time. */
+export async function openLoop(url: string, bodies: Array<{ body: string; headers: Record<string, string> }>, rate: number, onSent: (i: number, t: number) => void) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const u = new URL(url);
+  const t0 = Date.now();
+  const inflight: Array<Promise<Sample>> = [];
+  for (let i = 0; i < bodies.length; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - Date.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    onSent(i, Date.now());
+    inflight.push(post(agent, u, bodies[i]!.body, bodies[i]!.headers));
+  }
+  const samples = await Promise.all(inflight);
+  agent.destroy();
+  return samples;
+}
+
+export function pct(values: number[], p: number): number {
+  if (!values.length) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
