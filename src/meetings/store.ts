@@ -6,6 +6,7 @@ import type { Db } from '../../db/client.js';
 import { meetings, tasks } from '../../db/schema.js';
 import type { WorkCalendar } from '../core/calendar.js';
 import { fold } from '../core/text.js';
+import type { Actor } from '../org.js';
 import { nextOccurrence } from './recurrence.js';
 
 export type Meeting = typeof meetings.$inferSelect;
@@ -118,4 +119,10 @@ export async function setCalendarEvent(db: Db, m: Meeting, eventId: string): Pro
 /** The ledger items a meeting's minutes created. */
 export async function tasksOfMeeting(db: Db, m: Meeting) {
   return db.select().from(tasks).where(and(eq(tasks.campaignId, m.campaignId), eq(tasks.meetingId, m.id))).orderBy(asc(tasks.seq));
+}
+
+/** Who may cancel a meeting or record its minutes: office and leaders always; a group lead for the group's or their unit's. */
+export function mayManage(actor: Actor, m: Meeting): boolean {
+  if (actor.is('office', 'commander', 'deputy')) return true;
+  return actor.leads(m.groupId) || (actor.is('group_lead') && m.organiserUnitId === actor.person.unitId);
 }

@@ -1,0 +1,43 @@
+// 进度 / status [unit or group]: this period per reporting rule — who reported (on time or late), who has not and
+// their liaisons — and the open and overdue tasks of each unit.
+import { z } from 'zod';
+import { periodOf } from '../src/core/periods.js';
+import { matchScope, type Scope } from '../src/org.js';
+import { statusCard } from '../src/reports/cards.js';
+import { ruleStatus, taskCounts } from '../src/reports/status.js';
+import { defineCommand } from './define.js';
+
+export default defineCommand({
+  name: 'status',
+  words: { zh: ['进度', '报送情况'], en: ['status'] },
+  summary: { zh: '本期谁已报送、谁未报送，各单位在办和逾期任务', en: 'who reported this period, who has not, and open and overdue tasks' },
+  usage: { zh: '进度 [单位或工作组]', en: 'status [unit or group]' },
+  examples: ['进度', '进度 维稳保障组', 'status 区公安局'],
+  roles: 'anyone',
+  args: z.object({ text: z.string() }),
+  async handle(ctx, { text }) {
+    let scope: Scope | undefined;
+    if (text.trim()) {
+      const m = matchScope(ctx.org, text.trim());
+      if (!m.ok) {
+        const names = m.candidates.length
+          ? m.candidates.map((c) => (c.kind === 'group' ? c.group.name : c.unit.name)).join('、')
+          : ctx.org.groups.map((g) => g.name).join('、');
+        return {
+          text: ctx.t(
+            `没有找到「${text.trim()}」。${m.candidates.length ? '您是不是指' : '可以写工作组或单位名称，工作组有'}：${names}`,
+            `No unit or group "${text.trim()}". ${m.candidates.length ? 'Did you mean' : 'Groups'}: ${names}`,
+          ),
+        };
+      }
+      scope = m.value;
+    }
+    const now = ctx.clock.now();
+    const zone = ctx.campaign.timezone;
+    const counts = await taskCounts(ctx.db, ctx.org, now);
+    const rules = [...ctx.org.rules].sort((a, b) => a.id - b.id);
+    const statuses = await Promise.all(rules.map((r) => ruleStatus(ctx.db, ctx.org, r, periodOf(r, now, zone), now, counts, scope)));
+    const label = scope ? (scope.kind === 'group' ? scope.group.name : scope.unit.name) : undefined;
+    return { card: statusCard(statuses, { org: ctx.org, scope: label, t: ctx.t, lang: ctx.lang }) };
+  },
+});

@@ -1,0 +1,203 @@
+// Ledger cards (Card JSON 2.0): one task with its history and the buttons the viewer may use, a page of the ledger,
+// and the overdue list. Buttons carry `{cmd}`; bot.handleCardAction runs that text with the clicker's roles.
+//
+// Forms (extend, note), per the Card JSON 2.0 docs found with the search tool (open.feishu.cn/document/feishu-cards/
+// card-json-v2-components/containers/form-container and …/interactive-components/input):
+// - `{tag:'form', name, elements}` sits only at the body root; it may not hold a table or another form.
+// - every interactive element inside needs a `name` unique in the whole card; `input` is
+//   `{tag:'input', name, required?, placeholder:{tag:'plain_text',content}, default_value?, width?, max_length?}`;
+//   `required: true` is checked by the client, which does not call back while a required field is empty.
+// - the form needs a button with `form_action_type: 'submit'`; its click arrives as card.action.trigger with
+//   `action.value` (the button's callback value, here `{cmd}`) and `action.form_value` = { <input name>: text }.
+//   We keep `behaviors: [{type:'callback', value:{cmd}}]` on the submit button, as published 2.0 samples do, so
+//   the `{due}`/`{reason}`/`{note}` placeholders in cmd are filled from form_value by the bot.
+import { DateTime } from 'luxon';
+import type { Ctx } from '../../commands/define.js';
+import { button, buttons, card, esc, fields, hr, md, note, table, type Card, type Element } from '../lark/cards.js';
+import { clip } from '../core/text.js';
+import type { OverdueItem } from './overdue.js';
+import { mayManage, mayNote, mayWriteOff } from './rules.js';
+import { taskCode, type Task, type TaskEvent } from './tasks.js';
+
+export type View = Pick<Ctx, 't' | 'lang' | 'org' | 'actor' | 'campaign'>;
+
+export function statusText(v: Pick<View, 't'>, status: Task['status']): string {
+  return status === 'done' ? v.t('已销账', 'written off') : status === 'cancelled' ? v.t('已取消', 'cancelled') : v.t('进行中', 'open');
+}
+
+const unitName = (v: View, id: number) => v.org.unit(id)?.name ?? `#${id}`;
+const unitNames = (v: View, ids: number[]) => ids.map((id) => unitName(v, id)).join(v.lang === 'zh' ? '、' : ', ');
+
+/** The command words in the viewer's language, for the text a button runs. */
+const word = (v: View, zh: string, en: string) => (v.lang === 'en' ? en : zh);
+
+function input(name: string, placeholder: string, required = true): Element {
+  return { tag: 'input', name, required, width: 'fill', max_length: 300, placeholder: { tag: 'plain_text', content: placeholder } };
+}
+
+function form(name: string, title: string, inputs: Element[], submit: string, cmd: string): Element {
+  return {
+    tag: 'form',
+    name,
+    elements: [
+      md(`**${title}**`),
+      ...inputs,
+      { tag: 'button', name: `${name}_submit`, text: { tag: 'plain_text', content: submit }, type: 'primary', form_action_type: 'submit', behaviors: [{ type: 'callback', value: { cmd } }] },
+    ],
+  };
+}
+
+function eventLine(v: View, e: TaskEvent): string {
+  const at = DateTime.fromISO(e.at, { zone: v.campaign.timezone }).toFormat('yyyy-MM-dd HH:mm');
+  const p = e.byPersonId == null ? undefined : v.org.people.find((x) => x.id === e.byPersonId);
+  const who = p ? `${p.name}（${unitName(v, p.unitId)}）` : e.byPersonId == null ? v.t('系统', 'system') : v.t('已移除人员', 'a removed person');
+  const what: Record<string, string> = {
+    created: v.t('登记', 'added'),
+    note: v.t('进展', 'progress'),
+    extend: v.t(`延期 ${e.fromDeadline ?? ''} → ${e.toDeadline ?? ''}`, `extended ${e.fromDeadline ?? ''} → ${e.toDeadline ?? ''}`),
+    done: v.t('销账', 'written off'),
+    cancel: v.t('取消', 'cancelled'),
+    reopen: v.t('重新打开', 'reopened'),
+    import: v.t('台账导入更新', 'updated by import'),
+  };
+  const reason = e.kind === 'extend' ? v.t('原因：', 'reason: ') : '';
+  return `- ${esc(at)} ${esc(who)} **${esc(what[e.kind] ?? e.kind)}**${e.note ? `：${reason}${esc(clip(e.note, 200))}` : ''}`;
+}
+
+/** The actions the viewer may take on this task, as buttons and forms. */
+function actions(v: View, task: Task): Element[] {
+  const code = taskCode(task);
+  const out: Element[] = [];
+  const row: Element[] = [];
+  if (task.status === 'open') {
+    if (mayWriteOff(v.actor, task)) row.push(button(v.t('销账', 'Write off'), { cmd: `${word(v, '任务 销账', 'task done')} ${code}` }, 'primary'));
+    if (mayManage(v.actor)) row.push(button(v.t('取消任务', 'Cancel task'), { cmd: `${word(v, '任务 取消', 'task cancel')} ${code}` }, 'danger'));
+  } else if (mayManage(v.actor)) {
+    row.push(button(v.t('重新打开', 'Reopen'), { cmd: `${word(v, '任务 重开', 'task reopen')} ${code}` }));
+  }
+  if (row.length) out.push(buttons(row));
+  if (task.status === 'open' && mayManage(v.actor)) {
+    out.push(
+      form(
+        `extend_${code}`,
+        v.t('延期', 'Extend'),
+        [input('due', v.t('新的完成时限，如 12月31日、下周五', 'new deadline, e.g. 2026-12-31, next friday')), input('reason', v.t('延期原因（必填）', 'reason (required)'))],
+        v.t('提交延期', 'Extend'),
+        v.lang === 'en' ? `task extend ${code} due:{due} reason:{reason}` : `任务 延期 ${code} 截止：{due} 原因：{reason}`,
+      ),
+    );
+  }
+  if (task.status === 'open' && mayNote(v.actor, task)) {
+    out.push(form(`note_${code}`, v.t('填写进展', 'Progress note'), [input('note', v.t('本项工作的最新进展', 'latest progress on this item'))], v.t('提交进展', 'Add note'), `${word(v, '任务 进展', 'task note')} ${code} {note}`));
+  }
+  return out;
+}
+
+/** 任务 查看: the item, its history (who, when, what), and the viewer's actions. */
+export function taskCard(v: View, task: Task, history: TaskEvent[], overdue?: { days: number; workdays: number }): Card {
+  const group = v.org.group(task.groupId)?.name;
+  const pairs: Array<[string, string]> = [
+    [v.t('重点工作事项', 'Item'), task.title],
+    ...(task.target ? [[v.t('具体任务目标', 'Target'), task.target] as [string, string]] : []),
+    [v.t('主责部门', 'Lead unit'), unitName(v, task.leadUnitId)],
+    ...(task.cooperatingUnitIds.length ? [[v.t('配合部门', 'Cooperating'), unitNames(v, task.cooperatingUnitIds)] as [string, string]] : []),
+    ...(group ? [[v.t('协调推动组', 'Group'), group] as [string, string]] : []),
+    [v.t('完成时限', 'Deadline'), task.deadline + (overdue ? v.t(`（已逾期 ${overdue.days} 天，${overdue.workdays} 个工作日）`, ` (${overdue.days} days, ${overdue.workdays} workdays overdue)`) : '')],
+    [v.t('状态', 'Status'), statusText(v, task.status)],
+  ];
+  const template = task.status === 'done' ? 'green' : task.status === 'cancelled' ? 'grey' : overdue ? 'red' : 'blue';
+  const tags = [{ text: statusText(v, task.status), color: task.status === 'done' ? 'green' : task.status === 'cancelled' ? 'neutral' : 'blue' }];
+  if (overdue) tags.push({ text: v.t('逾期', 'overdue'), color: 'red' });
+  return card({
+    title: `${taskCode(task)} · ${clip(task.title, 40)}`,
+    subtitle: v.t(`台账 · ${v.campaign.name}`, `Ledger · ${v.campaign.name}`),
+    template,
+    tags,
+    elements: [
+      fields(pairs),
+      hr(),
+      md(`**${v.t('办理记录', 'History')}**\n${history.map((e) => eventLine(v, e)).join('\n') || v.t('暂无', 'none')}`),
+      ...actions(v, task),
+    ],
+  });
+}
+
+/** 任务 列表: one page of the ledger, with paging buttons. */
+export function listCard(v: View, rows: Task[], o: { total: number; page: number; size: number; scope?: string; all: boolean; today: string }): Card {
+  const pages = Math.max(1, Math.ceil(o.total / o.size));
+  const scopeArg = o.scope ? ` ${o.scope}` : '';
+  const allArg = o.all ? ` ${word(v, '全部', 'all')}` : '';
+  const pageCmd = (p: number) => (v.lang === 'en' ? `task list${scopeArg}${allArg} page ${p}` : `任务 列表${scopeArg}${allArg} 第${p}页`);
+  const nav: Element[] = [];
+  if (o.page > 1) nav.push(button(v.t('上一页', 'Previous'), { cmd: pageCmd(o.page - 1) }));
+  if (o.page < pages) nav.push(button(v.t('下一页', 'Next'), { cmd: pageCmd(o.page + 1) }));
+  const state = (t: Task) => (t.status === 'open' && t.deadline < o.today ? v.t('逾期', 'overdue') : statusText(v, t.status));
+  return card({
+    title: v.t(`台账${o.scope ? ` · ${o.scope}` : ''}`, `Ledger${o.scope ? ` · ${o.scope}` : ''}`),
+    subtitle: v.t(`共 ${o.total} 项${o.all ? '' : '进行中'} · 第 ${o.page}/${pages} 页`, `${o.total} ${o.all ? '' : 'open '}items · page ${o.page}/${pages}`),
+    elements: rows.length
+      ? [
+          table(
+            [
+              { name: 'code', title: v.t('编号', 'ID'), width: '60px' },
+              { name: 'title', title: v.t('重点工作事项', 'Item') },
+              { name: 'lead', title: v.t('主责部门', 'Lead unit') },
+              { name: 'deadline', title: v.t('完成时限', 'Deadline'), width: '100px' },
+              { name: 'status', title: v.t('状态', 'Status'), width: '70px' },
+            ],
+            rows.map((t) => ({ code: taskCode(t), title: t.title, lead: unitName(v, t.leadUnitId), deadline: t.deadline, status: state(t) })),
+            10,
+          ),
+          ...(nav.length ? [buttons(nav)] : []),
+          note(v.t(`发送「任务 查看 编号」查看详情${o.all ? '' : '；「任务 列表 全部」含已销账和已取消的任务'}。`, `Send "task show <id>" for details${o.all ? '' : '; "task list all" includes closed items'}.`)),
+        ]
+      : [md(v.t('没有符合条件的任务。', 'No tasks match.'))],
+  });
+}
+
+const SHOWN = 50;
+const WITH_ACTIONS = 10;
+
+/** 逾期: the overdue items in a table, oldest first, then per-item actions for the oldest ones. */
+export function overdueCard(v: View, items: OverdueItem[], o: { today: string; scope?: string }): Card {
+  const title = v.t(`逾期任务${o.scope ? ` · ${o.scope}` : ''}`, `Overdue${o.scope ? ` · ${o.scope}` : ''}`);
+  if (!items.length) {
+    return card({ title, template: 'green', elements: [md(v.t(`截至 ${o.today}，没有逾期任务。`, `No overdue items as of ${o.today}.`))] });
+  }
+  const byLead = new Map<number, number>();
+  for (const i of items) byLead.set(i.task.leadUnitId, (byLead.get(i.task.leadUnitId) ?? 0) + 1);
+  const ranked = [...byLead].sort((a, b) => b[1] - a[1]);
+  // The ten units with most overdue items; a campaign of 200 units would otherwise fill the card.
+  const leads = ranked.slice(0, 10).map(([id, n]) => `${unitName(v, id)} ${n}`);
+  if (ranked.length > 10) leads.push(v.t(`等 ${ranked.length} 个单位`, `and ${ranked.length - 10} more units`));
+  const rows: Element[] = items.slice(0, WITH_ACTIONS).map((i) => {
+    const code = taskCode(i.task);
+    const list = [button(v.t(`查看 ${code}`, `Show ${code}`), { cmd: `${word(v, '任务 查看', 'task show')} ${code}` })];
+    if (mayWriteOff(v.actor, i.task)) list.push(button(v.t(`销账 ${code}`, `Write off ${code}`), { cmd: `${word(v, '任务 销账', 'task done')} ${code}` }, 'primary'));
+    return buttons(list);
+  });
+  return card({
+    title,
+    subtitle: v.t(`截至 ${o.today} 共 ${items.length} 项逾期`, `${items.length} overdue as of ${o.today}`),
+    template: 'red',
+    tags: [{ text: v.t(`逾期 ${items.length}`, `${items.length} overdue`), color: 'red' }],
+    elements: [
+      md(`**${v.t('按主责部门', 'By lead unit')}**：${esc(leads.join(v.lang === 'zh' ? '、' : ', '))}`),
+      table(
+        [
+          { name: 'code', title: v.t('编号', 'ID'), width: '60px' },
+          { name: 'title', title: v.t('重点工作事项', 'Item') },
+          { name: 'lead', title: v.t('主责部门', 'Lead unit') },
+          { name: 'deadline', title: v.t('完成时限', 'Deadline'), width: '100px' },
+          { name: 'days', title: v.t('逾期天数', 'Days'), type: 'number', width: '70px' },
+          { name: 'workdays', title: v.t('工作日', 'Workdays'), type: 'number', width: '70px' },
+        ],
+        items.slice(0, SHOWN).map((i) => ({ code: taskCode(i.task), title: clip(i.task.title, 40), lead: unitName(v, i.task.leadUnitId), deadline: i.task.deadline, days: i.days, workdays: i.workdays })),
+        10,
+      ),
+      ...(items.length > SHOWN ? [note(v.t(`只列出最早的 ${SHOWN} 项；发送「逾期 单位或工作组」缩小范围。`, `Only the oldest ${SHOWN} are listed; send "overdue <unit or group>" to narrow it.`))] : []),
+      hr(),
+      ...rows,
+    ],
+  });
+}

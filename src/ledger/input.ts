@@ -1,0 +1,102 @@
+// Reading the parts of a ledger command: task ids (T3), units, groups, scopes and deadlines. Each failure is a reply
+// that says what was wrong: an unknown unit names it and lists candidates, a bad date shows the accepted forms.
+import { distance } from 'fastest-levenshtein';
+import { z } from 'zod';
+import type { Ctx } from '../../commands/define.js';
+import { parseDate } from '../core/dates.js';
+import { fold, splitList } from '../core/text.js';
+import { matchGroup, matchScope, matchUnit, type Group, type Org, type Scope, type Unit } from '../org.js';
+import { findTask, parseTaskRef, type Task } from './tasks.js';
+
+export type Read<T> = { ok: true; value: T } | { ok: false; text: string };
+
+type Say = Pick<Ctx, 't'>['t'];
+
+export const DATE_FORMS = {
+  zh: '2026-12-31、2026/12/31、12月31日、12-31、明天、下周五、月底、3天后',
+  en: '2026-12-31, 2026/12/31, 12-31, tomorrow, next friday, end of month, in 3 days',
+};
+
+/** A task id at the start of the text and what follows it: "T3 已完成验收" → { seq: 3, rest: '已完成验收' }. */
+export const taskRefArgs = z.object({ text: z.string() }).transform((v, c) => {
+  const m = /^\s*([Tt#]?\s*\d{1,7})(?=\s|$)\s*([\s\S]*)$/.exec(v.text);
+  const seq = m ? parseTaskRef(m[1]!) : undefined;
+  if (!m || seq === undefined) {
+    c.addIssue({ code: 'custom', message: v.text ? `「${v.text.slice(0, 12)}」不是任务编号，编号形如 T3` : '请写明任务编号，如 T3' });
+    return z.NEVER;
+  }
+  return { seq, rest: m[2]!.trim() };
+});
+
+export async function loadTask(ctx: Pick<Ctx, 'db' | 'campaign'>, seq: number): Promise<Task | undefined> {
+  return findTask(ctx.db, ctx.campaign.id, seq);
+}
+
+export function notFound(ctx: Pick<Ctx, 't'>, seq: number): { text: string } {
+  return { text: ctx.t(`台账中没有 T${seq}。发送「任务 列表」查看全部任务。`, `There is no T${seq} in the ledger. Send "task list" to see the tasks.`) };
+}
+
+/** The names closest to what was typed, for "did you mean". */
+function closest(names: string[], q: string, n = 6): string[] {
+  const f = fold(q);
+  return [...names]
+    .map((name) => ({ name, d: fold(name).includes(f) || f.includes(fold(name)) ? 0 : distance(fold(name), f) }))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, n)
+    .map((x) => x.name);
+}
+
+function unknown<T>(t: Say, what: { zh: string; en: string }, q: string, candidates: T[], all: T[], name: (x: T) => string): { ok: false; text: string } {
+  if (candidates.length) {
+    const list = candidates.map(name);
+    return { ok: false, text: t(`「${q}」可能是多个${what.zh}：${list.join('、')}。请写全称。`, `"${q}" could be several ${what.en}s: ${list.join(', ')}. Please write the full name.`) };
+  }
+  const near = closest(all.map(name), q);
+  return { ok: false, text: t(`没有找到${what.zh}「${q}」。您是不是指：${near.join('、')}？`, `No ${what.en} "${q}". Did you mean: ${near.join(', ')}?`) };
+}
+
+export function readUnit(org: Org, t: Say, q: string): Read<Unit> {
+  const m = matchUnit(org, q);
+  return m.ok ? { ok: true, value: m.value } : unknown(t, { zh: '单位', en: 'unit' }, q, m.candidates, org.units, (u) => u.name);
+}
+
+/** "大沽街道办事处、塘沽街" → units; the first unknown one is reported. */
+export function readUnits(org: Org, t: Say, list: string | undefined): Read<Unit[]> {
+  const out: Unit[] = [];
+  for (const q of splitList(list ?? '')) {
+    const r = readUnit(org, t, q);
+    if (!r.ok) return r;
+    if (!out.includes(r.value)) out.push(r.value);
+  }
+  return { ok: true, value: out };
+}
+
+export function readGroup(org: Org, t: Say, q: string): Read<Group> {
+  const m = matchGroup(org, q);
+  return m.ok ? { ok: true, value: m.value } : unknown(t, { zh: '工作组', en: 'group' }, q, m.candidates, org.groups, (g) => g.name);
+}
+
+/** A unit or a group, for list and overdue filters. */
+export function readScope(org: Org, t: Say, q: string): Read<Scope> {
+  const m = matchScope(org, q);
+  if (m.ok) return { ok: true, value: m.value };
+  const name = (s: Scope) => (s.kind === 'unit' ? s.unit.name : s.group.name);
+  const all: Scope[] = [...org.groups.map((group) => ({ kind: 'group' as const, group })), ...org.units.map((unit) => ({ kind: 'unit' as const, unit }))];
+  return unknown(t, { zh: '单位或工作组', en: 'unit or group' }, q, m.candidates, all, name);
+}
+
+export const scopeName = (s: Scope) => (s.kind === 'unit' ? s.unit.name : s.group.name);
+
+/** A deadline as YYYY-MM-DD in the campaign's timezone. */
+export function readDeadline(ctx: Pick<Ctx, 't' | 'clock' | 'campaign'>, q: string): Read<string> {
+  const date = parseDate(q, ctx.clock.now(), ctx.campaign.timezone);
+  if (date) return { ok: true, value: date };
+  return { ok: false, text: ctx.t(`无法识别日期「${q}」。可用的写法：${DATE_FORMS.zh}`, `Cannot read the date "${q}". Accepted forms: ${DATE_FORMS.en}`) };
+}
+
+/** "第2页" / "page 2" anywhere in the text: the page and the text without it. */
+export function readPage(text: string): { page: number; rest: string } {
+  const m = /第\s*(\d+)\s*页|\bpage\s*(\d+)\b|\bp(\d+)\b/i.exec(text);
+  if (!m) return { page: 1, rest: text.trim() };
+  return { page: Math.max(1, Number(m[1] ?? m[2] ?? m[3])), rest: (text.slice(0, m.index) + text.slice(m.index + m[0].length)).trim() };
+}

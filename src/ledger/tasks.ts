@@ -1,0 +1,206 @@
+// The task ledger (台账) queries: add, find, list, and every change to an item (write-off 销账, extension 延期,
+// progress note 进展, cancel, reopen). Each change is written in one atomic step together with its history row,
+// so the ledger and its history never disagree.
+import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db, DbHandle } from '../../db/client.js';
+import { taskEvents, tasks, type TaskStatus } from '../../db/schema.js';
+import { halfWidth } from '../core/text.js';
+
+export type Task = typeof tasks.$inferSelect;
+export type TaskEvent = typeof taskEvents.$inferSelect;
+export type TaskEventKind = 'created' | 'note' | 'extend' | 'done' | 'cancel' | 'reopen' | 'import';
+
+/** The short id people use: T12. */
+export const taskCode = (t: Pick<Task, 'seq'>) => `T${t.seq}`;
+
+/** 'T12', 't12', '12', 'Ｔ１２', '#12' → 12; anything else → undefined. */
+export function parseTaskRef(ref: string): number | undefined {
+  const m = /^\s*[Tt#]?\s*(\d{1,7})\s*$/.exec(halfWidth(ref));
+  return m ? Number(m[1]) : undefined;
+}
+
+export interface NewTask {
+  title: string;
+  target?: string;
+  groupId?: number | null;
+  leadUnitId: number;
+  cooperatingUnitIds?: number[];
+  /** YYYY-MM-DD in the campaign's timezone */
+  deadline: string;
+  status?: TaskStatus;
+  source?: string;
+  meetingId?: number | null;
+  /** keep this short id (import of an exported ledger); otherwise the next free one */
+  seq?: number;
+}
+
+/** Who made a change and when; by is a people.id (null for the plan or an import without a person). */
+export interface ChangeBy {
+  by: number | null;
+  at: Date;
+}
+
+type Statement = { run(): unknown };
+
+/** The statements that add one task and its 'created' history row; an import batches many of them. */
+export function addTaskStatements(dbh: DbHandle, campaignId: number, t: NewTask, c: ChangeBy, notes: { created?: string; closed?: string } = {}): Statement[] {
+  const at = c.at.toISOString();
+  const status = t.status ?? 'open';
+  // The short id is allocated inside the insert, so two adds at once never take the same number.
+  const seq = t.seq ?? sql`(select coalesce(max(seq), 0) + 1 from tasks where campaign_id = ${campaignId})`;
+  // AUTOINCREMENT ids only grow, so inside this transaction the newest id of the campaign is the row just added.
+  const newest = sql`(select max(id) from tasks where campaign_id = ${campaignId})`;
+  const event = (kind: TaskEventKind, text: string) =>
+    dbh.db.insert(taskEvents).values({ campaignId, taskId: newest, kind, byPersonId: c.by, at, note: text, toDeadline: kind === 'created' ? t.deadline : null });
+  const out: Statement[] = [
+    dbh.db.insert(tasks).values({
+      campaignId,
+      seq,
+      title: t.title,
+      target: t.target ?? '',
+      groupId: t.groupId ?? null,
+      leadUnitId: t.leadUnitId,
+      cooperatingUnitIds: t.cooperatingUnitIds ?? [],
+      deadline: t.deadline,
+      status,
+      source: t.source ?? 'chat',
+      meetingId: t.meetingId ?? null,
+      createdBy: c.by,
+      createdAt: at,
+      closedAt: status === 'open' ? null : at,
+    }),
+    event('created', notes.created ?? ''),
+  ];
+  if (status === 'done') out.push(event('done', notes.closed ?? ''));
+  if (status === 'cancelled') out.push(event('cancel', notes.closed ?? ''));
+  return out;
+}
+
+export async function addTask(dbh: DbHandle, campaignId: number, t: NewTask, c: ChangeBy): Promise<Task> {
+  await dbh.atomic(addTaskStatements(dbh, campaignId, t, c));
+  const [row] = await dbh.db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.campaignId, campaignId), eq(tasks.title, t.title), eq(tasks.createdAt, c.at.toISOString())))
+    .orderBy(desc(tasks.id))
+    .limit(1);
+  return row!;
+}
+
+export async function findTask(db: Db, campaignId: number, ref: string | number): Promise<Task | undefined> {
+  const seq = typeof ref === 'number' ? ref : parseTaskRef(ref);
+  if (seq === undefined) return undefined;
+  const [row] = await db.select().from(tasks).where(and(eq(tasks.campaignId, campaignId), eq(tasks.seq, seq)));
+  return row;
+}
+
+export async function getTask(db: Db, id: number): Promise<Task | undefined> {
+  const [row] = await db.select().from(tasks).where(eq(tasks.id, id));
+  return row;
+}
+
+export interface TaskFilter {
+  /** tasks this unit leads or cooperates on */
+  unitId?: number;
+  groupId?: number;
+  statuses?: TaskStatus[];
+}
+
+/** The SQL condition for a unit's tasks: it leads them or is among the cooperating units. */
+export function ofUnit(unitId: number): SQL {
+  return sql`(${tasks.leadUnitId} = ${unitId} or exists (select 1 from json_each(${tasks.cooperatingUnitIds}) where value = ${unitId}))`;
+}
+
+export function filterWhere(campaignId: number, f: TaskFilter): SQL | undefined {
+  return and(
+    eq(tasks.campaignId, campaignId),
+    f.statuses?.length ? inArray(tasks.status, f.statuses) : undefined,
+    f.groupId !== undefined ? eq(tasks.groupId, f.groupId) : undefined,
+    f.unitId !== undefined ? ofUnit(f.unitId) : undefined,
+  );
+}
+
+/** One page of the ledger: open items first, then by deadline and short id. */
+export async function listTasks(db: Db, campaignId: number, f: TaskFilter, page: { page: number; size: number }): Promise<{ rows: Task[]; total: number }> {
+  const where = filterWhere(campaignId, f);
+  const [rows, [total]] = await Promise.all([
+    db
+      .select()
+      .from(tasks)
+      .where(where)
+      .orderBy(sql`case ${tasks.status} when 'open' then 0 else 1 end`, asc(tasks.deadline), asc(tasks.seq))
+      .limit(page.size)
+      .offset((page.page - 1) * page.size),
+    db.select({ n: count() }).from(tasks).where(where),
+  ]);
+  return { rows, total: total?.n ?? 0 };
+}
+
+/** Every task of a campaign by short id, for export. */
+export async function allTasks(db: Db, campaignId: number): Promise<Task[]> {
+  return db.select().from(tasks).where(eq(tasks.campaignId, campaignId)).orderBy(asc(tasks.seq));
+}
+
+/** A task's history, oldest first. */
+export async function historyOf(db: Db, taskId: number): Promise<TaskEvent[]> {
+  return db.select().from(taskEvents).where(eq(taskEvents.taskId, taskId)).orderBy(asc(taskEvents.id));
+}
+
+/** The note of each task's latest write-off (销账说明), for export. */
+export async function writeOffNotes(db: Db, campaignId: number): Promise<Map<number, string>> {
+  const rows = await db
+    .select({ taskId: taskEvents.taskId, note: taskEvents.note })
+    .from(taskEvents)
+    .where(and(eq(taskEvents.campaignId, campaignId), eq(taskEvents.kind, 'done')))
+    .orderBy(asc(taskEvents.id));
+  return new Map(rows.map((r) => [r.taskId, r.note]));
+}
+
+export interface EventSpec {
+  kind: TaskEventKind;
+  note?: string;
+  fromDeadline?: string | null;
+  toDeadline?: string | null;
+}
+
+/** The statement pair of one change: the task update (if any) and its history row. */
+export function changeStatements(dbh: DbHandle, task: Task, set: Partial<Task> | undefined, e: EventSpec, c: ChangeBy): Statement[] {
+  const out: Statement[] = [];
+  if (set && Object.keys(set).length) out.push(dbh.db.update(tasks).set(set).where(eq(tasks.id, task.id)));
+  out.push(
+    dbh.db.insert(taskEvents).values({
+      campaignId: task.campaignId,
+      taskId: task.id,
+      kind: e.kind,
+      byPersonId: c.by,
+      at: c.at.toISOString(),
+      note: e.note ?? '',
+      fromDeadline: e.fromDeadline ?? null,
+      toDeadline: e.toDeadline ?? null,
+    }),
+  );
+  return out;
+}
+
+async function change(dbh: DbHandle, task: Task, set: Partial<Task> | undefined, e: EventSpec, c: ChangeBy): Promise<Task> {
+  await dbh.atomic(changeStatements(dbh, task, set, e, c));
+  return (await getTask(dbh.db, task.id))!;
+}
+
+/** 销账: the item is done. */
+export const writeOff = (dbh: DbHandle, task: Task, c: ChangeBy & { note?: string }) =>
+  change(dbh, task, { status: 'done', closedAt: c.at.toISOString() }, { kind: 'done', note: c.note }, c);
+
+/** 延期: a new deadline, with the reason kept in the history. */
+export const extend = (dbh: DbHandle, task: Task, c: ChangeBy & { deadline: string; reason: string }) =>
+  change(dbh, task, { deadline: c.deadline }, { kind: 'extend', note: c.reason, fromDeadline: task.deadline, toDeadline: c.deadline }, c);
+
+/** 进展: a progress note; the item itself does not change. */
+export const addNote = (dbh: DbHandle, task: Task, c: ChangeBy & { note: string }) => change(dbh, task, undefined, { kind: 'note', note: c.note }, c);
+
+export const cancel = (dbh: DbHandle, task: Task, c: ChangeBy & { note?: string }) =>
+  change(dbh, task, { status: 'cancelled', closedAt: c.at.toISOString() }, { kind: 'cancel', note: c.note }, c);
+
+/** A written-off or cancelled item is open again. */
+export const reopen = (dbh: DbHandle, task: Task, c: ChangeBy & { note?: string }) =>
+  change(dbh, task, { status: 'open', closedAt: null }, { kind: 'reopen', note: c.note }, c);

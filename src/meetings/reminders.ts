@@ -1,0 +1,74 @@
+// What the `meeting-reminder` job posts: for every sitting, a reminder one day and one 30 minutes before, each due in
+// exactly one minute (the job runs every minute), keyed so the job ledger sends it once per chat.
+import { DateTime } from 'luxon';
+import type { Db } from '../../db/client.js';
+import { workCalendar, type CalendarKind } from '../core/calendar.js';
+import type { Card } from '../lark/cards.js';
+import type { Campaign, Org } from '../org.js';
+import { attendeeChats } from './attendees.js';
+import { reminderCard } from './cards.js';
+import { occurrences } from './recurrence.js';
+import { scheduledMeetings, startOf, type Meeting } from './store.js';
+
+export type ReminderOffset = '1d' | '30m';
+
+export const REMINDER_OFFSETS: ReadonlyArray<{ offset: ReminderOffset; before: { days?: number; minutes?: number } }> = [
+  { offset: '1d', before: { days: 1 } },
+  { offset: '30m', before: { minutes: 30 } },
+];
+
+export interface MeetingReminder {
+  /** stable: meeting id + the sitting's start (ISO, campaign timezone) + offset; use it as the job ledger's period */
+  key: string;
+  meeting: Meeting;
+  /** the sitting this reminder is for */
+  startsAt: DateTime;
+  offset: ReminderOffset;
+  /** the attendee chats: the group's chat (or a few group chats reaching every attendee unit) and the office chat */
+  chats: string[];
+  card: Card;
+}
+
+const MINUTE = 60_000;
+
+/** The sittings of a meeting that start in [from, to). */
+function sittings(m: Meeting, from: Date, to: Date, zone: string, kind: CalendarKind): DateTime[] {
+  if (m.recurrence) return occurrences(m.recurrence, from, to, zone, workCalendar(kind));
+  const start = startOf(m, zone);
+  return start && start.toMillis() >= from.getTime() && start.toMillis() < to.getTime() ? [start] : [];
+}
+
+/**
+ * The reminders that fall due at `now`: those whose time (sitting start minus the offset) is within the minute that
+ * ends at `now` — remindAt ≤ now < remindAt + 1 minute — so a job running every minute sees each one exactly once.
+ */
+export async function meetingRemindersDue(db: Db, campaign: Campaign, org: Org, now: Date): Promise<MeetingReminder[]> {
+  const zone = campaign.timezone;
+  const lang = campaign.locale === 'en' ? 'en' : 'zh';
+  const out: MeetingReminder[] = [];
+  const meetings = await scheduledMeetings(db, campaign.id);
+  for (const { offset, before } of REMINDER_OFFSETS) {
+    // A sitting is reminded of when start - offset is in (now - 1 min, now]: so start is in (now - 1 min + offset, now + offset].
+    const nowAt = DateTime.fromJSDate(now, { zone });
+    const to = nowAt.plus(before).toJSDate();
+    const windowTo = new Date(to.getTime() + 1);
+    const windowFrom = new Date(to.getTime() - MINUTE + 1);
+    for (const m of meetings) {
+      for (const startsAt of sittings(m, windowFrom, windowTo, zone, campaign.workdayCalendar as CalendarKind)) {
+        const remindAt = startsAt.minus(before).toMillis();
+        if (remindAt > now.getTime() || remindAt <= now.getTime() - MINUTE) continue;
+        const chats = attendeeChats(org, m);
+        if (!chats.length) continue;
+        out.push({
+          key: `meeting:${m.id}:${startsAt.toISO()}:${offset}`,
+          meeting: m,
+          startsAt,
+          offset,
+          chats,
+          card: reminderCard(m, org, lang, startsAt, offset),
+        });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,162 @@
+// Who must report under a rule, who has (on time or late) and who has not for a period, with the liaisons of the
+// missing units and each unit's open and overdue tasks; and the records the lagging score is computed from.
+import { and, eq, lt, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { Db } from '../../db/client.js';
+import { reports, tasks } from '../../db/schema.js';
+import { lastDuePeriod, periodBounds, periodOf, shiftPeriod } from '../core/periods.js';
+import { liaisonsOf, unitsOfGroup, type Org, type Person, type Rule, type Scope, type Unit } from '../org.js';
+import { scoreUnits, type Lagging, type UnitRecord } from './scoring.js';
+import { calendarOf, dueOfPeriod } from './store.js';
+
+/** The units that must report under a rule: every active unit, each group's lead unit, or the listed units; in plan order. */
+export function mustReport(org: Org, rule: Rule): Unit[] {
+  const ids = rule.who === 'all_units' ? org.units.map((u) => u.id) : rule.who === 'group_leads' ? org.groups.map((g) => g.leadUnitId) : rule.who;
+  // ids follow the plan's order of units; the org's lists come in whatever order the database answers
+  return [...new Set(ids)]
+    .sort((a, b) => a - b)
+    .map((id) => org.unit(id))
+    .filter((u): u is Unit => Boolean(u));
+}
+
+/** Today's date in the campaign's timezone. */
+export const todayOf = (org: Org, now: Date) => DateTime.fromJSDate(now, { zone: org.campaign.timezone }).toISODate()!;
+
+export interface TaskCount {
+  open: number;
+  overdue: number;
+}
+
+/** Open and overdue (deadline before today) tasks per lead unit. */
+export async function taskCounts(db: Db, org: Org, now: Date): Promise<Map<number, TaskCount>> {
+  const today = todayOf(org, now);
+  const rows = await db
+    .select({ unitId: tasks.leadUnitId, open: sql<number>`count(*)`, overdue: sql<number>`coalesce(sum(case when ${tasks.deadline} < ${today} then 1 else 0 end), 0)` })
+    .from(tasks)
+    .where(and(eq(tasks.campaignId, org.campaign.id), eq(tasks.status, 'open')))
+    .groupBy(tasks.leadUnitId);
+  return new Map(rows.map((r) => [r.unitId, { open: Number(r.open), overdue: Number(r.overdue) }]));
+}
+
+export type UnitState = 'on_time' | 'late' | 'missing' | 'not_required';
+
+export interface UnitLine {
+  unit: Unit;
+  state: UnitState;
+  submittedAt?: string;
+  by?: string;
+  liaisons: Person[];
+  open: number;
+  overdue: number;
+}
+
+export interface RuleStatus {
+  rule: Rule;
+  period: string;
+  due: DateTime;
+  duePassed: boolean;
+  lines: UnitLine[];
+}
+
+/** The units a scope names: a group's units (lead first) or one unit; no scope is the whole campaign. */
+export function unitsInScope(org: Org, scope?: Scope): Unit[] {
+  if (!scope) return [...org.units].sort((a, b) => a.id - b.id);
+  return scope.kind === 'group' ? unitsOfGroup(org, scope.group) : [scope.unit];
+}
+
+/**
+ * One rule's period: a line for every unit that must report (in scope), then the other units in scope that lead
+ * open tasks, so the task counts are complete.
+ */
+export async function ruleStatus(db: Db, org: Org, rule: Rule, period: string, now: Date, counts: Map<number, TaskCount>, scope?: Scope): Promise<RuleStatus> {
+  const due = dueOfPeriod(org, rule, period);
+  const rows = await db
+    .select({ unitId: reports.unitId, late: reports.late, submittedAt: reports.submittedAt, by: reports.submittedBy })
+    .from(reports)
+    .where(and(eq(reports.campaignId, org.campaign.id), eq(reports.ruleId, rule.id), eq(reports.period, period)));
+  const byUnit = new Map(rows.map((r) => [r.unitId, r]));
+  const inScope = new Set(unitsInScope(org, scope).map((u) => u.id));
+  // Under group_leads a group's view is about its own lead unit: its other units report (if at all) for other groups.
+  const required = mustReport(org, rule).filter((u) => (scope?.kind === 'group' && rule.who === 'group_leads' ? u.id === scope.group.leadUnitId : inScope.has(u.id)));
+  const requiredIds = new Set(required.map((u) => u.id));
+  const personName = (id: number) => org.people.find((p) => p.id === id)?.name;
+  const line = (unit: Unit, state: UnitState): UnitLine => {
+    const r = byUnit.get(unit.id);
+    const c = counts.get(unit.id) ?? { open: 0, overdue: 0 };
+    return { unit, state, submittedAt: r?.submittedAt, by: r ? personName(r.by) : undefined, liaisons: state === 'missing' ? liaisonsOf(org, unit.id) : [], ...c };
+  };
+  const lines = required.map((u) => {
+    const r = byUnit.get(u.id);
+    return line(u, !r ? 'missing' : r.late ? 'late' : 'on_time');
+  });
+  for (const u of unitsInScope(org, scope)) if (!requiredIds.has(u.id) && counts.has(u.id)) lines.push(line(u, 'not_required'));
+  return { rule, period, due, duePassed: now.getTime() > due.toMillis(), lines };
+}
+
+export type Span = 'week' | 'month';
+
+export interface DuePeriod {
+  rule: Rule;
+  period: string;
+}
+
+/**
+ * The periods a lagging list is about. week: the last due period of each weekly rule (of every rule when there is
+ * none); month: every period of every rule due so far in this calendar month.
+ */
+export function periodsFor(org: Org, span: Span, now: Date): DuePeriod[] {
+  const zone = org.campaign.timezone;
+  const cal = calendarOf(org);
+  // A period due before the campaign existed was never asked for: nobody missed it.
+  const began = DateTime.fromISO(org.campaign.createdAt).toMillis();
+  const asked = (p: DuePeriod) => !(dueOfPeriod(org, p.rule, p.period).toMillis() < began);
+  if (span === 'week') {
+    const weekly = org.rules.filter((r) => r.cadence === 'weekly' || r.cadence === 'twice_weekly');
+    return (weekly.length ? weekly : org.rules).map((rule) => ({ rule, period: lastDuePeriod(rule, now, zone, cal) })).filter(asked);
+  }
+  const monthStart = DateTime.fromJSDate(now, { zone }).startOf('month');
+  const monthEnd = monthStart.plus({ months: 1 });
+  const out: DuePeriod[] = [];
+  for (const rule of org.rules) {
+    let p = periodOf(rule, monthStart.minus({ months: 3 }), zone);
+    for (let i = 0; i < 40 && periodBounds(rule, p, zone).start < monthEnd; i++) {
+      const due = dueOfPeriod(org, rule, p);
+      if (due >= monthStart && due < monthEnd && due.toMillis() <= now.getTime() && asked({ rule, period: p })) out.push({ rule, period: p });
+      p = shiftPeriod(rule, p, zone, 1);
+    }
+  }
+  return out;
+}
+
+/** The lagging units for the given periods, worst first; overdue tasks are counted as of today. */
+export async function laggingUnits(db: Db, org: Org, periods: DuePeriod[], now: Date): Promise<Lagging[]> {
+  const today = todayOf(org, now);
+  const records = new Map<number, UnitRecord>();
+  const recordOf = (unit: Unit): UnitRecord => {
+    let r = records.get(unit.id);
+    if (!r) records.set(unit.id, (r = { unitId: unit.id, name: unit.name, order: unit.id, missed: [], late: [], overdueDeadlines: [] }));
+    return r;
+  };
+  for (const { rule, period } of periods) {
+    const rows = await db
+      .select({ unitId: reports.unitId, late: reports.late })
+      .from(reports)
+      .where(and(eq(reports.campaignId, org.campaign.id), eq(reports.ruleId, rule.id), eq(reports.period, period)));
+    const got = new Map(rows.map((r) => [r.unitId, r.late]));
+    for (const unit of mustReport(org, rule)) {
+      const late = got.get(unit.id);
+      if (late === undefined) recordOf(unit).missed.push(period);
+      else if (late) recordOf(unit).late.push(period);
+    }
+  }
+  const overdue = await db
+    .select({ unitId: tasks.leadUnitId, deadline: tasks.deadline })
+    .from(tasks)
+    .where(and(eq(tasks.campaignId, org.campaign.id), eq(tasks.status, 'open'), lt(tasks.deadline, today)));
+  for (const t of overdue) {
+    // org.unit() knows only active units: a deactivated unit is not named in a 通报
+    const unit = org.unit(t.unitId);
+    if (unit) recordOf(unit).overdueDeadlines.push(t.deadline);
+  }
+  return scoreUnits([...records.values()], calendarOf(org), today);
+}

@@ -1,0 +1,212 @@
+// Meetings end to end: scheduling in natural Chinese, the Lark calendar event, minutes that become ledger tasks,
+// standing series from the plan expanded around holidays, and the reminders the meeting-reminder job posts.
+import { and, desc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { meetings, taskEvents, tasks } from '../db/schema.js';
+import { workCalendar } from '../src/core/calendar.js';
+import { occurrences } from '../src/meetings/recurrence.js';
+import { meetingRemindersDue } from '../src/meetings/reminders.js';
+import { loadOrg } from '../src/org.js';
+import { startHarness, type Harness } from './support/harness.js';
+
+const OFFICE = 'oc_xinhe_office';
+const WEIWEN = 'oc_xinhe_weiwen';
+const P2P = 'oc_p2p_chenbo';
+// The sender keeps to Lark's 5 messages a second per chat; these tests send faster than that and are not about it.
+const env = { SEND_PER_CHAT_PER_SECOND: '100' };
+// Tuesday 2026-11-24 00:30 in Shanghai: 明天 is Wednesday the 25th.
+const TUESDAY_0030 = '2026-11-23T16:30:00Z';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ now: TUESDAY_0030, env });
+});
+afterAll(() => h.close());
+
+const db = () => h.server.runtime.dbh.db;
+const replyTo = (messageId: string) => h.fake.messages.find((m) => m.reply_to === messageId)!;
+const lastMeeting = async () => (await db().select().from(meetings).orderBy(desc(meetings.id)).limit(1))[0]!;
+
+async function schedule(text: string, from = 'ou_chenbo', chat = P2P) {
+  h.clock.set(TUESDAY_0030);
+  const said = await h.say({ from, chat, text });
+  return { ...said, reply: replyTo(said.messageId) };
+}
+
+describe('scheduling', () => {
+  it('a meeting for 明天 10:00 lands on Wednesday 10:00 in Shanghai', async () => {
+    const { reply } = await schedule('会议 安排 搬迁方案协调会 时间：明天 10:00 地点：区住建委305会议室 参会：经开区管委会、新河街道办事处 类型：协调会');
+    const m = await lastMeeting();
+    expect(m.startsAt).toBe('2026-11-25T02:00:00.000Z');
+    expect(m.kind).toBe('coordination');
+    expect(m.place).toBe('区住建委305会议室');
+    expect(JSON.stringify(reply.content)).toContain('11月25日（周三）10:00');
+  });
+
+  it('English words and a time like 3pm work too', async () => {
+    await schedule('meeting add Pipe work sync at:tomorrow 3pm units:区公安局 kind:dispatch');
+    const m = await lastMeeting();
+    expect(m.startsAt).toBe('2026-11-25T07:00:00.000Z');
+    expect(m.kind).toBe('dispatch');
+  });
+
+  it('a meeting scheduled in a group chat is that group’s, with its units attending', async () => {
+    await schedule('会议 安排 维稳推动会 时间：明天下午3点 类型：推动会', 'ou_wangmin', WEIWEN);
+    const m = await lastMeeting();
+    const org = (await loadOrg(db(), m.campaignId))!;
+    expect(org.group(m.groupId)?.name).toBe('维稳保障组');
+    expect(m.attendeeUnitIds.map((id) => org.unit(id)!.name)).toContain('区公安局');
+  });
+
+  it('an unknown attendee unit is named, with the units to choose from', async () => {
+    const before = (await lastMeeting()).id;
+    const { reply } = await schedule('会议 安排 协调会 时间：明天10:00 参会：区环保局');
+    expect(reply.content.text).toContain('没有找到单位「区环保局」');
+    expect(reply.content.text).toContain('区公安局');
+    expect((await lastMeeting()).id).toBe(before);
+  });
+
+  it('a time it cannot read shows the accepted forms', async () => {
+    const { reply } = await schedule('会议 安排 协调会 时间：找个时间');
+    expect(reply.content.text).toContain('看不懂会议时间');
+    expect(reply.content.text).toContain('明天10:00');
+  });
+
+  it('a liaison may not schedule meetings, and is told which roles may', async () => {
+    const { reply } = await schedule('会议 安排 协调会 时间：明天10:00', 'ou_zhangli');
+    expect(reply.content.text).toContain('办公室');
+    expect(reply.content.text).toContain('联络员');
+  });
+
+  it('the meeting list shows one-off meetings and the next sitting of standing ones', async () => {
+    await schedule('会议 安排 列表测试会 时间：明天 11:00');
+    const { reply } = await schedule('会议 列表');
+    const text = JSON.stringify(reply.content);
+    expect(text).toContain('列表测试会');
+    // 维稳保障组调度会 is weekly on Monday at 15:00: next sitting Monday 30 November
+    expect(text).toContain('维稳保障组调度会');
+    expect(text).toContain('11月30日（周一）15:00');
+  });
+});
+
+describe('the Lark calendar', () => {
+  it('scheduling creates a calendar event inviting the liaisons of the attendee units', async () => {
+    await schedule('会议 安排 日程测试会 时间：明天 10:00 参会：经开区管委会、新河街道办事处');
+    const m = await lastMeeting();
+    const ev = h.fake.calendarEvents.find((e) => e.event_id === m.calendarEventId)!;
+    expect(ev.summary).toBe('日程测试会');
+    expect(ev.attendees.map((a) => a['user_id']).sort()).toEqual(['ou_liqiang', 'ou_wangmin']);
+    expect((ev.start_time as { timestamp: string }).timestamp).toBe(String(Date.parse('2026-11-25T02:00:00Z') / 1000));
+  });
+
+  it('cancelling a meeting deletes its calendar event and tells the attendee chats', async () => {
+    await schedule('会议 安排 取消测试会 时间：明天 10:00', 'ou_wangmin', WEIWEN);
+    const m = await lastMeeting();
+    expect(m.calendarEventId).toBeTruthy();
+    const { reply } = await schedule(`会议 取消 M${m.seq}`);
+    expect(reply.content.text).toContain('飞书日程已删除');
+    expect(h.fake.calendarEvents.find((e) => e.event_id === m.calendarEventId)!.deleted).toBe(true);
+    expect((await db().select().from(meetings).where(eq(meetings.id, m.id)))[0]!.status).toBe('cancelled');
+    expect(h.textsIn(WEIWEN).at(-1)).toContain('会议取消');
+  });
+});
+
+describe('minutes', () => {
+  it('minutes with two action items create two ledger tasks linked to the meeting', async () => {
+    await schedule('会议 安排 纪要测试会 时间：明天 10:00', 'ou_wangmin', WEIWEN);
+    const m = await lastMeeting();
+    const text = [
+      `会议 纪要 M${m.seq}`,
+      '会议研究了3号楼管线切改和入户摸排。',
+      '- [ ] 完成3号楼入户摸排 牵头：新河周转房办公室 截止：12月10日',
+      '－［ ］制定管线切改方案牵头：经开区 配合：区住建委 截止：2026-12-20',
+    ].join('\n');
+    const { reply } = await schedule(text);
+    const rows = await db().select().from(tasks).where(eq(tasks.meetingId, m.id));
+    expect(rows.map((r) => [r.title, r.deadline, r.source])).toEqual([
+      ['完成3号楼入户摸排', '2026-12-10', 'meeting'],
+      ['制定管线切改方案', '2026-12-20', 'meeting'],
+    ]);
+    for (const r of rows) expect(await db().select().from(taskEvents).where(and(eq(taskEvents.taskId, r.id), eq(taskEvents.kind, 'created')))).toHaveLength(1);
+    expect(JSON.stringify(reply.content)).toContain(`T${rows[0]!.seq}`);
+    // posted to the attendee chats: the group's chat and the office chat
+    expect(h.textsIn(WEIWEN).at(-1)).toContain('会议研究了3号楼管线切改');
+    expect(h.textsIn(OFFICE).at(-1)).toContain('会议研究了3号楼管线切改');
+    expect((await db().select().from(meetings).where(eq(meetings.id, m.id)))[0]!.minutes).toContain('入户摸排');
+  });
+
+  it('minutes naming an unknown unit or a bad date are refused whole, by line', async () => {
+    await schedule('会议 安排 纪要拒收会 时间：明天 10:00');
+    const m = await lastMeeting();
+    const text = [`会议 纪要 M${m.seq}`, '- [ ] 第一项 牵头：区公安局 截止：12月10日', '- [ ] 第二项 牵头：区环保局 截止：下下下周', '- [ ] 第三项 牵头：区公安局 截止：某天'].join('\n');
+    const { reply } = await schedule(text);
+    expect(reply.content.text).toContain('第 2 行：没有找到单位「区环保局」');
+    expect(reply.content.text).toContain('第 2 行：看不懂截止日期');
+    expect(reply.content.text).toContain('第 3 行：看不懂截止日期「某天」');
+    expect(await db().select().from(tasks).where(eq(tasks.meetingId, m.id))).toHaveLength(0);
+    expect((await db().select().from(meetings).where(eq(meetings.id, m.id)))[0]!.minutes).toBeNull();
+  });
+});
+
+describe('standing meetings', () => {
+  const cn = workCalendar('cn');
+  const zone = 'Asia/Shanghai';
+  const dates = (rule: string, from: string, to: string) => occurrences(rule, new Date(from), new Date(to), zone, cn).map((d) => d.toFormat('yyyy-MM-dd HH:mm'));
+
+  it('a weekly meeting skips the National Day holiday week', () => {
+    expect(dates('weekly mon 15:00', '2026-09-27T00:00:00+08:00', '2026-10-20T00:00:00+08:00')).toEqual(['2026-09-28 15:00', '2026-10-12 15:00', '2026-10-19 15:00']);
+  });
+
+  it('weekly on two days, monthly on the last Thursday and on a day of the month', () => {
+    expect(dates('weekly mon,thu 15:00', '2026-11-23T00:00:00+08:00', '2026-11-30T00:00:00+08:00')).toEqual(['2026-11-23 15:00', '2026-11-26 15:00']);
+    expect(dates('monthly last-thu 15:00', '2026-11-01T00:00:00+08:00', '2027-02-01T00:00:00+08:00')).toEqual(['2026-11-26 15:00', '2026-12-31 15:00', '2027-01-28 15:00']);
+    expect(dates('monthly 5 09:00', '2026-09-01T00:00:00+08:00', '2026-12-01T00:00:00+08:00')).toEqual(['2026-09-05 09:00', '2026-11-05 09:00']);
+  });
+});
+
+describe('reminders', () => {
+  it('a meeting is reminded exactly one day and 30 minutes before, once each', async () => {
+    await schedule('会议 安排 提醒测试会 时间：明天 10:00', 'ou_wangmin', WEIWEN);
+    const m = await lastMeeting();
+    const org = (await loadOrg(db(), m.campaignId))!;
+    const due = async (iso: string) => (await meetingRemindersDue(db(), org.campaign, org, new Date(iso))).filter((r) => r.meeting.id === m.id).map((r) => r.offset);
+    expect(await due('2026-11-24T01:59:59Z')).toEqual([]);
+    expect(await due('2026-11-24T02:00:00Z')).toEqual(['1d']);
+    expect(await due('2026-11-24T02:00:59Z')).toEqual(['1d']);
+    expect(await due('2026-11-24T02:01:00Z')).toEqual([]);
+    expect(await due('2026-11-25T01:30:00Z')).toEqual(['30m']);
+    expect(await due('2026-11-25T01:31:00Z')).toEqual([]);
+    const [r] = (await meetingRemindersDue(db(), org.campaign, org, new Date('2026-11-25T01:30:00Z'))).filter((x) => x.meeting.id === m.id);
+    expect(r!.chats).toEqual([WEIWEN, OFFICE]);
+    expect(r!.key).toBe(`meeting:${m.id}:2026-11-25T10:00:00.000+08:00:30m`);
+  });
+
+  it('a standing meeting from the plan is reminded the day before each sitting', async () => {
+    const org = (await loadOrg(db(), (await lastMeeting()).campaignId))!;
+    // 维稳保障组调度会, weekly mon 15:00: Sunday 29 November 15:00 in Shanghai
+    const list = await meetingRemindersDue(db(), org.campaign, org, new Date('2026-11-29T07:00:00Z'));
+    const r = list.find((x) => x.meeting.title === '维稳保障组调度会')!;
+    expect(r.offset).toBe('1d');
+    expect(r.chats).toEqual([WEIWEN, OFFICE]);
+    expect(JSON.stringify(r.card)).toContain('<at id=ou_wangmin></at>');
+  });
+});
+
+describe('without the calendar scope', () => {
+  let h2: Harness;
+  beforeAll(async () => {
+    h2 = await startHarness({ now: TUESDAY_0030, env });
+    h2.fake.scopes.delete('calendar:calendar');
+  });
+  afterAll(() => h2.close());
+
+  it('the meeting is still scheduled and the reply says the calendar was skipped', async () => {
+    const { messageId } = await h2.say({ from: 'ou_chenbo', chat: OFFICE, text: '会议 安排 无日历会 时间：明天 10:00 参会：区公安局' });
+    const reply = h2.fake.messages.find((m) => m.reply_to === messageId)!;
+    expect(JSON.stringify(reply.content)).toContain('未创建飞书日程');
+    const [m] = await h2.server.runtime.dbh.db.select().from(meetings).where(eq(meetings.title, '无日历会'));
+    expect(m!.startsAt).toBe('2026-11-25T02:00:00.000Z');
+    expect(m!.calendarEventId).toBeNull();
+    expect(h2.fake.calendarEvents).toHaveLength(0);
+  });
+});
