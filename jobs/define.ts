@@ -42,7 +42,7 @@ export interface JobDef {
   /** what it posts, for `job list` and help */
   summary: string;
   /** the occasions whose `at` falls in (from, to] */
-  occasions(ctx: JobCtx, from: DateTime, to: DateTime): Occasion[];
+  occasions(ctx: JobCtx, from: DateTime, to: DateTime): Occasion[] | Promise<Occasion[]>;
   /** what to post for one occasion, decided at `now` */
   posts(ctx: JobCtx, occasion: Occasion, now: Date): Promise<Post[]>;
   /** side effects that must happen with the posts (e.g. a problem moving up a level), in the same atomic write */

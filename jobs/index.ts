@@ -1,7 +1,12 @@
 // Every scheduled job, in the order `job list` shows them.
 import deadlineReminder from './deadline-reminder.js';
 import type { JobDef } from './define.js';
+import laggingUnits from './lagging-units.js';
+import meetingReminder from './meeting-reminder.js';
+import monthlyBulletin from './monthly-bulletin.js';
+import overdueDigest from './overdue-digest.js';
+import problemEscalation from './problem-escalation.js';
 import reportChase from './report-chase.js';
 import reportReminder from './report-reminder.js';
 
-export const jobs: readonly JobDef[] = [reportReminder, reportChase, deadlineReminder];
+export const jobs: readonly JobDef[] = [reportReminder, reportChase, deadlineReminder, overdueDigest, laggingUnits, meetingReminder, problemEscalation, monthlyBulletin];

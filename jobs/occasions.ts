@@ -2,6 +2,8 @@
 import { DateTime } from 'luxon';
 import { lastWorkdayOfMonth, type WorkCalendar } from '../src/core/calendar.js';
 
+export type { Post } from './define.js';
+
 /** Each date in (from, to] (campaign time) at HH:MM, as a DateTime. */
 export function dailyAt(from: DateTime, to: DateTime, time: string): DateTime[] {
   const [h, m] = time.split(':').map(Number);

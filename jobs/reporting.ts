@@ -5,14 +5,8 @@ import type { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { reports } from '../db/schema.js';
 import { at, esc } from '../src/lark/cards.js';
+import { mustReport } from '../src/reports/status.js';
 import { chatOf, liaisonsOf, type Org, type Rule, type Unit } from '../src/org.js';
-
-/** The units a rule asks to report: every unit, each group's lead unit, or a list. */
-export function unitsDue(org: Org, rule: Rule): Unit[] {
-  if (rule.who === 'all_units') return org.units;
-  const ids = rule.who === 'group_leads' ? org.groups.map((g) => g.leadUnitId) : rule.who;
-  return [...new Set(ids)].map((id) => org.unit(id)).filter((u): u is Unit => Boolean(u));
-}
 
 export async function reportedUnitIds(db: Db, org: Org, rule: Rule, period: string): Promise<Set<number>> {
   const rows = await db
@@ -24,7 +18,7 @@ export async function reportedUnitIds(db: Db, org: Org, rule: Rule, period: stri
 
 export async function missingUnits(db: Db, org: Org, rule: Rule, period: string): Promise<Unit[]> {
   const done = await reportedUnitIds(db, org, rule, period);
-  return unitsDue(org, rule).filter((u) => !done.has(u.id));
+  return mustReport(org, rule).filter((u) => !done.has(u.id));
 }
 
 /** Each chat the rule posts to, with the units that chat should hear about. */

@@ -69,7 +69,7 @@ export class JobRunner {
     const out: OccasionResult[] = [];
     for (const ctx of await this.contexts(at)) {
       const to = DateTime.fromJSDate(at, { zone: ctx.zone });
-      const occ = job.occasions(ctx, to.minus({ days: 40 }), to);
+      const occ = await job.occasions(ctx, to.minus({ days: 40 }), to);
       const latest = occ.sort((a, b) => a.at.toMillis() - b.at.toMillis()).at(-1);
       if (!latest) {
         out.push({ job: name, campaign: ctx.campaign.name, period: '', outcome: 'nothing', posts: 0 });
@@ -106,17 +106,20 @@ export class JobRunner {
       calendar: cal.covers(year) && cal.covers(year + 1)
         ? `chinese-days covers ${year} and ${year + 1}`
         : `chinese-days has no official schedule for ${cal.covers(year) ? year + 1 : year}: Monday–Friday are taken as workdays for that year until the package is updated`,
-      jobs: this.deps.jobs.map((j) => {
+      jobs: await Promise.all(this.deps.jobs.map(async (j) => {
         const r = rows.find((x) => x.job === j.name);
-        const next = ctxs
-          .map((ctx) => {
-            const from = DateTime.fromJSDate(now, { zone: ctx.zone });
-            return j.occasions(ctx, from, from.plus({ days: 35 })).sort((a, b) => a.at.toMillis() - b.at.toMillis())[0]?.at;
-          })
+        const next = (
+          await Promise.all(
+            ctxs.map(async (ctx) => {
+              const from = DateTime.fromJSDate(now, { zone: ctx.zone });
+              return (await j.occasions(ctx, from, from.plus({ days: 35 }))).sort((a, b) => a.at.toMillis() - b.at.toMillis())[0]?.at;
+            }),
+          )
+        )
           .filter((x): x is DateTime => Boolean(x))
           .sort((a, b) => a.toMillis() - b.toMillis())[0];
         return { name: j.name, schedule: j.schedule, summary: j.summary, lastRun: r?.last ?? null, runs: Number(r?.count ?? 0), next: next?.toISO() ?? null };
-      }),
+      })),
     };
   }
 
@@ -145,7 +148,7 @@ export class JobRunner {
       const f = DateTime.fromJSDate(from, { zone: ctx.zone });
       const t = DateTime.fromJSDate(to, { zone: ctx.zone });
       for (const job of this.deps.jobs) {
-        for (const occ of job.occasions(ctx, f, t)) {
+        for (const occ of await job.occasions(ctx, f, t)) {
           if (occ.until.toMillis() <= to.getTime()) {
             if (catchingUp && !(await this.ran(job.name, ctx.campaign.id, occ.period))) {
               this.deps.log.info('missed job occasion skipped: its window has passed', { job: job.name, campaign: ctx.campaign.id, period: occ.period, at: occ.at.toISO() });

@@ -275,7 +275,7 @@ export class Bot {
       this.deps.log.error('card action failed', { event_id: eventId, error: String(err) });
     }
     // The reply goes into the chat as a new message (there is no user message to reply to).
-    const posts = out.map((m) => ({ ...m, kind: 'send' as const, target: chatId, targetType: 'chat_id' as const, dedupeKey: `card:${eventId}` }));
+    const posts = out.map((m, i) => ({ ...m, kind: 'send' as const, target: chatId, targetType: 'chat_id' as const, dedupeKey: `card:${eventId}:${i}` }));
     const now = this.deps.clock.now();
     const { dbh } = this.deps;
     await dbh.atomic([

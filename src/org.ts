@@ -143,3 +143,9 @@ export function actorOf(org: Org, person: Person): Actor {
     leads: (groupId) => groupId != null && roles.has('group_lead') && person.leadGroupIds.includes(groupId),
   };
 }
+
+/** The reader of a card a job posts into a chat: nobody in particular, so cards show no role-bound actions. */
+export function observer(org: Org): Actor {
+  const person: Person = { id: 0, campaignId: org.campaign.id, name: '', openId: '', unitId: 0, roles: [], leadGroupIds: [], active: true };
+  return { person, unit: undefined, roles: new Set(), is: () => false, leads: () => false };
+}

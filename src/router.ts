@@ -47,10 +47,13 @@ export function commandText(text: string): string {
 }
 
 export function matchCommand(patterns: WordPattern[], text: string): Matched | undefined {
-  const s = commandText(text);
+  // Words are matched in the half-width form; the rest is cut from the text as typed (same positions).
+  const typed = text.trim();
+  const slash = /^[/／]\s*/.exec(typed)?.[0].length ?? 0;
+  const s = halfWidth(typed.slice(slash));
   for (const p of patterns) {
     const m = p.re.exec(s);
-    if (m) return { command: p.command, lang: p.lang, rest: s.slice(m[0].length).replace(/^[\s:]+/, '') };
+    if (m) return { command: p.command, lang: p.lang, rest: typed.slice(slash + m[0].length).replace(/^[\s:：]+/, '') };
   }
   return undefined;
 }

@@ -84,10 +84,12 @@ describe('a month of jobs for the reference plan', () => {
   });
 
   it('a unit that reported gets no further reminder and no chase', () => {
-    const w42 = h.fake.messagesIn('oc_xinhe_weiwen').filter((m) => JSON.stringify(m.content).includes('2026-W42'));
+    const about = (chat: string, period: string) =>
+      h.fake.messagesIn(chat).filter((m) => /^【(报送提醒|催报)】/.test(String(m.content.header?.title?.content)) && JSON.stringify(m.content).includes(period));
+    const w42 = about('oc_xinhe_weiwen', '2026-W42');
     // the 1-day reminder (Thursday 17:00) came after the report (Thursday 10:00): nothing at all for W42
     expect(w42).toHaveLength(0);
-    expect(h.fake.messagesIn('oc_xinhe_anquan').filter((m) => JSON.stringify(m.content).includes('2026-W42'))).toHaveLength(3);
+    expect(about('oc_xinhe_anquan', '2026-W42')).toHaveLength(3);
   });
 
   it('the office is chased after each due time, and the chase names the units and @mentions their liaisons', () => {
@@ -99,9 +101,10 @@ describe('a month of jobs for the reference plan', () => {
   });
 
   it('after an outage, reminders still inside their window are caught up once; stale ones are skipped with a log line', () => {
-    const w43 = h.fake.messagesIn('oc_xinhe_anquan').filter((m) => JSON.stringify(m.content).includes('2026-W43'));
+    const about = (period: string) => h.fake.messagesIn('oc_xinhe_anquan').filter((m) => /^【(报送提醒|催报)】/.test(String(m.content.header?.title?.content)) && JSON.stringify(m.content).includes(period));
+    const w43 = about('2026-W43');
     expect(w43.filter((m) => m.content.header.title.content === '【报送提醒】工作进度专报')).toHaveLength(2);
-    const w44 = h.fake.messagesIn('oc_xinhe_anquan').filter((m) => JSON.stringify(m.content).includes('2026-W44'));
+    const w44 = about('2026-W44');
     expect(w44.map((m) => m.content.header.title.content)).toEqual(['【催报】工作进度专报 2026-W44']);
     expect(logs.some((l) => l.includes('missed job occasion skipped') && l.includes('2026-W44:1d'))).toBe(true);
   });
@@ -119,5 +122,67 @@ describe('a month of jobs for the reference plan', () => {
     await h.settle();
     expect(res[0]!.outcome).toBe('already');
     expect(h.fake.messages.length).toBe(before);
+  });
+});
+
+describe('digests, the lagging list and the bulletin over the same month', () => {
+  const titles = (chat: string) => h.fake.messagesIn(chat).map((m) => String(m.content.header?.title?.content ?? ''));
+
+  it('the overdue digest goes out on the week’s first workday, once the task is overdue', () => {
+    const digests = h.fake.messagesIn('oc_xinhe_anquan').filter((m) => String(m.content.header?.title?.content).startsWith('逾期任务'));
+    // T99 (due Friday 9 October) is overdue from Saturday 10 October: Mondays 12, 19 and 26 October
+    expect(digests).toHaveLength(3);
+    expect(JSON.stringify(digests[0]!.content)).toContain('T99');
+    expect(titles('oc_xinhe_office').filter((t) => t === '逾期任务')).toHaveLength(3);
+  });
+
+  it('the lagging list goes to the leaders on the last workday of each week and month, with its chart', () => {
+    const lists = h.fake.messagesIn('oc_xinhe_leaders').filter((m) => String(m.content.header?.title?.content).startsWith('落后单位'));
+    const labels = lists.map((m) => String(m.content.header.title.content));
+    // weeks 40–44 (week 40 ends on Wednesday 30 September, week 41 on the adjusted-workday Saturday 10 October), and
+    // the months of September and October
+    expect(labels.filter((l) => l.includes('本周'))).toHaveLength(5);
+    expect(labels.filter((l) => l.includes('本月'))).toHaveLength(2);
+    expect(JSON.stringify(lists[0]!.content)).toContain('"tag":"chart"');
+    expect(JSON.stringify(lists[0]!.content)).toContain('经开区管委会');
+  });
+
+  it('the monthly bulletin reaches the leaders and the office on the last workday of the month', () => {
+    for (const chat of ['oc_xinhe_leaders', 'oc_xinhe_office']) {
+      const b = h.fake.messagesIn(chat).filter((m) => String(m.content.header?.title?.content).includes('月度通报'));
+      expect(b.map((m) => m.content.header.title.content)).toEqual(['新河周转房居住环境改善 · 2026-09 月度通报', '新河周转房居住环境改善 · 2026-10 月度通报']);
+    }
+  });
+});
+
+describe('problem escalation, as a job', () => {
+  let p: Harness;
+  beforeAll(async () => {
+    p = await startHarness({ now: '2026-11-23T01:00:00Z', env: { SEND_PER_CHAT_PER_SECOND: '100' } });
+  });
+  afterAll(() => p.close());
+
+  it('a problem raised on Monday reaches the leaders on Thursday 10:00 and the office five workdays later, once each', async () => {
+    await p.say({ from: 'ou_wangmin', chat: 'oc_xinhe_weiwen', text: '问题 上报 3号楼管线漏水，需燃气公司配合' });
+    const tick = async (iso: string) => {
+      p.clock.set(sh(iso));
+      await p.server.runtime.runner.tick(sh(iso));
+      await p.settle();
+    };
+    const escalations = (chat: string) => p.fake.messagesIn(chat).filter((m) => String(m.content.header?.title?.content).startsWith('问题升级'));
+    await tick('2026-11-23T10:00');
+    for (const day of ['24', '25']) await tick(`2026-11-${day}T10:00`);
+    expect(escalations('oc_xinhe_leaders')).toHaveLength(0);
+    await tick('2026-11-26T09:59');
+    await tick('2026-11-26T10:00');
+    await tick('2026-11-26T10:30');
+    expect(escalations('oc_xinhe_leaders')).toHaveLength(1);
+    // a restart does not repeat the step
+    await p.restart();
+    await tick('2026-11-27T10:00');
+    for (const day of ['2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03']) await tick(`${day}T10:00`);
+    expect(escalations('oc_xinhe_leaders')).toHaveLength(1);
+    expect(escalations('oc_xinhe_office')).toHaveLength(1);
+    expect(JSON.stringify(escalations('oc_xinhe_office')[0]!.content)).toContain('3号楼管线漏水，需燃气公司配合');
   });
 });

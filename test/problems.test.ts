@@ -5,7 +5,6 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problems } from '../db/schema.js';
 import { workCalendar } from '../src/core/calendar.js';
-import { halfWidth } from '../src/core/text.js';
 import { escalate, problemsToEscalate } from '../src/problems/ladder.js';
 import { findProblem, openProblems } from '../src/problems/store.js';
 import { startHarness, type Harness } from './support/harness.js';
@@ -34,8 +33,8 @@ async function say(from: string, chat: string, text: string, at = MONDAY) {
 async function raise(text: string, from = 'ou_wangmin') {
   await say(from, WEIWEN, `问题 上报 ${text}`);
   const [p] = await dbh().db.select().from(problems).orderBy(desc(problems.id)).limit(1);
-  // The router reads commands half-width (，→ ,), free text included.
-  expect(p!.text).toBe(halfWidth(text));
+  // Free text is kept as typed: full-width punctuation stays.
+  expect(p!.text).toBe(text);
   return p!;
 }
 

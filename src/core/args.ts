@@ -14,10 +14,13 @@ function escapeRe(s: string): string {
 }
 
 export function parseArgs(input: string, keys: KeySpec): ParsedArgs {
+  // Keys are found in the half-width form; values are cut from what was typed, so ，、（） in titles stay as written.
+  // halfWidth maps one UTF-16 unit to one, so positions in both strings agree.
+  const original = input;
   const s = halfWidth(input);
   const aliases: Array<[string, string]> = [];
   for (const [name, words] of Object.entries(keys)) for (const w of words) aliases.push([w, name]);
-  if (aliases.length === 0) return { text: s.trim(), named: {} };
+  if (aliases.length === 0) return { text: original.trim(), named: {} };
   aliases.sort((a, b) => b[0].length - a[0].length);
   // A key is a known word followed by a colon, at the start or after whitespace.
   const re = new RegExp(`(^|\\s)(${aliases.map(([w]) => escapeRe(w)).join('|')})\\s*:`, 'gi');
@@ -30,9 +33,9 @@ export function parseArgs(input: string, keys: KeySpec): ParsedArgs {
   const named: Record<string, string> = {};
   hits.forEach((h, i) => {
     const end = i + 1 < hits.length ? hits[i + 1]!.start : s.length;
-    const value = s.slice(h.valueStart, end).trim();
+    const value = original.slice(h.valueStart, end).trim();
     named[h.key] = named[h.key] ? `${named[h.key]} ${value}` : value;
   });
-  const text = (hits.length ? s.slice(0, hits[0]!.start) : s).trim();
+  const text = (hits.length ? original.slice(0, hits[0]!.start) : original).trim();
   return { text, named };
 }

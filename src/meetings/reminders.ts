@@ -43,20 +43,23 @@ function sittings(m: Meeting, from: Date, to: Date, zone: string, kind: Calendar
  * ends at `now` — remindAt ≤ now < remindAt + 1 minute — so a job running every minute sees each one exactly once.
  */
 export async function meetingRemindersDue(db: Db, campaign: Campaign, org: Org, now: Date): Promise<MeetingReminder[]> {
+  return meetingRemindersBetween(db, campaign, org, new Date(now.getTime() - MINUTE), now);
+}
+
+/** The reminders whose time (sitting start minus the offset) is in (from, to]: what a tick over that window owes. */
+export async function meetingRemindersBetween(db: Db, campaign: Campaign, org: Org, from: Date, to: Date): Promise<MeetingReminder[]> {
   const zone = campaign.timezone;
   const lang = campaign.locale === 'en' ? 'en' : 'zh';
   const out: MeetingReminder[] = [];
   const meetings = await scheduledMeetings(db, campaign.id);
   for (const { offset, before } of REMINDER_OFFSETS) {
-    // A sitting is reminded of when start - offset is in (now - 1 min, now]: so start is in (now - 1 min + offset, now + offset].
-    const nowAt = DateTime.fromJSDate(now, { zone });
-    const to = nowAt.plus(before).toJSDate();
-    const windowTo = new Date(to.getTime() + 1);
-    const windowFrom = new Date(to.getTime() - MINUTE + 1);
+    // start - offset in (from, to]  ⇔  start in (from + offset, to + offset]; sittings() answers [a, b).
+    const a = DateTime.fromJSDate(from, { zone }).plus(before).toJSDate();
+    const b = DateTime.fromJSDate(to, { zone }).plus(before).toJSDate();
     for (const m of meetings) {
-      for (const startsAt of sittings(m, windowFrom, windowTo, zone, campaign.workdayCalendar as CalendarKind)) {
+      for (const startsAt of sittings(m, new Date(a.getTime() + 1), new Date(b.getTime() + 1), zone, campaign.workdayCalendar as CalendarKind)) {
         const remindAt = startsAt.minus(before).toMillis();
-        if (remindAt > now.getTime() || remindAt <= now.getTime() - MINUTE) continue;
+        if (remindAt > to.getTime() || remindAt <= from.getTime()) continue;
         const chats = attendeeChats(org, m);
         if (!chats.length) continue;
         out.push({
