@@ -6,11 +6,18 @@ import { loadConfig } from './config.js';
 import { systemClock } from './core/clock.js';
 import { applyPlanText, formatProblems } from './plan/apply.js';
 import { createRuntime } from './runtime.js';
+import { exportLedger, importLedger } from './ledger/xlsx.js';
+import { exportReports } from './reports/export.js';
+import { writeFile } from 'node:fs/promises';
 
 const USAGE = `duban — 督办 command line
 
   duban plan apply FILE        create or update a campaign from a plan file (YAML or JSON); idempotent
   duban db migrate             create and migrate the database at DATABASE_PATH
+  duban export ledger|reports [--campaign NAME] [--format xlsx|csv] [--out FILE]
+                               the ledger (台账) or the progress reports, with the seeds' Chinese column headings
+  duban import ledger FILE.xlsx|.csv --campaign NAME
+                               the same columns back in; any unknown unit or bad date rejects the file, row and column named
   duban job list               the jobs, their schedules, last and next runs
   duban job run NAME [--at ISO-8601]
                                run one job now (or as if the clock read --at), through the same exactly-once
@@ -42,6 +49,51 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
         return 1;
       }
       out(res.changes.length ? `campaign ${res.campaign}: ${res.changes.length} change(s)\n${res.changes.map((c) => '  ' + c).join('\n')}` : `campaign ${res.campaign}: no changes`);
+      return 0;
+    } finally {
+      dbh.close();
+    }
+  }
+  const flag = (name: string) => {
+    const i = rest.indexOf(`--${name}`);
+    return i >= 0 ? rest[i + 1] : undefined;
+  };
+  if (cmd === 'export' && (sub === 'ledger' || sub === 'reports')) {
+    const format = (flag('format') ?? (flag('out')?.endsWith('.csv') ? 'csv' : 'xlsx')) as 'xlsx' | 'csv';
+    if (format !== 'xlsx' && format !== 'csv') {
+      err('--format is xlsx or csv');
+      return 2;
+    }
+    const dbh = openSqlite(config.DATABASE_PATH);
+    try {
+      const opts = { campaignName: flag('campaign'), format };
+      const bytes = sub === 'ledger' ? await exportLedger(dbh, opts) : await exportReports(dbh, opts);
+      const outFile = flag('out') ?? `${sub === 'ledger' ? '台账' : '进度专报'}.${format}`;
+      await writeFile(outFile, bytes);
+      out(`wrote ${outFile} (${bytes.length} bytes)`);
+      return 0;
+    } catch (e) {
+      err((e as Error).message);
+      return 1;
+    } finally {
+      dbh.close();
+    }
+  }
+  if (cmd === 'import' && sub === 'ledger') {
+    const file = rest.find((a, i) => !a.startsWith('--') && !rest[i - 1]?.startsWith('--'));
+    const campaign = flag('campaign');
+    if (!file || !campaign) {
+      err('usage: duban import ledger FILE.xlsx --campaign NAME');
+      return 2;
+    }
+    const dbh = openSqlite(config.DATABASE_PATH);
+    try {
+      const res = await importLedger(dbh, campaign, await readFile(file), { now: systemClock.now() });
+      if (!res.ok) {
+        err(`${file} rejected; nothing was written. ${res.problems.length} problem(s):\n${res.problems.map((p) => `  row ${p.row}${p.column ? `, ${p.column}` : ''}: ${p.message}`).join('\n')}`);
+        return 1;
+      }
+      out(`imported ${file}: ${res.added} added, ${res.updated} updated`);
       return 0;
     } finally {
       dbh.close();
