@@ -6,6 +6,8 @@ const optional = z.preprocess(blankToUndefined, z.string().optional());
 
 export const configSchema = z.object({
   PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  /** the address to listen on; by default every interface with a Lark app, only this machine in sandbox mode */
+  HOST: optional,
   DATABASE_PATH: z.preprocess(blankToUndefined, z.string().default('./data/duban.db')),
   LARK_APP_ID: optional,
   LARK_APP_SECRET: optional,

@@ -12,6 +12,8 @@ import type { Log } from './log.js';
 import type { Messenger } from './lark/messenger.js';
 import type { SenderOptions } from './outbox.js';
 import { applyPlanFile, campaignCount, createRuntime, examplePlan, type Runtime } from './runtime.js';
+import { SandboxClock } from './sandbox/clock.js';
+import { sandboxApp, type MovableClock } from './sandbox/routes.js';
 
 export interface Server {
   url: string;
@@ -30,11 +32,19 @@ export interface ServerOptions {
   banner?: boolean;
   /** run the job scheduler every minute (off in tests, which tick the runner with their own clock) */
   scheduler?: boolean;
+  /** sandbox mode: the sandbox clock's starting time (default SANDBOX_START, else the real time) */
+  sandboxStart?: Date | string;
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   const config = opts.config ?? loadConfig();
-  const rt = createRuntime({ config, clock: opts.clock, log: opts.log, messenger: opts.messenger, sender: opts.sender });
+  // Without a Lark app the sandbox page moves the clock: real time plus an offset it advances.
+  const sandboxClock = !hasLarkApp(config) && !opts.clock ? new SandboxClock(opts.sandboxStart ?? (process.env.SANDBOX_START || undefined)) : undefined;
+  const rt = createRuntime({ config, clock: opts.clock ?? sandboxClock, log: opts.log, messenger: opts.messenger, sender: opts.sender });
+  if (!hasLarkApp(config) && rt.messenger.kind === 'sandbox') {
+    const movable = 'set' in rt.clock && typeof rt.clock.set === 'function' ? (rt.clock as MovableClock) : undefined;
+    rt.app.route('/sandbox', sandboxApp(rt, movable));
+  }
   const say = opts.banner ? (s: string) => process.stdout.write(s + '\n') : () => {};
 
   if (config.PLAN_FILE) {
@@ -54,12 +64,14 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
     rt.runner.start((expr, fn) => cron.schedule(expr, fn));
   }
 
+  // The sandbox lets whoever opens it speak as anyone of the plan: by default only this machine may open it.
+  const hostname = config.HOST ?? (hasLarkApp(config) ? '0.0.0.0' : '127.0.0.1');
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: rt.app.fetch, port: config.PORT, hostname: '0.0.0.0' }, () => resolve(s));
+    const s = serve({ fetch: rt.app.fetch, port: config.PORT, hostname }, () => resolve(s));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  const url = `http://localhost:${port}`;
+  const url = `http://${hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
 
   let ws: lark.WSClient | undefined;
   if (config.LARK_MODE === 'ws' && hasLarkApp(config)) ws = startLongConnection(rt, config);
@@ -114,6 +126,7 @@ function printBanner(config: Config, url: string, rt: Runtime) {
       '               Works now: the bot, its commands, jobs and database, with a local sandbox messenger:',
       '               replies are kept in the outbox instead of going to Lark.',
       '               To connect Lark: create an app (README, "Create the Lark app") and set the variables.',
+      `  sandbox      ${url}/sandbox  (the campaign's chats in your browser: talk as anyone, move the clock)`,
     );
   }
   lines.push(`  health       GET ${url}/healthz`, `  admin        ${config.ADMIN_TOKEN ? 'enabled (Bearer ADMIN_TOKEN)' : 'disabled (set ADMIN_TOKEN to enable /admin/*)'}`);
