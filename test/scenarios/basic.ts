@@ -1,0 +1,81 @@
+// Scenarios run against both targets — the Node server (test/scenarios.test.ts) and the Worker under wrangler dev
+// (test/workers/worker.test.ts) — through a small driver, so the two targets cannot drift apart.
+import { expect } from 'vitest';
+import type { FakeLark } from '../fake-lark/server.js';
+import type { MessageSpec } from '../support/lark-events.js';
+
+export interface Driver {
+  fake: FakeLark;
+  /** posts a payload to /lark/events as Lark does: encrypted with the app's key and signed */
+  post(payload: unknown, opts?: { sign?: boolean }): Promise<Response>;
+  /** sends a chat message event; resolves when it was handled and every reply it queued reached the fake */
+  say(spec: MessageSpec): Promise<{ status: number; messageId: string }>;
+  /** the flattened text of every message the fake received in a chat */
+  textsIn(chatId: string): string[];
+  /** one Cron Trigger (Node: one scheduler tick) as if the clock read `at`; resolves when its sends were delivered */
+  scheduled(at: Date): Promise<void>;
+}
+
+export const OFFICE = 'oc_xinhe_office';
+const WEIWEN = 'oc_xinhe_weiwen';
+const REMINDER = '【报送提醒】工作进度专报';
+
+/** url_verification with the verification token is answered with the challenge. */
+export async function challengeAnswered(d: Driver, token: string): Promise<void> {
+  const res = await d.post({ challenge: 'chal-42', token, type: 'url_verification' });
+  expect(res.status).toBe(200);
+  expect(await res.json()).toEqual({ challenge: 'chal-42' });
+}
+
+/** A signed, encrypted 帮助 with an @mention is answered in the chat, as a reply, with the campaign's commands. */
+export async function helpAnswered(d: Driver): Promise<void> {
+  const before = d.fake.messagesIn(OFFICE).length;
+  const { status, messageId } = await d.say({ from: 'ou_chenbo', chat: OFFICE, text: '帮助' });
+  expect(status).toBe(200);
+  const got = d.fake.messagesIn(OFFICE).slice(before);
+  expect(got).toHaveLength(1);
+  expect(got[0]!.reply_to).toBe(messageId);
+  const text = d.textsIn(OFFICE).at(-1)!;
+  expect(text).toContain('新河周转房居住环境改善');
+  expect(text).toContain('绑定');
+}
+
+/** A group lead's 汇报 is stored (acknowledged) and 进度 then counts the unit as having reported. */
+export async function reportSeenByStatus(d: Driver): Promise<void> {
+  await d.say({ from: 'ou_wangmin', chat: WEIWEN, text: '汇报\n进展：完成维稳排查\n问题：无\n下一步：继续值守' });
+  const ack = d.textsIn(WEIWEN).at(-1)!;
+  expect(ack).toContain('进度专报已收到 · 新河街道办事处');
+  await d.say({ from: 'ou_dailei', chat: OFFICE, text: '进度' });
+  const status = d.textsIn(OFFICE).at(-1)!;
+  expect(status).toContain('工作进度专报');
+  const lines = status.split('\n').filter((l) => l.includes('新河街道办事处'));
+  // on time or late depends on the day the target's clock reads; either way the unit has reported
+  expect(lines.some((l) => /(按时|逾期)报送（[1-9]\d*）\*\*：/.test(l))).toBe(true);
+  expect(lines.some((l) => l.includes('未报送'))).toBe(false);
+}
+
+/**
+ * The weekly rule is due Friday 17:00 Shanghai with remind_before [1d, 2h]: the 1-day reminder for week 48 of 2026 is
+ * Thursday 26 November 17:00 Shanghai (09:00 UTC). Two triggers at that minute send it to the office chat once.
+ */
+export async function reminderSentOnce(d: Driver): Promise<void> {
+  const at = new Date('2026-11-26T09:00:00Z');
+  const reminders = () => d.fake.messagesIn(OFFICE).filter((m) => m.content?.header?.title?.content === REMINDER && JSON.stringify(m.content).includes('2026-W48'));
+  expect(reminders()).toHaveLength(0);
+  await d.scheduled(at);
+  await d.scheduled(at);
+  expect(reminders()).toHaveLength(1);
+  expect(JSON.stringify(reminders()[0]!.content)).toContain('以下单位尚未报送');
+}
+
+/** 导出 台账 builds the xlsx and uploads it through the messenger: the file reaches the chat as a file message. */
+export async function ledgerExported(d: Driver): Promise<void> {
+  const filesBefore = d.fake.files.length;
+  await d.say({ from: 'ou_chenbo', chat: OFFICE, text: '导出 台账' });
+  await d.fake.waitFor((ms) => ms.some((m) => m.chat_id === OFFICE && m.msg_type === 'file' && m.content?.file_key === d.fake.files.at(-1)?.file_key), 10_000);
+  const file = d.fake.files.at(-1)!;
+  expect(d.fake.files.length).toBe(filesBefore + 1);
+  expect(file.file_name).toMatch(/^台账-.+\.xlsx$/);
+  expect(file.size).toBeGreaterThan(1000);
+  expect(d.textsIn(OFFICE).some((t) => t.includes('台账已导出'))).toBe(true);
+}
