@@ -4,12 +4,13 @@ import { z } from 'zod';
 import { parseDateTime } from '../src/core/dates.js';
 import { splitList } from '../src/core/text.js';
 import { esc, note } from '../src/lark/cards.js';
+import { mayAddInGroup } from '../src/ledger/rules.js';
 import { matchGroup, unitsOfGroup, type Group } from '../src/org.js';
 import { describeMiss, resolveUnits } from '../src/meetings/attendees.js';
 import { calendarNote, createMeetingEvent } from '../src/meetings/calendar.js';
 import { meetingCard } from '../src/meetings/cards.js';
 import { addMeeting, KINDS, kindOf, meetingRef, setCalendarEvent, type MeetingKind } from '../src/meetings/store.js';
-import { defineCommand } from './define.js';
+import { defineCommand, roleList, type Ctx } from './define.js';
 
 const TIME_FORMS_ZH = '明天10:00、下周一下午3点、12月1日 9:30、2026-12-01 14:00';
 const TIME_FORMS_EN = 'tomorrow 10am, next monday 3pm, 2026-12-01 14:00';
@@ -20,6 +21,12 @@ function readDuration(s: string): number | undefined {
   if (!m) return undefined;
   const n = Number(m[1]) * (m[2] && /^(小时|个小时|h|hour)/i.test(m[2]) ? 60 : 1);
   return n >= 5 && n <= 24 * 60 ? Math.round(n) : undefined;
+}
+
+/** The group whose chat this is, if it is one. */
+function boundGroup(ctx: Pick<Ctx, 'org' | 'chat'>): Group | undefined {
+  const bound = ctx.org.chats.find((c) => c.chatId === ctx.chat.id && c.kind === 'group' && c.active);
+  return bound ? ctx.org.group(bound.groupId) : undefined;
 }
 
 export default defineCommand({
@@ -49,6 +56,21 @@ export default defineCommand({
     duration: z.string().optional(),
     group: z.string().optional(),
   }),
+  // group_lead is a role per group: a group lead schedules meetings of the groups they lead (named, or this chat's
+  // group), or of no group; the managers schedule anywhere. An unknown group is answered by handle(), with candidates.
+  allow(ctx, a) {
+    const g = a.group ? matchGroup(ctx.org, a.group) : undefined;
+    const group = g ? (g.ok ? g.value : undefined) : boundGroup(ctx);
+    if (!group || mayAddInGroup(ctx.actor, group.id)) return true;
+    const mine = ctx.actor.person.leadGroupIds.map((id) => ctx.org.group(id)?.name ?? '').filter(Boolean);
+    const roles = roleList(['office', 'commander', 'deputy'], ctx.lang);
+    return {
+      refused: ctx.t(
+        `工作组组长只能为自己牵头的工作组（${mine.join('、') || '无'}）安排会议，「${group.name}」不在其中。请联系${roles}，或写明「工作组：…」为自己的工作组安排。`,
+        `A group lead schedules meetings only for their own groups (${mine.join(', ') || 'none'}); "${group.name}" is not one. Ask the ${roles}, or name your own group with group:….`,
+      ),
+    };
+  },
   async handle(ctx, a) {
     const { t, org, campaign } = ctx;
     const now = ctx.clock.now();
@@ -68,10 +90,7 @@ export default defineCommand({
       const g = matchGroup(org, a.group);
       if (!g.ok) return { text: t(`没有找到工作组「${a.group}」。可选：${(g.candidates.length ? g.candidates : org.groups).map((x) => x.name).join('、')}`, `No group "${a.group}". Groups: ${org.groups.map((x) => x.name).join(', ')}`) };
       group = g.value;
-    } else {
-      const bound = org.chats.find((c) => c.chatId === ctx.chat.id && c.kind === 'group' && c.active);
-      group = bound ? org.group(bound.groupId) : undefined;
-    }
+    } else group = boundGroup(ctx);
 
     let attendeeUnitIds: number[] = [];
     if (a.units) {
