@@ -126,7 +126,8 @@ export function barChart(title: string, values: Array<{ x: string; y: number; se
 export const note = (content: string): Element => ({ tag: 'markdown', content: `<font color='grey'>${content}</font>`, text_size: 'notation' });
 
 /** The text message form, for plain replies. User text is sent as it is: text messages do not parse markdown, but
- * they do parse <at> tags, so those are neutralised. */
+ * they do parse <at> tags, the style tags <b> <i> <u> <s> and [text](url) links (docs/lark-notes.md §4). A zero-width
+ * space after each `<` that opens a tag and inside each `](` keeps them text, looking as typed. */
 export function textContent(text: string): { text: string } {
-  return { text: text.replace(/<at\b/gi, '<\u200bat') };
+  return { text: text.replace(/<(?=\/?[A-Za-z])/g, '<\u200b').replace(/\]\(/g, ']\u200b(') };
 }
