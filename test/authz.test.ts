@@ -14,6 +14,7 @@ import { addMeeting } from '../src/meetings/store.js';
 import { raiseProblem } from '../src/problems/store.js';
 import { compileWords, matchCommand } from '../src/router.js';
 import { flatten, startHarness, type Harness } from './support/harness.js';
+import { fixture } from './support/lark-events.js';
 
 const PLAN = join(import.meta.dirname, 'fixtures', 'roles.plan.yaml');
 /** the 维稳保障组 chat: bound to the campaign, so an unregistered person is told whom to ask */
@@ -209,6 +210,27 @@ async function run(row: Row, who: Who): Promise<Cell> {
   return { outcome: inbox?.outcome ?? null, reply: reply ? flatten(reply.content) : '', changed: before !== after, text };
 }
 
+/** The same command as a card button's callback (POST /lark/cards): it runs with the clicker's roles. */
+async function click(row: Row, who: Who): Promise<Cell & { toast: string }> {
+  n++;
+  h.clock.set(START + n * 1000);
+  const text = await row.text(maker());
+  const ev = fixture('card.action.trigger');
+  ev.header.event_id = `ev_authz_click_${n}`;
+  ev.event.operator.open_id = OPEN_ID[who];
+  ev.event.action.value = { cmd: text };
+  ev.event.context.open_chat_id = CHAT;
+  const before = snapshot([]);
+  const res = await h.post(ev, { path: '/lark/cards' });
+  const body = (await res.json()) as { toast: { type: string; content: string } };
+  await h.settle();
+  const key = `card:${ev.header.event_id}:0`;
+  const after = snapshot([key]);
+  const [inbox] = reader.prepare('select outcome from inbox where event_id = ?').all(ev.header.event_id) as Array<{ outcome: string | null }>;
+  const posted = (reader.prepare('select content from outbox where dedupe_key = ?').get(key) as { content: string } | undefined)?.content;
+  return { outcome: inbox?.outcome ?? null, reply: posted ? flatten(JSON.parse(posted)) : '', changed: before !== after, text, toast: body.toast.type };
+}
+
 describe('the table', () => {
   it('has a row for every command in commands/index.ts, and each row’s text reaches the command it names', () => {
     const names = new Set(commands.map((c) => c.name));
@@ -257,5 +279,20 @@ describe.each(ROWS.map((r) => [`${r.command}${r.variant ? ` (${r.variant})` : ''
     const hasRole = command.roles === 'anyone' || command.roles.some((r) => r === 'member' || ROLES_OF[who].includes(r));
     if (hasRole) for (const s of row.needs.also ?? []) expect(cell.reply, `${where}\n(names ${s})`).toContain(s);
     else expect(cell.reply, where).toContain('需要以下角色之一');
+  });
+});
+
+// A card never grants more than chat: every write, clicked as a button by each person, is allowed or refused as typed.
+describe('as card buttons', () => {
+  it.each(ROWS.filter((r) => r.writes).map((r) => [`${r.command}${r.variant ? ` (${r.variant})` : ''}`, r] as const))('%s', async (_, row) => {
+    for (const who of EVERYONE) {
+      const cell = await click(row, who);
+      const allowed = row.allowed.includes(who);
+      const where = `${who} clicked: ${cell.text}\n→ ${cell.toast} ${cell.reply}`;
+      expect(cell.outcome, where).toBe(allowed ? 'ok' : who === 'unregistered' ? 'unregistered' : 'refused');
+      expect(cell.toast, where).toBe(allowed ? 'success' : 'error');
+      expect(cell.changed, where).toBe(allowed);
+      if (!allowed && who !== 'unregistered') for (const r of row.needs.roles) expect(cell.reply, where).toContain(ROLE_NAMES[r].zh);
+    }
   });
 });

@@ -147,6 +147,15 @@ describe('cards that echo what users typed', () => {
     expect(shape(evil.content)).toEqual(shape(harmless.content));
   });
 
+  it('report metrics named with markup', async () => {
+    // A metric's name is the word before `=`: markdown marks stay in it; tags and links are split off by the parser and
+    // kept, as typed, under 未能归类的内容. Either way nothing becomes markup.
+    const keys = ['**bold**', '`code`', '~~删除~~', '#标题', '[点我]'];
+    const m = await say('ou_chenbo', OFFICE, `汇报 代 区网信办\n进展：完成\n指标：${keys.map((k, i) => `${k}=${i + 1}`).join('，')}，<script>alert(1)</script>=9，[点我](https://evil.example)=8，<at id=all></at>=7`);
+    expectInert(m);
+    expectShown(m, keys.map((k, i) => `${k}：${i + 1}`));
+  });
+
   it('task notes, extensions and write-offs in the history; the task shown, listed and overdue', async () => {
     const added = async (title: string, due = '2026-11-20') => {
       const r = await say('ou_chenbo', OFFICE, `任务 新增 ${title} 牵头：区公安局 截止：${due} 工作组：维稳保障组`);
