@@ -2,6 +2,7 @@
 // side effects at import, so the same app serves Node (server.ts), Workers (worker.ts) and tests (app.request()).
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
 import type { Bot, LarkEvent } from './bot.js';
 import type { Clock } from './core/clock.js';
 import { verifyLarkRequest } from './lark/verify.js';
@@ -31,6 +32,15 @@ export function createApp(deps: AppDeps): Hono {
   const { bot, log } = deps;
 
   const limit = bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json({ error: 'body too large' }, 413) });
+  // Lark posts JSON. A body declared as something else (a form, text/plain) did not come from Lark: refused before it
+  // is read. A request without a content type is read as JSON; the signature decides.
+  const json = createMiddleware(async (c, next) => {
+    const type = c.req.header('content-type');
+    if (type !== undefined && !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type.trim())) {
+      return c.json({ error: 'content-type must be application/json' }, 415);
+    }
+    await next();
+  });
 
   app.get('/healthz', async (c) => {
     try {
@@ -50,7 +60,7 @@ export function createApp(deps: AppDeps): Hono {
     });
   };
 
-  app.post('/lark/events', limit, async (c) => {
+  app.post('/lark/events', json, limit, async (c) => {
     const v = await verified(c);
     if (!v.ok) {
       log.warn('event refused', { status: v.status, reason: v.reason });
@@ -66,13 +76,19 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({});
   });
 
-  app.post('/lark/cards', limit, async (c) => {
+  app.post('/lark/cards', json, limit, async (c) => {
     const v = await verified(c);
     if (!v.ok) {
       log.warn('card callback refused', { status: v.status, reason: v.reason });
       return c.json({ error: v.reason }, v.status);
     }
     if (v.challenge !== undefined) return c.json({ challenge: v.challenge });
+    // Only card actions come here; another event would be recorded under its event_id as a card click and then
+    // dropped as a redelivery when it arrives at /lark/events.
+    if (v.body.header?.event_type !== 'card.action.trigger') {
+      log.warn('card callback refused', { status: 400, reason: 'not a card action', type: v.body.header?.event_type });
+      return c.json({ error: `not a card action (event_type ${v.body.header?.event_type})` }, 400);
+    }
     return c.json(await bot.handleCardAction(v.body as unknown as LarkEvent));
   });
 

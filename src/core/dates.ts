@@ -5,16 +5,19 @@ import { halfWidth } from './text.js';
 
 const CN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
 
-/** 三 → 3, 十二 → 12, 二十 → 20, 二十三 → 23; digits pass through. */
+/** 三 → 3, 十二 → 12, 二十 → 20, 二十三 → 23; digits pass through. Malformed numerals (十二三, 十十) are not numbers. */
 export function cnNumber(s: string): number | undefined {
   if (/^\d+$/.test(s)) return Number(s);
-  if (!/^[零〇一二两三四五六七八九十]+$/.test(s)) return undefined;
-  if (s === '十') return 10;
-  const i = s.indexOf('十');
-  if (i < 0) return [...s].reduce((n, ch) => n * 10 + CN_DIGITS[ch]!, 0);
-  const tens = i === 0 ? 1 : CN_DIGITS[s[0]!]!;
-  const ones = i === s.length - 1 ? 0 : CN_DIGITS[s[i + 1]!]!;
-  return tens * 10 + ones;
+  if (/^[零〇一二两三四五六七八九]+$/.test(s)) return [...s].reduce((n, ch) => n * 10 + CN_DIGITS[ch]!, 0);
+  const m = /^([一二两三四五六七八九])?十([一二三四五六七八九])?$/.exec(s);
+  if (!m) return undefined;
+  return (m[1] ? CN_DIGITS[m[1]]! : 1) * 10 + (m[2] ? CN_DIGITS[m[2]]! : 0);
+}
+
+/** A count for "3天后" / "in 3 days": small enough that the date it names exists. */
+function count(s: string): number | undefined {
+  const n = cnNumber(s);
+  return n !== undefined && n <= 100_000 ? n : undefined;
 }
 
 const WEEKDAY_ZH: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7 };
@@ -23,14 +26,21 @@ const MONTH_EN: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 
 
 function ymd(y: number, m: number, d: number, zone: string): DateTime | undefined {
   const dt = DateTime.fromObject({ year: y, month: m, day: d }, { zone });
-  return dt.isValid ? dt : undefined;
+  // A day the zone skipped (Kiritimati's 1994-12-31) comes back as the next day: it is no date there.
+  return dt.isValid && dt.year === y && dt.month === m && dt.day === d ? dt : undefined;
 }
 
-/** A month-day without a year is the nearest one: within the past six months, else next year's. */
+/**
+ * A month-day without a year is the nearest one: within the past six months, else next year's. The year is chosen
+ * from the month (2月29日 said in November means next February, which may be a leap one); a day that month does not
+ * have in that year is no date.
+ */
 function nearest(m: number, d: number, today: DateTime): DateTime | undefined {
-  const thisYear = ymd(today.year, m, d, today.zoneName!);
-  if (!thisYear) return undefined;
-  return thisYear < today.minus({ months: 6 }) ? ymd(today.year + 1, m, d, today.zoneName!) : thisYear;
+  if (m < 1 || m > 12 || d < 1 || d > 31) return undefined;
+  const firstOfMonth = DateTime.fromObject({ year: today.year, month: m, day: 1 }, { zone: today.zone });
+  const probe = firstOfMonth.set({ day: Math.min(d, firstOfMonth.daysInMonth!) });
+  const year = probe < today.minus({ months: 6 }) ? today.year + 1 : today.year;
+  return ymd(year, m, d, today.zoneName!);
 }
 
 /** The given weekday in the week of `base` (Monday first), or the next one when `upcoming` and it has passed. */
@@ -44,7 +54,8 @@ export function readDate(input: string, now: Date, zone: string): { date: DateTi
   const today = DateTime.fromJSDate(now, { zone }).startOf('day');
   const lower = s.toLowerCase();
   let m: RegExpExecArray | null;
-  const hit = (date: DateTime | undefined, len: number) => (date ? { date, rest: s.slice(len).trim() } : undefined);
+  // A date luxon cannot represent (a year past 275,760) is no date.
+  const hit = (date: DateTime | undefined, len: number) => (date?.isValid ? { date, rest: s.slice(len).trim() } : undefined);
 
   if ((m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?/.exec(s))) return hit(ymd(+m[1]!, +m[2]!, +m[3]!, zone), m[0].length);
   if ((m = /^([0-9一二三四五六七八九十]{1,3})月([0-9一二三四五六七八九十]{1,3})[日号]?/.exec(s))) {
@@ -71,7 +82,7 @@ export function readDate(input: string, now: Date, zone: string): { date: DateTi
     return hit(base.endOf('month').startOf('day'), m[0].length);
   }
   if ((m = /^([0-9一二三四五六七八九十]+)(天|日|周|个月)[以之]?后/.exec(s))) {
-    const n = cnNumber(m[1]!);
+    const n = count(m[1]!);
     if (n === undefined) return undefined;
     const unit = m[2] === '周' ? 'weeks' : m[2] === '个月' ? 'months' : 'days';
     return hit(today.plus({ [unit]: n }), m[0].length);
@@ -86,7 +97,10 @@ export function readDate(input: string, now: Date, zone: string): { date: DateTi
   if ((m = /^(?:end of (?:the )?(this|next) month|end of month)\b/.exec(lower))) {
     return hit((m[1] === 'next' ? today.plus({ months: 1 }) : today).endOf('month').startOf('day'), m[0].length);
   }
-  if ((m = /^in\s+(\d+)\s+(day|week|month)s?\b/.exec(lower))) return hit(today.plus({ [`${m[2]}s`]: +m[1]! }), m[0].length);
+  if ((m = /^in\s+(\d+)\s+(day|week|month)s?\b/.exec(lower))) {
+    const n = count(m[1]!);
+    return n === undefined ? undefined : hit(today.plus({ [`${m[2]}s`]: n }), m[0].length);
+  }
   if ((m = /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b/.exec(lower))) {
     const mo = MONTH_EN[m[1]!]!;
     return hit(m[3] ? ymd(+m[3], mo, +m[2]!, zone) : nearest(mo, +m[2]!, today), m[0].length);
@@ -108,17 +122,20 @@ export function parseDate(input: string, now: Date, zone: string): string | unde
 export function readTime(input: string): { hour: number; minute: number; rest: string } | undefined {
   const s = halfWidth(input).trim();
   let m: RegExpExecArray | null;
+  // am/pm first: "3:30pm" is not 03:30 followed by "pm"
+  if ((m = /^(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b/i.exec(s))) {
+    let h = +m[1]!;
+    // a 12-hour clock: 13pm and 0am are not times
+    if (h < 1 || h > 12) return undefined;
+    if (m[3]!.toLowerCase() === 'pm' && h < 12) h += 12;
+    if (m[3]!.toLowerCase() === 'am' && h === 12) h = 0;
+    return valid(h, m[2] ? +m[2] : 0, s.slice(m[0].length));
+  }
   if ((m = /^(上午|早上|中午|下午|晚上|傍晚)?\s*(\d{1,2})[:：](\d{2})/.exec(s))) return fix(m[1], +m[2]!, +m[3]!, m[0].length);
   if ((m = /^(上午|早上|中午|下午|晚上|傍晚)?\s*([0-9一二三四五六七八九十]{1,3})\s*[点时](半|([0-9一二三四五六七八九十]{1,3})分?)?/.exec(s))) {
     const h = cnNumber(m[2]!);
     const min = m[3] === '半' ? 30 : m[4] ? cnNumber(m[4]) : 0;
     return h === undefined || min === undefined ? undefined : fix(m[1], h, min, m[0].length);
-  }
-  if ((m = /^(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b/i.exec(s))) {
-    let h = +m[1]!;
-    if (m[3]!.toLowerCase() === 'pm' && h < 12) h += 12;
-    if (m[3]!.toLowerCase() === 'am' && h === 12) h = 0;
-    return valid(h, m[2] ? +m[2] : 0, s.slice(m[0].length));
   }
   return undefined;
 

@@ -46,10 +46,13 @@ function postText(content: Record<string, unknown>): string {
   return [post.title ?? '', ...lines].filter((l) => l !== '').join('\n');
 }
 
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
 export function toChatMessage(eventId: string, event: unknown, botOpenId: string | undefined): ChatMessage | undefined {
-  const e = event as MessageEvent;
+  // The event is Lark's, but checked as untrusted input: a field of the wrong shape drops the message, never throws.
+  const e = (event && typeof event === 'object' ? event : {}) as MessageEvent;
   const m = e.message;
-  if (!m?.message_id || !m.chat_id) return undefined;
+  if (!m || typeof m !== 'object' || typeof m.message_id !== 'string' || !m.message_id || typeof m.chat_id !== 'string' || !m.chat_id) return undefined;
   let text = '';
   try {
     const content = JSON.parse(m.content ?? '{}') as Record<string, unknown>;
@@ -58,27 +61,29 @@ export function toChatMessage(eventId: string, event: unknown, botOpenId: string
   } catch {
     text = '';
   }
-  const mentions = m.mentions ?? [];
+  const mentions = (Array.isArray(m.mentions) ? m.mentions : []).filter((x): x is Mention => !!x && typeof x === 'object');
   // Without the bot's open_id (not yet fetched), a mention without a user_id is an app: bots have no user_id.
   const isBot = (x: Mention) => (botOpenId ? x.id?.open_id === botOpenId : !x.id?.user_id);
   let mentionsBot = false;
   const others: ChatMessage['mentions'] = [];
   for (const x of mentions) {
-    const key = x.key ?? '';
+    const key = str(x.key);
+    const name = str(x.name);
+    const openId = str(x.id?.open_id);
     const bot = isBot(x);
     if (bot) mentionsBot = true;
-    else others.push({ openId: x.id?.open_id ?? '', name: x.name ?? '' });
-    if (key) text = text.split(key).join(bot ? ' ' : `@${x.name ?? ''}`);
+    else others.push({ openId, name });
+    if (key) text = text.split(key).join(bot ? ' ' : `@${name}`);
     // post messages name the mentioned user by its id in the at element
-    if (x.id?.open_id) text = text.split(`@${x.id.open_id}`).join(bot ? ' ' : `@${x.name ?? ''}`);
+    if (openId) text = text.split(`@${openId}`).join(bot ? ' ' : `@${name}`);
   }
   return {
     eventId,
     messageId: m.message_id,
     chatId: m.chat_id,
     chatType: m.chat_type === 'p2p' ? 'p2p' : 'group',
-    senderOpenId: e.sender?.sender_id?.open_id ?? '',
-    senderType: e.sender?.sender_type ?? 'user',
+    senderOpenId: str(e.sender?.sender_id?.open_id),
+    senderType: typeof e.sender?.sender_type === 'string' ? e.sender.sender_type : 'user',
     text: text.trim(),
     mentionsBot,
     mentions: others,

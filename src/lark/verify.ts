@@ -59,6 +59,7 @@ export function verifyLarkRequest(raw: string, header: Headers, opts: VerifyOpti
   if (!outer) return { ok: false, status: 400, reason: 'body is not a JSON object' };
 
   let body = outer;
+  if ('encrypt' in outer && typeof outer.encrypt !== 'string') return { ok: false, status: 400, reason: 'encrypt must be a base64 string' };
   if (typeof outer.encrypt === 'string') {
     if (!opts.encryptKey) return { ok: false, status: 400, reason: 'encrypted body but LARK_ENCRYPT_KEY is not set' };
     let plain: string;
@@ -102,7 +103,9 @@ export function verifyLarkRequest(raw: string, header: Headers, opts: VerifyOpti
     if (typeof body.challenge !== 'string') return { ok: false, status: 400, reason: 'url_verification without challenge' };
     return { ok: true, body, challenge: body.challenge };
   }
-  if (!body.header?.event_id || !body.header.event_type) {
+  // Strings, as Lark sends them: the id becomes the inbox key, and an object there is no key at all.
+  const h = body.header;
+  if (!h || typeof h !== 'object' || typeof h.event_id !== 'string' || !h.event_id || typeof h.event_type !== 'string' || !h.event_type) {
     return { ok: false, status: 400, reason: 'not a schema 2.0 event (header.event_id and header.event_type are required)' };
   }
   return { ok: true, body };

@@ -78,8 +78,12 @@ export async function applyPlan(dbh: DbHandle, plan: Plan, clock: Clock): Promis
     }
   }
   const unitRows = await db.select().from(units).where(eq(units.campaignId, cid));
+  // A name in the plan means the plan's unit of that name or alias, never a deactivated row that had it: a unit
+  // renamed with its old name kept as an alias takes over every reference to the old name.
+  const canonical = new Map<string, string>();
+  for (const u of plan.units) for (const n of [u.name, ...u.aliases]) canonical.set(n, u.name);
   const unitId = (name: string) => {
-    const hit = unitRows.find((u) => u.name === name) ?? unitRows.find((u) => u.aliases.includes(name));
+    const hit = unitRows.find((u) => u.name === canonical.get(name));
     if (!hit) throw new Error(`unit ${name} vanished during apply`);
     return hit.id;
   };

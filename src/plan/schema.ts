@@ -6,16 +6,26 @@ import { z } from 'zod';
 const name = z.string().trim().min(1, { message: 'must not be empty' });
 const names = z.array(name).default([]);
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-const weekday = z.string().transform((s) => s.trim().toLowerCase().slice(0, 3)).pipe(z.enum(WEEKDAYS, { message: 'must be mon…sun' }));
+const DAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+// mon, Monday, tues …: at least three letters of a day's name (not "monkey").
+const weekday = z
+  .string()
+  .transform((s) => {
+    const w = s.trim().toLowerCase();
+    return w.length >= 3 && DAY_NAMES.some((d) => d.startsWith(w)) ? w.slice(0, 3) : w;
+  })
+  .pipe(z.enum(WEEKDAYS, { message: 'must be mon…sun' }));
 const time = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM' });
 const isoDate = z
   .union([z.string(), z.date()])
   .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v.trim()))
   .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && DateTime.fromISO(s).isValid, { message: 'must be a date YYYY-MM-DD' });
 export const duration = z.string().regex(/^\d+\s*[dhm]$/, { message: 'must be like 1d, 2h or 30m' });
+// A plan meeting is a standing series (the plan has no one-off times): without a recurrence it would never be held,
+// and with nothing to match it by it would be added again at every apply.
 const recurrence = z
-  .string()
-  .regex(/^(weekly\s+(mon|tue|wed|thu|fri|sat|sun)(,(mon|tue|wed|thu|fri|sat|sun))*|monthly\s+((last|first|second|third|fourth)-(mon|tue|wed|thu|fri|sat|sun)|\d{1,2}))\s+([01]?\d|2[0-3]):[0-5]\d$/i, {
+  .string({ message: 'a plan meeting is a standing series: give recurrence, like "weekly mon 15:00"' })
+  .regex(/^(weekly\s+(mon|tue|wed|thu|fri|sat|sun)(,(mon|tue|wed|thu|fri|sat|sun))*|monthly\s+((last|first|second|third|fourth)-(mon|tue|wed|thu|fri|sat|sun)|0?[1-9]|[12]\d|3[01]))\s+([01]?\d|2[0-3]):[0-5]\d$/i, {
     message: 'must be like "weekly mon 15:00", "monthly last-thu 15:00" or "monthly 5 09:00"',
   });
 
@@ -71,7 +81,7 @@ export const planSchema = z.object({
         kind: z.enum(MEETING_KINDS).default('regular'),
         group: name.optional(),
         organiser: name.optional(),
-        recurrence: recurrence.optional(),
+        recurrence,
         place: z.string().default(''),
         attendees: names,
         duration: z.number().int().positive().default(60),
