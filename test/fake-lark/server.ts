@@ -70,6 +70,12 @@ export async function startFakeLark(opts: StartOptions = {}): Promise<FakeLark> 
     failNext(n: number, kind: FaultKind) {
       injector.failNext(n, kind);
     },
+    outage(ms: number) {
+      const until = Date.now() + ms;
+      fake.faults = { ...fake.faults, downUntil: until };
+      return new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, until - Date.now()) + 1));
+    },
+    isDown: () => Boolean(fake.faults.down) || (fake.faults.downUntil !== undefined && Date.now() < fake.faults.downUntil),
     limitViolations: () => limits.violations(),
     messagesIn: (chatId: string) => fake.messages.filter((m) => m.chat_id === chatId),
     waitFor(pred, timeoutMs = 5000) {
@@ -182,7 +188,7 @@ export async function startFakeLark(opts: StartOptions = {}): Promise<FakeLark> 
       res.end(payload);
     };
 
-    if (fake.faults.down) return destroy();
+    if (fake.isDown()) return destroy();
     if (!route) return send({ status: 404, body: { code: 404, msg: 'not found' } });
     if (!route.public) {
       const auth = String(req.headers['authorization'] ?? '');

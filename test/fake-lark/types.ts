@@ -27,6 +27,8 @@ export interface FaultConfig {
   serverError?: number;
   /** every request: connection destroyed */
   down?: boolean;
+  /** a time-based outage: every request is destroyed while Date.now() < downUntil (epoch ms); see FakeLark.outage */
+  downUntil?: number;
   seed?: number;
   /** value of x-ogw-ratelimit-reset on injected 429s (default 1) */
   resetSeconds?: number;
@@ -76,6 +78,10 @@ export interface FakeLark {
   setFaults(f: FaultConfig): void;
   /** deterministic: the next n message sends fail that way */
   failNext(n: number, kind: FaultKind): void;
+  /** an outage of `ms` real milliseconds from now (sets faults.downUntil; other faults are kept); resolves when it is over */
+  outage(ms: number): Promise<void>;
+  /** true while `down` or a time-based outage is in effect */
+  isDown(): boolean;
   /** granted scopes */
   scopes: Set<string>;
   limitViolations(): { app1s: number; app1min: number; chat1s: number };
