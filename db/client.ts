@@ -30,6 +30,7 @@ export function openSqlite(path: string): DbHandle {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
+  cacheStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   return {
@@ -43,6 +44,29 @@ export function openSqlite(path: string): DbHandle {
     },
     close: () => sqlite.close(),
   };
+}
+
+/**
+ * drizzle prepares a new better-sqlite3 statement for every query it runs; at a thousand events a second, preparing
+ * cost more than running. Statements are kept by their SQL text and reused. This is safe because drizzle uses a
+ * statement synchronously, right after preparing it (run/get/all, never iterate), and the one mode it changes on a
+ * statement, raw(), is reset when the statement is handed out again. SQLite re-prepares a statement by itself when the
+ * schema changes.
+ */
+function cacheStatements(sqlite: Database.Database, max = 1000): void {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((source: string) => {
+    let stmt = cache.get(source);
+    if (stmt) {
+      if (stmt.reader) stmt.raw(false);
+      return stmt;
+    }
+    stmt = prepare(source);
+    if (cache.size >= max) cache.delete(cache.keys().next().value!);
+    cache.set(source, stmt);
+    return stmt;
+  }) as typeof sqlite.prepare;
 }
 
 export type { SQLiteTransaction };

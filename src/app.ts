@@ -31,7 +31,15 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const { bot, log } = deps;
 
-  const limit = bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json({ error: 'body too large' }, 413) });
+  const streamLimit = bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json({ error: 'body too large' }, 413) });
+  // A declared length is checked from the header (Node's HTTP parser and workerd deliver exactly that many bytes), and
+  // the body is then read on the adapter's fast path; only a body without a length is counted as it streams in.
+  const limit = createMiddleware(async (c, next) => {
+    const len = c.req.header('content-length');
+    if (len === undefined || !/^\d{1,15}$/.test(len)) return streamLimit(c, next);
+    if (Number(len) > MAX_BODY) return c.json({ error: 'body too large' }, 413);
+    await next();
+  });
   // Lark posts JSON. A body declared as something else (a form, text/plain) did not come from Lark: refused before it
   // is read. A request without a content type is read as JSON; the signature decides.
   const json = createMiddleware(async (c, next) => {

@@ -67,6 +67,11 @@ class SlidingWindow {
     if (count < this.limit) return 0;
     return this.times[this.head + count - this.limit]! + this.spanMs - now + 1;
   }
+  /** sends that fit now */
+  room(now: number): number {
+    this.trim(now);
+    return Math.max(0, this.limit - (this.times.length - this.head));
+  }
   take(now: number) {
     this.times.push(now);
   }
@@ -90,6 +95,13 @@ export class RateLimiter {
     if (!w) this.chats.set(id, (w = new SlidingWindow(this.limits.perChatPerSecond, 1000 + this.marginMs)));
     return w;
   }
+  /** How many sends the app-wide windows allow now, whatever the chats; and how long until one more fits. */
+  appRoom(now: number): number {
+    return Math.min(this.second.room(now), this.minute.room(now));
+  }
+  appWaitMs(now: number): number {
+    return Math.max(this.second.waitMs(now), this.minute.waitMs(now));
+  }
   /** Takes a slot now if every window allows it; otherwise answers how long to wait. */
   tryTake(chatKey: string, now: number): number {
     const wait = Math.max(this.second.waitMs(now), this.minute.waitMs(now), this.chat(chatKey).waitMs(now));
@@ -112,7 +124,7 @@ export interface SenderOptions {
   leaseMs?: number;
 }
 
-type Row = typeof outbox.$inferSelect;
+type DueRow = Pick<typeof outbox.$inferSelect, 'id' | 'status' | 'attempts' | 'target' | 'chatId' | 'nextAttemptAt'>;
 
 /** Delivers outbox rows. One per process; a second process on the same database never sends a claimed row. */
 export class Sender {
@@ -211,22 +223,29 @@ export class Sender {
     return t - this.wall();
   }
 
-  private async dueRows(now: number, limit: number): Promise<Row[]> {
-    return this.dbh.db
-      .select()
+  /**
+   * The rows due now, oldest first, without their content (a backlog of thousands of cards must not be read every
+   * pass): the content is read by id when a row is sent. Two queries, each on the (status, next_attempt_at) index.
+   */
+  private async dueRows(now: number, limit: number): Promise<DueRow[]> {
+    const cols = { id: outbox.id, status: outbox.status, attempts: outbox.attempts, target: outbox.target, chatId: outbox.chatId, nextAttemptAt: outbox.nextAttemptAt };
+    const pending = await this.dbh.db
+      .select(cols)
       .from(outbox)
-      .where(
-        or(
-          and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)),
-          // a row claimed by a sender that died: its lease ran out
-          and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, now)),
-        ),
-      )
+      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
       .orderBy(outbox.nextAttemptAt, outbox.id)
       .limit(limit);
+    // a row claimed by a sender that died: its lease ran out
+    const orphaned = await this.dbh.db
+      .select(cols)
+      .from(outbox)
+      .where(and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, now)))
+      .limit(limit);
+    if (orphaned.length === 0) return pending;
+    return [...orphaned, ...pending].sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id).slice(0, limit);
   }
 
-  private async claim(row: Row, now: number): Promise<boolean> {
+  private async claim(row: DueRow, now: number): Promise<boolean> {
     const res = await this.dbh.db
       .update(outbox)
       .set({ status: 'sending', leaseUntil: now + this.opts.leaseMs, attempts: row.attempts + 1 })
@@ -238,7 +257,15 @@ export class Sender {
   private async drainOnce(): Promise<void> {
     for (;;) {
       const now = this.wall();
-      const rows = await this.dueRows(now, 500);
+      // Read only as many rows as the app-wide limits let go now (and some more, for chats at their own limit):
+      // with a backlog far beyond 50/s, a pass costs what it sends, not what is waiting.
+      const room = this.limiter.appRoom(now);
+      if (room === 0) {
+        if ((await this.dueRows(now, 1)).length === 0) return;
+        await sleep(Math.min(Math.max(this.limiter.appWaitMs(now), 5), 1000));
+        continue;
+      }
+      const rows = await this.dueRows(now, Math.min(500, room * 4 + 20));
       if (rows.length === 0) return;
       const blockedChats = new Set<string>();
       let progressed = false;
@@ -246,9 +273,11 @@ export class Sender {
         const chatKey = row.chatId ?? row.target;
         if (blockedChats.has(chatKey)) continue;
         while (this.inFlight >= this.opts.concurrency) await this.waitSlot();
+        // The app is at its limit: no other row can go either; look again when the window has room.
+        if (this.limiter.appWaitMs(this.wall()) > 0) break;
         const wait = this.limiter.tryTake(chatKey, this.wall());
         if (wait > 0) {
-          // This chat (or the app) is at its limit: let other chats go first, come back for it later.
+          // This chat is at its limit: let other chats go first, come back for it later.
           blockedChats.add(chatKey);
           if (wait > 200) continue;
           await sleep(wait);
@@ -265,7 +294,7 @@ export class Sender {
       }
       while (this.inFlight > 0) await this.waitSlot();
       // Everything due is waiting on a limit window (or was claimed by another sender): wait a little, look again.
-      if (!progressed) await sleep(50);
+      if (!progressed) await sleep(Math.min(Math.max(this.limiter.appWaitMs(this.wall()), 50), 1000));
     }
   }
 
@@ -273,7 +302,9 @@ export class Sender {
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
-  private async deliverOne(row: Row): Promise<void> {
+  private async deliverOne(due: DueRow): Promise<void> {
+    const [row] = await this.dbh.db.select().from(outbox).where(eq(outbox.id, due.id));
+    if (!row) return;
     const result = await this.messenger.deliver({
       kind: row.kind,
       target: row.target,
@@ -291,9 +322,11 @@ export class Sender {
         .run();
       return;
     }
-    const attempts = row.attempts + 1;
+    const attempts = due.attempts + 1; // the attempt the claim counted
     const isRateLimit = result.retryAfterMs !== undefined || /99991400|230020|^429/.test(result.error);
-    if (result.retry && (isRateLimit || attempts < this.opts.maxAttempts)) {
+    // Lark down, overloaded or limiting us says nothing about the message: it waits (backoff capped at maxBackoffMs)
+    // for as long as the outage lasts. Only a retryable answer about the message itself runs out of attempts.
+    if (result.retry && (isRateLimit || result.transient || attempts < this.opts.maxAttempts)) {
       const backoff = Math.min(this.opts.maxBackoffMs, this.opts.baseBackoffMs * 2 ** Math.min(attempts - 1, 10));
       // Full jitter spreads retries so a recovering Open Platform is not hit by every row at once.
       const delay = Math.max(result.retryAfterMs ?? 0, Math.floor(backoff / 2 + (Math.random() * backoff) / 2));

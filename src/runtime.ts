@@ -34,6 +34,8 @@ export interface Runtime {
   bot: Bot;
   runner: JobRunner;
   app: Hono;
+  /** runs work after the current turn, in the work queue that event handling uses */
+  defer(work: () => Promise<void>): void;
   /** work started after HTTP answers; tests await it to know handling is finished */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -86,6 +88,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     bot,
     runner,
     app,
+    defer,
     async settled() {
       await work.idle();
     },

@@ -56,7 +56,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
     say(`sandbox: loaded the example plan ${examplePlan}`);
   }
 
-  await rt.bot.replayUnhandled();
+  // Events answered but not handled before the last stop: taken now, handled once the server listens, through the same
+  // work queue as new events, so Lark's pushes are answered at once even with a large backlog. Events arriving from now
+  // on are handled by their own request; the list taken here never includes them.
+  const backlog = await rt.bot.unhandled();
   rt.sender.start();
   if (opts.scheduler ?? true) {
     // The first tick catches up occasions missed while the server was down; then one tick a minute.
@@ -69,6 +72,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: rt.app.fetch, port: config.PORT, hostname }, () => resolve(s));
   });
+  for (const ev of backlog) rt.defer(() => rt.bot.handle(ev));
+  if (backlog.length) rt.log.info('handling events left unhandled by the last run', { count: backlog.length });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;

@@ -13,7 +13,11 @@ export interface Delivery {
 
 export type DeliveryResult =
   | { ok: true; messageId?: string; chatId?: string }
-  | { ok: false; retry: boolean; retryAfterMs?: number; error: string };
+  /**
+   * retry: worth trying again; transient: the Open Platform was unreachable, overloaded or limiting us (network error,
+   * 5xx, rate limit), which says nothing about the message: such a row is retried for as long as it takes.
+   */
+  | { ok: false; retry: boolean; transient?: boolean; retryAfterMs?: number; error: string };
 
 export interface CalendarEventInput {
   summary: string;

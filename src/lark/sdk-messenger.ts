@@ -47,12 +47,12 @@ export function classifyError(err: unknown): DeliveryResult & { ok: false } {
   const status = e.response?.status;
   const code = e.response?.data?.code;
   const msg = `${status ?? e.code ?? 'network'} ${code ?? ''} ${e.response?.data?.msg ?? e.message ?? ''}`.trim();
-  if (!e.response) return { ok: false, retry: true, error: `network: ${msg}` };
+  if (!e.response) return { ok: false, retry: true, transient: true, error: `network: ${msg}` };
   if (status === 429 || (code !== undefined && RETRYABLE_CODES.has(code))) {
     const reset = Number(e.response.headers?.['x-ogw-ratelimit-reset']);
-    return { ok: false, retry: true, retryAfterMs: Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined, error: msg };
+    return { ok: false, retry: true, transient: true, retryAfterMs: Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined, error: msg };
   }
-  if (status !== undefined && status >= 500) return { ok: false, retry: true, error: msg };
+  if (status !== undefined && status >= 500) return { ok: false, retry: true, transient: true, error: msg };
   return { ok: false, retry: false, error: msg };
 }
 
@@ -88,7 +88,7 @@ export class LarkMessenger implements Messenger {
         });
       }
       if (res.code && res.code !== 0) {
-        return { ok: false, retry: RETRYABLE_CODES.has(res.code), error: `${res.code} ${res.msg ?? ''}` };
+        return { ok: false, retry: RETRYABLE_CODES.has(res.code), transient: RETRYABLE_CODES.has(res.code), error: `${res.code} ${res.msg ?? ''}` };
       }
       return { ok: true, messageId: res.data?.message_id, chatId: res.data?.chat_id };
     } catch (err) {
