@@ -177,7 +177,9 @@ export class Bot {
     };
     if (!matched) {
       const s = suggest(this.patterns, this.commands, msg.text);
-      const said = msg.text ? ctx.t(`没有看懂「${msg.text.slice(0, 20)}」。`, `I did not understand "${msg.text.slice(0, 20)}".`) : '';
+      // cut by characters, not UTF-16 units: an emoji is never split in half
+      const head = Array.from(msg.text).slice(0, 20).join('');
+      const said = msg.text ? ctx.t(`没有看懂「${head}」。`, `I did not understand "${head}".`) : '';
       reply({
         text: s
           ? ctx.t(`${said}您是不是要：${s.command.words.zh[0]}（${s.command.usage.zh}）？发送「帮助」查看全部命令。`, `${said}Did you mean: ${s.command.words.en[0]} (${s.command.usage.en})? Send "help" for all commands.`)
