@@ -31,17 +31,8 @@ export async function waitUntil(pred: () => boolean | Promise<boolean>, timeoutM
   }
 }
 
-/** Seeded PRNG (mulberry32) so the mix of redeliveries is the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (the fake's mulberry32) so the mix of redeliveries is the same on every run. */
+export { mulberry32 as rng } from '../fake-lark/faults.js';
 
 /** How many messages the fake holds per replied-to message id. */
 export function repliesByParent(fake: FakeLark): Map<string, number> {
