@@ -105,7 +105,8 @@ function startLongConnection(rt: Runtime, config: Config): lark.WSClient {
   };
   const onEvent = (type: string) => async (data: Record<string, unknown>) => {
     const ev = rebuild(data, type);
-    if (await rt.bot.record(ev.header.event_id, type, ev)) setImmediate(() => void rt.bot.handle(ev));
+    // stored before the SDK acknowledges the frame; handled after, in the same work queue as webhook events
+    if (await rt.bot.record(ev.header.event_id, type, ev)) rt.defer(() => rt.bot.handle(ev));
   };
   dispatcher.register({
     'im.message.receive_v1': onEvent('im.message.receive_v1'),
@@ -113,6 +114,10 @@ function startLongConnection(rt: Runtime, config: Config): lark.WSClient {
     'im.chat.member.bot.deleted_v1': onEvent('im.chat.member.bot.deleted_v1'),
     'card.action.trigger': async (data: Record<string, unknown>) => rt.bot.handleCardAction(rebuild(data, 'card.action.trigger')),
   } as Record<string, (data: Record<string, unknown>) => Promise<unknown>>);
+  // The SDK's WSClient quietly does nothing for an app id not of Lark's form; say it plainly instead.
+  if (!/^cli_[0-9a-fA-F]{16}$/.test(config.LARK_APP_ID!)) {
+    rt.log.error('LARK_MODE=ws needs the app id as the developer console shows it (cli_ and 16 hex digits); no long connection started', { app_id: config.LARK_APP_ID });
+  }
   const ws = new lark.WSClient({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: larkDomain(config.LARK_DOMAIN), loggerLevel: lark.LoggerLevel.warn });
   void ws.start({ eventDispatcher: dispatcher });
   return ws;

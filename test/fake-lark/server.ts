@@ -6,6 +6,7 @@ import { matchPath, readBody } from './http-util.js';
 import { LimitTracker } from './limits.js';
 import { calendarRoutes } from './routes-calendar.js';
 import { imRoutes } from './routes-im.js';
+import { attachWsGateway, wsEndpointRoute } from './ws-gateway.js';
 import {
   DEFAULT_SCOPES,
   type FakeLark,
@@ -30,7 +31,7 @@ export type {
   StartOptions,
 } from './types.js';
 
-const ROUTES: Route[] = [...imRoutes, ...calendarRoutes];
+const ROUTES: Route[] = [...imRoutes, ...calendarRoutes, wsEndpointRoute];
 
 function summarize(messages: FakeMessage[]): string {
   if (messages.length === 0) return '  (no messages)';
@@ -57,6 +58,7 @@ export async function startFakeLark(opts: StartOptions = {}): Promise<FakeLark> 
 
   const fake: FakeLark = {
     url: '',
+    ws: undefined as unknown as FakeLark['ws'], // set once the HTTP server exists
     calls: [],
     messages: [],
     faults: { ...(opts.faults ?? {}) },
@@ -141,6 +143,7 @@ export async function startFakeLark(opts: StartOptions = {}): Promise<FakeLark> 
     messageChat: new Map(),
     uuids: new Map(),
     tokenApps: new Map(),
+    wsEndpointCalls: [],
     nextId: (prefix) => `${prefix}${++counter}`,
     recordSend: (chatId, at) => limits.record(chatId, at),
   };
@@ -220,8 +223,12 @@ export async function startFakeLark(opts: StartOptions = {}): Promise<FakeLark> 
     });
   });
 
+  const gateway = attachWsGateway(server);
+  fake.ws = { clients: gateway.clients, push: gateway.push, endpointCalls: state.wsEndpointCalls };
+
   const close = () =>
     new Promise<void>((resolve, reject) => {
+      gateway.close();
       server.close((err) => (err ? reject(err) : resolve()));
       // Keep-alive sockets from the SDK's axios agent would otherwise hold close() open.
       server.closeAllConnections();

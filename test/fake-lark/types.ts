@@ -70,6 +70,8 @@ export type MemberSeed = string | { open_id: string; name?: string };
 export interface FakeLark {
   /** http://127.0.0.1:PORT */
   url: string;
+  /** the long-connection gateway (LARK_MODE=ws): connected clients, and events pushed down the socket */
+  ws: import('./ws-gateway.js').WsGateway & { endpointCalls: Array<{ appId: string; ok: boolean }> };
   calls: FakeCall[];
   /** accepted messages (create + reply), in order; uuid repeats within 1 hour are not added again */
   messages: FakeMessage[];
@@ -130,6 +132,8 @@ export interface FakeState {
   uuids: Map<string, { message_id: string; at: number }>;
   /** sender app id per issued token */
   tokenApps: Map<string, string>;
+  /** long-connection endpoint requests: app id, and whether the secret was right */
+  wsEndpointCalls: Array<{ appId: string; ok: boolean }>;
   nextId(prefix: string): string;
   /** count a non-fault-injected send toward the rate-limit tracker */
   recordSend(chatId: string, at: number): void;
