@@ -1,0 +1,41 @@
+// Two processes on one database file run the same job occasion at the same moment (a second server, or an operator's
+// `job run` while the server's scheduler fires): the exactly-once ledger lets one of them queue the messages, and the
+// real SDK in each delivers what its process queued — one copy per chat reaches the Open Platform, not two.
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { examplePlan } from '../src/runtime.js';
+import { startFakeLark, type FakeLark } from './fake-lark/server.js';
+
+const exec = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'duban-two-'));
+let fake: FakeLark;
+let cli: (...args: string[]) => Promise<{ stdout: string; stderr: string }>;
+
+beforeAll(async () => {
+  fake = await startFakeLark();
+  const env = { ...process.env, DATABASE_PATH: join(dir, 'd.db'), LARK_APP_ID: 'cli_test', LARK_APP_SECRET: 'secret', LARK_DOMAIN: fake.url, LOG_LEVEL: 'warn' };
+  cli = (...args) => exec(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env });
+  await cli('plan', 'apply', examplePlan);
+}, 30_000);
+afterAll(() => fake?.close());
+
+describe('two processes, one database', () => {
+  it('the same reminder run by two processes at once reaches each chat once', async () => {
+    const at = '2026-11-26T17:00:00+08:00';
+    const runs = await Promise.all([1, 2, 3].map(() => cli('job', 'run', 'report-reminder', '--at', at)));
+    const outs = runs.map((r) => r.stdout);
+    // exactly one process queued the occasion; the others found it in the ledger
+    expect(outs.filter((o) => /: sent, \d+ message\(s\) queued/.test(o))).toHaveLength(1);
+    expect(outs.filter((o) => o.includes(': already'))).toHaveLength(2);
+    const sends = fake.calls.filter((c) => c.method === 'POST' && c.path === '/open-apis/im/v1/messages' && c.status === 200);
+    const perChat = new Map<string, number>();
+    for (const s of sends) perChat.set(s.body.receive_id, (perChat.get(s.body.receive_id) ?? 0) + 1);
+    expect(perChat.size).toBeGreaterThan(0);
+    expect([...perChat.values()].every((n) => n === 1)).toBe(true);
+    expect(new Set(sends.map((s) => s.body.uuid)).size).toBe(sends.length);
+  }, 60_000);
+});
