@@ -7,7 +7,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { DbHandle } from '../db/client.js';
 import { campaigns, jobRuns } from '../db/schema.js';
-import type { Clock } from '../src/core/clock.js';
+import { stopwatch, type Clock } from '../src/core/clock.js';
 import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
 import type { Messenger } from '../src/lark/messenger.js';
 import type { Log } from '../src/log.js';
@@ -176,7 +176,7 @@ export class JobRunner {
   private async runOccasion(job: JobDef, ctx: JobCtx, occ: Occasion, now: Date): Promise<OccasionResult> {
     const base = { job: job.name, campaign: ctx.campaign.name, period: occ.period };
     if (await this.ran(job.name, ctx.campaign.id, occ.period)) return { ...base, outcome: 'already', posts: 0 };
-    const started = Date.now();
+    const elapsed = stopwatch();
     const removed = new Set(ctx.org.chats.filter((c) => !c.active).map((c) => c.chatId));
     const posts = (await job.posts(ctx, occ, now)).filter((p) => p.chatId && !removed.has(p.chatId));
     const effects = job.effects ? await job.effects(ctx, occ, now) : [];
@@ -194,7 +194,7 @@ export class JobRunner {
       );
     }
     await dbh.atomic(statements);
-    this.deps.log.info('job run', { job: job.name, campaign: ctx.campaign.id, period: occ.period, posts: seen.size, ms: Date.now() - started, outcome: seen.size ? 'sent' : 'nothing' });
+    this.deps.log.info('job run', { job: job.name, campaign: ctx.campaign.id, period: occ.period, posts: seen.size, ms: elapsed(), outcome: seen.size ? 'sent' : 'nothing' });
     return { ...base, outcome: seen.size ? 'sent' : 'nothing', posts: seen.size };
   }
 

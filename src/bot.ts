@@ -6,7 +6,7 @@ import { commands as allCommands } from '../commands/index.js';
 import type { AnyCommand, Ctx, Lang, Reply } from '../commands/define.js';
 import type { DbHandle } from '../db/client.js';
 import { chats, inbox, outbox, people } from '../db/schema.js';
-import type { Clock } from './core/clock.js';
+import { stopwatch, type Clock } from './core/clock.js';
 import { card, md, note, textContent } from './lark/cards.js';
 import { toChatMessage, type ChatMessage } from './lark/events.js';
 import type { Messenger } from './lark/messenger.js';
@@ -67,7 +67,7 @@ export class Bot {
   }
 
   async handle(ev: LarkEvent): Promise<void> {
-    const started = Date.now();
+    const elapsed = stopwatch();
     const eventId = ev.header.event_id;
     let outcome = 'ignored';
     const out: Outgoing[] = [];
@@ -103,7 +103,7 @@ export class Bot {
       dbh.db.update(inbox).set({ handledAt: now.toISOString(), outcome }).where(and(eq(inbox.eventId, eventId), isNull(inbox.handledAt))),
     ]);
     if (out.length) void this.deps.sender.kick();
-    this.deps.log.info('event', { event_id: eventId, type: ev.header.event_type, campaign: campaignId, command, outcome, ms: Date.now() - started });
+    this.deps.log.info('event', { event_id: eventId, type: ev.header.event_type, campaign: campaignId, command, outcome, ms: elapsed() });
   }
 
   async botOpenId(): Promise<string | undefined> {

@@ -110,7 +110,7 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
       }
       const name = rest[0];
       const atIdx = rest.indexOf('--at');
-      const at = atIdx >= 0 ? new Date(rest[atIdx + 1] ?? '') : new Date();
+      const at = atIdx >= 0 ? new Date(rest[atIdx + 1] ?? '') : systemClock.now();
       if (!name || Number.isNaN(at.getTime())) {
         err('usage: duban job run NAME [--at 2026-11-27T09:00:00+08:00]');
         return 2;

@@ -4,6 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { campaigns, chats, groups, people, reportingRules, units, type Role } from '../db/schema.js';
 import { fold } from './core/text.js';
+import { monotonicMs } from './core/clock.js';
 
 export type Campaign = typeof campaigns.$inferSelect;
 export type Unit = typeof units.$inferSelect;
@@ -33,9 +34,9 @@ export async function cachedOrg(db: Db, campaignId: number): Promise<Org | undef
   let byId = orgCache.get(db);
   if (!byId) orgCache.set(db, (byId = new Map()));
   const hit = byId.get(campaignId);
-  if (hit && Date.now() - hit.at < ORG_TTL_MS) return hit.org;
+  if (hit && monotonicMs() - hit.at < ORG_TTL_MS) return hit.org;
   const org = await loadOrg(db, campaignId);
-  if (org) byId.set(campaignId, { org, at: Date.now() });
+  if (org) byId.set(campaignId, { org, at: monotonicMs() });
   return org;
 }
 
