@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLark, type FakeLark } from '../fake-lark/server.js';
-import { ENCRYPT_KEY, TOKEN } from '../support/harness.js';
+import { ENCRYPT_KEY } from '../support/harness.js';
 import { deliver, messageEvent } from '../support/lark-events.js';
-import { acceptedSendsPerUuid, freePort, pool, repliesByParent, spawnChildServer, startChildServer, waitUntil, type ChildServer } from './support.js';
+import { acceptedSendsPerUuid, childServerEnv, pool, repliesByParent, spawnChildServer, startChildServer, waitUntil, type ChildServer } from './support.js';
 
 const EVENTS = Number(process.env.RELIABILITY_CRASH_EVENTS ?? 4000);
 const CONCURRENCY = 24;
@@ -30,21 +30,12 @@ const figures: Record<string, unknown> = {};
 beforeAll(async () => {
   fake = await startFakeLark();
   dir = mkdtempSync(join(tmpdir(), 'duban-crash-'));
-  env = {
-    PORT: String(await freePort()),
-    DATABASE_PATH: join(dir, 'duban.db'),
-    LARK_APP_ID: 'cli_test',
-    LARK_APP_SECRET: 'secret',
-    LARK_DOMAIN: fake.url,
-    LARK_ENCRYPT_KEY: ENCRYPT_KEY,
-    LARK_VERIFICATION_TOKEN: TOKEN,
-    PLAN_FILE: 'examples/xinhe.plan.yaml',
-    LOG_LEVEL: 'silent',
+  env = await childServerEnv(fake, dir, {
     // Raised, but low enough that sending lags behind intake: the third kill finds replies queued and in flight.
     SEND_PER_SECOND: '300',
     SEND_PER_MINUTE: '1000000',
     SEND_PER_CHAT_PER_SECOND: '300',
-  };
+  });
 }, 60_000);
 
 afterAll(async () => {

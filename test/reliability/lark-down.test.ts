@@ -16,8 +16,8 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, it, type ExpectStatic } from 'vitest';
 import { applyPlanText } from '../../src/plan/apply.js';
 import { startFakeLark, type FakeLark } from '../fake-lark/server.js';
-import { ENCRYPT_KEY, startHarness, TOKEN, type Harness } from '../support/harness.js';
-import { freePort, sleep, startChildServer, title, waitUntil, type ChildServer } from './support.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { childServerEnv, sleep, startChildServer, title, waitUntil, type ChildServer } from './support.js';
 
 const OUTAGE_MS = Number(process.env.RELIABILITY_OUTAGE_MS ?? 60_000);
 const AT = '2026-10-22T17:00:00+08:00';
@@ -137,18 +137,7 @@ describe(`Lark down for ${OUTAGE_MS / 1000} s while the report reminder runs`, (
       await fake.close();
       rmSync(dir, { recursive: true, force: true });
     });
-    const env = {
-      PORT: String(await freePort()),
-      DATABASE_PATH: join(dir, 'duban.db'),
-      LARK_APP_ID: 'cli_test',
-      LARK_APP_SECRET: 'secret',
-      LARK_DOMAIN: fake.url,
-      LARK_ENCRYPT_KEY: ENCRYPT_KEY,
-      LARK_VERIFICATION_TOKEN: TOKEN,
-      PLAN_FILE: 'examples/xinhe.plan.yaml',
-      ADMIN_TOKEN: 'admin-test',
-      LOG_LEVEL: 'silent',
-    };
+    const env = await childServerEnv(fake, dir, { ADMIN_TOKEN: 'admin-test' });
     const admin = (path: string, body?: string) =>
       fetch(`${server!.url}${path}`, { method: 'POST', headers: { authorization: 'Bearer admin-test' }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
