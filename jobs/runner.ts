@@ -182,9 +182,13 @@ export class JobRunner {
     const effects = job.effects ? await job.effects(ctx, occ, now) : [];
     const { dbh } = this.deps;
     const ranAt = now.toISOString();
-    const row = (chatId: string) => dbh.db.insert(jobRuns).values({ job: job.name, campaignId: ctx.campaign.id, period: occ.period, chatId, ranAt }).onConflictDoNothing();
+    const values = (chatId: string) => ({ job: job.name, campaignId: ctx.campaign.id, period: occ.period, chatId, ranAt });
+    const row = (chatId: string) => dbh.db.insert(jobRuns).values(values(chatId)).onConflictDoNothing();
     const seen = new Set<string>();
-    const statements = [row(MARKER), ...effects];
+    // The occasion marker is the claim. It is inserted without ON CONFLICT: when another process (or an overlapping
+    // `job run`) has written it since the check above, the insert fails and the whole atomic write rolls back — its
+    // effects and outbox rows with it — so only one writer ever queues an occasion.
+    const statements = [dbh.db.insert(jobRuns).values(values(MARKER)), ...effects];
     for (const p of posts) {
       if (seen.has(p.chatId)) continue;
       seen.add(p.chatId);
@@ -193,7 +197,13 @@ export class JobRunner {
         queueStatement(dbh, { dedupeKey: `job:${job.name}:${ctx.campaign.id}:${occ.period}:${p.chatId}`, campaignId: ctx.campaign.id, kind: 'send', target: p.chatId, chatId: p.chatId, msgType: 'interactive', content: p.card }, now),
       );
     }
-    await dbh.atomic(statements);
+    try {
+      await dbh.atomic(statements);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      this.deps.log.info('job occasion taken by another run', { job: job.name, campaign: ctx.campaign.id, period: occ.period });
+      return { ...base, outcome: 'already', posts: 0 };
+    }
     this.deps.log.info('job run', { job: job.name, campaign: ctx.campaign.id, period: occ.period, posts: seen.size, ms: elapsed(), outcome: seen.size ? 'sent' : 'nothing' });
     return { ...base, outcome: seen.size ? 'sent' : 'nothing', posts: seen.size };
   }
@@ -202,4 +212,14 @@ export class JobRunner {
   async ledger(limit = 50) {
     return this.deps.dbh.db.select().from(jobRuns).orderBy(desc(jobRuns.ranAt)).limit(limit);
   }
+}
+
+/** A unique or primary key violation, from better-sqlite3 (error code) or D1 (message), possibly wrapped by drizzle. */
+export function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
+    if (/UNIQUE constraint failed/.test(String((e as { message?: unknown }).message ?? ''))) return true;
+  }
+  return false;
 }

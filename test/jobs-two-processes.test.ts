@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { examplePlan } from '../src/runtime.js';
+import { loadConfig } from '../src/config.js';
+import { createLog } from '../src/log.js';
+import { createRuntime, examplePlan, type Runtime } from '../src/runtime.js';
 import { startFakeLark, type FakeLark } from './fake-lark/server.js';
 
 const exec = promisify(execFile);
@@ -37,5 +39,27 @@ describe('two processes, one database', () => {
     expect(perChat.size).toBeGreaterThan(0);
     expect([...perChat.values()].every((n) => n === 1)).toBe(true);
     expect(new Set(sends.map((s) => s.body.uuid)).size).toBe(sends.length);
+  }, 60_000);
+
+  it('two runners that both find an occasion not yet run: the ledger lets one queue it, the other backs off with nothing written', async () => {
+    // In one process the two runs step in lockstep through their awaits, so both pass the "already ran?" check before
+    // either writes: the claim inside the atomic write is what decides, not the check.
+    const lines: string[] = [];
+    const env = { DATABASE_PATH: join(dir, 'd.db'), LARK_APP_ID: 'cli_test', LARK_APP_SECRET: 'secret', LARK_DOMAIN: fake.url };
+    const runtimes: Runtime[] = [1, 2].map(() => createRuntime({ config: loadConfig(env), log: createLog({}, (l) => lines.push(l), 'info') }));
+    try {
+      const at = new Date('2026-11-27T12:00:00+08:00');
+      const before = fake.calls.length;
+      const [a, b] = await Promise.all(runtimes.map((rt) => rt.runner.runNow('report-chase', at)));
+      const outcomes = [a![0]!, b![0]!].map((r) => r.outcome).sort();
+      expect(outcomes).toEqual(['already', 'sent']);
+      expect(lines.some((l) => l.includes('job occasion taken by another run'))).toBe(true);
+      const sent = [a![0]!, b![0]!].find((r) => r.outcome === 'sent')!;
+      await Promise.all(runtimes.map((rt) => rt.sender.drain()));
+      const sends = fake.calls.slice(before).filter((c) => c.method === 'POST' && c.path === '/open-apis/im/v1/messages' && c.status === 200);
+      expect(sends).toHaveLength(sent.posts);
+    } finally {
+      for (const rt of runtimes) await rt.close();
+    }
   }, 60_000);
 });
