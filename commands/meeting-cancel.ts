@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { card, esc, md } from '../src/lark/cards.js';
 import { attendeeChats } from '../src/meetings/attendees.js';
-import { deleteMeetingEvent } from '../src/meetings/calendar.js';
+import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
+import { deleteMeetingEvent, syncStandingMeetings } from '../src/meetings/calendar.js';
 import { cancelMeeting, findMeeting, mayManage, meetingRef, parseMeetingRef } from '../src/meetings/store.js';
 import { queue } from '../src/outbox.js';
 import { defineCommand, roleList } from './define.js';
@@ -29,6 +30,10 @@ export default defineCommand({
     if (m.status === 'cancelled') return { text: t(`${meetingRef(m)}「${m.title}」已经取消过了。`, `${meetingRef(m)} "${m.title}" was already cancelled.`) };
     const removed = await deleteMeetingEvent(ctx.messenger, ctx.log, m);
     await cancelMeeting(ctx.db, m);
+    // A standing series: the events of its sittings ahead go now (the job's next tick would retry what fails).
+    const series = m.recurrence
+      ? await syncStandingMeetings(ctx.db, ctx.messenger, ctx.log, ctx.org, workCalendar(campaign.workdayCalendar as CalendarKind), ctx.clock.now())
+      : undefined;
     const notice = card({
       title: t(`会议取消 ${meetingRef(m)} · ${m.title}`, `Meeting cancelled ${meetingRef(m)} · ${m.title}`),
       template: 'grey',
@@ -42,7 +47,13 @@ export default defineCommand({
         .filter((c) => c !== ctx.chat.id)
         .map((chat) => ({ dedupeKey: `meeting-cancel:${key}:${chat}`, campaignId: campaign.id, kind: 'send' as const, target: chat, msgType: 'interactive' as const, content: notice })),
     );
-    const cal = !m.calendarEventId ? '' : removed ? t('飞书日程已删除。', 'The Lark calendar event was removed.') : t('飞书日程删除失败，请在日历中手动删除。', 'The Lark calendar event could not be removed; please delete it by hand.');
+    const cal = series?.removed
+      ? t(`已删除飞书日历中此后 ${series.removed} 次会议的日程。`, `Removed the Lark calendar events of the next ${series.removed} sitting(s).`)
+      : !m.calendarEventId
+        ? ''
+        : removed
+          ? t('飞书日程已删除。', 'The Lark calendar event was removed.')
+          : t('飞书日程删除失败，请在日历中手动删除。', 'The Lark calendar event could not be removed; please delete it by hand.');
     return { text: t(`已取消会议 ${meetingRef(m)}「${m.title}」，已通知参会群。${cal}`, `Cancelled ${meetingRef(m)} "${m.title}" and told the attendee chats. ${cal}`) };
   },
 });

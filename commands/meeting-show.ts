@@ -1,7 +1,9 @@
 // 会议 查看 / meeting show <id>: one meeting with its next sitting, its minutes (会议备忘) and the tasks they created.
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
 import { esc, md, plain } from '../src/lark/cards.js';
+import { sittingsAhead } from '../src/meetings/calendar.js';
 import { meetingCard } from '../src/meetings/cards.js';
 import { findMeeting, nextStart, parseMeetingRef, startOf, tasksOfMeeting } from '../src/meetings/store.js';
 import { defineCommand } from './define.js';
@@ -27,6 +29,13 @@ export default defineCommand({
     const start = nextStart(m, ctx.clock.now(), campaign.timezone, cal) ?? startOf(m, campaign.timezone);
     const linked = await tasksOfMeeting(ctx.db, m);
     const extra = [];
+    if (m.recurrence && m.status === 'scheduled') {
+      const onCalendar = await sittingsAhead(ctx.db, m, ctx.clock.now());
+      if (onCalendar.length) {
+        const when = onCalendar.map((r) => DateTime.fromISO(r.startsAt, { zone: campaign.timezone }).toFormat('M/d HH:mm')).join(t('、', ', '));
+        extra.push(md(esc(t(`飞书日历已排入此后 ${onCalendar.length} 次：${when}`, `On the Lark calendar, the next ${onCalendar.length}: ${when}`))));
+      }
+    }
     if (m.minutes) extra.push(md(`**${t('会议备忘', 'Minutes')}**`), plain(m.minutes));
     if (linked.length) {
       const status = (s: string) => (s === 'done' ? t('已销账', 'done') : s === 'cancelled' ? t('已取消', 'cancelled') : t('进行中', 'open'));

@@ -235,6 +235,21 @@ export const meetings = sqliteTable(
   (t) => [uniqueIndex('meetings_campaign_seq').on(t.campaignId, t.seq)],
 );
 
+/**
+ * The Lark calendar events of a standing meeting's sittings: one per sitting in the next two weeks, created ahead by the
+ * meeting-reminder job and removed when the series is cancelled or its rule changes. starts_at is an ISO instant (UTC).
+ */
+export const meetingSittings = sqliteTable(
+  'meeting_sittings',
+  {
+    meetingId: integer('meeting_id').notNull(),
+    startsAt: text('starts_at').notNull(),
+    calendarEventId: text('calendar_event_id').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.meetingId, t.startsAt] })],
+);
+
 /** Inbox: every accepted Lark event, stored before the HTTP answer; handled_at is set once it was handled. */
 export const inbox = sqliteTable(
   'inbox',

@@ -47,6 +47,11 @@ export interface JobDef {
   posts(ctx: JobCtx, occasion: Occasion, now: Date): Promise<Post[]>;
   /** side effects that must happen with the posts (e.g. a problem moving up a level), in the same atomic write */
   effects?(ctx: JobCtx, occasion: Occasion, now: Date): Promise<Array<{ run(): unknown }>>;
+  /**
+   * Upkeep the job does at every tick besides its occasions, idempotent by itself (e.g. keeping the Lark calendar
+   * events of standing meetings' next sittings in step). A failure is logged and tried again at the next tick.
+   */
+  maintain?(ctx: JobCtx, now: Date): Promise<void>;
 }
 
 export function defineJob(j: JobDef): JobDef {

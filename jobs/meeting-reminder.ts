@@ -1,7 +1,9 @@
 // meeting-reminder: a day and 30 minutes before each sitting of a meeting, into the attendee chats. The day-before
 // reminder of a Monday meeting would fall on Sunday: it goes out on the previous workday at the same time instead.
+// Its upkeep keeps the Lark calendar events of the standing meetings' sittings in the next two weeks in step.
 import { DateTime } from 'luxon';
 import type { Card } from '../src/lark/cards.js';
+import { syncStandingMeetings } from '../src/meetings/calendar.js';
 import { meetingRemindersBetween } from '../src/meetings/reminders.js';
 import { defineJob, type Occasion } from './define.js';
 import { backToWorkday } from './occasions.js';
@@ -27,5 +29,8 @@ export default defineJob({
     if (DateTime.fromISO(String(occ.data?.startsAt)).toMillis() <= now.getTime()) return [];
     const card = occ.data?.card as Card;
     return (occ.data?.chats as string[]).map((chatId) => ({ chatId, card }));
+  },
+  async maintain(ctx, now) {
+    await syncStandingMeetings(ctx.db, ctx.messenger, ctx.log, ctx.org, ctx.calendar, now);
   },
 });

@@ -158,6 +158,9 @@ export class JobRunner {
           }
           results.push(await this.runOccasion(job, ctx, occ, to));
         }
+        if (job.maintain) {
+          await job.maintain(ctx, to).catch((err: unknown) => ctx.log.warn('job upkeep failed; next tick tries again', { job: job.name, error: String(err) }));
+        }
       }
     }
     if (results.some((r) => r.posts > 0)) void this.deps.sender?.kick();

@@ -2,11 +2,13 @@
 // standing series from the plan expanded around holidays, and the reminders the meeting-reminder job posts.
 import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { meetings, taskEvents, tasks } from '../db/schema.js';
+import { readFileSync } from 'node:fs';
+import { meetings, meetingSittings, taskEvents, tasks } from '../db/schema.js';
 import { workCalendar } from '../src/core/calendar.js';
 import { occurrences } from '../src/meetings/recurrence.js';
 import { meetingRemindersDue } from '../src/meetings/reminders.js';
 import { loadOrg } from '../src/org.js';
+import { examplePlan } from '../src/runtime.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 const OFFICE = 'oc_xinhe_office';
@@ -192,6 +194,86 @@ describe('reminders', () => {
   });
 });
 
+describe('standing meetings on the Lark calendar', () => {
+  // Wednesday 30 September 2026, 00:00 in Shanghai: the National Day holiday (1–7 October) is inside the next two weeks.
+  const SEP30 = '2026-09-29T16:00:00Z';
+  const ADMIN = 'admin-token-for-tests';
+  let h3: Harness;
+  const db3 = () => h3.server.runtime.dbh.db;
+  const live = (title: string) => h3.fake.calendarEvents.filter((e) => e.summary === title && !e.deleted);
+  const startsOf = (title: string) => live(title).map((e) => new Date(Number(e.start_time.timestamp) * 1000).toISOString()).sort();
+  const creates = () => h3.fake.calls.filter((c) => c.method === 'POST' && /\/calendars\/[^/]+\/events$/.test(c.path)).length;
+  const tick = async (iso: string) => {
+    h3.clock.set(iso);
+    await h3.server.runtime.runner.tick(new Date(iso));
+  };
+  const seq = async (title: string) => (await db3().select().from(meetings).where(eq(meetings.title, title)))[0]!.seq;
+
+  beforeAll(async () => {
+    h3 = await startHarness({ now: SEP30, env: { ...env, ADMIN_TOKEN: ADMIN } });
+  });
+  afterAll(() => h3.close());
+
+  it('each sitting in the next two weeks gets its own event with the group’s liaisons; the holiday week has none', async () => {
+    await tick(SEP30);
+    // weekly Monday 15:00 and Tuesday 09:30: 5 and 6 October are National Day holidays, 12 and 13 October are held
+    expect(startsOf('维稳保障组调度会')).toEqual(['2026-10-12T07:00:00.000Z']);
+    expect(startsOf('工程建设组调度会')).toEqual(['2026-10-13T01:30:00.000Z']);
+    expect(live('领导小组办公室专题会')).toHaveLength(0); // last Thursday: 29 October is beyond two weeks
+    const [ev] = live('维稳保障组调度会');
+    expect(ev!.attendees.map((a) => a['user_id'])).toContain('ou_wangmin');
+    expect(ev!.idempotency_key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(await db3().select().from(meetingSittings)).toHaveLength(2);
+  });
+
+  it('the next tick changes nothing; a week later the new sittings are added', async () => {
+    const before = creates();
+    await tick('2026-09-29T16:01:00Z');
+    expect(creates()).toBe(before);
+    await tick('2026-10-06T16:00:00Z'); // Wednesday 7 October 00:00
+    expect(startsOf('维稳保障组调度会')).toEqual(['2026-10-12T07:00:00.000Z', '2026-10-19T07:00:00.000Z']);
+    expect(startsOf('工程建设组调度会')).toEqual(['2026-10-13T01:30:00.000Z', '2026-10-20T01:30:00.000Z']);
+  });
+
+  it('a crash between creating an event and recording it makes no second event (the idempotency key)', async () => {
+    const events = h3.fake.calendarEvents.length;
+    const before = creates();
+    await db3().delete(meetingSittings).run();
+    await tick('2026-10-06T16:02:00Z');
+    expect(creates()).toBe(before + 4);
+    expect(h3.fake.calendarEvents.length).toBe(events);
+    expect(await db3().select().from(meetingSittings)).toHaveLength(4);
+  });
+
+  it('meeting show lists the sittings on the calendar', async () => {
+    h3.clock.set('2026-10-06T16:03:00Z');
+    const { messageId } = await h3.say({ from: 'ou_chenbo', chat: P2P, text: `会议 查看 M${await seq('维稳保障组调度会')}` });
+    const reply = h3.fake.messages.find((m) => m.reply_to === messageId)!;
+    expect(JSON.stringify(reply.content)).toContain('飞书日历已排入此后 2 次：10/12 15:00、10/19 15:00');
+  });
+
+  it('a new plan that moves a series replaces the events of the sittings no longer held', async () => {
+    const plan = readFileSync(examplePlan, 'utf8').replace('recurrence: "weekly tue 09:30"', 'recurrence: "weekly wed 09:30"');
+    const res = await fetch(`${h3.url}/admin/plan`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'text/yaml' }, body: plan });
+    expect(res.status).toBe(200);
+    await tick('2026-10-06T16:04:00Z');
+    // Wednesday 14 October is inside the two weeks; 21 October 09:30 is not yet
+    expect(startsOf('工程建设组调度会')).toEqual(['2026-10-14T01:30:00.000Z']);
+    expect(h3.fake.calendarEvents.filter((e) => e.summary === '工程建设组调度会' && e.deleted)).toHaveLength(2);
+  });
+
+  it('cancelling a series deletes the events of its sittings ahead at once, and the job adds no more', async () => {
+    h3.clock.set('2026-10-06T16:05:00Z');
+    const { messageId } = await h3.say({ from: 'ou_chenbo', chat: P2P, text: `会议 取消 M${await seq('维稳保障组调度会')}` });
+    const reply = h3.fake.messages.find((m) => m.reply_to === messageId)!;
+    expect(reply.content.text).toContain('已删除飞书日历中此后 2 次会议的日程');
+    expect(live('维稳保障组调度会')).toHaveLength(0);
+    await tick('2026-10-13T16:00:00Z');
+    expect(live('维稳保障组调度会')).toHaveLength(0);
+    expect(startsOf('工程建设组调度会')).toEqual(['2026-10-14T01:30:00.000Z', '2026-10-21T01:30:00.000Z']);
+  });
+});
+
 describe('without the calendar scope', () => {
   let h2: Harness;
   beforeAll(async () => {
@@ -208,5 +290,12 @@ describe('without the calendar scope', () => {
     expect(m!.startsAt).toBe('2026-11-25T02:00:00.000Z');
     expect(m!.calendarEventId).toBeNull();
     expect(h2.fake.calendarEvents).toHaveLength(0);
+  });
+
+  it('the job puts no standing meeting on the calendar and asks Lark for the calendar only once', async () => {
+    await h2.server.runtime.runner.tick(new Date('2026-11-23T16:31:00Z'));
+    await h2.server.runtime.runner.tick(new Date('2026-11-23T16:32:00Z'));
+    expect(h2.fake.calendarEvents).toHaveLength(0);
+    expect(h2.fake.calls.filter((c) => c.path.startsWith('/open-apis/calendar/')).length).toBe(1);
   });
 });

@@ -27,6 +27,8 @@ export interface CalendarEventInput {
   timezone: string;
   location: string;
   attendeeOpenIds: string[];
+  /** Lark creates one event per key: a retry after a crash or a timeout finds the event made the first time */
+  idempotencyKey?: string;
 }
 
 export interface Messenger {

@@ -136,6 +136,7 @@ export class LarkMessenger implements Messenger {
     const ts = (d: Date) => String(Math.floor(d.getTime() / 1000));
     const res = await this.client.calendar.v4.calendarEvent.create({
       path: { calendar_id: calendarId },
+      ...(e.idempotencyKey ? { params: { idempotency_key: e.idempotencyKey } } : {}),
       data: {
         summary: e.summary,
         description: e.description,

@@ -45,6 +45,10 @@ function primary(ctx: RouteCtx): RouteReply {
 function createEvent(ctx: RouteCtx): RouteReply {
   const body = (ctx.body ?? {}) as Record<string, unknown>;
   if (!body['start_time'] || !body['end_time']) return fail(400, 99992402, 'field validation failed: start_time/end_time');
+  const key = ctx.query['idempotency_key'];
+  if (key !== undefined && (key.length < 32 || key.length > 128)) return fail(400, 190002, 'invalid parameters: idempotency_key must be 32 to 128 characters');
+  const again = key ? ctx.state.fake.calendarEvents.find((x) => x.idempotency_key === key && x.calendar_id === ctx.params['calendar_id']) : undefined;
+  if (again) return ok({ event: eventView(again) });
   const e: FakeCalendarEvent = {
     calendar_id: ctx.params['calendar_id'] ?? '',
     event_id: `${ctx.state.nextId('evt_fake_')}_0`,
@@ -52,6 +56,7 @@ function createEvent(ctx: RouteCtx): RouteReply {
     start_time: body['start_time'],
     end_time: body['end_time'],
     attendees: [],
+    ...(key ? { idempotency_key: key } : {}),
     body,
   };
   ctx.state.fake.calendarEvents.push(e);

@@ -62,6 +62,8 @@ export interface FakeCalendarEvent {
   end_time: any;
   attendees: any[];
   deleted?: boolean;
+  /** the create call's idempotency_key: Lark answers the same event when a key comes again */
+  idempotency_key?: string;
   body: any;
 }
 
