@@ -5,7 +5,7 @@ import { tasks } from '../db/schema.js';
 import { addWorkdays } from '../src/core/calendar.js';
 import { at, card, esc, md, note } from '../src/lark/cards.js';
 import { chatOf, liaisonsOf } from '../src/org.js';
-import { defineJob } from './define.js';
+import { defineJob, timeOf } from './define.js';
 import { dailyAt, isWorkday } from './occasions.js';
 
 const WITHIN_WORKDAYS = 3;
@@ -15,7 +15,7 @@ export default defineJob({
   schedule: 'workdays 09:00',
   summary: '到期提醒：3个工作日内到期的任务，提醒牵头单位',
   occasions(ctx, from, to) {
-    return dailyAt(from, to, '09:00')
+    return dailyAt(from, to, timeOf(ctx, 'deadline-reminder', '09:00'))
       .filter((d) => isWorkday(ctx.calendar, d))
       .map((d) => ({ period: d.toISODate()!, at: d, until: d.endOf('day') }));
   },

@@ -57,3 +57,17 @@ export interface JobDef {
 export function defineJob(j: JobDef): JobDef {
   return j;
 }
+
+/** A campaign's change to one job's default schedule, from the plan's `jobs:` section (stored in campaigns.settings). */
+export interface JobSetting {
+  time?: string;
+  off?: boolean;
+}
+
+export function jobSetting(campaign: Campaign, name: string): JobSetting {
+  const jobs = (campaign.settings as { jobs?: Record<string, JobSetting> } | null)?.jobs;
+  return jobs?.[name] ?? {};
+}
+
+/** The job's time of day for this campaign: the plan's `jobs.<name>.time`, or the default. */
+export const timeOf = (ctx: Pick<JobCtx, 'campaign'>, name: string, fallback: string) => jobSetting(ctx.campaign, name).time ?? fallback;

@@ -3,7 +3,7 @@
 import { laggingCard } from '../src/reports/cards.js';
 import { laggingUnits, periodsFor, type Span } from '../src/reports/status.js';
 import { chatOf, unitsOfGroup } from '../src/org.js';
-import { defineJob, type Occasion, type Post } from './define.js';
+import { defineJob, type Occasion, type Post, timeOf } from './define.js';
 import { dailyAt, isLastWorkdayOfMonth, lastWorkdayOfWeek } from './occasions.js';
 
 export default defineJob({
@@ -12,7 +12,7 @@ export default defineJob({
   summary: '落后单位通报：每周、每月最后一个工作日点名落后单位',
   occasions(ctx, from, to) {
     const out: Occasion[] = [];
-    for (const d of dailyAt(from, to, '17:30')) {
+    for (const d of dailyAt(from, to, timeOf(ctx, 'lagging-units', '17:30'))) {
       const until = d.endOf('day');
       if (lastWorkdayOfWeek(ctx.calendar, d) === d.toISODate()) out.push({ period: `week:${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`, at: d, until, data: { span: 'week' } });
       if (isLastWorkdayOfMonth(ctx.calendar, d)) out.push({ period: `month:${d.toFormat('yyyy-MM')}`, at: d, until, data: { span: 'month' } });

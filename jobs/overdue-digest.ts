@@ -3,7 +3,7 @@
 import { overdueCard } from '../src/ledger/cards.js';
 import { overdueTasks } from '../src/ledger/overdue.js';
 import { chatOf, observer } from '../src/org.js';
-import { defineJob } from './define.js';
+import { defineJob, timeOf } from './define.js';
 import { dailyAt, firstWorkdayOfWeek, type Post } from './occasions.js';
 
 export default defineJob({
@@ -11,7 +11,7 @@ export default defineJob({
   schedule: 'Mondays 09:00 (the first workday of the week)',
   summary: '逾期周报：各工作组的逾期任务，办公室群收全部',
   occasions(ctx, from, to) {
-    return dailyAt(from, to, '09:00')
+    return dailyAt(from, to, timeOf(ctx, 'overdue-digest', '09:00'))
       .filter((d) => firstWorkdayOfWeek(ctx.calendar, d) === d.toISODate())
       .map((d) => ({ period: `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`, at: d, until: d.endOf('day') }));
   },

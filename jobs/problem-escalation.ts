@@ -8,9 +8,8 @@ import { escalationCard } from '../src/problems/cards.js';
 import { CHAT_OF_LEVEL, LIMIT_WORKDAYS, nextLevel, workdaysSince, type Problem } from '../src/problems/ladder.js';
 import { openProblems } from '../src/problems/store.js';
 import { chatOf } from '../src/org.js';
-import { defineJob, type Occasion } from './define.js';
+import { defineJob, timeOf, type Occasion } from './define.js';
 
-const AT = { hour: 10, minute: 0 };
 
 export default defineJob({
   name: 'problem-escalation',
@@ -18,6 +17,8 @@ export default defineJob({
   summary: '问题升级：超过时限未解决的问题逐级提请（工作组→副组长→办公室→组长）',
   async occasions(ctx, from, to) {
     const out: Occasion[] = [];
+    const [hour, minute] = timeOf(ctx, 'problem-escalation', '10:00').split(':').map(Number);
+    const AT = { hour: hour!, minute: minute!, second: 0, millisecond: 0 };
     for (const p of await openProblems(ctx.db, ctx.campaign.id)) {
       const to_ = nextLevel(p.level);
       if (p.level === 'commander' || !to_) continue;

@@ -13,7 +13,7 @@ import type { Messenger } from '../src/lark/messenger.js';
 import type { Log } from '../src/log.js';
 import { loadOrg } from '../src/org.js';
 import { queueStatement, type Sender } from '../src/outbox.js';
-import type { JobCtx, JobDef, Occasion } from './define.js';
+import { jobSetting, type JobCtx, type JobDef, type Occasion } from './define.js';
 
 export interface RunnerDeps {
   dbh: DbHandle;
@@ -30,7 +30,8 @@ export interface OccasionResult {
   job: string;
   campaign: string;
   period: string;
-  outcome: 'sent' | 'already' | 'stale' | 'nothing';
+  /** off: the campaign's plan turned the job off (`jobs: { <name>: { off: true } }`) */
+  outcome: 'sent' | 'already' | 'stale' | 'nothing' | 'off';
   posts: number;
 }
 
@@ -68,6 +69,10 @@ export class JobRunner {
     if (!job) throw new Error(`no job "${name}"; jobs: ${this.deps.jobs.map((j) => j.name).join(', ')}`);
     const out: OccasionResult[] = [];
     for (const ctx of await this.contexts(at)) {
+      if (jobSetting(ctx.campaign, name).off) {
+        out.push({ job: name, campaign: ctx.campaign.name, period: '', outcome: 'off', posts: 0 });
+        continue;
+      }
       const to = DateTime.fromJSDate(at, { zone: ctx.zone });
       const occ = await job.occasions(ctx, to.minus({ days: 40 }), to);
       const latest = occ.sort((a, b) => a.at.toMillis() - b.at.toMillis()).at(-1);
@@ -108,9 +113,13 @@ export class JobRunner {
         : `chinese-days has no official schedule for ${cal.covers(year) ? year + 1 : year}: Monday–Friday are taken as workdays for that year until the package is updated`,
       jobs: await Promise.all(this.deps.jobs.map(async (j) => {
         const r = rows.find((x) => x.job === j.name);
+        const changes = ctxs.flatMap((ctx) => {
+          const st = jobSetting(ctx.campaign, j.name);
+          return st.off ? [`${ctx.campaign.name}: off`] : st.time ? [`${ctx.campaign.name}: at ${st.time}`] : [];
+        });
         const next = (
           await Promise.all(
-            ctxs.map(async (ctx) => {
+            ctxs.filter((ctx) => !jobSetting(ctx.campaign, j.name).off).map(async (ctx) => {
               const from = DateTime.fromJSDate(now, { zone: ctx.zone });
               return (await j.occasions(ctx, from, from.plus({ days: 35 }))).sort((a, b) => a.at.toMillis() - b.at.toMillis())[0]?.at;
             }),
@@ -118,7 +127,7 @@ export class JobRunner {
         )
           .filter((x): x is DateTime => Boolean(x))
           .sort((a, b) => a.toMillis() - b.toMillis())[0];
-        return { name: j.name, schedule: j.schedule, summary: j.summary, lastRun: r?.last ?? null, runs: Number(r?.count ?? 0), next: next?.toISO() ?? null };
+        return { name: j.name, schedule: j.schedule, changes, summary: j.summary, lastRun: r?.last ?? null, runs: Number(r?.count ?? 0), next: next?.toISO() ?? null };
       })),
     };
   }
@@ -148,7 +157,9 @@ export class JobRunner {
       const f = DateTime.fromJSDate(from, { zone: ctx.zone });
       const t = DateTime.fromJSDate(to, { zone: ctx.zone });
       for (const job of this.deps.jobs) {
-        for (const occ of await job.occasions(ctx, f, t)) {
+        // A job the plan turned off posts nothing for this campaign; its upkeep (the calendar) still runs.
+        const occasions = jobSetting(ctx.campaign, job.name).off ? [] : await job.occasions(ctx, f, t);
+        for (const occ of occasions) {
           if (occ.until.toMillis() <= to.getTime()) {
             if (catchingUp && !(await this.ran(job.name, ctx.campaign.id, occ.period))) {
               this.deps.log.info('missed job occasion skipped: its window has passed', { job: job.name, campaign: ctx.campaign.id, period: occ.period, at: occ.at.toISO() });

@@ -104,7 +104,10 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
     try {
       if (sub === 'list') {
         const { calendar, jobs } = await rt.runner.list();
-        for (const j of jobs) out(`${j.name.padEnd(20)} ${j.schedule}\n${' '.repeat(21)}last run: ${j.lastRun ?? 'never'} (${j.runs} occasions)   next: ${j.next ?? '—'}`);
+        for (const j of jobs) {
+          out(`${j.name.padEnd(20)} ${j.schedule}\n${' '.repeat(21)}last run: ${j.lastRun ?? 'never'} (${j.runs} occasions)   next: ${j.next ?? '—'}`);
+          if (j.changes.length) out(`${' '.repeat(21)}changed by the plan: ${j.changes.join('; ')}`);
+        }
         out(`calendar: ${calendar}`);
         return 0;
       }

@@ -61,6 +61,24 @@ describe('plan apply', () => {
     expect(n[0]!.n).toBe(0);
   });
 
+  it('jobs: a campaign moves a job to another time or turns it off; a mistake is named by its path', async () => {
+    const dbh = fresh();
+    const withJobs = `${reference}\njobs:\n  deadline-reminder: { time: "08:30" }\n  overdue-digest: { off: true }\n`;
+    const res = await applyPlanText(dbh, withJobs, clock);
+    expect(res.ok).toBe(true);
+    const again = await applyPlanText(dbh, withJobs, clock);
+    expect(again).toMatchObject({ ok: true, changes: [] });
+    const back = await applyPlanText(dbh, reference, clock);
+    expect(back).toMatchObject({ ok: true, changes: ['~ campaign 新河周转房居住环境改善: job schedules'] });
+
+    const bad = readPlan(`${reference}\njobs:\n  report-reminder: { time: "08:00" }\n  deadline-reminder: { time: "8点" }\n  weekly-digest: { off: true }\n`);
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.problems).toContainEqual({ path: 'jobs.report-reminder', message: 'this job follows the reporting rules (remind_before); only "off" can be set' });
+    expect(bad.problems).toContainEqual({ path: 'jobs.deadline-reminder.time', message: 'must be HH:MM' });
+    expect(bad.problems.find((p) => p.path === 'jobs')?.message).toMatch(/^unknown job; the jobs are deadline-reminder, /);
+  });
+
   it('a file that is not YAML is one clear problem', () => {
     const r = readPlan('campaign: [unclosed');
     expect(r.ok).toBe(false);

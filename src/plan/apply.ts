@@ -57,6 +57,13 @@ export async function applyPlan(dbh: DbHandle, plan: Plan, clock: Clock): Promis
     changes.push(`~ campaign ${c.name}: timezone/locale/calendar`);
   }
   const cid = camp!.id;
+  // The campaign's job schedule changes (plan `jobs:`), kept in campaigns.settings; only the keys given are stored.
+  const jobs = Object.fromEntries(Object.entries(plan.jobs).filter(([, v]) => v && Object.keys(v).length));
+  const settings = { ...(camp!.settings ?? {}), jobs };
+  if (JSON.stringify((camp!.settings ?? {})['jobs'] ?? {}) !== JSON.stringify(jobs)) {
+    await db.update(campaigns).set({ settings }).where(eq(campaigns.id, cid)).run();
+    changes.push(`~ campaign ${c.name}: job schedules`);
+  }
 
   // Units
   const existingUnits = await db.select().from(units).where(eq(units.campaignId, cid));

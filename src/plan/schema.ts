@@ -30,6 +30,32 @@ const recurrence = z
   });
 
 export const ROLES = ['commander', 'deputy', 'office', 'group_lead', 'liaison', 'member'] as const;
+
+/** Jobs that fire at a time of day: the plan may move that time. */
+export const TIMED_JOBS = ['deadline-reminder', 'overdue-digest', 'lagging-units', 'problem-escalation', 'monthly-bulletin'] as const;
+/** Jobs whose moments follow the reporting rules or the meetings: the plan may only turn them off. */
+export const FOLLOWING_JOBS = ['report-reminder', 'report-chase', 'meeting-reminder'] as const;
+
+/** `jobs:` — a campaign's changes to the default schedules (DESIGN.md, Jobs): another time of day, or off. */
+const timedJob = z.strictObject({ time: time.optional(), off: z.boolean().optional() }, { error: (i) => (i.code === 'unrecognized_keys' ? 'only "time" (HH:MM) and "off" can be set' : undefined) });
+const followingJob = (what: string) =>
+  z.strictObject({ off: z.boolean().optional() }, { error: (i) => (i.code === 'unrecognized_keys' ? `this job follows ${what}; only "off" can be set` : undefined) });
+const jobSettings = z
+  .strictObject(
+    {
+      'deadline-reminder': timedJob.optional(),
+      'overdue-digest': timedJob.optional(),
+      'lagging-units': timedJob.optional(),
+      'problem-escalation': timedJob.optional(),
+      'monthly-bulletin': timedJob.optional(),
+      'report-reminder': followingJob('the reporting rules (remind_before)').optional(),
+      'report-chase': followingJob('the reporting rules (due)').optional(),
+      'meeting-reminder': followingJob('the meetings').optional(),
+    },
+    { error: (i) => (i.code === 'unrecognized_keys' ? `unknown job; the jobs are ${[...TIMED_JOBS, ...FOLLOWING_JOBS].join(', ')}` : undefined) },
+  )
+  .default({});
+export type JobSettings = z.infer<typeof jobSettings>;
 export const MEETING_KINDS = ['dispatch', 'regular', 'coordination', 'topic', 'push', 'joint'] as const;
 
 export const planSchema = z.object({
@@ -91,6 +117,7 @@ export const planSchema = z.object({
   tasks: z
     .array(z.object({ title: name, target: z.string().default(''), group: name.optional(), lead: name, cooperating: names, deadline: isoDate }))
     .default([]),
+  jobs: jobSettings,
 });
 
 export type Plan = z.infer<typeof planSchema>;
