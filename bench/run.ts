@@ -11,8 +11,9 @@ import { configSchema } from '../src/config.js';
 import { ManualClock } from '../src/core/clock.js';
 import { projectRoot, createRuntime } from '../src/runtime.js';
 import { startFakeLark, type FakeLark } from '../test/fake-lark/server.js';
-import { deliver, messageEvent } from '../test/support/lark-events.js';
-import { closedLoop, openLoop, pct } from './load.js';
+import { messageEvent } from '../test/support/lark-events.js';
+import { pct, type Sample } from './load.js';
+import type { LoadRequest, LoadResult } from './loadgen.js';
 import { seed } from './seed.js';
 
 const KEY = 'bench-encrypt-key';
@@ -25,8 +26,8 @@ const row = (what: string, figure: string, note = '') => {
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 
-function start(script: string, args: string[], env: Record<string, string>): Promise<ChildProcess> {
-  const child = fork(join(projectRoot, script), args, { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+function start(script: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<ChildProcess> {
+  const child = fork(join(projectRoot, script), args, { execArgv: [...nodeArgs, '--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', () => resolve(child));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -50,10 +51,13 @@ function peakRssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-function events(n: number, tag: string) {
-  return Array.from({ length: n }, (_, i) => {
-    const ev = messageEvent({ from: `ou_bench_${(i % 200) + 1}`, chat: `oc_p2p_${tag}_${i}`, chatType: 'p2p', text: '帮助' });
-    return { ev, ...deliver(ev, KEY) };
+let loadgen: ChildProcess | undefined;
+
+/** Sends `n` events from the load generator process (bench/loadgen.ts) and answers its samples. */
+function load(req: Omit<LoadRequest, 'key'>): Promise<LoadResult> {
+  return new Promise((resolve) => {
+    loadgen!.once('message', (res: LoadResult) => resolve(res));
+    loadgen!.send({ ...req, key: KEY } satisfies LoadRequest);
   });
 }
 
@@ -63,27 +67,36 @@ function events(n: number, tag: string) {
  */
 async function webhook(name: string, url: string, settle: (sent: number) => Promise<void> = async () => {}) {
   let sent = 300;
-  await closedLoop(`${url}/lark/events`, events(sent, `${name}w`), 16);
+  await load({ mode: 'closed', url, n: sent, tag: `${name}w`, concurrency: 16 });
   await settle(sent);
-  const at1000 = await openLoop(`${url}/lark/events`, events(3000, `${name}r`), 1000, () => {});
-  await settle((sent += 3000));
-  const { samples, perSecond } = await closedLoop(`${url}/lark/events`, events(2000, name), 32);
+  // Three runs of 3 s at 1,000 events/s, each from idle. On two shared cores one run's p99 swings with what the other
+  // processes (the fake receiving the replies, the load generator) happen to be doing: the median run is the figure
+  // and all three are printed.
+  const runs: Array<{ p50: number; p99: number }> = [];
+  const all: Sample[] = [];
+  for (let r = 0; r < 3; r++) {
+    const at1000 = (await load({ mode: 'open', url, n: 3000, tag: `${name}r${r}`, rate: 1000 })).samples;
+    await settle((sent += 3000));
+    const ms = at1000.map((s) => s.ms);
+    runs.push({ p50: pct(ms, 50), p99: pct(ms, 99) });
+    all.push(...at1000);
+  }
+  const { samples, perSecond } = await load({ mode: 'closed', url, n: 2000, tag: name, concurrency: 32 });
   await settle((sent += 2000));
-  const ms = at1000.map((s) => s.ms);
-  const ok = [...samples, ...at1000].filter((s) => s.status === 200).length;
-  return { perSecond, p50: pct(ms, 50), p99: pct(ms, 99), ok, n: samples.length + at1000.length };
+  const median = [...runs].sort((a, b) => a.p99 - b.p99)[1]!;
+  const ok = [...samples, ...all].filter((s) => s.status === 200).length;
+  return { perSecond, p50: median.p50, p99: median.p99, p99s: runs.map((r) => r.p99), ok, n: samples.length + all.length };
 }
 
 async function endToEnd(fake: FakeLark, url: string, rate: number, seconds: number) {
-  const list = events(rate * seconds, `e2e${rate}`);
-  const sentAt = new Map<string, number>();
-  await openLoop(`${url}/lark/events`, list, rate, (i, t) => sentAt.set(list[i]!.ev.event.message.message_id, t));
-  await fake.waitFor((ms) => ms.filter((m) => m.reply_to && sentAt.has(m.reply_to)).length >= list.length, 90_000).catch(() => {});
+  const n = rate * seconds;
+  const sentAt = new Map((await load({ mode: 'open', url, n, tag: `e2e${rate}`, rate })).sentAt);
+  await fake.waitFor((ms) => ms.filter((m) => m.reply_to && sentAt.has(m.reply_to)).length >= n, 90_000).catch(() => {});
   const replies = fake.messages.filter((m) => m.reply_to && sentAt.has(m.reply_to));
   const lat = replies.map((m) => m.at - sentAt.get(m.reply_to!)!);
   // replies delivered per second, from the first event sent to the last reply delivered
   const span = (Math.max(...replies.map((m) => m.at)) - Math.min(...sentAt.values())) / 1000;
-  return { p50: pct(lat, 50), p99: pct(lat, 99), delivered: lat.length, n: list.length, perSecond: lat.length / span };
+  return { p50: pct(lat, 50), p99: pct(lat, 99), delivered: lat.length, n, perSecond: lat.length / span };
 }
 
 async function main() {
@@ -100,11 +113,12 @@ async function main() {
   const base = { LARK_ENCRYPT_KEY: KEY, LARK_VERIFICATION_TOKEN: TOKEN, LOG_LEVEL: 'silent' };
 
   // 1. Webhook answer time: Duban, a no-op Hono route, and the SDK's EventDispatcher on node:http.
-  process.stdout.write('\nwebhook: signed, encrypted im.message.receive_v1 events (帮助, answered through the real SDK): answer time at 1,000 events/s for 3 s, then max rate at concurrency 32, each from idle\n');
+  process.stdout.write('\nwebhook: signed, encrypted im.message.receive_v1 events (帮助, answered through the real SDK): answer time at 1,000 events/s (3 runs of 3 s, the median run shown), then max rate at concurrency 32, each from idle\n');
   const serverEnv = { ...base, PORT: '38411', DATABASE_PATH: dbPath, LARK_APP_ID: 'cli_bench', LARK_APP_SECRET: 'secret', LARK_DOMAIN: fake.url, SEND_PER_SECOND: '5000', SEND_PER_MINUTE: '1000000' };
   const server = fork(join(projectRoot, 'src/server.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...serverEnv }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const duban = 'http://127.0.0.1:38411';
   await waitHealthy(duban);
+  loadgen = await start('bench/loadgen.ts', [], {}, ['--expose-gc']);
   const noop = await start('bench/targets.ts', ['noop-hono'], { ...base, PORT: '38412' });
   const sdk = await start('bench/targets.ts', ['sdk-dispatcher'], { ...base, PORT: '38413' });
   const w = {
@@ -115,7 +129,7 @@ async function main() {
   };
   noop.kill();
   sdk.kill();
-  row('webhook Duban /lark/events (verify, decrypt, inbox, then handle)', `max ${f1(w.duban.perSecond)}/s · at 1,000/s p50 ${f2(w.duban.p50)} ms p99 ${f2(w.duban.p99)} ms`, `${w.duban.ok}/${w.duban.n} answered 200; bar p50 < 10 ms, p99 < 50 ms`);
+  row('webhook Duban /lark/events (verify, decrypt, inbox, then handle)', `max ${f1(w.duban.perSecond)}/s · at 1,000/s p50 ${f2(w.duban.p50)} ms p99 ${f2(w.duban.p99)} ms`, `${w.duban.ok}/${w.duban.n} answered 200; p99 of the 3 runs ${w.duban.p99s.map(f1).join(' / ')} ms; bar p50 < 10 ms, p99 < 50 ms`);
   row('webhook no-op Hono route (same adapter)', `max ${f1(w.noop.perSecond)}/s · at 1,000/s p50 ${f2(w.noop.p50)} ms p99 ${f2(w.noop.p99)} ms`, `Duban/no-op p50 ×${f2(w.duban.p50 / w.noop.p50)}, max rate ×${f2(w.duban.perSecond / w.noop.perSecond)}`);
   row('webhook SDK EventDispatcher on node:http', `max ${f1(w.sdk.perSecond)}/s · at 1,000/s p50 ${f2(w.sdk.p50)} ms p99 ${f2(w.sdk.p99)} ms`, `Duban/SDK p50 ×${f2(w.duban.p50 / w.sdk.p50)}; the SDK checks no token and no timestamp`);
 
@@ -126,6 +140,7 @@ async function main() {
     row(`end to end at ${rate} events/s (${secs} s)`, `p50 ${f1(e.p50)} ms p99 ${f1(e.p99)} ms`, `${e.delivered}/${e.n} replies delivered, ${f1(e.perSecond)} replies/s`);
   }
   const rss = peakRssMb(server.pid!);
+  loadgen.kill();
   server.kill();
   row('server peak RSS (VmHWM) over the webhook and end-to-end phases', `${f1(rss)} MB`);
 

@@ -1,8 +1,10 @@
 // Opens the database: a better-sqlite3 file on Node (created and migrated at start), or a D1 binding on Workers.
 // Queries elsewhere are written once against `Db` and awaited, which both drivers accept.
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
@@ -23,13 +25,23 @@ export interface DbHandle {
   close(): void;
 }
 
-export function openSqlite(path: string): DbHandle {
+export interface SqliteOptions {
+  /**
+   * Checkpoint the WAL from a worker thread instead of inside the commit that crosses 1,000 pages. A checkpoint writes
+   * the pages back and fsyncs the file: on a slow disk that held the server's event loop for up to half a second in
+   * the middle of a burst of events. The long-running server turns this on; short CLI runs keep SQLite's default.
+   */
+  backgroundCheckpoint?: boolean;
+}
+
+export function openSqlite(path: string, opts: SqliteOptions = {}): DbHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   // WAL lets the CLI and a running server share the file; busy_timeout makes the second writer wait, not fail.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
+  const checkpointer = opts.backgroundCheckpoint && path !== ':memory:' ? startCheckpointer(sqlite, path) : undefined;
   cacheStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
@@ -42,8 +54,38 @@ export function openSqlite(path: string): DbHandle {
         for (const s of statements) s.run();
       })();
     },
-    close: () => sqlite.close(),
+    close: () => {
+      void checkpointer?.terminate();
+      sqlite.close();
+    },
   };
+}
+
+const CHECKPOINTER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path);
+db.pragma('busy_timeout = 5000');
+// PASSIVE never waits for the server's readers or writer: it copies what it can now and comes back in a moment.
+setInterval(() => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { parentPort.postMessage(String(err)); }
+}, workerData.everyMs);
+`;
+
+/** A worker thread with its own connection that checkpoints the WAL every second; the main connection no longer does. */
+function startCheckpointer(sqlite: Database.Database, path: string): Worker | undefined {
+  try {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    const worker = new Worker(CHECKPOINTER, { eval: true, workerData: { driver, path: resolve(path), everyMs: 1000 } });
+    worker.unref();
+    // If the worker cannot run, the main connection checkpoints again as SQLite does by default.
+    worker.on('error', () => sqlite.pragma('wal_autocheckpoint = 1000'));
+    worker.on('message', () => {});
+    sqlite.pragma('wal_autocheckpoint = 0');
+    return worker;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -157,6 +157,8 @@ export class JobRunner {
       const f = DateTime.fromJSDate(from, { zone: ctx.zone });
       const t = DateTime.fromJSDate(to, { zone: ctx.zone });
       for (const job of this.deps.jobs) {
+        // The runner shares the event loop with the webhook: between jobs it lets waiting requests be answered.
+        await yieldTurn();
         // A job the plan turned off posts nothing for this campaign; its upkeep (the calendar) still runs.
         const occasions = jobSetting(ctx.campaign, job.name).off ? [] : await job.occasions(ctx, f, t);
         for (const occ of occasions) {
@@ -237,3 +239,6 @@ export function isUniqueViolation(err: unknown): boolean {
   }
   return false;
 }
+
+/** Gives the event loop a turn (a macrotask: timers and I/O run first). Works on Node and Workers alike. */
+const yieldTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));

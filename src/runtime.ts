@@ -47,13 +47,15 @@ export interface RuntimeOptions {
   log?: Log;
   messenger?: Messenger;
   sender?: SenderOptions;
+  /** checkpoint the SQLite WAL from a worker thread (the long-running server) */
+  backgroundCheckpoint?: boolean;
 }
 
 export function createRuntime(opts: RuntimeOptions): Runtime {
   const { config } = opts;
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLog({}, undefined, config.LOG_LEVEL);
-  const dbh = openSqlite(config.DATABASE_PATH);
+  const dbh = openSqlite(config.DATABASE_PATH, { backgroundCheckpoint: opts.backgroundCheckpoint });
   const messenger =
     opts.messenger ??
     (hasLarkApp(config)

@@ -40,7 +40,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   const config = opts.config ?? loadConfig();
   // Without a Lark app the sandbox page moves the clock: real time plus an offset it advances.
   const sandboxClock = !hasLarkApp(config) && !opts.clock ? new SandboxClock(opts.sandboxStart ?? (process.env.SANDBOX_START || undefined)) : undefined;
-  const rt = createRuntime({ config, clock: opts.clock ?? sandboxClock, log: opts.log, messenger: opts.messenger, sender: opts.sender });
+  const rt = createRuntime({ config, clock: opts.clock ?? sandboxClock, log: opts.log, messenger: opts.messenger, sender: opts.sender, backgroundCheckpoint: true });
   if (!hasLarkApp(config) && rt.messenger.kind === 'sandbox') {
     const movable = 'set' in rt.clock && typeof rt.clock.set === 'function' ? (rt.clock as MovableClock) : undefined;
     rt.app.route('/sandbox', sandboxApp(rt, movable));
