@@ -32,7 +32,7 @@ export default defineCommand({
     await cancelMeeting(ctx.db, m);
     // A standing series: the events of its sittings ahead go now (the job's next tick would retry what fails).
     const series = m.recurrence
-      ? await syncStandingMeetings(ctx.db, ctx.messenger, ctx.log, ctx.org, workCalendar(campaign.workdayCalendar as CalendarKind), ctx.clock.now())
+      ? await syncStandingMeetings(ctx.db, ctx.messenger, ctx.log, ctx.org, workCalendar(campaign.workdayCalendar as CalendarKind), ctx.clock.now(), m)
       : undefined;
     const notice = card({
       title: t(`会议取消 ${meetingRef(m)} · ${m.title}`, `Meeting cancelled ${meetingRef(m)} · ${m.title}`),

@@ -78,9 +78,10 @@ function startCheckpointer(sqlite: Database.Database, path: string): Worker | un
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(CHECKPOINTER, { eval: true, workerData: { driver, path: resolve(path), everyMs: 1000 } });
     worker.unref();
-    // If the worker cannot run, the main connection checkpoints again as SQLite does by default.
-    worker.on('error', () => sqlite.pragma('wal_autocheckpoint = 1000'));
-    worker.on('message', () => {});
+    // If the worker cannot run or its checkpoint fails, the main connection checkpoints again as SQLite does by default.
+    const fallBack = () => sqlite.open && sqlite.pragma('wal_autocheckpoint = 1000');
+    worker.on('error', fallBack);
+    worker.on('message', fallBack);
     sqlite.pragma('wal_autocheckpoint = 0');
     return worker;
   } catch {

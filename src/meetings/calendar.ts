@@ -97,11 +97,15 @@ export interface SittingsSync {
  * SITTINGS_AHEAD_DAYS days (holidays skipped, as the series skips them) gets its own event with the attendee units'
  * liaisons; events of sittings that are no longer held (series cancelled, rule changed by a new plan, a holiday
  * published later) are deleted. A sitting is recorded once its event exists, so each tick only does what changed;
- * a failure stops this pass and the next tick tries again, with the same idempotency keys.
+ * a failure stops this pass and the next tick tries again, with the same idempotency keys. `only` limits the pass to
+ * one series (a cancel removes its events at once and reports how many).
  */
-export async function syncStandingMeetings(db: Db, messenger: Messenger, log: Log, org: Org, cal: WorkCalendar, now: Date): Promise<SittingsSync> {
+export async function syncStandingMeetings(db: Db, messenger: Messenger, log: Log, org: Org, cal: WorkCalendar, now: Date, only?: Pick<Meeting, 'id'>): Promise<SittingsSync> {
   const out: SittingsSync = { created: 0, removed: 0 };
-  const series = await db.select().from(meetings).where(and(eq(meetings.campaignId, org.campaign.id), isNotNull(meetings.recurrence)));
+  const series = await db
+    .select()
+    .from(meetings)
+    .where(and(eq(meetings.campaignId, org.campaign.id), isNotNull(meetings.recurrence), only ? eq(meetings.id, only.id) : undefined));
   if (!series.length) return out;
   const ahead = new Date(now.getTime() + SITTINGS_AHEAD_DAYS * 86_400_000);
   const recorded = await db
