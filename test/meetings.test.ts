@@ -272,6 +272,18 @@ describe('standing meetings on the Lark calendar', () => {
     expect(live('维稳保障组调度会')).toHaveLength(0);
     expect(startsOf('工程建设组调度会')).toEqual(['2026-10-14T01:30:00.000Z', '2026-10-21T01:30:00.000Z']);
   });
+
+  it('while Lark is down nothing is recorded; the next tick after it returns creates the events', async () => {
+    h3.fake.setFaults({ down: true });
+    await tick('2026-10-20T16:00:00Z'); // Wednesday 21 October 00:00: 28 and 29 October come within two weeks
+    expect(live('领导小组办公室专题会')).toHaveLength(0);
+    expect((await db3().select().from(meetingSittings)).map((r) => r.startsAt)).not.toContain('2026-10-29T07:00:00.000Z');
+    h3.fake.setFaults({});
+    await tick('2026-10-20T16:01:00Z');
+    expect(startsOf('领导小组办公室专题会')).toEqual(['2026-10-29T07:00:00.000Z']);
+    // the sittings already held keep their events
+    expect(startsOf('工程建设组调度会')).toEqual(['2026-10-14T01:30:00.000Z', '2026-10-21T01:30:00.000Z', '2026-10-28T01:30:00.000Z']);
+  });
 });
 
 describe('without the calendar scope', () => {
