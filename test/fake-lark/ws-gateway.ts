@@ -39,7 +39,10 @@ interface Frame {
 }
 
 export interface WsGateway {
-  /** WebSocket clients connected now */
+  /**
+   * Clients connected and ready now. A client is ready once its first ping has come in: the SDK sends it on 'open'
+   * but starts listening for frames a few microtasks later, so a frame pushed before then would be dropped unread.
+   */
   clients(): number;
   /** pushes an event (schema 2.0 JSON) to every connected client; resolves with the client's answer code */
   push(event: unknown): Promise<number>;
@@ -73,14 +76,21 @@ export const wsEndpointRoute: Route = {
 export function attachWsGateway(server: Server): WsGateway & { close(): void } {
   const wss = new WebSocketServer({ server, path: '/ws/gateway' });
   const sockets = new Set<WebSocket>();
+  const all = new Set<WebSocket>();
   const waiting = new Map<string, (code: number) => void>();
   let seq = 0;
   wss.on('connection', (ws) => {
-    sockets.add(ws);
-    ws.on('close', () => sockets.delete(ws));
+    all.add(ws);
+    ws.on('close', () => {
+      sockets.delete(ws);
+      all.delete(ws);
+    });
     ws.on('message', (buf: Buffer) => {
       const frame = Frame.toObject(Frame.decode(buf), { longs: Number }) as Frame;
-      if (frame.method !== DATA) return; // pings
+      if (frame.method !== DATA) {
+        sockets.add(ws); // a ping: the client is listening
+        return;
+      }
       const id = frame.headers.find((h) => h.key === 'message_id')?.value ?? '';
       const answer = JSON.parse(Buffer.from(frame.payload ?? []).toString('utf8') || '{}') as { code?: number };
       waiting.get(id)?.(answer.code ?? 0);
@@ -113,7 +123,7 @@ export function attachWsGateway(server: Server): WsGateway & { close(): void } {
       });
     },
     close() {
-      for (const s of sockets) s.terminate();
+      for (const s of all) s.terminate();
       wss.close();
     },
   };
