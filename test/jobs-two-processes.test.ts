@@ -11,6 +11,7 @@ import { loadConfig } from '../src/config.js';
 import { createLog } from '../src/log.js';
 import { createRuntime, examplePlan, type Runtime } from '../src/runtime.js';
 import { startFakeLark, type FakeLark } from './fake-lark/server.js';
+import { appEnv } from './support/harness.js';
 
 const exec = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'duban-two-'));
@@ -19,7 +20,7 @@ let cli: (...args: string[]) => Promise<{ stdout: string; stderr: string }>;
 
 beforeAll(async () => {
   fake = await startFakeLark();
-  const env = { ...process.env, DATABASE_PATH: join(dir, 'd.db'), LARK_APP_ID: 'cli_test', LARK_APP_SECRET: 'secret', LARK_DOMAIN: fake.url, LOG_LEVEL: 'warn' };
+  const env = { ...process.env, ...appEnv(fake, join(dir, 'd.db')), LOG_LEVEL: 'warn' };
   cli = (...args) => exec(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env });
   await cli('plan', 'apply', examplePlan);
 }, 30_000);
@@ -45,7 +46,7 @@ describe('two processes, one database', () => {
     // In one process the two runs step in lockstep through their awaits, so both pass the "already ran?" check before
     // either writes: the claim inside the atomic write is what decides, not the check.
     const lines: string[] = [];
-    const env = { DATABASE_PATH: join(dir, 'd.db'), LARK_APP_ID: 'cli_test', LARK_APP_SECRET: 'secret', LARK_DOMAIN: fake.url };
+    const env = appEnv(fake, join(dir, 'd.db'));
     const runtimes: Runtime[] = [1, 2].map(() => createRuntime({ config: loadConfig(env), log: createLog({}, (l) => lines.push(l), 'info') }));
     try {
       const at = new Date('2026-11-27T12:00:00+08:00');

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { FakeLark, FakeMessage } from '../fake-lark/server.js';
 import { projectRoot } from '../../src/runtime.js';
-import { ENCRYPT_KEY, TOKEN } from '../support/harness.js';
+import { appEnv } from '../support/harness.js';
 
 /** Runs `fn` over `items` with at most `limit` calls in flight; resolves when all are done. */
 export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
@@ -71,18 +71,7 @@ export function freePort(): Promise<number> {
 
 /** The environment of a child server on a free port and its own database in `dir`, talking to `fake`. */
 export async function childServerEnv(fake: FakeLark, dir: string, extra: Record<string, string> = {}): Promise<Record<string, string> & { PORT: string; DATABASE_PATH: string }> {
-  return {
-    PORT: String(await freePort()),
-    DATABASE_PATH: join(dir, 'duban.db'),
-    LARK_APP_ID: 'cli_test',
-    LARK_APP_SECRET: 'secret',
-    LARK_DOMAIN: fake.url,
-    LARK_ENCRYPT_KEY: ENCRYPT_KEY,
-    LARK_VERIFICATION_TOKEN: TOKEN,
-    PLAN_FILE: 'examples/xinhe.plan.yaml',
-    LOG_LEVEL: 'silent',
-    ...extra,
-  };
+  return { PORT: String(await freePort()), ...appEnv(fake, join(dir, 'duban.db')), PLAN_FILE: 'examples/xinhe.plan.yaml', ...extra };
 }
 
 export interface ChildServer {

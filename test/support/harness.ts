@@ -59,21 +59,24 @@ export function flatten(content: unknown): string {
   return out.join('\n').replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)));
 }
 
-export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const fake = await startFakeLark({ faults: opts.faults });
-  const dir = mkdtempSync(join(tmpdir(), 'duban-test-'));
-  const clock = new ManualClock(opts.now ?? '2026-11-23T02:00:00Z');
-  const config: Config = configSchema.parse({
-    PORT: '0',
-    DATABASE_PATH: join(dir, 'duban.db'),
+/** The environment of a Duban talking to `fake` as the test app, with its database at `databasePath`. */
+export function appEnv(fake: Pick<FakeLark, 'url'>, databasePath: string) {
+  return {
+    DATABASE_PATH: databasePath,
     LARK_APP_ID: 'cli_test',
     LARK_APP_SECRET: 'secret',
     LARK_DOMAIN: fake.url,
     LARK_ENCRYPT_KEY: ENCRYPT_KEY,
     LARK_VERIFICATION_TOKEN: TOKEN,
     LOG_LEVEL: 'silent',
-    ...opts.env,
-  });
+  };
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const fake = await startFakeLark({ faults: opts.faults });
+  const dir = mkdtempSync(join(tmpdir(), 'duban-test-'));
+  const clock = new ManualClock(opts.now ?? '2026-11-23T02:00:00Z');
+  const config: Config = configSchema.parse({ PORT: '0', ...appEnv(fake, join(dir, 'duban.db')), ...opts.env });
   const log = opts.logLines ? createLog({}, (l) => opts.logLines!.push(l)) : undefined;
   const sender: SenderOptions = { baseBackoffMs: 20, maxBackoffMs: 200, ...opts.sender };
   const start = () => startServer({ config, clock, sender, log, scheduler: false });
