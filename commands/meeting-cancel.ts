@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { card, esc, md } from '../src/lark/cards.js';
 import { attendeeChats } from '../src/meetings/attendees.js';
 import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
-import { deleteMeetingEvent, syncStandingMeetings } from '../src/meetings/calendar.js';
-import { cancelMeeting, findMeeting, mayManage, meetingRef, parseMeetingRef } from '../src/meetings/store.js';
+import { deleteMeetingEvent, syncStandingMeetings, type SittingsSync } from '../src/meetings/calendar.js';
+import { cancelMeeting, findMeeting, mayManage, meetingRef, parseMeetingRef, type Meeting } from '../src/meetings/store.js';
 import { queue } from '../src/outbox.js';
 import { defineCommand, roleList } from './define.js';
 import { meetingId } from './meeting-show.js';
@@ -47,13 +47,15 @@ export default defineCommand({
         .filter((c) => c !== ctx.chat.id)
         .map((chat) => ({ dedupeKey: `meeting-cancel:${key}:${chat}`, campaignId: campaign.id, kind: 'send' as const, target: chat, msgType: 'interactive' as const, content: notice })),
     );
-    const cal = series?.removed
-      ? t(`已删除飞书日历中此后 ${series.removed} 次会议的日程。`, `Removed the Lark calendar events of the next ${series.removed} sitting(s).`)
-      : !m.calendarEventId
-        ? ''
-        : removed
-          ? t('飞书日程已删除。', 'The Lark calendar event was removed.')
-          : t('飞书日程删除失败，请在日历中手动删除。', 'The Lark calendar event could not be removed; please delete it by hand.');
+    const cal = calendarSentence(t, m, removed, series);
     return { text: t(`已取消会议 ${meetingRef(m)}「${m.title}」，已通知参会群。${cal}`, `Cancelled ${meetingRef(m)} "${m.title}" and told the attendee chats. ${cal}`) };
   },
 });
+
+/** What the reply says about the Lark calendar: the series' sitting events, or the one-off meeting's event. */
+function calendarSentence(t: (zh: string, en: string) => string, m: Meeting, removed: boolean, series: SittingsSync | undefined): string {
+  if (series?.failed) return t('飞书日历暂时无法访问，此后各次会议的日程将自动重试删除。', 'The Lark calendar could not be reached; removing the events of the sittings ahead will be retried.');
+  if (series?.removed) return t(`已删除飞书日历中此后 ${series.removed} 次会议的日程。`, `Removed the Lark calendar events of the next ${series.removed} sitting(s).`);
+  if (!m.calendarEventId) return '';
+  return removed ? t('飞书日程已删除。', 'The Lark calendar event was removed.') : t('飞书日程删除失败，请在日历中手动删除。', 'The Lark calendar event could not be removed; please delete it by hand.');
+}

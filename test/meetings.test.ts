@@ -10,6 +10,7 @@ import { meetingRemindersDue } from '../src/meetings/reminders.js';
 import { loadOrg } from '../src/org.js';
 import { examplePlan } from '../src/runtime.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { messageEvent } from './support/lark-events.js';
 
 const OFFICE = 'oc_xinhe_office';
 const WEIWEN = 'oc_xinhe_weiwen';
@@ -286,6 +287,22 @@ describe('standing meetings on the Lark calendar', () => {
     expect(startsOf('领导小组办公室专题会')).toEqual(['2026-10-29T07:00:00.000Z']);
     // the sittings already held keep their events
     expect(startsOf('工程建设组调度会')).toEqual(['2026-10-14T01:30:00.000Z', '2026-10-21T01:30:00.000Z', '2026-10-28T01:30:00.000Z']);
+  });
+
+  it('cancelling a series while Lark is down says the removal will be retried; the next tick removes the events', async () => {
+    h3.clock.set('2026-10-20T16:02:00Z');
+    h3.fake.setFaults({ down: true });
+    const ev = messageEvent({ from: 'ou_chenbo', chat: P2P, text: `会议 取消 M${await seq('工程建设组调度会')}` });
+    h3.fake.seedMessage(ev.event.message.message_id, P2P);
+    expect((await h3.post(ev)).status).toBe(200);
+    await h3.server.runtime.settled();
+    h3.fake.setFaults({});
+    await h3.settle();
+    const reply = h3.fake.messages.find((m) => m.reply_to === ev.event.message.message_id)!;
+    expect(reply.content.text).toContain('此后各次会议的日程将自动重试删除');
+    expect(startsOf('工程建设组调度会')).toContain('2026-10-28T01:30:00.000Z');
+    await tick('2026-10-20T16:03:00Z');
+    expect(startsOf('工程建设组调度会')).toEqual(['2026-10-14T01:30:00.000Z']);
   });
 });
 

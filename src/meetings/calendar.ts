@@ -90,6 +90,8 @@ export interface SittingsSync {
   removed: number;
   /** the calendar is not available to the app (no scope, or the sandbox): nothing was tried */
   skipped?: boolean;
+  /** Lark failed on a call: this pass stopped and the next tick tries again */
+  failed?: boolean;
 }
 
 /**
@@ -123,7 +125,7 @@ export async function syncStandingMeetings(db: Db, messenger: Messenger, log: Lo
         // 193001 event not found, 193003 event deleted: gone already (deleted by hand in Lark). Anything else: next tick.
         if (!/\b19300[13]\b/.test(error)) {
           log.warn('calendar event of a sitting not deleted; will retry', { meeting: m.id, startsAt: r.startsAt, error });
-          return out;
+          return { ...out, failed: true };
         }
       }
       await db.delete(meetingSittings).where(and(eq(meetingSittings.meetingId, m.id), eq(meetingSittings.startsAt, r.startsAt))).run();
@@ -132,7 +134,7 @@ export async function syncStandingMeetings(db: Db, messenger: Messenger, log: Lo
     for (const startsAt of held.filter((at) => !mine.some((r) => r.startsAt === at))) {
       const o = await createMeetingEvent(messenger, log, org, m, new Date(startsAt));
       if (o.kind === 'no_scope') return { ...out, skipped: true };
-      if (o.kind === 'failed') return out;
+      if (o.kind === 'failed') return { ...out, failed: true };
       await db.insert(meetingSittings).values({ meetingId: m.id, startsAt, calendarEventId: o.eventId, createdAt: now.toISOString() }).onConflictDoNothing().run();
       out.created++;
     }
