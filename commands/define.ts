@@ -1,40 +1,14 @@
 // What a command is: its words (zh + en), the roles that may use it, a zod schema of its arguments, and handle().
 // Commands never import Hono or the Lark SDK: the router hands them a context and sends what they return.
 import type { z } from 'zod';
-import type { DbHandle, Db } from '../db/client.js';
 import type { Role } from '../db/schema.js';
 import type { KeySpec } from '../src/core/args.js';
-import type { Clock } from '../src/core/clock.js';
 import type { Card } from '../src/lark/cards.js';
-import type { Messenger } from '../src/lark/messenger.js';
-import type { Log } from '../src/log.js';
-import type { Actor, Campaign, Org } from '../src/org.js';
+import type { Actor } from '../src/org.js';
 
-export type Lang = 'zh' | 'en';
-
-export interface ChatRef {
-  id: string;
-  type: 'p2p' | 'group';
-  messageId?: string;
-  eventId?: string;
-}
-
-export interface Ctx {
-  dbh: DbHandle;
-  db: Db;
-  clock: Clock;
-  messenger: Messenger;
-  log: Log;
-  campaign: Campaign;
-  org: Org;
-  actor: Actor;
-  chat: ChatRef;
-  lang: Lang;
-  /** the same text in the reply's language */
-  t(zh: string, en: string): string;
-  /** every command, for help */
-  commands: readonly AnyCommand[];
-}
+// The context lives in src/context.ts (one for commands and jobs); re-exported here for the commands.
+export type { ChatRef, Ctx, Lang } from '../src/context.js';
+import type { Ctx, Lang } from '../src/context.js';
 
 export type Reply = { text: string } | { card: Card } | { file: { name: string; bytes: Buffer }; text?: string };
 

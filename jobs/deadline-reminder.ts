@@ -33,23 +33,24 @@ export default defineJob({
       if (!chatId) continue;
       byChat.set(chatId, [...(byChat.get(chatId) ?? []), t]);
     }
+    const { t } = ctx;
     return [...byChat].map(([chatId, list]) => ({
       chatId,
       card: card({
-        title: '【到期提醒】以下任务即将到期',
-        subtitle: `${WITHIN_WORKDAYS}个工作日内到期（至 ${horizon}）`,
+        title: t('【到期提醒】以下任务即将到期', 'Deadline reminder: these tasks are due soon'),
+        subtitle: t(`${WITHIN_WORKDAYS}个工作日内到期（至 ${horizon}）`, `Due within ${WITHIN_WORKDAYS} workdays (by ${horizon})`),
         template: 'yellow',
         elements: [
           md(
             list
-              .map((t) => {
-                const lead = ctx.org.unit(t.leadUnitId);
-                const who = liaisonsOf(ctx.org, t.leadUnitId).map((p) => at(p.openId)).join(' ');
-                return `- **T${t.seq}** ${esc(t.title)}\n  牵头：${esc(lead?.name ?? '')} ${who}　完成时限：**${t.deadline}**`;
+              .map((task) => {
+                const lead = ctx.org.unit(task.leadUnitId);
+                const who = liaisonsOf(ctx.org, task.leadUnitId).map((p) => at(p.openId)).join(' ');
+                return `- **T${task.seq}** ${esc(task.title)}\n  ${t('牵头', 'Lead')}：${esc(lead?.name ?? '')} ${who}　${t('完成时限', 'Due')}：**${task.deadline}**`;
               })
               .join('\n'),
           ),
-          note(`完成后请 @督办 发送「任务 销账 T编号 说明」；需要延期请联系办公室。`),
+          note(t('完成后请 @督办 发送「任务 销账 T编号 说明」；需要延期请联系办公室。', 'When done, @mention Duban with "task done T<number> <note>"; for more time ask the office.')),
         ],
       }),
     }));

@@ -1,23 +1,12 @@
 // What a job is: its name, its schedule in the campaign's time, the occasions it fires on, and what it posts.
 // The runner (jobs/runner.ts) owns the exactly-once ledger and the outbox; a job only says what and to whom.
 import type { DateTime } from 'luxon';
-import type { DbHandle, Db } from '../db/client.js';
-import type { WorkCalendar } from '../src/core/calendar.js';
 import type { Card } from '../src/lark/cards.js';
-import type { Messenger } from '../src/lark/messenger.js';
-import type { Log } from '../src/log.js';
-import type { Campaign, Org } from '../src/org.js';
+import type { Campaign } from '../src/org.js';
 
-export interface JobCtx {
-  dbh: DbHandle;
-  db: Db;
-  log: Log;
-  messenger: Messenger;
-  campaign: Campaign;
-  org: Org;
-  calendar: WorkCalendar;
-  zone: string;
-}
+// A job's context is the campaign's (src/context.ts): it speaks the campaign's locale, in its timezone.
+export type { JobCtx } from '../src/context.js';
+import type { JobCtx } from '../src/context.js';
 
 /** One moment a job fires for a campaign: a reminder for one period, a digest for one week. */
 export interface Occasion {

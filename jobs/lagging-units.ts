@@ -21,8 +21,7 @@ export default defineJob({
   },
   async posts(ctx, occ, now) {
     const span = occ.data?.span as Span;
-    const lang = ctx.campaign.locale === 'en' ? 'en' : 'zh';
-    const t = (zh: string, en: string) => (lang === 'en' ? en : zh);
+    const { t, lang } = ctx;
     const lagging = await laggingUnits(ctx.db, ctx.org, periodsFor(ctx.org, span, now), now);
     const key = occ.period.split(':')[1]!;
     const label = span === 'week' ? t(`本周（${key}）`, `week ${key}`) : t(`本月（${key}）`, `month ${key}`);

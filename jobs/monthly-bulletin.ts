@@ -15,7 +15,7 @@ export default defineJob({
       .map((d) => ({ period: d.toFormat('yyyy-MM'), at: d, until: d.endOf('day') }));
   },
   async posts(ctx, occ, now) {
-    const card = await buildBulletin(ctx.db, ctx.org, occ.period, now, ctx.campaign.locale === 'en' ? 'en' : 'zh');
+    const card = await buildBulletin(ctx.db, ctx.org, occ.period, now, ctx.lang);
     return [chatOf(ctx.org, 'leaders'), chatOf(ctx.org, 'office')].filter((c): c is string => Boolean(c)).map((chatId) => ({ chatId, card }));
   },
 });

@@ -16,8 +16,7 @@ export default defineJob({
       .map((d) => ({ period: `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`, at: d, until: d.endOf('day') }));
   },
   async posts(ctx, _occ, now) {
-    const lang = ctx.campaign.locale === 'en' ? 'en' : 'zh';
-    const view = { org: ctx.org, campaign: ctx.campaign, actor: observer(ctx.org), lang, t: (zh: string, en: string) => (lang === 'en' ? en : zh) } as const;
+    const view = { org: ctx.org, campaign: ctx.campaign, actor: observer(ctx.org), lang: ctx.lang, t: ctx.t } as const;
     const { today, items } = await overdueTasks(ctx.db, ctx.campaign, now);
     if (!items.length) return [];
     const posts: Post[] = [];

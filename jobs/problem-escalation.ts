@@ -39,8 +39,7 @@ export default defineJob({
     if (!p) return [];
     const to = occ.data!.to as Problem['level'];
     const chatId = chatOf(ctx.org, CHAT_OF_LEVEL[to as keyof typeof CHAT_OF_LEVEL]);
-    const lang = ctx.campaign.locale === 'en' ? 'en' : 'zh';
-    return chatId ? [{ chatId, card: escalationCard(ctx.org, p, to as Exclude<Problem['level'], 'group'>, now, ctx.calendar, lang) }] : [];
+    return chatId ? [{ chatId, card: escalationCard(ctx.org, p, to as Exclude<Problem['level'], 'group'>, now, ctx.calendar, ctx.lang) }] : [];
   },
   async effects(ctx, occ, now) {
     const p = await current(ctx.db, occ);

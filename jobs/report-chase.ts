@@ -2,7 +2,7 @@
 import { card, esc, md, note } from '../src/lark/cards.js';
 import { dueOf, periodOf, shiftPeriod } from '../src/core/periods.js';
 import { defineJob, type Occasion } from './define.js';
-import { audiences, missingUnits, REPORT_TEMPLATE, unitLines, zhWhen } from './reporting.js';
+import { audiences, missingUnits, reportTemplate, unitLines } from './reporting.js';
 
 export default defineJob({
   name: 'report-chase',
@@ -29,16 +29,17 @@ export default defineJob({
     const missing = await missingUnits(ctx.db, ctx.org, rule, period);
     // The chase goes to the group chats and always to the office chat, whatever the rule's reminder chats are.
     const chats = rule.chats.includes('office') ? rule : { ...rule, chats: [...rule.chats, 'office'] };
+    const { t, speaker: say } = ctx;
     return audiences(ctx.org, chats, missing).map(({ chatId, units }) => ({
       chatId,
       card: card({
-        title: `【催报】${rule.name} ${period}`,
-        subtitle: `已过截止时间 ${zhWhen(due)}`,
+        title: t(`【催报】${rule.name} ${say.period(period)}`, `Missed report: ${rule.name} ${say.period(period)}`),
+        subtitle: t(`已过截止时间 ${say.when(due)}`, `The due time ${say.when(due)} has passed`),
         template: 'red',
         elements: [
-          md(`以下单位**未按时报送**，请尽快补报（补报记为逾期报送）：\n${unitLines(ctx.org, units)}`),
-          md(`**补报方式**：@督办 发送\n${esc(REPORT_TEMPLATE)}`),
-          note('未报送、逾期报送将计入落后单位通报。'),
+          md(t('以下单位**未按时报送**，请尽快补报（补报记为逾期报送）：', 'These units **did not report on time**; please report now (it counts as late):') + `\n${unitLines(ctx.org, units)}`),
+          md(t('**补报方式**：@督办 发送', '**How to report**: @mention Duban with') + `\n${esc(reportTemplate(ctx))}`),
+          note(t('未报送、逾期报送将计入落后单位通报。', 'Missed and late reports count towards the lagging list.')),
         ],
       }),
     }));

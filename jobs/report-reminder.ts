@@ -5,7 +5,7 @@ import { card, esc, md, note } from '../src/lark/cards.js';
 import { dueOf, durationMs, periodOf, shiftPeriod } from '../src/core/periods.js';
 import { defineJob, type Occasion } from './define.js';
 import { backToWorkday } from './occasions.js';
-import { audiences, missingUnits, REPORT_TEMPLATE, unitLines, zhWhen } from './reporting.js';
+import { audiences, missingUnits, reportTemplate, unitLines } from './reporting.js';
 
 export default defineJob({
   name: 'report-reminder',
@@ -35,16 +35,18 @@ export default defineJob({
     const period = String(occ.data?.period);
     const due = dueOf(rule, period, ctx.zone, ctx.calendar);
     const missing = await missingUnits(ctx.db, ctx.org, rule, period);
+    const { t, speaker: say } = ctx;
+    const when = say.when(due);
     return audiences(ctx.org, rule, missing).map(({ chatId, units }) => ({
       chatId,
       card: card({
-        title: `【报送提醒】${rule.name}`,
-        subtitle: `${period} · 截止 ${zhWhen(due)}`,
+        title: t(`【报送提醒】${rule.name}`, `Report reminder: ${rule.name}`),
+        subtitle: t(`${say.period(period)} · 截止 ${when}`, `${say.period(period)} · due ${when}`),
         template: 'orange',
         elements: [
-          md(`**${esc(rule.name)}**将于 **${zhWhen(due)}** 截止，以下单位尚未报送：\n${unitLines(ctx.org, units)}`),
-          md(`**报送方式**：在群里 @督办 发送（可直接复制）：\n${esc(REPORT_TEMPLATE)}`),
-          note('已报送的单位不再提醒；重复报送以最后一次为准。'),
+          md(t(`**${esc(rule.name)}**将于 **${when}** 截止，以下单位尚未报送：`, `**${esc(rule.name)}** is due **${when}**; these units have not reported yet:`) + `\n${unitLines(ctx.org, units)}`),
+          md(t('**报送方式**：在群里 @督办 发送（可直接复制）：', '**How to report**: @mention Duban in the chat with (copy it):') + `\n${esc(reportTemplate(ctx))}`),
+          note(t('已报送的单位不再提醒；重复报送以最后一次为准。', 'Units that have reported get no more reminders; a second report replaces the first.')),
         ],
       }),
     }));

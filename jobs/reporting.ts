@@ -1,7 +1,7 @@
 // What the reporting jobs share: which units must report under a rule, which have not for a period, and which chats
 // hear about which units (a group chat hears about its own units, the office and leaders' chats about all).
 import { and, eq } from 'drizzle-orm';
-import type { DateTime } from 'luxon';
+import type { Speaker } from '../src/context.js';
 import type { Db } from '../db/client.js';
 import { reports } from '../db/schema.js';
 import { at, esc } from '../src/lark/cards.js';
@@ -55,11 +55,6 @@ export function unitLines(org: Org, units: Unit[]): string {
     .join('\n');
 }
 
-const WEEKDAY_ZH = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
-
-/** 11月27日（周五）17:00 */
-export function zhWhen(d: DateTime): string {
-  return `${d.month}月${d.day}日（${WEEKDAY_ZH[d.weekday]}）${d.toFormat('HH:mm')}`;
-}
-
-export const REPORT_TEMPLATE = '@督办 汇报\n进展：…\n问题：…（没有写“无”）\n下一步：…\n指标：拆除=0，面积=0（如有）';
+/** The report form to copy, in the campaign's language. */
+export const reportTemplate = (say: Pick<Speaker, 't'>) =>
+  say.t('@督办 汇报\n进展：…\n问题：…（没有写“无”）\n下一步：…\n指标：拆除=0，面积=0（如有）', '@Duban report\nprogress: …\nproblems: … (write "none" if none)\nnext: …\nmetrics: a=0, b=0 (if any)');

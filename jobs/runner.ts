@@ -8,7 +8,8 @@ import { DateTime } from 'luxon';
 import type { DbHandle } from '../db/client.js';
 import { campaigns, jobRuns } from '../db/schema.js';
 import { stopwatch, type Clock } from '../src/core/clock.js';
-import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
+import { workCalendar } from '../src/core/calendar.js';
+import { contextFor } from '../src/context.js';
 import type { Messenger } from '../src/lark/messenger.js';
 import type { Log } from '../src/log.js';
 import { loadOrg } from '../src/org.js';
@@ -133,20 +134,19 @@ export class JobRunner {
   }
 
   private async contexts(now: Date): Promise<JobCtx[]> {
-    const { dbh, log, messenger } = this.deps;
+    const { dbh, log } = this.deps;
     const all = await dbh.db.select({ id: campaigns.id }).from(campaigns);
     const out: JobCtx[] = [];
     for (const { id } of all) {
       const org = await loadOrg(dbh.db, id);
       if (!org) continue;
-      const calendar = workCalendar(org.campaign.workdayCalendar as CalendarKind);
-      const zone = org.campaign.timezone;
-      const year = DateTime.fromJSDate(now, { zone }).year;
-      if (!calendar.covers(year) && !this.warnedYears.has(year)) {
+      const ctx = contextFor({ ...this.deps, log: log.child({ campaign: id }) }, org);
+      const year = DateTime.fromJSDate(now, { zone: ctx.zone }).year;
+      if (!ctx.calendar.covers(year) && !this.warnedYears.has(year)) {
         this.warnedYears.add(year);
         log.warn('holiday calendar does not cover this year: Monday–Friday are taken as workdays', { year, campaign: org.campaign.name });
       }
-      out.push({ dbh, db: dbh.db, log: log.child({ campaign: id }), messenger, campaign: org.campaign, org, calendar, zone });
+      out.push(ctx);
     }
     return out;
   }

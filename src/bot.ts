@@ -6,6 +6,7 @@ import { commands as allCommands } from '../commands/index.js';
 import type { AnyCommand, Ctx, Lang, Reply } from '../commands/define.js';
 import type { DbHandle } from '../db/client.js';
 import { chats, inbox, outbox, people } from '../db/schema.js';
+import { contextFor, speaker } from './context.js';
 import { stopwatch, type Clock } from './core/clock.js';
 import { card, md, note, textContent } from './lark/cards.js';
 import { toChatMessage, type ChatMessage } from './lark/events.js';
@@ -143,7 +144,7 @@ export class Bot {
     if (msg.chatType === 'group' && !msg.mentionsBot) return { outcome: 'ignored' };
     const matched = matchCommand(this.patterns, msg.text);
     const lang: Lang = matched?.lang ?? (/^[\x00-\x7f]*$/.test(msg.text) && msg.text ? 'en' : 'zh');
-    const t = (zh: string, en: string) => (lang === 'en' ? en : zh);
+    const { t } = speaker(lang, 'UTC');
     const reply = (r: Reply) => out.push(...this.replyMessages(msg, r, undefined));
 
     const who = await this.resolve(msg.chatId, msg.senderOpenId);
@@ -161,18 +162,11 @@ export class Bot {
       return { outcome: 'unregistered', campaignId: who.org?.campaign.id };
     }
     const { org, actor } = who;
+    // The command's own words decide the reply's language; a message no command matched gets the campaign's.
     const ctx: Ctx = {
-      dbh: this.deps.dbh,
-      db: this.deps.dbh.db,
-      clock: this.deps.clock,
-      messenger: this.deps.messenger,
-      log: this.deps.log.child({ event_id: msg.eventId, campaign: org.campaign.id }),
-      campaign: org.campaign,
-      org,
+      ...contextFor({ ...this.deps, log: this.deps.log.child({ event_id: msg.eventId, campaign: org.campaign.id }) }, org, matched ? lang : org.campaign.locale === 'en' ? 'en' : lang),
       actor,
       chat: { id: msg.chatId, type: msg.chatType, messageId: msg.messageId, eventId: msg.eventId },
-      lang: matched ? lang : org.campaign.locale === 'en' ? 'en' : lang,
-      t: (zh, en) => ((matched ? lang : org.campaign.locale === 'en' ? 'en' : lang) === 'en' ? en : zh),
       commands: this.commands,
     };
     if (!matched) {

@@ -1,5 +1,6 @@
 // The monthly bulletin (月度通报): the month in numbers — reports on time, late and missed per group (with a chart),
 // tasks added, written off, open and overdue, problems raised, resolved and still open by level, and the worst units.
+import { translate } from '../context.js';
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
@@ -77,7 +78,7 @@ export async function bulletinNumbers(db: Db, org: Org, month: string, now: Date
 }
 
 export function bulletinCard(n: BulletinNumbers, org: Org, lang: 'zh' | 'en'): Card {
-  const t = (zh: string, en: string) => (lang === 'en' ? en : zh);
+  const t = translate(lang);
   const pct = n.reports.due ? Math.round((100 * n.reports.onTime) / n.reports.due) : 100;
   const levels = (['group', 'deputy', 'office', 'commander'] as const)
     .filter((l) => n.problems.open[l])

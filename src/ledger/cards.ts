@@ -11,6 +11,7 @@
 //   `action.value` (the button's callback value, here `{cmd}`) and `action.form_value` = { <input name>: text }.
 //   We keep `behaviors: [{type:'callback', value:{cmd}}]` on the submit button, as published 2.0 samples do, so
 //   the `{due}`/`{reason}`/`{note}` placeholders in cmd are filled from form_value by the bot.
+import { translate } from '../context.js';
 import { DateTime } from 'luxon';
 import type { Ctx } from '../../commands/define.js';
 import { button, buttons, card, esc, fields, hr, md, note, table, type Card, type Element } from '../lark/cards.js';
@@ -29,7 +30,7 @@ const unitName = (v: View, id: number) => v.org.unit(id)?.name ?? `#${id}`;
 const unitNames = (v: View, ids: number[]) => ids.map((id) => unitName(v, id)).join(v.lang === 'zh' ? '、' : ', ');
 
 /** The command words in the viewer's language, for the text a button runs. */
-const word = (v: View, zh: string, en: string) => (v.lang === 'en' ? en : zh);
+const word = (v: View, zh: string, en: string) => translate(v.lang)(zh, en);
 
 function input(name: string, placeholder: string, required = true): Element {
   return { tag: 'input', name, required, width: 'fill', max_length: 300, placeholder: { tag: 'plain_text', content: placeholder } };

@@ -1,4 +1,5 @@
 // Cards about meetings: the meeting itself, its reminder, its minutes (会议备忘). User text is escaped throughout.
+import { translate, type Lang } from '../context.js';
 import type { DateTime } from 'luxon';
 import { at, card, esc, md, note, plain, type Card, type Element } from '../lark/cards.js';
 import type { Org } from '../org.js';
@@ -6,8 +7,7 @@ import { attendeePeople, unitNames } from './attendees.js';
 import { describeRecurrence } from './recurrence.js';
 import { kindName, meetingRef, type Meeting } from './store.js';
 
-type Lang = 'zh' | 'en';
-const tr = (lang: Lang) => (zh: string, en: string) => (lang === 'zh' ? zh : en);
+const tr = translate;
 
 const WD_ZH = ['', '一', '二', '三', '四', '五', '六', '日'];
 

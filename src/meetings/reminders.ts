@@ -1,6 +1,7 @@
 // What the `meeting-reminder` job posts: for every sitting, a reminder one day and one 30 minutes before, each due in
 // exactly one minute (the job runs every minute), keyed so the job ledger sends it once per chat.
 import { DateTime } from 'luxon';
+import { langOf } from '../context.js';
 import type { Db } from '../../db/client.js';
 import { workCalendar, type CalendarKind } from '../core/calendar.js';
 import type { Card } from '../lark/cards.js';
@@ -49,7 +50,7 @@ export async function meetingRemindersDue(db: Db, campaign: Campaign, org: Org, 
 /** The reminders whose time (sitting start minus the offset) is in (from, to]: what a tick over that window owes. */
 export async function meetingRemindersBetween(db: Db, campaign: Campaign, org: Org, from: Date, to: Date): Promise<MeetingReminder[]> {
   const zone = campaign.timezone;
-  const lang = campaign.locale === 'en' ? 'en' : 'zh';
+  const lang = langOf(campaign.locale);
   const out: MeetingReminder[] = [];
   const meetings = await scheduledMeetings(db, campaign.id);
   for (const { offset, before } of REMINDER_OFFSETS) {

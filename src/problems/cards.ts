@@ -1,5 +1,6 @@
 // Cards about problems: the problem list (问题清单) with level, age and owner, one problem, and the escalation notice
 // the `problem-escalation` job posts to the next level's chat.
+import { translate, type Lang } from '../context.js';
 import type { ProblemLevel } from '../../db/schema.js';
 import type { WorkCalendar } from '../core/calendar.js';
 import { clip } from '../core/text.js';
@@ -8,8 +9,7 @@ import type { Org } from '../org.js';
 import { LEVEL_NAMES, LIMIT_WORKDAYS } from './ladder.js';
 import { problemRef, viewOf, type Problem } from './store.js';
 
-type Lang = 'zh' | 'en';
-const tr = (lang: Lang) => (zh: string, en: string) => (lang === 'zh' ? zh : en);
+const tr = translate;
 
 export function problemListCard(org: Org, list: Problem[], now: Date, cal: WorkCalendar, lang: Lang, opts: { all?: boolean } = {}): Card {
   const t = tr(lang);
