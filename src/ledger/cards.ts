@@ -13,7 +13,7 @@
 //   the `{due}`/`{reason}`/`{note}` placeholders in cmd are filled from form_value by the bot.
 import { translate } from '../context.js';
 import { DateTime } from 'luxon';
-import type { Ctx } from '../../commands/define.js';
+import type { Ctx } from '../context.js';
 import { button, buttons, card, esc, fields, hr, md, note, table, type Card, type Element } from '../lark/cards.js';
 import { clip } from '../core/text.js';
 import type { OverdueItem } from './overdue.js';

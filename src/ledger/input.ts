@@ -2,7 +2,7 @@
 // that says what was wrong: an unknown unit names it and lists candidates, a bad date shows the accepted forms.
 import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
-import type { Ctx } from '../../commands/define.js';
+import type { Ctx } from '../context.js';
 import { parseDate } from '../core/dates.js';
 import { fold, splitList } from '../core/text.js';
 import { matchGroup, matchScope, matchUnit, type Group, type Org, type Scope, type Unit } from '../org.js';
