@@ -68,6 +68,14 @@ describe('sandbox: CSRF and DNS rebinding', () => {
     expect(r.status).toBe(413);
   });
 
+  it('a card click nested 10,000 levels deep is refused with 400, not a 500', async () => {
+    const deep = '{"x":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+    const body = `{"from":"ou_chenbo","chat":"oc_xinhe_office","value":${deep}}`;
+    const r = await raw('POST', '/sandbox/api/card', { host: `127.0.0.1:${s.port}`, 'content-type': 'application/json' }, body);
+    expect(r.status).toBe(400);
+    expect(r.text).toContain('nested');
+  });
+
   it('the page itself still works: same-origin JSON from localhost, 127.0.0.1 and [::1] Host names', async () => {
     for (const host of [`localhost:${s.port}`, `127.0.0.1:${s.port}`, `[::1]:${s.port}`]) {
       const r = await raw('POST', '/sandbox/api/send', { host, 'content-type': 'application/json', origin: `http://${host}`, 'sec-fetch-site': 'same-origin' }, message);

@@ -2,9 +2,10 @@
 // in another tab must not post to it (CSRF) and a hostile DNS name pointed at 127.0.0.1 must not read it (DNS
 // rebinding). Requests are served only for a Host of this machine (or the configured HOST); a POST must be JSON
 // (a cross-origin form or text/plain post needs no CORS preflight, JSON does), come from the same origin when the
-// browser says where it comes from, and stay under a small body limit.
+// browser says where it comes from, and stay under a small body limit and nesting depth.
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
+import { jsonDepth, MAX_JSON_DEPTH } from '../core/json-depth.js';
 
 /** The sandbox's largest request: a message is at most 4,000 characters, a card form a few fields. */
 export const SANDBOX_MAX_BODY = 64 * 1024;
@@ -45,7 +46,14 @@ export function sandboxGuard(configuredHost: string | undefined) {
     if (origin !== undefined && !sameOrigin(origin, host)) return c.json({ ok: false, error: `cross-origin request refused (Origin ${origin.slice(0, 100)})` }, 403);
     const site = c.req.header('sec-fetch-site');
     if (site !== undefined && site !== 'same-origin' && site !== 'none') return c.json({ ok: false, error: `cross-site request refused (Sec-Fetch-Site ${site.slice(0, 20)})` }, 403);
-    return limit(c, next);
+    return limit(c, async () => {
+      // Measured before zod or JSON.parse walk it: a deep body would overflow the stack when stored.
+      if (jsonDepth(await c.req.text(), MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+        c.res = c.json({ ok: false, error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` }, 400);
+        return;
+      }
+      await next();
+    });
   });
 }
 
