@@ -3,6 +3,7 @@
 // and hashes a re-serialised body (JSON.stringify of the parsed object), so these checks are ours; we use its AESCipher.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AESCipher } from '@larksuiteoapi/node-sdk';
+import { parseJsonBounded } from '../core/json-depth.js';
 
 export interface VerifyOptions {
   encryptKey?: string;
@@ -45,18 +46,17 @@ function sameHex(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function parseObject(text: string): LarkBody | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as LarkBody) : undefined;
-  } catch {
-    return undefined;
-  }
+/** The body as an object (a string says why not); a nesting past MAX_JSON_DEPTH is refused here, before anything stores or walks it. */
+function parseObject(text: string): LarkBody | string | undefined {
+  const v = parseJsonBounded(text);
+  if (!v.ok) return v.reason === 'not JSON' ? undefined : v.reason;
+  return v.value && typeof v.value === 'object' && !Array.isArray(v.value) ? (v.value as LarkBody) : undefined;
 }
 
 export function verifyLarkRequest(raw: string, header: Headers, opts: VerifyOptions): Verdict {
   const outer = parseObject(raw);
   if (!outer) return { ok: false, status: 400, reason: 'body is not a JSON object' };
+  if (typeof outer === 'string') return { ok: false, status: 400, reason: outer };
 
   let body = outer;
   if ('encrypt' in outer && typeof outer.encrypt !== 'string') return { ok: false, status: 400, reason: 'encrypt must be a base64 string' };
@@ -70,6 +70,7 @@ export function verifyLarkRequest(raw: string, header: Headers, opts: VerifyOpti
     }
     const inner = parseObject(plain);
     if (!inner) return { ok: false, status: 400, reason: 'decrypted body is not a JSON object' };
+    if (typeof inner === 'string') return { ok: false, status: 400, reason: inner };
     body = inner;
   } else if (opts.encryptKey) {
     // With an encrypt key configured Lark always encrypts; a plain body did not come from Lark.

@@ -1,6 +1,7 @@
 // A table of strings in and out of a file: .xlsx through exceljs, or CSV (UTF-8 with a BOM, so Excel shows the Chinese).
 // The ledger decides what the columns mean; this file only moves cells.
 import ExcelJS from 'exceljs';
+import { fromCsv, toCsv } from '../core/csv.js';
 
 export type Sheet = string[][];
 
@@ -45,35 +46,9 @@ export async function readXlsx(bytes: Buffer): Promise<Sheet> {
   return out;
 }
 
-const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-
-export function writeCsv(rows: Sheet): Buffer {
-  return Buffer.from('\uFEFF' + rows.map((r) => r.map(quote).join(',')).join('\r\n') + '\r\n', 'utf8');
-}
-
-/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. */
-export function readCsv(bytes: Buffer): Sheet {
-  const s = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  const rows: Sheet = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && s[i + 1] === '\n') i++;
-      row.push(field), rows.push(row), (row = []), (field = '');
-    } else field += ch;
-  }
-  if (field || row.length) row.push(field), rows.push(row);
-  return rows.map((r) => r.map((c) => c.trim()));
-}
+/** CSV through the one writer and reader of every export (src/core/csv.ts), with its formula guard. */
+export const writeCsv = (rows: Sheet): Buffer => toCsv(rows);
+export const readCsv = (bytes: Buffer): Sheet => fromCsv(bytes);
 
 /** An .xlsx file is a zip archive (it starts with "PK"); anything else is read as CSV. */
 export const readSheet = (bytes: Buffer): Promise<Sheet> => (bytes[0] === 0x50 && bytes[1] === 0x4b ? readXlsx(bytes) : Promise.resolve(readCsv(bytes)));

@@ -4,6 +4,7 @@
 import { asc, eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
+import { toCsv } from '../core/csv.js';
 import type { DbHandle } from '../../db/client.js';
 import { campaigns, people, reportingRules, reports, units } from '../../db/schema.js';
 
@@ -52,21 +53,14 @@ export async function reportRows(dbh: DbHandle, campaignName?: string): Promise<
   return { campaign: campaign.name, header, rows: out };
 }
 
-/** One CSV field: quoted when needed (RFC 4180); text that Excel would run as a formula is prefixed with '. */
-function csvField(v: string | number): string {
-  if (typeof v === 'number') return String(v);
-  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function toCsv(header: string[], rows: Array<Array<string | number>>): Buffer {
-  const lines = [header, ...rows].map((r) => r.map(csvField).join(','));
-  return Buffer.from('\uFEFF' + lines.join('\r\n') + '\r\n', 'utf8');
+/** The reports as CSV, through the one writer of every export (src/core/csv.ts), formula guard included. */
+export function reportsCsv(header: string[], rows: Array<Array<string | number>>): Buffer {
+  return toCsv([header, ...rows]);
 }
 
 export async function exportReports(dbh: DbHandle, opts: ExportOptions): Promise<Buffer> {
   const { campaign, header, rows } = await reportRows(dbh, opts.campaignName);
-  if (opts.format === 'csv') return toCsv(header, rows);
+  if (opts.format === 'csv') return reportsCsv(header, rows);
   const wb = new ExcelJS.Workbook();
   wb.creator = '督办 Duban';
   wb.title = `${campaign} 进度专报`;

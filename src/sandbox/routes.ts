@@ -14,6 +14,7 @@ import type { Runtime } from '../runtime.js';
 import { SandboxMessenger } from '../lark/sandbox-messenger.js';
 import { moveTarget, nextDue, nextFriday1730, walkTimes, type MoveSpec } from './clock.js';
 import { conversation, messageCounts, when } from './conversation.js';
+import { sandboxGuard } from './guard.js';
 import { BOT_NAME, cardActionEvent, GUEST_OPEN_ID, isP2p, messageEvent, p2pChatId, p2pOwner } from './events.js';
 
 export type MovableClock = Clock & { set(at: Date | number): void };
@@ -48,6 +49,7 @@ export function sandboxApp(rt: Runtime, clock: MovableClock | undefined): Hono {
   const assets = Object.fromEntries(['index.html', 'sandbox.js', 'sandbox.css'].map((f) => [f, readFileSync(join(ASSETS, f), 'utf8')]));
   // One move at a time: two clicks must not walk the runner over the same hours at once.
   let moving: Promise<unknown> = Promise.resolve();
+  app.use('*', sandboxGuard(rt.config.HOST));
 
   async function orgOf(id: string | undefined): Promise<Org | undefined> {
     const all = await db.select({ id: campaigns.id }).from(campaigns).orderBy(campaigns.id);

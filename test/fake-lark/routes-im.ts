@@ -184,13 +184,13 @@ function upload(ctx: RouteCtx, kind: 'file' | 'image'): RouteReply {
   if (!blob || blob.data.length === 0) return fail(400, 234010, `${kind} is empty or missing`);
   if (kind === 'image') {
     const key = ctx.state.nextId('img_v3_fake_');
-    ctx.state.fake.files.push({ file_key: key, file_name: blob.filename ?? '', file_type: 'image', size: blob.data.length });
+    ctx.state.fake.files.push({ file_key: key, file_name: blob.filename ?? '', file_type: 'image', size: blob.data.length, data: blob.data });
     return ok({ image_key: key });
   }
   const key = ctx.state.nextId('file_v3_fake_');
   const file_name = field('file_name')?.data.toString('utf8') ?? blob.filename ?? '';
   const file_type = field('file_type')?.data.toString('utf8') ?? 'stream';
-  ctx.state.fake.files.push({ file_key: key, file_name, file_type, size: blob.data.length });
+  ctx.state.fake.files.push({ file_key: key, file_name, file_type, size: blob.data.length, data: blob.data });
   return ok({ file_key: key });
 }
 

@@ -52,6 +52,8 @@ export interface FakeFile {
   file_name: string;
   file_type: string;
   size: number;
+  /** the uploaded bytes, so a test can read the file the bot sent */
+  data: Buffer;
 }
 
 export interface FakeCalendarEvent {
