@@ -60,7 +60,7 @@ export default defineCommand({
     const now = ctx.clock.now();
     const cal = workCalendar(campaign.workdayCalendar as CalendarKind);
     const notice = escalationCard(org, p, to, now, cal, ctx.lang);
-    if (!(await escalate(ctx.dbh, p, to, now))) return { text: t(`${problemRef(p)} 刚刚已有变动，请发送「问题 列表」查看。`, `${problemRef(p)} just changed; send "problem list".`) };
+    if (!(await escalate(ctx.dbh, p, to, now, ctx.actor.person.id))) return { text: t(`${problemRef(p)} 刚刚已有变动，请发送「问题 列表」查看。`, `${problemRef(p)} just changed; send "problem list".`) };
     const chat = chatOf(org, CHAT_OF_LEVEL[to]);
     if (chat && chat !== ctx.chat.id) {
       await queue(ctx.dbh, ctx.clock, [{ dedupeKey: `problem-escalate:${ctx.chat.eventId ?? p.id}:${to}`, campaignId: campaign.id, kind: 'send', target: chat, msgType: 'interactive', content: notice }]);
