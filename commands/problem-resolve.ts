@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
 import { problemCard } from '../src/problems/cards.js';
-import { findProblem, problemRef, resolveProblem } from '../src/problems/store.js';
+import { findProblem, historyOfProblem, problemRef, resolveProblem } from '../src/problems/store.js';
 import { defineCommand } from './define.js';
 import { problemArgs, problemRefusal } from './problem-escalate.js';
 
@@ -24,6 +24,6 @@ export default defineCommand({
     const now = ctx.clock.now();
     const done = await resolveProblem(ctx.dbh, p, note, ctx.actor.person.id, now);
     const cal = workCalendar(campaign.workdayCalendar as CalendarKind);
-    return { card: problemCard(ctx.org, done, now, cal, ctx.lang, t('问题已解决', 'Problem resolved')) };
+    return { card: problemCard(ctx.org, done, now, cal, ctx.lang, t('问题已解决', 'Problem resolved'), '', await historyOfProblem(ctx.db, p)) };
   },
 });
