@@ -31,7 +31,7 @@ describe('a revised report never deletes a problem', () => {
 
   it('the revision without the problem says it is still open, and the problem list still has it', async () => {
     const first = await say('ou_wangmin', WEIWEN, '汇报\n进展：完成入户摸排120户\n问题：3号楼居民反映管线漏水\n下一步：继续摸排');
-    [seq] = filed(first);
+    seq = filed(first)[0]!;
     expect(seq).toBeGreaterThan(0);
     const revised = await say('ou_wangmin', WEIWEN, '汇报\n进展：完成入户摸排125户\n问题：无\n下一步：继续摸排', '2026-11-23T03:00:00Z');
     expect(revised).toContain(`本版未列 P${seq}，仍在问题清单中（未解决）`);
