@@ -89,14 +89,17 @@ export async function recordMinutes(
 ): Promise<{ created: Array<{ seq: number; item: ActionItem }>; skipped: ActionItem[] }> {
   const { db } = dbh;
   const cid = m.campaignId;
-  const existing = await db.select({ title: tasks.title }).from(tasks).where(and(eq(tasks.campaignId, cid), eq(tasks.meetingId, m.id)));
-  const seen = new Set(existing.map((t) => t.title));
+  // The same action for two lead units is two tasks (seeds/004: every community gets the same one); the same action for
+  // the same unit again is the minutes sent twice.
+  const existing = await db.select({ title: tasks.title, lead: tasks.leadUnitId }).from(tasks).where(and(eq(tasks.campaignId, cid), eq(tasks.meetingId, m.id)));
+  const keyOf = (title: string, lead: number) => JSON.stringify([title, lead]);
+  const seen = new Set(existing.map((t) => keyOf(t.title, t.lead)));
   const fresh: ActionItem[] = [];
   const skipped: ActionItem[] = [];
   for (const it of items) {
-    if (seen.has(it.title)) skipped.push(it);
+    if (seen.has(keyOf(it.title, it.leadUnitId))) skipped.push(it);
     else {
-      seen.add(it.title);
+      seen.add(keyOf(it.title, it.leadUnitId));
       fresh.push(it);
     }
   }
@@ -110,7 +113,7 @@ export async function recordMinutes(
     statements.push(...addTaskStatements(dbh, cid, task, { by: by.personId, at: now }, { created: `会议纪要 M${m.seq}` }));
   }
   await dbh.atomic(statements);
-  const rows = await db.select({ seq: tasks.seq, title: tasks.title }).from(tasks).where(and(eq(tasks.campaignId, cid), eq(tasks.meetingId, m.id)));
-  const created = fresh.map((item) => ({ seq: rows.find((r) => r.title === item.title)!.seq, item }));
+  const rows = await db.select({ seq: tasks.seq, title: tasks.title, lead: tasks.leadUnitId }).from(tasks).where(and(eq(tasks.campaignId, cid), eq(tasks.meetingId, m.id)));
+  const created = fresh.map((item) => ({ seq: rows.find((r) => r.title === item.title && r.lead === item.leadUnitId)!.seq, item }));
   return { created, skipped };
 }

@@ -6,7 +6,7 @@ import { problemEvents, problems } from '../../db/schema.js';
 import { takeNumber, takenNumber } from '../ledger/counters.js';
 import type { WorkCalendar } from '../core/calendar.js';
 import type { Actor, Group, Org } from '../org.js';
-import { chatOf } from '../org.js';
+import { chatOf, leadsGroup } from '../org.js';
 import { LEVEL_NAMES, workdaysSince, type Problem } from './ladder.js';
 
 export type { Problem };
@@ -119,7 +119,7 @@ export function groupForProblem(org: Org, actor: Actor, chatId: string): Group |
   const led = org.groups.find((g) => actor.leads(g.id));
   if (led) return led;
   const unitId = actor.person.unitId;
-  return org.groups.find((g) => g.leadUnitId === unitId) ?? org.groups.find((g) => g.unitIds.includes(unitId));
+  return org.groups.find((g) => leadsGroup(g, unitId)) ?? org.groups.find((g) => g.unitIds.includes(unitId));
 }
 
 /** Who owns a problem at its level: the group's name at group level, then 副组长, 办公室, 组长. */
