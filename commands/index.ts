@@ -12,9 +12,11 @@ import meetingList from './meeting-list.js';
 import meetingMinutes from './meeting-minutes.js';
 import meetingShow from './meeting-show.js';
 import problemAdd from './problem-add.js';
+import problemCancel from './problem-cancel.js';
 import problemEscalate from './problem-escalate.js';
 import problemList from './problem-list.js';
 import problemResolve from './problem-resolve.js';
+import problemShow from './problem-show.js';
 import exportLedger from './export.js';
 import overdue from './overdue.js';
 import taskAdd from './task-add.js';
@@ -26,4 +28,4 @@ import taskNote from './task-note.js';
 import taskReopen from './task-reopen.js';
 import taskShow from './task-show.js';
 
-export const commands: readonly AnyCommand[] = [help, bind, report, status, lagging, meetingAdd, meetingList, meetingShow, meetingCancel, meetingMinutes, problemAdd, problemList, problemResolve, problemEscalate, taskAdd, taskList, taskShow, taskDone, taskExtend, taskNote, taskCancel, taskReopen, overdue, exportLedger, bulletin];
+export const commands: readonly AnyCommand[] = [help, bind, report, status, lagging, meetingAdd, meetingList, meetingShow, meetingCancel, meetingMinutes, problemAdd, problemList, problemShow, problemResolve, problemCancel, problemEscalate, taskAdd, taskList, taskShow, taskDone, taskExtend, taskNote, taskCancel, taskReopen, overdue, exportLedger, bulletin];

@@ -107,10 +107,11 @@ export default defineCommand({
     }
 
     let meeting = await addMeeting(
-      ctx.db,
+      ctx.dbh,
       campaign.id,
       { title: a.text, kind, startsAt: start.toJSDate(), durationMin, place: a.place ?? '', attendeeUnitIds, organiserUnitId: ctx.actor.person.unitId, groupId: group?.id ?? null },
       now,
+      ctx.actor.person.id,
     );
     const cal = await createMeetingEvent(ctx.messenger, ctx.log, org, meeting);
     if (cal.kind === 'created') {

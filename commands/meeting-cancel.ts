@@ -29,7 +29,7 @@ export default defineCommand({
     if (!m) return { text: t(`没有会议 ${text}。发送「会议 列表」查看近期会议。`, `No meeting ${text}. Send "meeting list" for the meetings ahead.`) };
     if (m.status === 'cancelled') return { text: t(`${meetingRef(m)}「${m.title}」已经取消过了。`, `${meetingRef(m)} "${m.title}" was already cancelled.`) };
     const removed = await deleteMeetingEvent(ctx.messenger, ctx.log, m);
-    await cancelMeeting(ctx.db, m);
+    await cancelMeeting(ctx.dbh, m, { by: ctx.actor.person.id, at: ctx.clock.now() });
     // A standing series: the events of its sittings ahead go now (the job's next tick would retry what fails).
     const series = m.recurrence
       ? await syncStandingMeetings(ctx.db, ctx.messenger, ctx.log, ctx.org, workCalendar(campaign.workdayCalendar as CalendarKind), ctx.clock.now(), m)

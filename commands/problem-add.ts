@@ -26,7 +26,7 @@ export default defineCommand({
       group = g.value;
     } else group = groupForProblem(org, ctx.actor, ctx.chat.id);
     const now = ctx.clock.now();
-    const p = await raiseProblem(ctx.db, campaign.id, { text, unitId: ctx.actor.person.unitId, groupId: group?.id ?? null, raisedBy: ctx.actor.person.id }, now);
+    const p = await raiseProblem(ctx.dbh, campaign.id, { text, unitId: ctx.actor.person.unitId, groupId: group?.id ?? null, raisedBy: ctx.actor.person.id }, now);
     const cal = workCalendar(campaign.workdayCalendar as CalendarKind);
     const hint = t(
       `${group ? `由「${group.name}」组织研究解决；` : ''}${LIMIT_WORKDAYS.group} 个工作日内未解决将提请副组长协调。解决后发送「问题 解决 ${problemRef(p)} 说明」。`,

@@ -25,14 +25,14 @@ export function problemArgs(needNote: boolean) {
   });
 }
 
-/** Resolve and escalate: the office, the commander, a deputy, or the lead of the problem's group. */
-export async function problemRefusal(ctx: Ctx, seq: number, verb: 'resolve' | 'escalate'): Promise<true | Refusal> {
+/** Resolve, cancel and escalate: the office, the commander, a deputy, or the lead of the problem's group. */
+export async function problemRefusal(ctx: Ctx, seq: number, verb: 'resolve' | 'escalate' | 'cancel'): Promise<true | Refusal> {
   if (ctx.actor.is('office', 'commander', 'deputy')) return true;
   const p = await findProblem(ctx.db, ctx.campaign.id, seq);
   if (!p || ctx.actor.leads(p.groupId)) return true;
   const roles = roleList(['office', 'commander', 'deputy'], ctx.lang);
   const group = ctx.org.group(p.groupId)?.name;
-  const zhVerb = verb === 'resolve' ? '解决' : '升级';
+  const zhVerb = { resolve: '解决', escalate: '升级', cancel: '撤销' }[verb];
   return {
     refused: ctx.t(
       `只有${roles}${group ? `，或「${group}」的工作组组长` : ''}可以${zhVerb} ${problemRef(p)}。`,
@@ -54,13 +54,13 @@ export default defineCommand({
     const { t, campaign, org } = ctx;
     const p = await findProblem(ctx.db, campaign.id, seq);
     if (!p) return { text: t(`没有问题 P${seq}。发送「问题 列表」查看问题清单。`, `No problem P${seq}. Send "problem list".`) };
-    if (p.status === 'resolved') return { text: t(`${problemRef(p)} 已解决，无需升级。`, `${problemRef(p)} is resolved.`) };
+    if (p.status !== 'open') return { text: t(`${problemRef(p)} 已${p.status === 'resolved' ? '解决' : '撤销'}，无需升级。`, `${problemRef(p)} is ${p.status}.`) };
     const to = nextLevel(p.level);
     if (!to) return { text: t(`${problemRef(p)} 已提请组长协调，是最高层级。`, `${problemRef(p)} is already with the commander, the top of the ladder.`) };
     const now = ctx.clock.now();
     const cal = workCalendar(campaign.workdayCalendar as CalendarKind);
     const notice = escalationCard(org, p, to, now, cal, ctx.lang);
-    if (!(await escalate(ctx.dbh, p, to, now))) return { text: t(`${problemRef(p)} 刚刚已有变动，请发送「问题 列表」查看。`, `${problemRef(p)} just changed; send "problem list".`) };
+    if (!(await escalate(ctx.dbh, p, to, now, ctx.actor.person.id))) return { text: t(`${problemRef(p)} 刚刚已有变动，请发送「问题 列表」查看。`, `${problemRef(p)} just changed; send "problem list".`) };
     const chat = chatOf(org, CHAT_OF_LEVEL[to]);
     if (chat && chat !== ctx.chat.id) {
       await queue(ctx.dbh, ctx.clock, [{ dedupeKey: `problem-escalate:${ctx.chat.eventId ?? p.id}:${to}`, campaignId: campaign.id, kind: 'send', target: chat, msgType: 'interactive', content: notice }]);

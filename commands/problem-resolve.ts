@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
 import { problemCard } from '../src/problems/cards.js';
-import { findProblem, problemRef, resolveProblem } from '../src/problems/store.js';
+import { findProblem, historyOfProblem, problemRef, resolveProblem } from '../src/problems/store.js';
 import { defineCommand } from './define.js';
 import { problemArgs, problemRefusal } from './problem-escalate.js';
 
@@ -19,11 +19,11 @@ export default defineCommand({
     const { t, campaign } = ctx;
     const p = await findProblem(ctx.db, campaign.id, seq);
     if (!p) return { text: t(`没有问题 P${seq}。发送「问题 列表」查看问题清单。`, `No problem P${seq}. Send "problem list".`) };
+    if (p.status === 'cancelled') return { text: t(`${problemRef(p)} 已于此前撤销：${p.resolution ?? ''}`, `${problemRef(p)} was already cancelled: ${p.resolution ?? ''}`) };
     if (p.status === 'resolved') return { text: t(`${problemRef(p)} 已于此前解决：${p.resolution ?? ''}`, `${problemRef(p)} was already resolved: ${p.resolution ?? ''}`) };
     const now = ctx.clock.now();
-    await resolveProblem(ctx.db, p, note, now);
-    const done = { ...p, status: 'resolved' as const, resolvedAt: now.toISOString(), resolution: note };
+    const done = await resolveProblem(ctx.dbh, p, note, ctx.actor.person.id, now);
     const cal = workCalendar(campaign.workdayCalendar as CalendarKind);
-    return { card: problemCard(ctx.org, done, now, cal, ctx.lang, t('问题已解决', 'Problem resolved')) };
+    return { card: problemCard(ctx.org, done, now, cal, ctx.lang, t('问题已解决', 'Problem resolved'), '', await historyOfProblem(ctx.db, p)) };
   },
 });

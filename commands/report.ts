@@ -133,7 +133,7 @@ export default defineCommand({
     }
     if (isEmpty(parsed)) return { text: template(ctx, rule, period) };
 
-    const saved = await saveReport(ctx.dbh, { org: ctx.org, rule, unit, period, parsed, by: ctx.actor.person, at: now });
+    const saved = await saveReport(ctx.dbh, { org: ctx.org, rule, unit, period, parsed, by: ctx.actor.person, at: now, chatId: ctx.chat.id });
     ctx.log.info('report saved', { unit: unit.id, rule: rule.id, period, revision: saved.report.revision, late: saved.report.late });
     return { card: reportCard(saved, { org: ctx.org, rule, unit, parsed, by: ctx.actor.person.name, t: ctx.t, lang: ctx.lang }) };
   },

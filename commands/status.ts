@@ -2,7 +2,7 @@
 // their liaisons — and the open and overdue tasks of each unit.
 import { z } from 'zod';
 import { periodOf } from '../src/core/periods.js';
-import { matchScope, type Scope } from '../src/org.js';
+import { leadUnitsOf, matchScope, type Scope } from '../src/org.js';
 import { statusCard } from '../src/reports/cards.js';
 import { ruleStatus, taskCounts } from '../src/reports/status.js';
 import { defineCommand } from './define.js';
@@ -37,7 +37,9 @@ export default defineCommand({
     const counts = await taskCounts(ctx.db, ctx.org, now);
     const rules = [...ctx.org.rules].sort((a, b) => a.id - b.id);
     const statuses = await Promise.all(rules.map((r) => ruleStatus(ctx.db, ctx.org, r, periodOf(r, now, zone), now, counts, scope)));
-    const label = scope ? (scope.kind === 'group' ? scope.group.name : scope.unit.name) : undefined;
+    // A group is shown with its lead units, all of them (a group may have several: seeds/000's 搬迁安置组).
+    const leads = scope?.kind === 'group' ? leadUnitsOf(scope.group).map((id) => ctx.org.unit(id)?.name ?? '').filter(Boolean) : [];
+    const label = scope ? (scope.kind === 'group' ? `${scope.group.name}${ctx.t(`（牵头：${leads.join('、')}）`, ` (lead: ${leads.join(', ')})`)}` : scope.unit.name) : undefined;
     return { card: statusCard(statuses, { org: ctx.org, scope: label, t: ctx.t, lang: ctx.lang }) };
   },
 });

@@ -30,7 +30,10 @@ export const units = sqliteTable(
   (t) => [uniqueIndex('units_campaign_name').on(t.campaignId, t.name)],
 );
 
-/** 工作组: one lead unit (牵头单位), responsible units (责任单位), duties, usually one bound chat. */
+/**
+ * 工作组: lead units (牵头单位, one or more: seeds/000's 搬迁安置组 has 经开区管委会 and 区住房建设委), responsible units
+ * (责任单位), duties, usually one bound chat. lead_unit_id is the first lead unit; lead_unit_ids holds all of them.
+ */
 export const groups = sqliteTable(
   'groups',
   {
@@ -38,6 +41,7 @@ export const groups = sqliteTable(
     campaignId: integer('campaign_id').notNull(),
     name: text('name').notNull(),
     leadUnitId: integer('lead_unit_id').notNull(),
+    leadUnitIds: json<number[]>('lead_unit_ids').notNull().default(sql`'[]'`),
     unitIds: json<number[]>('unit_ids').notNull().default(sql`'[]'`),
     duties: text('duties').notNull().default(''),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
@@ -125,6 +129,8 @@ export const reports = sqliteTable(
     submittedAt: text('submitted_at').notNull(),
     late: integer('late', { mode: 'boolean' }).notNull().default(false),
     revision: integer('revision').notNull().default(1),
+    /** the chat the latest version was sent in (null for reports older than this column or sent by the CLI) */
+    chatId: text('chat_id'),
   },
   (t) => [
     uniqueIndex('reports_key').on(t.campaignId, t.ruleId, t.unitId, t.period),
@@ -188,6 +194,7 @@ export const taskEvents = sqliteTable(
 );
 
 export type ProblemLevel = 'group' | 'deputy' | 'office' | 'commander';
+export type ProblemStatus = 'open' | 'resolved' | 'cancelled';
 
 /** 问题 / 问题清单: climbs group → deputy → office → commander while unresolved. */
 export const problems = sqliteTable(
@@ -202,13 +209,34 @@ export const problems = sqliteTable(
     reportId: integer('report_id'),
     level: text('level').$type<ProblemLevel>().notNull().default('group'),
     levelSince: text('level_since').notNull(),
-    status: text('status').$type<'open' | 'resolved'>().notNull().default('open'),
+    status: text('status').$type<ProblemStatus>().notNull().default('open'),
     raisedBy: integer('raised_by'),
     raisedAt: text('raised_at').notNull(),
+    /** when it was resolved or cancelled */
     resolvedAt: text('resolved_at'),
+    /** the resolution note, or the reason it was cancelled */
     resolution: text('resolution'),
   },
   (t) => [uniqueIndex('problems_campaign_seq').on(t.campaignId, t.seq)],
+);
+
+/**
+ * Every change to a problem, never updated or deleted: raised, escalated, dropped from a revised report (the problem
+ * stays open), raised again, resolved, cancelled. unit_id is the unit concerned (the reporting unit for report lines).
+ */
+export const problemEvents = sqliteTable(
+  'problem_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    campaignId: integer('campaign_id').notNull(),
+    problemId: integer('problem_id').notNull(),
+    kind: text('kind').notNull(),
+    byPersonId: integer('by_person_id'),
+    unitId: integer('unit_id'),
+    at: text('at').notNull(),
+    note: text('note').notNull().default(''),
+  },
+  (t) => [index('problem_events_problem').on(t.problemId)],
 );
 
 /** 会议: dispatch 调度会, regular 例会, coordination 协调会, topic 专题会, push 推动会, joint 联席会议. */
@@ -233,6 +261,35 @@ export const meetings = sqliteTable(
     createdAt: text('created_at').notNull(),
   },
   (t) => [uniqueIndex('meetings_campaign_seq').on(t.campaignId, t.seq)],
+);
+
+/** Every change to a meeting, never updated or deleted: scheduled, minutes recorded (each version), cancelled. */
+export const meetingEvents = sqliteTable(
+  'meeting_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    campaignId: integer('campaign_id').notNull(),
+    meetingId: integer('meeting_id').notNull(),
+    kind: text('kind').notNull(),
+    byPersonId: integer('by_person_id'),
+    at: text('at').notNull(),
+    note: text('note').notNull().default(''),
+  },
+  (t) => [index('meeting_events_meeting').on(t.meetingId)],
+);
+
+/**
+ * The last short number handed out per campaign and kind (T tasks, M meetings, P problems, D notices). Numbers come
+ * from here and never from max(seq) + 1, so a cancelled or withdrawn item's number is never given to another.
+ */
+export const idCounters = sqliteTable(
+  'id_counters',
+  {
+    campaignId: integer('campaign_id').notNull(),
+    kind: text('kind').notNull(),
+    last: integer('last').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.kind] })],
 );
 
 /**

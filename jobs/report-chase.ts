@@ -2,7 +2,7 @@
 import { card, esc, md, note } from '../src/lark/cards.js';
 import { dueOf, periodOf, shiftPeriod } from '../src/core/periods.js';
 import { defineJob, type Occasion } from './define.js';
-import { audiences, missingUnits, reportTemplate, unitLines } from './reporting.js';
+import { audiences, missingUnits, noLiaisonNotice, reportTemplate, unitLines, withNotice } from './reporting.js';
 
 export default defineJob({
   name: 'report-chase',
@@ -21,7 +21,7 @@ export default defineJob({
     }
     return out;
   },
-  async posts(ctx, occ) {
+  async posts(ctx, occ, now) {
     const rule = ctx.org.rules.find((r) => r.id === occ.data?.ruleId);
     if (!rule) return [];
     const period = String(occ.data?.period);
@@ -30,7 +30,7 @@ export default defineJob({
     // The chase goes to the group chats and always to the office chat, whatever the rule's reminder chats are.
     const chats = rule.chats.includes('office') ? rule : { ...rule, chats: [...rule.chats, 'office'] };
     const { t, speaker: say } = ctx;
-    return audiences(ctx.org, chats, missing).map(({ chatId, units }) => ({
+    const posts = audiences(ctx.org, chats, missing).map(({ chatId, units }) => ({
       chatId,
       card: card({
         title: t(`【催报】${rule.name} ${say.period(period)}`, `Missed report: ${rule.name} ${say.period(period)}`),
@@ -43,5 +43,14 @@ export default defineJob({
         ],
       }),
     }));
+    // Units nobody can be @-mentioned for are named to the office, once per period (shared with report-reminder).
+    return withNotice(posts, await noLiaisonNotice(ctx, rule, period, missing, now));
+  },
+  async effects(ctx, occ, now) {
+    const rule = ctx.org.rules.find((r) => r.id === occ.data?.ruleId);
+    if (!rule) return [];
+    const period = String(occ.data?.period);
+    const notice = await noLiaisonNotice(ctx, rule, period, await missingUnits(ctx.db, ctx.org, rule, period), now);
+    return notice ? [notice.record] : [];
   },
 });

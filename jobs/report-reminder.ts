@@ -5,7 +5,7 @@ import { card, esc, md, note } from '../src/lark/cards.js';
 import { dueOf, durationMs, periodOf, shiftPeriod } from '../src/core/periods.js';
 import { defineJob, type Occasion } from './define.js';
 import { backToWorkday } from './occasions.js';
-import { audiences, missingUnits, reportTemplate, unitLines } from './reporting.js';
+import { audiences, missingUnits, noLiaisonNotice, reportTemplate, unitLines, withNotice } from './reporting.js';
 
 export default defineJob({
   name: 'report-reminder',
@@ -29,7 +29,7 @@ export default defineJob({
     }
     return out;
   },
-  async posts(ctx, occ) {
+  async posts(ctx, occ, now) {
     const rule = ctx.org.rules.find((r) => r.id === occ.data?.ruleId);
     if (!rule) return [];
     const period = String(occ.data?.period);
@@ -37,7 +37,7 @@ export default defineJob({
     const missing = await missingUnits(ctx.db, ctx.org, rule, period);
     const { t, speaker: say } = ctx;
     const when = say.when(due);
-    return audiences(ctx.org, rule, missing).map(({ chatId, units }) => ({
+    const posts = audiences(ctx.org, rule, missing).map(({ chatId, units }) => ({
       chatId,
       card: card({
         title: t(`【报送提醒】${rule.name}`, `Report reminder: ${rule.name}`),
@@ -50,5 +50,14 @@ export default defineJob({
         ],
       }),
     }));
+    // Units nobody can be @-mentioned for are named to the office, once per period (shared with report-chase).
+    return withNotice(posts, await noLiaisonNotice(ctx, rule, period, missing, now));
+  },
+  async effects(ctx, occ, now) {
+    const rule = ctx.org.rules.find((r) => r.id === occ.data?.ruleId);
+    if (!rule) return [];
+    const period = String(occ.data?.period);
+    const notice = await noLiaisonNotice(ctx, rule, period, await missingUnits(ctx.db, ctx.org, rule, period), now);
+    return notice ? [notice.record] : [];
   },
 });

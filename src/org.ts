@@ -103,16 +103,34 @@ export function matchScope(org: Org, q: string): Match<Scope> {
   return { ok: false, reason: candidates.length ? 'ambiguous' : 'unknown', candidates };
 }
 
-/** Units a group is made of: its lead unit first, then its responsible units. */
+/** A group's lead units (牵头单位): one, or several (seeds/000's 搬迁安置组: 经开区管委会、区住房建设委). */
+export function leadUnitsOf(g: Pick<Group, 'leadUnitId' | 'leadUnitIds'>): number[] {
+  return g.leadUnitIds.length ? g.leadUnitIds : [g.leadUnitId];
+}
+
+/** True when the unit is one of the group's lead units. */
+export const leadsGroup = (g: Pick<Group, 'leadUnitId' | 'leadUnitIds'>, unitId: number) => leadUnitsOf(g).includes(unitId);
+
+/** Units a group is made of: its lead units first, then its responsible units. */
 export function unitsOfGroup(org: Org, g: Group): Unit[] {
-  const ids = [g.leadUnitId, ...g.unitIds.filter((id) => id !== g.leadUnitId)];
+  const leads = leadUnitsOf(g);
+  const ids = [...leads, ...g.unitIds.filter((id) => !leads.includes(id))];
   return ids.map((id) => org.unit(id)).filter((u): u is Unit => Boolean(u));
 }
 
+/**
+ * The liaisons (联络员) of a unit: the people a reminder about its reports or tasks @-mentions. Only people with the
+ * liaison role (a plan's `liaison: true` gives it): a commander, deputy or member of the unit is never mentioned in
+ * its place (seeds/001: each member unit names one 处级 cadre as liaison). Empty when the unit has none registered;
+ * the reminder jobs then tell the office (unitsWithoutLiaison).
+ */
 export function liaisonsOf(org: Org, unitId: number): Person[] {
-  const ps = org.people.filter((p) => p.unitId === unitId);
-  const liaisons = ps.filter((p) => p.roles.includes('liaison'));
-  return liaisons.length ? liaisons : ps;
+  return org.people.filter((p) => p.unitId === unitId && p.roles.includes('liaison'));
+}
+
+/** Of these units, the ones nobody can be reminded for: no liaison registered. */
+export function unitsWithoutLiaison(org: Org, units: readonly Unit[]): Unit[] {
+  return units.filter((u) => liaisonsOf(org, u.id).length === 0);
 }
 
 export function officeContacts(org: Org): Person[] {

@@ -170,11 +170,11 @@ function maker(): Maker {
     },
     async meeting(g = '维稳保障组') {
       const organiser = g === '维稳保障组' ? '新河街道办事处' : '经开区管委会';
-      const m = await addMeeting(dbh.db, ids.campaign, { title: `${g}调度会${n}`, kind: 'dispatch', startsAt: new Date(now().getTime() + 86_400_000), durationMin: 60, place: '三楼会议室', attendeeUnitIds: [], organiserUnitId: unit(organiser), groupId: group(g) }, now());
+      const m = await addMeeting(dbh, ids.campaign, { title: `${g}调度会${n}`, kind: 'dispatch', startsAt: new Date(now().getTime() + 86_400_000), durationMin: 60, place: '三楼会议室', attendeeUnitIds: [], organiserUnitId: unit(organiser), groupId: group(g) }, now());
       return `M${m.seq}`;
     },
     async problem(g = '维稳保障组') {
-      const p = await raiseProblem(dbh.db, ids.campaign, { text: `管线切改协调未果${n}`, unitId: unit('区公安局'), groupId: group(g), raisedBy: ids.office }, now());
+      const p = await raiseProblem(dbh, ids.campaign, { text: `管线切改协调未果${n}`, unitId: unit('区公安局'), groupId: group(g), raisedBy: ids.office }, now());
       return `P${p.seq}`;
     },
   };

@@ -200,11 +200,13 @@ describe('reporting: the confirmation card, resubmission and reporting for other
     const revisions = await h.server.runtime.dbh.db.select().from(reportRevisions).where(eq(reportRevisions.reportId, first.id));
     expect(revisions).toHaveLength(1);
     expect(revisions[0]).toMatchObject({ revision: 1, body: { progress: '第一版' } });
-    // the problem list follows the new version; an item kept keeps its number
+    // an item kept keeps its number; an item dropped stays open (only 解决 or 撤销 closes it); a new one is added
     const after = await h.server.runtime.dbh.db.select().from(problems).where(eq(problems.reportId, first.id));
-    expect(after.map((p) => p.text).sort()).toEqual(['场地未落实', '资金不足']);
+    expect(after.map((p) => p.text).sort()).toEqual(['人手不够', '场地未落实', '资金不足']);
+    expect(after.every((p) => p.status === 'open')).toBe(true);
     expect(after.find((p) => p.text === '资金不足')!.seq).toBe(before.find((p) => p.text === '资金不足')!.seq);
-    expect(after.every((p) => p.level === 'group' && p.groupId !== null)).toBe(true);
+    // sent in a private chat by a unit that leads two groups: the office owns them
+    expect(after.every((p) => p.level === 'group' && p.groupId === null)).toBe(true);
   });
 
   it('the office reports for a unit with 代', async () => {

@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
 import { problems, tasks } from '../../db/schema.js';
 import { barChart, card, esc, md, note, type Card } from '../lark/cards.js';
-import { unitsOfGroup, type Org } from '../org.js';
+import { leadUnitsOf, unitsOfGroup, type Org } from '../org.js';
 import { laggingUnits, periodsFor, ruleStatus } from '../reports/status.js';
 import { LEVEL_NAMES } from '../problems/ladder.js';
 
@@ -39,7 +39,7 @@ export async function bulletinNumbers(db: Db, org: Org, month: string, now: Date
       else if (l.state === 'late') reports.late++;
       else reports.missed++;
       for (const g of org.groups) {
-        const members = rule.who === 'group_leads' ? [g.leadUnitId] : unitsOfGroup(org, g).map((u) => u.id);
+        const members = rule.who === 'group_leads' ? leadUnitsOf(g) : unitsOfGroup(org, g).map((u) => u.id);
         if (!members.includes(l.unit.id)) continue;
         const x = perGroup.get(g.id) ?? { due: 0, onTime: 0 };
         x.due++;

@@ -5,6 +5,7 @@ import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbHandle } from '../../db/client.js';
 import { taskEvents, tasks, type TaskStatus } from '../../db/schema.js';
 import { halfWidth } from '../core/text.js';
+import { reserveNumber, takeNumber, takenNumber } from './counters.js';
 
 export type Task = typeof tasks.$inferSelect;
 export type TaskEvent = typeof taskEvents.$inferSelect;
@@ -46,13 +47,16 @@ type Statement = { run(): unknown };
 export function addTaskStatements(dbh: DbHandle, campaignId: number, t: NewTask, c: ChangeBy, notes: { created?: string; closed?: string } = {}): Statement[] {
   const at = c.at.toISOString();
   const status = t.status ?? 'open';
-  // The short id is allocated inside the insert, so two adds at once never take the same number.
-  const seq = t.seq ?? sql`(select coalesce(max(seq), 0) + 1 from tasks where campaign_id = ${campaignId})`;
+  // The short id comes from the campaign's counter in the same atomic step, so two adds at once never take the same
+  // number and a cancelled item's number is never given again; a kept 编号 (import) moves the counter past it.
+  const number = t.seq !== undefined ? reserveNumber(dbh, campaignId, 'T', t.seq) : takeNumber(dbh, campaignId, 'T');
+  const seq = t.seq ?? takenNumber(campaignId, 'T');
   // AUTOINCREMENT ids only grow, so inside this transaction the newest id of the campaign is the row just added.
   const newest = sql`(select max(id) from tasks where campaign_id = ${campaignId})`;
   const event = (kind: TaskEventKind, text: string) =>
     dbh.db.insert(taskEvents).values({ campaignId, taskId: newest, kind, byPersonId: c.by, at, note: text, toDeadline: kind === 'created' ? t.deadline : null });
   const out: Statement[] = [
+    number,
     dbh.db.insert(tasks).values({
       campaignId,
       seq,

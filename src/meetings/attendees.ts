@@ -1,5 +1,5 @@
 // Who a meeting concerns: its attendee units by name, the chats its notices go to, and the people its calendar event invites.
-import { chatOf, liaisonsOf, matchUnit, type Org, type Person, type Unit } from '../org.js';
+import { chatOf, leadsGroup, leadUnitsOf, liaisonsOf, matchUnit, type Org, type Person, type Unit } from '../org.js';
 import type { Meeting } from './store.js';
 
 export interface UnitMiss {
@@ -44,10 +44,10 @@ export function attendeeChats(org: Org, m: Pick<Meeting, 'groupId' | 'attendeeUn
       add(c);
       for (const u of unitIds) missing.delete(u);
     };
-    for (const g of org.groups) if (missing.has(g.leadUnitId)) reach(g.id, [g.leadUnitId, ...g.unitIds]);
+    for (const g of org.groups) if (leadUnitsOf(g).some((u) => missing.has(u))) reach(g.id, [...leadUnitsOf(g), ...g.unitIds]);
     for (const u of [...missing]) {
-      const g = org.groups.find((x) => (x.leadUnitId === u || x.unitIds.includes(u)) && chatOf(org, 'group', x.id));
-      if (g) reach(g.id, [g.leadUnitId, ...g.unitIds]);
+      const g = org.groups.find((x) => (leadsGroup(x, u) || x.unitIds.includes(u)) && chatOf(org, 'group', x.id));
+      if (g) reach(g.id, [...leadUnitsOf(g), ...g.unitIds]);
     }
   }
   add(chatOf(org, 'office'));

@@ -1,15 +1,16 @@
 // 会议备忘 (minutes): the text is kept on the meeting, and each action line `- [ ] <事项> 牵头：<单位> 截止：<日期>`
 // becomes a ledger task (台账) linked to the meeting. Minutes with any bad action line are refused whole, by line number,
 // so a half-recorded meeting never leaves half its tasks behind.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client.js';
-import { meetings, taskEvents, tasks } from '../../db/schema.js';
+import { meetings, tasks } from '../../db/schema.js';
+import { addTaskStatements } from '../ledger/tasks.js';
 import { parseArgs } from '../core/args.js';
 import { parseDate } from '../core/dates.js';
 import { halfWidth, splitList } from '../core/text.js';
 import type { Org } from '../org.js';
 import { describeMiss, resolveUnits } from './attendees.js';
-import type { Meeting } from './store.js';
+import { meetingEventStatement, type Meeting } from './store.js';
 
 export interface ActionItem {
   line: number;
@@ -88,47 +89,31 @@ export async function recordMinutes(
 ): Promise<{ created: Array<{ seq: number; item: ActionItem }>; skipped: ActionItem[] }> {
   const { db } = dbh;
   const cid = m.campaignId;
-  const existing = await db.select({ title: tasks.title }).from(tasks).where(and(eq(tasks.campaignId, cid), eq(tasks.meetingId, m.id)));
-  const seen = new Set(existing.map((t) => t.title));
+  // The same action for two lead units is two tasks (seeds/004: every community gets the same one); the same action for
+  // the same unit again is the minutes sent twice.
+  const existing = await db.select({ title: tasks.title, lead: tasks.leadUnitId }).from(tasks).where(and(eq(tasks.campaignId, cid), eq(tasks.meetingId, m.id)));
+  const keyOf = (title: string, lead: number) => JSON.stringify([title, lead]);
+  const seen = new Set(existing.map((t) => keyOf(t.title, t.lead)));
   const fresh: ActionItem[] = [];
   const skipped: ActionItem[] = [];
   for (const it of items) {
-    if (seen.has(it.title)) skipped.push(it);
+    if (seen.has(keyOf(it.title, it.leadUnitId))) skipped.push(it);
     else {
-      seen.add(it.title);
+      seen.add(keyOf(it.title, it.leadUnitId));
       fresh.push(it);
     }
   }
-  const at = now.toISOString();
-  const statements: Array<{ run(): unknown }> = [db.update(meetings).set({ minutes }).where(eq(meetings.id, m.id))];
+  // The minutes as recorded now join the meeting's history; the task numbers come from the campaign's counter.
+  const statements: Array<{ run(): unknown }> = [
+    db.update(meetings).set({ minutes }).where(eq(meetings.id, m.id)),
+    meetingEventStatement(dbh, m, { kind: 'minutes', by: by.personId, at: now, note: minutes }),
+  ];
   for (const it of fresh) {
-    statements.push(
-      db.insert(tasks).values({
-        campaignId: cid,
-        seq: sql`(select coalesce(max(seq), 0) + 1 from tasks where campaign_id = ${cid})`,
-        title: it.title,
-        groupId: m.groupId,
-        leadUnitId: it.leadUnitId,
-        cooperatingUnitIds: it.cooperatingUnitIds,
-        deadline: it.deadline,
-        meetingId: m.id,
-        source: 'meeting',
-        createdBy: by.personId,
-        createdAt: at,
-      }),
-      // The task just inserted is this campaign's highest seq: the statements run in one transaction.
-      db.insert(taskEvents).values({
-        campaignId: cid,
-        taskId: sql`(select id from tasks where campaign_id = ${cid} order by seq desc limit 1)`,
-        kind: 'created',
-        byPersonId: by.personId,
-        at,
-        note: `会议纪要 M${m.seq}`,
-      }),
-    );
+    const task = { title: it.title, groupId: m.groupId, leadUnitId: it.leadUnitId, cooperatingUnitIds: it.cooperatingUnitIds, deadline: it.deadline, meetingId: m.id, source: 'meeting' };
+    statements.push(...addTaskStatements(dbh, cid, task, { by: by.personId, at: now }, { created: `会议纪要 M${m.seq}` }));
   }
   await dbh.atomic(statements);
-  const rows = await db.select({ seq: tasks.seq, title: tasks.title }).from(tasks).where(and(eq(tasks.campaignId, cid), eq(tasks.meetingId, m.id)));
-  const created = fresh.map((item) => ({ seq: rows.find((r) => r.title === item.title)!.seq, item }));
+  const rows = await db.select({ seq: tasks.seq, title: tasks.title, lead: tasks.leadUnitId }).from(tasks).where(and(eq(tasks.campaignId, cid), eq(tasks.meetingId, m.id)));
+  const created = fresh.map((item) => ({ seq: rows.find((r) => r.title === item.title && r.lead === item.leadUnitId)!.seq, item }));
   return { created, skipped };
 }

@@ -1,9 +1,10 @@
 // 会议: scheduling, listing and cancelling meetings, one-off (starts_at) or standing series from the plan (recurrence).
 // Meetings are named M1, M2… per campaign, like tasks are T1, T2….
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { Db } from '../../db/client.js';
-import { meetings, tasks } from '../../db/schema.js';
+import type { Db, DbHandle } from '../../db/client.js';
+import { meetingEvents, meetings, tasks } from '../../db/schema.js';
+import { takeNumber, takenNumber } from '../ledger/counters.js';
 import type { WorkCalendar } from '../core/calendar.js';
 import { fold } from '../core/text.js';
 import type { Actor } from '../org.js';
@@ -51,12 +52,28 @@ export interface NewMeeting {
   groupId: number | null;
 }
 
-export async function addMeeting(db: Db, campaignId: number, m: NewMeeting, now: Date): Promise<Meeting> {
-  const [row] = await db
-    .insert(meetings)
-    .values({
+export type MeetingEventKind = 'scheduled' | 'minutes' | 'cancelled';
+
+/** One line of a meeting's history (meeting_events), never updated or deleted. */
+export function meetingEventStatement(dbh: DbHandle, m: Pick<Meeting, 'id' | 'campaignId'> | { campaignId: number; id: SQL }, e: { kind: MeetingEventKind; by: number | null; at: Date; note?: string }) {
+  return dbh.db.insert(meetingEvents).values({ campaignId: m.campaignId, meetingId: m.id, kind: e.kind, byPersonId: e.by, at: e.at.toISOString(), note: e.note ?? '' });
+}
+
+/** A meeting's history, oldest first. */
+export async function historyOfMeeting(db: Db, m: Pick<Meeting, 'id'>) {
+  return db.select().from(meetingEvents).where(eq(meetingEvents.meetingId, m.id)).orderBy(asc(meetingEvents.id));
+}
+
+export async function addMeeting(dbh: DbHandle, campaignId: number, m: NewMeeting, now: Date, by: number | null = null): Promise<Meeting> {
+  const { db } = dbh;
+  const createdAt = now.toISOString();
+  // The number comes from the campaign's counter in the same atomic step as the insert and its history line.
+  const seq = takenNumber(campaignId, 'M');
+  await dbh.atomic([
+    takeNumber(dbh, campaignId, 'M'),
+    db.insert(meetings).values({
       campaignId,
-      seq: sql`(select coalesce(max(seq), 0) + 1 from meetings where campaign_id = ${campaignId})`,
+      seq,
       title: m.title,
       kind: m.kind,
       groupId: m.groupId,
@@ -65,9 +82,16 @@ export async function addMeeting(db: Db, campaignId: number, m: NewMeeting, now:
       startsAt: m.startsAt.toISOString(),
       durationMin: m.durationMin,
       place: m.place,
-      createdAt: now.toISOString(),
-    })
-    .returning();
+      createdAt,
+    }),
+    meetingEventStatement(dbh, { campaignId, id: sql`(select id from meetings where campaign_id = ${campaignId} and seq = ${seq})` }, { kind: 'scheduled', by, at: now }),
+  ]);
+  const [row] = await db
+    .select()
+    .from(meetings)
+    .where(and(eq(meetings.campaignId, campaignId), eq(meetings.title, m.title), eq(meetings.createdAt, createdAt)))
+    .orderBy(desc(meetings.id))
+    .limit(1);
   return row!;
 }
 
@@ -108,8 +132,12 @@ export function startOf(m: Pick<Meeting, 'startsAt'>, zone: string): DateTime | 
   return m.startsAt ? DateTime.fromISO(m.startsAt, { zone }) : undefined;
 }
 
-export async function cancelMeeting(db: Db, m: Meeting): Promise<void> {
-  await db.update(meetings).set({ status: 'cancelled', calendarEventId: null }).where(eq(meetings.id, m.id)).run();
+/** Cancelled, not deleted: the meeting keeps its number, its minutes and its history. */
+export async function cancelMeeting(dbh: DbHandle, m: Meeting, c: { by: number | null; at: Date; note?: string }): Promise<void> {
+  await dbh.atomic([
+    dbh.db.update(meetings).set({ status: 'cancelled', calendarEventId: null }).where(eq(meetings.id, m.id)),
+    meetingEventStatement(dbh, m, { kind: 'cancelled', by: c.by, at: c.at, note: c.note }),
+  ]);
 }
 
 export async function setCalendarEvent(db: Db, m: Meeting, eventId: string): Promise<void> {

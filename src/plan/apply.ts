@@ -1,11 +1,14 @@
 // plan apply: creates or updates a campaign from a plan file (YAML or JSON). Validation runs first and a plan with any
 // problem writes nothing; applying the same plan twice changes nothing. Answers the list of what changed.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { parse as parseYaml } from 'yaml';
 import type { DbHandle } from '../../db/client.js';
-import { campaigns, chats, groups, meetings, people, reportingRules, tasks, units, type ChatKind, type Role } from '../../db/schema.js';
+import { campaigns, chats, groups, meetings, people, reportingRules, taskEvents, tasks, units, type ChatKind, type Role } from '../../db/schema.js';
 import type { Clock } from '../core/clock.js';
-import { invalidateOrg } from '../org.js';
+import { takeNumber, takenNumber } from '../ledger/counters.js';
+import { addTaskStatements } from '../ledger/tasks.js';
+import { meetingEventStatement } from '../meetings/store.js';
+import { invalidateOrg, leadUnitsOf } from '../org.js';
 import { checkPlan, planSchema, type Plan, type Problem } from './schema.js';
 
 export type PlanResult =
@@ -102,12 +105,13 @@ export async function applyPlan(dbh: DbHandle, plan: Plan, clock: Clock): Promis
   // Groups
   const existingGroups = await db.select().from(groups).where(eq(groups.campaignId, cid));
   for (const g of plan.groups) {
-    const want = { leadUnitId: unitId(g.lead), unitIds: g.units.map(unitId), duties: g.duties, active: true };
+    const leadUnitIds = [...new Set(g.lead.map(unitId))];
+    const want = { leadUnitId: leadUnitIds[0]!, leadUnitIds, unitIds: g.units.map(unitId), duties: g.duties, active: true };
     const row = existingGroups.find((x) => x.name === g.name);
     if (!row) {
       await db.insert(groups).values({ campaignId: cid, name: g.name, ...want }).run();
       changes.push(`+ group ${g.name}`);
-    } else if (!same({ leadUnitId: row.leadUnitId, unitIds: row.unitIds, duties: row.duties, active: row.active }, want)) {
+    } else if (!same({ leadUnitId: row.leadUnitId, leadUnitIds: row.leadUnitIds, unitIds: row.unitIds, duties: row.duties, active: row.active }, want)) {
       await db.update(groups).set(want).where(eq(groups.id, row.id)).run();
       changes.push(`~ group ${g.name}`);
     }
@@ -124,7 +128,9 @@ export async function applyPlan(dbh: DbHandle, plan: Plan, clock: Clock): Promis
   // People
   const existingPeople = await db.select().from(people).where(eq(people.campaignId, cid));
   for (const p of plan.people) {
-    const want = { name: p.name, unitId: unitId(p.unit), roles: p.roles as Role[], leadGroupIds: p.groups.map(groupId), active: true };
+    // `liaison: true` is the liaison role: the one thing reminders look at (liaisonsOf in src/org.ts).
+    const roles = (p.liaison && !p.roles.includes('liaison') ? [...p.roles, 'liaison'] : p.roles) as Role[];
+    const want = { name: p.name, unitId: unitId(p.unit), roles, leadGroupIds: p.groups.map(groupId), active: true };
     const row = existingPeople.find((x) => x.openId === p.open_id);
     if (!row) {
       await db.insert(people).values({ campaignId: cid, openId: p.open_id, ...want }).run();
@@ -188,7 +194,8 @@ export async function applyPlan(dbh: DbHandle, plan: Plan, clock: Clock): Promis
   // Recurring meetings (a series per title)
   const existingMeetings = await db.select().from(meetings).where(and(eq(meetings.campaignId, cid), sql`${meetings.recurrence} is not null`));
   for (const m of plan.meetings) {
-    const attendees = m.attendees.length ? m.attendees.map(unitId) : m.group ? [groupRows.find((g) => g.name === m.group)!.leadUnitId, ...groupRows.find((g) => g.name === m.group)!.unitIds] : [];
+    const ofGroup = m.group ? groupRows.find((g) => g.name === m.group)! : undefined;
+    const attendees = m.attendees.length ? m.attendees.map(unitId) : ofGroup ? [...leadUnitsOf(ofGroup), ...ofGroup.unitIds] : [];
     const want = {
       kind: m.kind,
       groupId: m.group ? groupId(m.group) : null,
@@ -200,7 +207,13 @@ export async function applyPlan(dbh: DbHandle, plan: Plan, clock: Clock): Promis
     };
     const row = existingMeetings.find((x) => x.title === m.title);
     if (!row) {
-      await db.insert(meetings).values({ campaignId: cid, seq: sql`(select coalesce(max(seq), 0) + 1 from meetings where campaign_id = ${cid})`, title: m.title, createdAt: now, ...want }).run();
+      // Numbered from the campaign's counter, with the first line of the meeting's history.
+      const seq = takenNumber(cid, 'M');
+      await dbh.atomic([
+        takeNumber(dbh, cid, 'M'),
+        db.insert(meetings).values({ campaignId: cid, seq, title: m.title, createdAt: now, ...want }),
+        meetingEventStatement(dbh, { campaignId: cid, id: sql`(select id from meetings where campaign_id = ${cid} and seq = ${seq})` }, { kind: 'scheduled', by: null, at: clock.now(), note: 'plan' }),
+      ]);
       changes.push(`+ meeting ${m.title}`);
     } else if (!same({ kind: row.kind, groupId: row.groupId, organiserUnitId: row.organiserUnitId, attendeeUnitIds: row.attendeeUnitIds, recurrence: row.recurrence, place: row.place, durationMin: row.durationMin }, want)) {
       await db.update(meetings).set(want).where(eq(meetings.id, row.id)).run();
@@ -208,31 +221,39 @@ export async function applyPlan(dbh: DbHandle, plan: Plan, clock: Clock): Promis
     }
   }
 
-  // Tasks named by the plan are created once, matched by title. After that the ledger owns them: an extension or a
-  // write-off made in chat is not undone by applying the plan again.
-  const existingTasks = await db.select({ title: tasks.title }).from(tasks).where(eq(tasks.campaignId, cid));
+  // Tasks named by the plan are created once, matched by title, lead unit and first deadline (the same task is often
+  // given to several units: seeds/004's communities). After that the ledger owns them: an extension or a write-off
+  // made in chat is not undone by applying the plan again.
+  const known = await plannedKeys(dbh, cid);
+  const adds: Array<{ run(): unknown }> = [];
   for (const t of plan.tasks) {
-    if (existingTasks.some((x) => x.title === t.title)) continue;
-    await db
-      .insert(tasks)
-      .values({
-        campaignId: cid,
-        seq: sql`(select coalesce(max(seq), 0) + 1 from tasks where campaign_id = ${cid})`,
-        title: t.title,
-        target: t.target,
-        groupId: t.group ? groupId(t.group) : null,
-        leadUnitId: unitId(t.lead),
-        cooperatingUnitIds: t.cooperating.map(unitId),
-        deadline: t.deadline,
-        source: 'plan',
-        createdAt: now,
-      })
-      .run();
-    changes.push(`+ task ${t.title}`);
+    const lead = unitId(t.lead);
+    const key = taskKey(t.title, lead, t.deadline);
+    if (known.has(key)) continue;
+    known.add(key);
+    const task = { title: t.title, target: t.target, groupId: t.group ? groupId(t.group) : null, leadUnitId: lead, cooperatingUnitIds: t.cooperating.map(unitId), deadline: t.deadline, source: 'plan' };
+    adds.push(...addTaskStatements(dbh, cid, task, { by: null, at: clock.now() }, { created: 'plan' }));
+    changes.push(`+ task ${t.title}${plan.tasks.filter((x) => x.title === t.title).length > 1 ? ` (${t.lead})` : ''}`);
   }
+  await dbh.atomic(adds);
 
   if (changes.length) invalidateOrg(db);
   return { ok: true, campaign: c.name, campaignId: cid, changes };
+}
+
+const taskKey = (title: string, leadUnitId: number, deadline: string) => JSON.stringify([title, leadUnitId, deadline]);
+
+/** (title, lead unit, first deadline) of every task already in the ledger; the first deadline is the one before any extension. */
+async function plannedKeys(dbh: DbHandle, cid: number): Promise<Set<string>> {
+  const rows = await dbh.db.select({ id: tasks.id, title: tasks.title, lead: tasks.leadUnitId, deadline: tasks.deadline }).from(tasks).where(eq(tasks.campaignId, cid));
+  const moves = await dbh.db
+    .select({ taskId: taskEvents.taskId, from: taskEvents.fromDeadline })
+    .from(taskEvents)
+    .where(and(eq(taskEvents.campaignId, cid), sql`${taskEvents.fromDeadline} is not null`))
+    .orderBy(asc(taskEvents.id));
+  const first = new Map<number, string>();
+  for (const m of moves) if (!first.has(m.taskId)) first.set(m.taskId, m.from!);
+  return new Set(rows.map((r) => taskKey(r.title, r.lead, first.get(r.id) ?? r.deadline)));
 }
 
 export function formatProblems(problems: Problem[]): string {

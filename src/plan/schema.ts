@@ -77,11 +77,22 @@ export const planSchema = z.object({
         unit: name,
         roles: z.array(z.enum(ROLES)).default(['member']),
         groups: names,
+        /** 联络员: the person reminders about the unit's reports and tasks @-mention (adds the liaison role) */
+        liaison: z.boolean().default(false),
       }),
     )
     .default([]),
   groups: z
-    .array(z.object({ name, lead: name, units: names, duties: z.string().default(''), chat_id: name.optional() }))
+    .array(
+      z.object({
+        name,
+        // One lead unit, or several (seeds/000's 搬迁安置组: 牵头单位：经开区管委会、区住房建设委); always a list after parsing.
+        lead: z.union([name, z.array(name).min(1)]).transform((l) => (Array.isArray(l) ? l : [l])),
+        units: names,
+        duties: z.string().default(''),
+        chat_id: name.optional(),
+      }),
+    )
     .default([]),
   reporting: z
     .array(
@@ -143,7 +154,7 @@ export function checkPlan(plan: Plan): Problem[] {
   plan.groups.forEach((g, i) => {
     if (groupNames.has(g.name)) add(`groups[${i}].name`, `duplicate group "${g.name}"`);
     groupNames.add(g.name);
-    if (!isUnit(g.lead)) add(`groups[${i}].lead`, `unknown unit "${g.lead}"`);
+    g.lead.forEach((u, j) => isUnit(u) || add(g.lead.length > 1 ? `groups[${i}].lead[${j}]` : `groups[${i}].lead`, `unknown unit "${u}"`));
     g.units.forEach((u, j) => isUnit(u) || add(`groups[${i}].units[${j}]`, `unknown unit "${u}"`));
   });
   if (plan.campaign.office_unit && !isUnit(plan.campaign.office_unit)) add('campaign.office_unit', `unknown unit "${plan.campaign.office_unit}"`);
@@ -185,10 +196,13 @@ export function checkPlan(plan: Plan): Problem[] {
     if (m.organiser && !isUnit(m.organiser)) add(`meetings[${i}].organiser`, `unknown unit "${m.organiser}"`);
     m.attendees.forEach((u, j) => isUnit(u) || add(`meetings[${i}].attendees[${j}]`, `unknown unit "${u}"`));
   });
-  const taskTitles = new Set<string>();
+  // The same task for several lead units is normal (seeds/004 gives one task to every community); only the same title,
+  // lead unit and deadline twice is a duplicate. An alias names the same unit as its name.
+  const taskKeys = new Map<string, number>();
   plan.tasks.forEach((t, i) => {
-    if (taskTitles.has(t.title)) add(`tasks[${i}].title`, `duplicate task "${t.title}"`);
-    taskTitles.add(t.title);
+    const key = JSON.stringify([t.title, unitNames.get(t.lead) ?? t.lead, t.deadline]);
+    if (taskKeys.has(key)) add(`tasks[${i}]`, `duplicate task "${t.title}" (lead ${t.lead}, deadline ${t.deadline}) as tasks[${taskKeys.get(key)}]`);
+    else taskKeys.set(key, i);
     if (!isUnit(t.lead)) add(`tasks[${i}].lead`, `unknown unit "${t.lead}"`);
     if (t.group && !groupNames.has(t.group)) add(`tasks[${i}].group`, `unknown group "${t.group}"`);
     t.cooperating.forEach((u, j) => isUnit(u) || add(`tasks[${i}].cooperating[${j}]`, `unknown unit "${u}"`));

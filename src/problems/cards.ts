@@ -7,7 +7,8 @@ import { clip } from '../core/text.js';
 import { button, buttons, card, esc, md, note, table, type Card } from '../lark/cards.js';
 import type { Org } from '../org.js';
 import { LEVEL_NAMES, LIMIT_WORKDAYS } from './ladder.js';
-import { problemRef, viewOf, type Problem } from './store.js';
+import { historyLine } from './history.js';
+import { problemRef, viewOf, type Problem, type ProblemEvent } from './store.js';
 
 const tr = translate;
 
@@ -18,7 +19,7 @@ export function problemListCard(org: Org, list: Problem[], now: Date, cal: WorkC
     return {
       id: problemRef(p),
       text: clip(p.text, 40),
-      level: LEVEL_NAMES[p.level][lang] + (p.status === 'resolved' ? t('（已解决）', ' (resolved)') : ''),
+      level: LEVEL_NAMES[p.level][lang] + (p.status === 'resolved' ? t('（已解决）', ' (resolved)') : p.status === 'cancelled' ? t('（已撤销）', ' (cancelled)') : ''),
       age: t(`${v.age} 个工作日`, `${v.age} workdays`),
       owner: v.owner,
       unit: org.unit(p.unitId)?.name ?? '',
@@ -55,7 +56,7 @@ export function problemListCard(org: Org, list: Problem[], now: Date, cal: WorkC
   });
 }
 
-export function problemCard(org: Org, p: Problem, now: Date, cal: WorkCalendar, lang: Lang, heading: string, extra = ''): Card {
+export function problemCard(org: Org, p: Problem, now: Date, cal: WorkCalendar, lang: Lang, heading: string, extra = '', history: ProblemEvent[] = []): Card {
   const t = tr(lang);
   const v = viewOf(org, p, now, cal, lang);
   const lines = [
@@ -66,10 +67,12 @@ export function problemCard(org: Org, p: Problem, now: Date, cal: WorkCalendar, 
   const unit = org.unit(p.unitId);
   if (unit) lines.push(`**${t('上报单位', 'Raised by')}**：${esc(unit.name)}`);
   if (p.status === 'resolved') lines.push(`**${t('解决情况', 'Resolution')}**：${esc(p.resolution ?? '')}`);
+  if (p.status === 'cancelled') lines.push(`**${t('撤销原因', 'Cancelled')}**：${esc(p.resolution ?? '')}`);
+  const past = history.length ? [md(`**${t('办理记录', 'History')}**\n${history.map((e) => `- ${esc(historyLine(org, e, lang))}`).join('\n')}`)] : [];
   return card({
     title: `${heading} ${problemRef(p)}`,
-    template: p.status === 'resolved' ? 'green' : p.level === 'group' ? 'yellow' : 'orange',
-    elements: [md(lines.join('\n')), ...(extra ? [note(esc(extra))] : [])],
+    template: p.status === 'resolved' ? 'green' : p.status === 'cancelled' ? 'grey' : p.level === 'group' ? 'yellow' : 'orange',
+    elements: [md(lines.join('\n')), ...past, ...(extra ? [note(esc(extra))] : [])],
   });
 }
 

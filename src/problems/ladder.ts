@@ -4,7 +4,7 @@
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { DbHandle } from '../../db/client.js';
-import { problems, type ProblemLevel } from '../../db/schema.js';
+import { problemEvents, problems, type ProblemLevel } from '../../db/schema.js';
 import { workdaysBetween, type WorkCalendar } from '../core/calendar.js';
 
 export type Problem = typeof problems.$inferSelect;
@@ -61,12 +61,15 @@ export function problemsToEscalate(list: readonly Problem[], now: Date, zone: st
  * Moves a problem to `toLevel` from the level it was read at, and restarts its level clock. Answers false when it had
  * already moved or was resolved meanwhile (a second run, or a manual step), so each step is taken and posted once.
  */
-export async function escalate(dbh: DbHandle, problem: Problem, toLevel: ProblemLevel, now: Date): Promise<boolean> {
+export async function escalate(dbh: DbHandle, problem: Problem, toLevel: ProblemLevel, now: Date, by: number | null = null): Promise<boolean> {
   const res = await dbh.db
     .update(problems)
     .set({ level: toLevel, levelSince: now.toISOString() })
     .where(and(eq(problems.id, problem.id), eq(problems.level, problem.level), eq(problems.status, 'open')))
     .run();
   const r = res as { changes?: number; meta?: { changes?: number } };
-  return (r.changes ?? r.meta?.changes ?? 0) === 1;
+  if ((r.changes ?? r.meta?.changes ?? 0) !== 1) return false;
+  // Only the run that moved it writes the history line, so each step appears once.
+  await dbh.db.insert(problemEvents).values({ campaignId: problem.campaignId, problemId: problem.id, kind: 'escalated', byPersonId: by, unitId: problem.unitId, at: now.toISOString(), note: toLevel }).run();
+  return true;
 }

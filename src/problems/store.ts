@@ -1,11 +1,12 @@
 // 问题清单: problems raised in chat or from a report's 存在问题, numbered P1, P2… per campaign, each with its level,
 // its age in workdays and the level that owns it now.
-import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { problems } from '../../db/schema.js';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Db, DbHandle } from '../../db/client.js';
+import { problemEvents, problems } from '../../db/schema.js';
+import { takeNumber, takenNumber } from '../ledger/counters.js';
 import type { WorkCalendar } from '../core/calendar.js';
 import type { Actor, Group, Org } from '../org.js';
-import { chatOf } from '../org.js';
+import { chatOf, leadsGroup } from '../org.js';
 import { LEVEL_NAMES, workdaysSince, type Problem } from './ladder.js';
 
 export type { Problem };
@@ -22,18 +23,40 @@ export interface NewProblem {
   text: string;
   unitId: number | null;
   groupId: number | null;
-  reportId?: number | null;
+  reportId?: number | SQL | null;
   raisedBy: number | null;
 }
 
-/** Raises a problem at group level; the report command calls this for each line of 存在问题 too. */
-export async function raiseProblem(db: Db, campaignId: number, p: NewProblem, now: Date): Promise<Problem> {
+export type ProblemEvent = typeof problemEvents.$inferSelect;
+/**
+ * raised; escalated (note: the new level); revised_without (the unit re-sent the report without this line: the problem
+ * stays open); raised_again (a later version of the report has the line again); resolved; cancelled.
+ */
+export type ProblemEventKind = 'raised' | 'escalated' | 'revised_without' | 'raised_again' | 'resolved' | 'cancelled';
+
+/** One line of a problem's history (problem_events), never updated or deleted. */
+export function problemEventStatement(
+  dbh: DbHandle,
+  p: { campaignId: number; id: number | SQL },
+  e: { kind: ProblemEventKind; by: number | null; unitId?: number | null; at: Date; note?: string },
+) {
+  return dbh.db.insert(problemEvents).values({ campaignId: p.campaignId, problemId: p.id, kind: e.kind, byPersonId: e.by, unitId: e.unitId ?? null, at: e.at.toISOString(), note: e.note ?? '' });
+}
+
+/** The id of the problem just numbered by takeNumber(), inside the same atomic step. */
+export const justNumbered = (campaignId: number): SQL => sql`(select id from problems where campaign_id = ${campaignId} and seq = ${takenNumber(campaignId, 'P')})`;
+
+/**
+ * The statements that raise one problem at group level with its number from the counter and its first history line;
+ * the report command's 存在问题 lines use these inside the report's own atomic step.
+ */
+export function raiseStatements(dbh: DbHandle, campaignId: number, p: NewProblem, now: Date): Array<{ run(): unknown }> {
   const at = now.toISOString();
-  const [row] = await db
-    .insert(problems)
-    .values({
+  return [
+    takeNumber(dbh, campaignId, 'P'),
+    dbh.db.insert(problems).values({
       campaignId,
-      seq: sql`(select coalesce(max(seq), 0) + 1 from problems where campaign_id = ${campaignId})`,
+      seq: takenNumber(campaignId, 'P'),
       text: p.text,
       unitId: p.unitId,
       groupId: p.groupId,
@@ -43,8 +66,20 @@ export async function raiseProblem(db: Db, campaignId: number, p: NewProblem, no
       status: 'open',
       raisedBy: p.raisedBy,
       raisedAt: at,
-    })
-    .returning();
+    }),
+    problemEventStatement(dbh, { campaignId, id: justNumbered(campaignId) }, { kind: 'raised', by: p.raisedBy, unitId: p.unitId, at: now }),
+  ];
+}
+
+/** Raises a problem at group level. */
+export async function raiseProblem(dbh: DbHandle, campaignId: number, p: NewProblem, now: Date): Promise<Problem> {
+  await dbh.atomic(raiseStatements(dbh, campaignId, p, now));
+  const [row] = await dbh.db
+    .select()
+    .from(problems)
+    .where(and(eq(problems.campaignId, campaignId), eq(problems.text, p.text), eq(problems.raisedAt, now.toISOString())))
+    .orderBy(desc(problems.id))
+    .limit(1);
   return row!;
 }
 
@@ -61,8 +96,20 @@ export async function allProblems(db: Db, campaignId: number): Promise<Problem[]
   return db.select().from(problems).where(eq(problems.campaignId, campaignId)).orderBy(asc(problems.seq));
 }
 
-export async function resolveProblem(db: Db, p: Problem, note: string, now: Date): Promise<void> {
-  await db.update(problems).set({ status: 'resolved', resolvedAt: now.toISOString(), resolution: note }).where(eq(problems.id, p.id)).run();
+/** 解决 or 撤销: the only ways a problem closes; the row stays, with the note and a history line. */
+export async function closeProblem(dbh: DbHandle, p: Problem, c: { status: 'resolved' | 'cancelled'; note: string; by: number | null; at: Date }): Promise<Problem> {
+  await dbh.atomic([
+    dbh.db.update(problems).set({ status: c.status, resolvedAt: c.at.toISOString(), resolution: c.note }).where(eq(problems.id, p.id)),
+    problemEventStatement(dbh, p, { kind: c.status, by: c.by, unitId: p.unitId, at: c.at, note: c.note }),
+  ]);
+  return { ...p, status: c.status, resolvedAt: c.at.toISOString(), resolution: c.note };
+}
+
+export const resolveProblem = (dbh: DbHandle, p: Problem, note: string, by: number | null, now: Date) => closeProblem(dbh, p, { status: 'resolved', note, by, at: now });
+
+/** A problem's history, oldest first. */
+export async function historyOfProblem(db: Db, p: Pick<Problem, 'id'>): Promise<ProblemEvent[]> {
+  return db.select().from(problemEvents).where(eq(problemEvents.problemId, p.id)).orderBy(asc(problemEvents.id));
 }
 
 /** The group a problem raised in chat belongs to: this chat's group, else a group the person leads, else their unit's. */
@@ -72,7 +119,7 @@ export function groupForProblem(org: Org, actor: Actor, chatId: string): Group |
   const led = org.groups.find((g) => actor.leads(g.id));
   if (led) return led;
   const unitId = actor.person.unitId;
-  return org.groups.find((g) => g.leadUnitId === unitId) ?? org.groups.find((g) => g.unitIds.includes(unitId));
+  return org.groups.find((g) => leadsGroup(g, unitId)) ?? org.groups.find((g) => g.unitIds.includes(unitId));
 }
 
 /** Who owns a problem at its level: the group's name at group level, then 副组长, 办公室, 组长. */

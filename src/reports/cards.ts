@@ -42,6 +42,11 @@ export function reportCard(s: Saved, ctx: { org: Org; rule: Rule; unit: Unit; pa
     section(t('存在问题', 'Problems'), r.problems, ctx),
   ];
   if (s.problems.length) elements.push(note(t(`已列入问题清单：${s.problems.map((p) => problemId(p.seq)).join('、')}`, `Added to the problem list: ${s.problems.map((p) => problemId(p.seq)).join(', ')}`)));
+  // A revision never closes a problem the earlier version raised: say so, so nobody thinks it went away.
+  if (s.stillOpen.length) {
+    const ids = s.stillOpen.map((p) => problemId(p.seq));
+    elements.push(note(t(`本版未列 ${ids.join('、')}，仍在问题清单中（未解决），已记入办理记录；如已解决或需撤销，请由办公室或工作组组长发送「问题 解决」或「问题 撤销」。`, `This version leaves out ${ids.join(', ')}: still open in the problem list, noted in its history; the office or the group lead closes it with "problem resolve" or "problem cancel".`)));
+  }
   elements.push(section(t('下一步计划', 'Next steps'), r.nextSteps, ctx));
   const metrics = Object.entries(r.metrics).slice(0, 30);
   if (metrics.length) elements.push(md(`**${t('指标', 'Metrics')}**\n${metrics.map(([k, v]) => `${esc(k)}${t('：', ': ')}${v}`).join(t('　', ' · '))}`));

@@ -5,13 +5,13 @@ import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
 import { reports, tasks } from '../../db/schema.js';
 import { lastDuePeriod, periodBounds, periodOf, shiftPeriod } from '../core/periods.js';
-import { liaisonsOf, unitsOfGroup, type Org, type Person, type Rule, type Scope, type Unit } from '../org.js';
+import { leadsGroup, leadUnitsOf, liaisonsOf, unitsOfGroup, type Org, type Person, type Rule, type Scope, type Unit } from '../org.js';
 import { scoreUnits, type Lagging, type UnitRecord } from './scoring.js';
 import { calendarOf, dueOfPeriod } from './store.js';
 
 /** The units that must report under a rule: every active unit, each group's lead unit, or the listed units; in plan order. */
 export function mustReport(org: Org, rule: Rule): Unit[] {
-  const ids = rule.who === 'all_units' ? org.units.map((u) => u.id) : rule.who === 'group_leads' ? org.groups.map((g) => g.leadUnitId) : rule.who;
+  const ids = rule.who === 'all_units' ? org.units.map((u) => u.id) : rule.who === 'group_leads' ? org.groups.flatMap((g) => leadUnitsOf(g)) : rule.who;
   // ids follow the plan's order of units; the org's lists come in whatever order the database answers
   return [...new Set(ids)]
     .sort((a, b) => a - b)
@@ -77,7 +77,7 @@ export async function ruleStatus(db: Db, org: Org, rule: Rule, period: string, n
   const byUnit = new Map(rows.map((r) => [r.unitId, r]));
   const inScope = new Set(unitsInScope(org, scope).map((u) => u.id));
   // Under group_leads a group's view is about its own lead unit: its other units report (if at all) for other groups.
-  const required = mustReport(org, rule).filter((u) => (scope?.kind === 'group' && rule.who === 'group_leads' ? u.id === scope.group.leadUnitId : inScope.has(u.id)));
+  const required = mustReport(org, rule).filter((u) => (scope?.kind === 'group' && rule.who === 'group_leads' ? leadsGroup(scope.group, u.id) : inScope.has(u.id)));
   const requiredIds = new Set(required.map((u) => u.id));
   const personName = (id: number) => org.people.find((p) => p.id === id)?.name;
   const line = (unit: Unit, state: UnitState): UnitLine => {

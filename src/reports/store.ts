@@ -1,13 +1,15 @@
 // Saves a 进度专报 for (rule, unit, period): replaces the earlier version and keeps it in report_revisions, marks it
-// late when first submitted after the due time, and files the 存在问题 items into the 问题清单 linked to the report.
-import { and, eq, sql } from 'drizzle-orm';
+// late when first submitted after the due time, and files the 存在问题 items into the 问题清单 linked to the report
+// (a revision never deletes a problem: see the history lines below).
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { DbHandle } from '../../db/client.js';
-import { problems, reportRevisions, reports } from '../../db/schema.js';
+import { problemEvents, problems, reportRevisions, reports } from '../../db/schema.js';
 import { workCalendar, type CalendarKind } from '../core/calendar.js';
 import { dueOf } from '../core/periods.js';
 import type { ParsedReport } from '../core/report-parser.js';
-import type { Group, Org, Person, Rule, Unit } from '../org.js';
+import { leadUnitsOf, type Group, type Org, type Person, type Rule, type Unit } from '../org.js';
+import { problemEventStatement, raiseStatements } from '../problems/store.js';
 
 export type ReportRow = typeof reports.$inferSelect;
 export type ProblemRow = typeof problems.$inferSelect;
@@ -20,6 +22,8 @@ export interface SaveReport {
   parsed: ParsedReport;
   by: Person;
   at: Date;
+  /** the chat it was sent in; decides the group of its problems */
+  chatId?: string;
 }
 
 export interface Saved {
@@ -27,8 +31,10 @@ export interface Saved {
   due: DateTime;
   /** true when this replaced an earlier version (kept as a revision) */
   replaced: boolean;
-  /** the report's open problems in the 问题清单, kept and new */
+  /** the report's open problems in the 问题清单 that this version names, kept and new */
   problems: ProblemRow[];
+  /** problems of earlier versions that this version leaves out: still open until resolved or cancelled */
+  stillOpen: ProblemRow[];
 }
 
 export const calendarOf = (org: Org) => workCalendar(org.campaign.workdayCalendar as CalendarKind);
@@ -37,9 +43,21 @@ export function dueOfPeriod(org: Org, rule: Rule, period: string): DateTime {
   return dueOf(rule, period, org.campaign.timezone, calendarOf(org));
 }
 
-/** The group a unit's problems go to: the group it leads, else the first group it belongs to. */
-export function groupOfUnit(org: Org, unitId: number): Group | undefined {
-  return org.groups.find((g) => g.leadUnitId === unitId) ?? org.groups.find((g) => g.unitIds.includes(unitId));
+/**
+ * The group a report's problems belong to: the group whose chat it was sent in; from elsewhere (a private chat, the
+ * office chat) the unit's only group (for a group-leads rule, the only group it leads); else none, and the office
+ * owns them. Never "the first group the unit is in": a unit in five groups would file everything in one.
+ */
+export function groupOfReport(org: Org, rule: Rule, unitId: number, chatId: string | undefined): Group | undefined {
+  const bound = chatId ? org.chats.find((c) => c.chatId === chatId && c.kind === 'group' && c.active) : undefined;
+  const inChat = bound ? org.group(bound.groupId) : undefined;
+  if (inChat) return inChat;
+  if (rule.who === 'group_leads') {
+    const led = org.groups.filter((g) => leadUnitsOf(g).includes(unitId));
+    if (led.length === 1) return led[0];
+  }
+  const member = org.groups.filter((g) => leadUnitsOf(g).includes(unitId) || g.unitIds.includes(unitId));
+  return member.length === 1 ? member[0] : undefined;
 }
 
 export async function saveReport(dbh: DbHandle, s: SaveReport): Promise<Saved> {
@@ -61,10 +79,11 @@ export async function saveReport(dbh: DbHandle, s: SaveReport): Promise<Saved> {
     submittedBy: s.by.id,
     submittedAt: at,
     late,
+    chatId: s.chatId ?? null,
   };
   const statements: Array<{ run(): unknown }> = [];
   if (old) {
-    const body = { period: old.period, progress: old.progress, problems: old.problems, nextSteps: old.nextSteps, metrics: old.metrics, unplaced: old.unplaced, late: old.late };
+    const body = { period: old.period, progress: old.progress, problems: old.problems, nextSteps: old.nextSteps, metrics: old.metrics, unplaced: old.unplaced, late: old.late, chatId: old.chatId };
     statements.push(db.insert(reportRevisions).values({ reportId: old.id, revision: old.revision, body, submittedBy: old.submittedBy, submittedAt: old.submittedAt }));
   }
   statements.push(
@@ -74,35 +93,47 @@ export async function saveReport(dbh: DbHandle, s: SaveReport): Promise<Saved> {
       .onConflictDoUpdate({ target: [reports.campaignId, reports.ruleId, reports.unitId, reports.period], set: { ...values, revision: sql`${reports.revision} + 1` } }),
   );
 
-  // Problems: items still in the new version keep their row (and number); dropped ones go; new ones are added.
-  const before = old ? await db.select().from(problems).where(and(eq(problems.reportId, old.id), eq(problems.status, 'open'))) : [];
+  // Problems (nothing a unit wrote is deleted): a line still in the new version keeps its problem and number; a line
+  // dropped from it leaves its problem open with a history line, for only 解决 or 撤销 close a problem; a dropped line
+  // that comes back is noted again; a new line is raised in the group the report belongs to.
+  const mine = old ? await db.select().from(problems).where(eq(problems.reportId, old.id)).orderBy(problems.seq) : [];
+  const absent = new Set(mine.length ? await droppedFromReport(db, mine.map((p) => p.id)) : []);
   const items = [...new Set(p.problemItems)];
-  for (const row of before) if (!items.includes(row.text)) statements.push(db.delete(problems).where(eq(problems.id, row.id)));
-  const group = groupOfUnit(s.org, s.unit.id);
+  const dropped: ProblemRow[] = [];
+  const who = { by: s.by.id, unitId: s.unit.id, at: s.at };
+  for (const row of mine) {
+    if (row.status !== 'open' || items.includes(row.text)) continue;
+    dropped.push(row);
+    if (!absent.has(row.id)) statements.push(problemEventStatement(dbh, row, { kind: 'revised_without', ...who, note: s.period }));
+  }
+  const group = groupOfReport(s.org, s.rule, s.unit.id, s.chatId);
   const reportId = sql`(select id from reports where campaign_id = ${campaignId} and rule_id = ${s.rule.id} and unit_id = ${s.unit.id} and period = ${s.period})`;
   for (const text of items) {
-    if (before.some((row) => row.text === text)) continue;
-    statements.push(
-      db.insert(problems).values({
-        campaignId,
-        seq: sql`(select coalesce(max(seq), 0) + 1 from problems where campaign_id = ${campaignId})`,
-        text,
-        unitId: s.unit.id,
-        groupId: group?.id ?? null,
-        reportId,
-        level: 'group',
-        levelSince: at,
-        status: 'open',
-        raisedBy: s.by.id,
-        raisedAt: at,
-      }),
-    );
+    const known = mine.find((row) => row.text === text);
+    if (known) {
+      if (absent.has(known.id) && known.status === 'open') statements.push(problemEventStatement(dbh, known, { kind: 'raised_again', ...who, note: s.period }));
+      continue;
+    }
+    statements.push(...raiseStatements(dbh, campaignId, { text, unitId: s.unit.id, groupId: group?.id ?? null, reportId, raisedBy: s.by.id }, s.at));
   }
   await dbh.atomic(statements);
 
   const [report] = await db.select().from(reports).where(key);
   const open = await db.select().from(problems).where(and(eq(problems.reportId, report!.id), eq(problems.status, 'open'))).orderBy(problems.seq);
-  return { report: report!, due, replaced: Boolean(old), problems: open };
+  const droppedIds = new Set(dropped.map((d) => d.id));
+  return { report: report!, due, replaced: Boolean(old), problems: open.filter((x) => !droppedIds.has(x.id)), stillOpen: open.filter((x) => droppedIds.has(x.id)) };
+}
+
+/** Of these problems, the ones whose latest report line says the report was revised without them. */
+async function droppedFromReport(db: DbHandle['db'], ids: number[]): Promise<number[]> {
+  const rows = await db
+    .select({ problemId: problemEvents.problemId, kind: problemEvents.kind })
+    .from(problemEvents)
+    .where(and(inArray(problemEvents.problemId, ids), inArray(problemEvents.kind, ['revised_without', 'raised_again'])))
+    .orderBy(problemEvents.id);
+  const last = new Map<number, string>();
+  for (const r of rows) last.set(r.problemId, r.kind);
+  return [...last].filter(([, kind]) => kind === 'revised_without').map(([id]) => id);
 }
 
 /** Earlier versions of a report, oldest first. */

@@ -1,0 +1,130 @@
+// Migration 0002 (history and counters) on a database made by the schema before it (migrations 0000 and 0001 only),
+// holding reports, problems, tasks and meetings: nothing is lost or renumbered, and the next numbers the office
+// gets through chat continue after the highest ones, never reusing a number.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrationsFolder } from '../db/client.js';
+import { flatten, startHarness, type Harness } from './support/harness.js';
+
+const OLD_TABLES = ['campaigns', 'units', 'groups', 'people', 'chats', 'reporting_rules', 'reports', 'report_revisions', 'tasks', 'task_events', 'problems', 'meetings'];
+
+/** A database as the code before migration 0002 made it: its own copy of migrations 0000 and 0001 applied. */
+function oldDatabase(dir: string): string {
+  const old = join(dir, 'migrations-0001');
+  mkdirSync(join(old, 'meta'), { recursive: true });
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: Array<{ tag: string }> };
+  journal.entries = journal.entries.slice(0, 2);
+  expect(journal.entries.map((e) => e.tag)).toEqual(['0000_init', '0001_meeting_sittings']);
+  writeFileSync(join(old, 'meta/_journal.json'), JSON.stringify(journal));
+  for (const e of journal.entries) copyFileSync(join(migrationsFolder, `${e.tag}.sql`), join(old, `${e.tag}.sql`));
+  const path = join(dir, 'old.db');
+  const sqlite = new Database(path);
+  migrate(drizzle(sqlite), { migrationsFolder: old });
+  sqlite.exec(`
+    INSERT INTO campaigns (id, name, created_at) VALUES (1, '新河周转房居住环境改善', '2026-10-01T00:00:00Z');
+    INSERT INTO units (id, campaign_id, name, aliases) VALUES (1, 1, '区住房建设委', '["住建委"]'), (2, 1, '新河街道办事处', '[]'), (3, 1, '区公安局', '[]');
+    INSERT INTO groups (id, campaign_id, name, lead_unit_id, unit_ids) VALUES (1, 1, '维稳保障组', 2, '[3]');
+    INSERT INTO people (id, campaign_id, name, open_id, unit_id, roles) VALUES (1, 1, '陈波', 'ou_chenbo', 1, '["office"]'), (2, 1, '王敏', 'ou_wangmin', 2, '["liaison"]');
+    INSERT INTO chats (chat_id, campaign_id, kind, group_id, bound_at) VALUES ('oc_xinhe_office', 1, 'office', 0, '2026-10-01T00:00:00Z'), ('oc_xinhe_weiwen', 1, 'group', 1, '2026-10-01T00:00:00Z');
+    INSERT INTO reporting_rules (id, campaign_id, name, cadence, due, who) VALUES (1, 1, '工作进度专报', 'weekly', '{"weekday":"fri","time":"17:00"}', '"all_units"');
+    INSERT INTO reports (id, campaign_id, rule_id, unit_id, period, progress, problems, submitted_by, submitted_at, revision)
+      VALUES (1, 1, 1, 2, '2026-W47', '完成摸排120户', '资金不足', 2, '2026-11-20T08:00:00Z', 2);
+    INSERT INTO report_revisions (report_id, revision, body, submitted_by, submitted_at) VALUES (1, 1, '{"progress":"第一版"}', 2, '2026-11-20T07:00:00Z');
+    INSERT INTO tasks (id, campaign_id, seq, title, lead_unit_id, deadline, status, created_at) VALUES
+      (1, 1, 1, '完成一户一册登记', 2, '2026-12-31', 'open', '2026-10-01T00:00:00Z'),
+      (2, 1, 2, '组织听证会', 1, '2026-11-30', 'done', '2026-10-01T00:00:00Z'),
+      (3, 1, 7, '排查安全隐患', 3, '2026-11-10', 'cancelled', '2026-10-01T00:00:00Z');
+    INSERT INTO task_events (campaign_id, task_id, kind, at, note, from_deadline, to_deadline) VALUES
+      (1, 2, 'done', '2026-11-01T00:00:00Z', '听证会已召开', NULL, NULL), (1, 1, 'extend', '2026-11-02T00:00:00Z', '住户外出', '2026-11-30', '2026-12-31');
+    INSERT INTO problems (id, campaign_id, seq, text, unit_id, group_id, report_id, level, level_since, status, raised_at, resolved_at, resolution) VALUES
+      (1, 1, 1, '资金不足', 2, 1, 1, 'group', '2026-11-20T08:00:00Z', 'open', '2026-11-20T08:00:00Z', NULL, NULL),
+      (2, 1, 2, '人手不够', 2, 1, NULL, 'deputy', '2026-11-21T08:00:00Z', 'resolved', '2026-11-18T08:00:00Z', '2026-11-22T08:00:00Z', '已增派人员'),
+      (3, 1, 4, '场地未落实', 2, 1, NULL, 'group', '2026-11-21T08:00:00Z', 'open', '2026-11-21T08:00:00Z', NULL, NULL);
+    INSERT INTO meetings (id, campaign_id, seq, title, kind, starts_at, minutes, status, created_at) VALUES
+      (1, 1, 1, '维稳保障组调度会', 'dispatch', '2026-11-16T07:00:00Z', '会议研究了摸排工作', 'scheduled', '2026-11-10T00:00:00Z'),
+      (2, 1, 3, '专题会', 'topic', '2026-11-20T07:00:00Z', NULL, 'cancelled', '2026-11-10T00:00:00Z');
+  `);
+  sqlite.close();
+  return path;
+}
+
+function snapshot(path: string): Record<string, unknown[]> {
+  const sqlite = new Database(path, { readonly: true });
+  const out: Record<string, unknown[]> = {};
+  for (const t of OLD_TABLES) {
+    const cols = (sqlite.prepare(`SELECT name FROM pragma_table_info('${t}')`).all() as Array<{ name: string }>).map((c) => c.name);
+    out[t] = sqlite.prepare(`SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${t}" ORDER BY 1`).all();
+  }
+  sqlite.close();
+  return out;
+}
+
+let h: Harness;
+let dir: string;
+let before: Record<string, unknown[]>;
+let dbPath: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'duban-migration-'));
+  dbPath = oldDatabase(dir);
+  before = snapshot(dbPath);
+  h = await startHarness({ plan: false, now: '2026-11-23T02:00:00Z', env: { DATABASE_PATH: dbPath, SEND_PER_CHAT_PER_SECOND: '100' } });
+});
+afterAll(async () => {
+  await h.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function office(text: string): Promise<string> {
+  const { messageId } = await h.say({ from: 'ou_chenbo', chat: 'oc_p2p_chenbo', text });
+  const reply = h.fake.messages.find((m) => m.reply_to === messageId);
+  return reply ? flatten(reply.content) : '';
+}
+
+describe('migration 0002 on a database of the schema before it', () => {
+  it('keeps every row and every column value of reports, problems, tasks and meetings', () => {
+    const after = snapshot(dbPath);
+    for (const t of OLD_TABLES) {
+      const cols = Object.keys((before[t]![0] ?? {}) as object);
+      const trimmed = after[t]!.map((r) => Object.fromEntries(cols.map((c) => [c, (r as Record<string, unknown>)[c]])));
+      expect(trimmed, t).toEqual(before[t]);
+    }
+  });
+
+  it('seeds the counters from the highest numbers, and the history from the rows', () => {
+    const sqlite = new Database(dbPath, { readonly: true });
+    expect(sqlite.prepare('SELECT kind, last FROM id_counters WHERE campaign_id = 1 ORDER BY kind').all()).toEqual([
+      { kind: 'M', last: 3 },
+      { kind: 'P', last: 4 },
+      { kind: 'T', last: 7 },
+    ]);
+    expect(sqlite.prepare("SELECT lead_unit_ids FROM groups WHERE id = 1").get()).toEqual({ lead_unit_ids: '[2]' });
+    expect(sqlite.prepare('SELECT problem_id, kind, note FROM problem_events ORDER BY id').all()).toEqual([
+      { problem_id: 1, kind: 'raised', note: '' },
+      { problem_id: 2, kind: 'raised', note: '' },
+      { problem_id: 3, kind: 'raised', note: '' },
+      { problem_id: 2, kind: 'resolved', note: '已增派人员' },
+    ]);
+    expect(sqlite.prepare('SELECT meeting_id, kind FROM meeting_events ORDER BY id').all()).toEqual([
+      { meeting_id: 1, kind: 'scheduled' },
+      { meeting_id: 2, kind: 'scheduled' },
+      { meeting_id: 1, kind: 'minutes' },
+    ]);
+    sqlite.close();
+  });
+
+  it('the office sees the old problems and gets the next numbers after the highest ones through chat', async () => {
+    const list = await office('问题 列表');
+    expect(list).toContain('P1');
+    expect(list).toContain('P4');
+    expect(await office('问题 上报 周转房外墙脱落')).toContain('P5');
+    expect(await office('任务 新增 清理楼道堆物 牵头：区公安局 截止：2026-12-20')).toContain('T8');
+    expect(await office('会议 安排 推动会 时间：2026-12-01 15:00')).toContain('M4');
+    // the ledger still holds every task, the cancelled one included
+    expect(await office('台账 导出')).toContain('共 4 项');
+  });
+});
