@@ -62,7 +62,7 @@ export function minutesReplyCard(
     elements.push(md(`**${t('未纳入台账的行', 'Lines not added')}**\n${misses.join('\n')}`));
     elements.push(note(esc(t(`改正后把整份会议备忘重新发送即可，已纳入台账的事项不会重复创建。例：（三）由经开区管委会牵头，区政务服务办配合，12月底前完成施工许可办理`, 'Correct them and send the whole minutes again; items already in the ledger are not created twice. E.g. 1. Survey all households lead:新河周转房办公室 due:2026-12-10'))));
   }
-  if (headings.length) elements.push(note(esc(t(`作为标题保留、未纳入台账：${headings.map((x) => `第 ${x.line} 行`).join('、')}`, `Kept as headings, not tasks: lines ${headings.map((x) => x.line).join(', ')}`))));
+  if (headings.length) elements.push(note(esc(t(`作为标题保留、未纳入台账：${headings.map((x) => `第 ${x.line} 行`).join('、')}（如是议定事项，请写明牵头单位和完成时限）`, `Kept as headings, not tasks: lines ${headings.map((x) => x.line).join(', ')} (for an action item, name its lead and deadline)`))));
   elements.push(note(esc(t(`参会单位：${view.units || '—'}`, `Units: ${view.units || '—'}`))));
   return card({ title: `${t('会议备忘', 'Minutes')} ${meetingRef(m)} · ${m.title}`, subtitle: view.summary, template: misses.length ? 'orange' : 'turquoise', elements });
 }
