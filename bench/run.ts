@@ -113,7 +113,7 @@ async function main() {
   const dbh = openSqlite(dbPath);
   await seed(dbh, now);
   dbh.close();
-  const fake = await startFakeLark({ botOpenId: 'ou_bot' });
+  const fake = await startFakeLark({ botOpenId: 'ou_bot', knows: (id) => /^ou_(bench|fan)_/.test(id) });
   const base = { LARK_ENCRYPT_KEY: KEY, LARK_VERIFICATION_TOKEN: TOKEN, LOG_LEVEL: 'silent' };
 
   // 1. Webhook answer time: Duban, a no-op Hono route, and the SDK's EventDispatcher on node:http.

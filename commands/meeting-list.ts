@@ -34,7 +34,7 @@ export default defineCommand({
           ? [
               table(
                 [
-                  { name: 'id', title: t('编号', 'ID'), width: '60px' },
+                  { name: 'id', title: t('编号', 'ID'), width: '80px' },
                   { name: 'title', title: t('会议', 'Meeting') },
                   { name: 'when', title: t('时间', 'When') },
                   { name: 'place', title: t('地点', 'Place') },

@@ -7,6 +7,7 @@ import { outbox } from '../db/schema.js';
 import type { Clock } from './core/clock.js';
 import type { Messenger } from './lark/messenger.js';
 import type { Log } from './log.js';
+import { dropInvalidMentions, isInvalidMention } from './outbox-mentions.js';
 
 export interface Outgoing {
   dedupeKey: string;
@@ -122,6 +123,8 @@ export interface SenderOptions {
   baseBackoffMs?: number;
   maxBackoffMs?: number;
   leaseMs?: number;
+  /** the campaign clock, for the day of an office notice (a wrong @ id is reported once per person per day) */
+  clock?: Clock;
 }
 
 type DueRow = Pick<typeof outbox.$inferSelect, 'id' | 'status' | 'attempts' | 'target' | 'chatId' | 'nextAttemptAt'>;
@@ -129,7 +132,8 @@ type DueRow = Pick<typeof outbox.$inferSelect, 'id' | 'status' | 'attempts' | 't
 /** Delivers outbox rows. One per process; a second process on the same database never sends a claimed row. */
 export class Sender {
   private readonly limiter: RateLimiter;
-  private readonly opts: Required<Omit<SenderOptions, 'limits'>>;
+  private readonly opts: Required<Omit<SenderOptions, 'limits' | 'clock'>>;
+  private readonly clock: Clock;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
@@ -147,6 +151,7 @@ export class Sender {
     private readonly wall: () => number = Date.now,
   ) {
     this.limiter = new RateLimiter(opts.limits ?? larkLimits);
+    this.clock = opts.clock ?? { now: () => new Date(this.wall()) };
     this.opts = {
       concurrency: opts.concurrency ?? 20,
       maxAttempts: opts.maxAttempts ?? 12,
@@ -320,6 +325,12 @@ export class Sender {
         .set({ status: 'sent', sentAt: new Date(now).toISOString(), messageId: result.messageId ?? null, chatId: row.chatId ?? result.chatId ?? null, lastError: null })
         .where(eq(outbox.id, row.id))
         .run();
+      return;
+    }
+    // A card refused for one unknown @ id goes again without it; the office is told whose id is wrong.
+    if (row.msgType === 'interactive' && isInvalidMention(result.error) && (await dropInvalidMentions(this.dbh, row, result.error, this.clock.now()))) {
+      this.log.warn('card refused for an unknown @ id: sent again without it', { outbox_id: row.id, key: row.dedupeKey });
+      this.again = true;
       return;
     }
     const attempts = due.attempts + 1; // the attempt the claim counted

@@ -9,7 +9,7 @@ import { occurrences } from '../src/meetings/recurrence.js';
 import { meetingRemindersDue } from '../src/meetings/reminders.js';
 import { loadOrg } from '../src/org.js';
 import { examplePlan } from '../src/runtime.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { flatten, startHarness, type Harness } from './support/harness.js';
 import { messageEvent } from './support/lark-events.js';
 
 const OFFICE = 'oc_xinhe_office';
@@ -138,16 +138,62 @@ describe('minutes', () => {
     expect((await db().select().from(meetings).where(eq(meetings.id, m.id)))[0]!.minutes).toContain('入户摸排');
   });
 
-  it('minutes naming an unknown unit or a bad date are refused whole, by line', async () => {
+  it('a line naming an unknown unit or a bad date is listed with why; the good line still becomes a task', async () => {
     await schedule('会议 安排 纪要拒收会 时间：明天 10:00');
     const m = await lastMeeting();
     const text = [`会议 纪要 M${m.seq}`, '- [ ] 第一项 牵头：区公安局 截止：12月10日', '- [ ] 第二项 牵头：区环保局 截止：下下下周', '- [ ] 第三项 牵头：区公安局 截止：某天'].join('\n');
     const { reply } = await schedule(text);
-    expect(reply.content.text).toContain('第 2 行：没有找到单位「区环保局」');
-    expect(reply.content.text).toContain('第 2 行：看不懂截止日期');
-    expect(reply.content.text).toContain('第 3 行：看不懂截止日期「某天」');
-    expect(await db().select().from(tasks).where(eq(tasks.meetingId, m.id))).toHaveLength(0);
-    expect((await db().select().from(meetings).where(eq(meetings.id, m.id)))[0]!.minutes).toBeNull();
+    const shown = flatten(reply.content);
+    expect(shown).toContain('第 2 行「- [ ] 第二项 牵头：区环保局 截止：下下下周」：没有找到单位「区环保局」；看不懂截止日期「下下下周」');
+    expect(shown).toContain('第 3 行「- [ ] 第三项 牵头：区公安局 截止：某天」：看不懂截止日期「某天」');
+    const rows = await db().select().from(tasks).where(eq(tasks.meetingId, m.id));
+    expect(rows.map((r) => [r.title, r.deadline])).toEqual([['第一项', '2026-12-10']]);
+    expect(shown).toContain(`第 1 行 → **T${rows[0]!.seq}** 第一项`);
+    expect((await db().select().from(meetings).where(eq(meetings.id, m.id)))[0]!.minutes).toContain('第二项');
+    // sent again corrected: only the missing items are added
+    const fixed = [`会议 纪要 M${m.seq}`, '- [ ] 第一项 牵头：区公安局 截止：12月10日', '- [ ] 第二项 牵头：区公安局 截止：下周五', '- [ ] 第三项 牵头：区公安局 截止：12月20日'].join('\n');
+    const again = flatten((await schedule(fixed)).reply.content);
+    expect((await db().select().from(tasks).where(eq(tasks.meetingId, m.id))).map((r) => r.title)).toEqual(['第一项', '第二项', '第三项']);
+    expect(again).toContain('第 1 行 第一项：此前已纳入台账，未重复创建');
+  });
+
+  it('minutes in the forms offices use (1. / （三） / 由X牵头 / 12月底前) become tasks; the reply lists every other item line and why', async () => {
+    await schedule('会议 安排 工程建设调度会 时间：明天 10:00', 'ou_liqiang', 'oc_xinhe_gongcheng');
+    const m = await lastMeeting();
+    const text = [
+      `会议 纪要 M${m.seq}`,
+      '会议听取了各单位工作进展汇报。会议议定如下：',
+      '一、关于用地手续',
+      '1. 加快用地手续办理 牵头：规划资源分局 截止：12月15日',
+      '（三）由经开区管委会牵头，区政务服务办配合，12月底前完成施工许可办理。',
+      '（四）由区环保局牵头，本周内完成环境整治',
+      '5. 由区公安局牵头，加强夜间巡查',
+    ].join('\n');
+    const { reply } = await schedule(text, 'ou_liqiang', 'oc_xinhe_gongcheng');
+    const rows = await db().select().from(tasks).where(eq(tasks.meetingId, m.id));
+    const org = (await loadOrg(db(), m.campaignId))!;
+    expect(rows.map((r) => [r.title, org.unit(r.leadUnitId)?.name, r.cooperatingUnitIds.map((id) => org.unit(id)?.name), r.deadline])).toEqual([
+      ['加快用地手续办理', '市规划资源局滨海新区分局', [], '2026-12-15'],
+      ['完成施工许可办理', '经开区管委会', ['区政务服务办'], '2026-12-31'],
+    ]);
+    const shown = flatten(reply.content);
+    expect(shown).toContain(`第 3 行 → **T${rows[0]!.seq}** 加快用地手续办理`);
+    expect(shown).toContain(`第 4 行 → **T${rows[1]!.seq}** 完成施工许可办理`);
+    expect(shown).toContain('第 5 行「（四）由区环保局牵头，本周内完成环境整治」：没有找到单位「区环保局」');
+    expect(shown).toContain('第 6 行「5. 由区公安局牵头，加强夜间巡查」：没有完成时限');
+    expect(shown).toContain('作为标题保留、未纳入台账：第 2 行');
+    expect(shown).toContain('2 项议定事项纳入台账');
+    expect(shown).toContain('2 行未能识别');
+  });
+
+  it('本周内 in the minutes of a past meeting counts from the meeting’s week, not the day they are recorded', async () => {
+    await schedule('会议 安排 补记纪要会 时间：明天 10:00');
+    const m = await lastMeeting();
+    h.clock.set('2026-12-01T02:00:00Z'); // the next Tuesday
+    const said = await h.say({ from: 'ou_chenbo', chat: P2P, text: `会议 纪要 M${m.seq}\n1. 由新河周转房办公室牵头，本周内完成入户摸排` });
+    const rows = await db().select().from(tasks).where(eq(tasks.meetingId, m.id));
+    expect(rows.map((r) => [r.title, r.deadline])).toEqual([['完成入户摸排', '2026-11-27']]);
+    expect(flatten(replyTo(said.messageId).content)).toContain('截止：2026-11-27');
   });
 });
 

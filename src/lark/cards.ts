@@ -43,6 +43,9 @@ export function at(openId: string): string {
   return /^[A-Za-z0-9_-]+$/.test(openId) ? `<at id=${openId}></at>` : '';
 }
 
+/** Lark shows at most three header tags (卡片 JSON 2.0 结构: 标题后缀标签，最多设置 3 个). */
+export const MAX_HEADER_TAGS = 3;
+
 export function card(opts: { title: string; subtitle?: string; template?: Template; elements: Element[]; tags?: Array<{ text: string; color: string }> }): Card {
   return {
     schema: '2.0',
@@ -52,7 +55,7 @@ export function card(opts: { title: string; subtitle?: string; template?: Templa
       ...(opts.subtitle ? { subtitle: { tag: 'plain_text', content: opts.subtitle } } : {}),
       template: opts.template ?? 'blue',
       ...(opts.tags?.length
-        ? { text_tag_list: opts.tags.map((t) => ({ tag: 'text_tag', text: { tag: 'plain_text', content: t.text }, color: t.color })) }
+        ? { text_tag_list: opts.tags.slice(0, MAX_HEADER_TAGS).map((t) => ({ tag: 'text_tag', text: { tag: 'plain_text', content: t.text }, color: t.color })) }
         : {}),
     },
     body: { elements: opts.elements },
@@ -79,6 +82,19 @@ export interface Column {
   width?: string;
 }
 
+/**
+ * A column width Lark accepts: `auto`, 80–600 px or 1–100 % (卡片 JSON 2.0 表格: 列宽度). Real Lark refuses the whole
+ * card for any other value (230099), so a narrower wish becomes 80px rather than a lost message.
+ */
+export function columnWidth(width: string | undefined): string {
+  if (!width || width === 'auto') return 'auto';
+  const px = /^(\d+)px$/.exec(width);
+  if (px) return `${Math.min(Math.max(Number(px[1]), 80), 600)}px`;
+  const pct = /^(\d+)%$/.exec(width);
+  if (pct) return `${Math.min(Math.max(Number(pct[1]), 1), 100)}%`;
+  return 'auto';
+}
+
 /** A table element (card 2.0). Cells of type text are shown as plain text. */
 export function table(columns: Column[], rows: Array<Record<string, string | number>>, pageSize = 10): Element {
   return {
@@ -86,7 +102,7 @@ export function table(columns: Column[], rows: Array<Record<string, string | num
     page_size: Math.min(Math.max(pageSize, 1), 10),
     row_height: 'low',
     header_style: { bold: true, background_style: 'grey', lines: 1, text_align: 'left' },
-    columns: columns.map((c) => ({ name: c.name, display_name: c.title, data_type: c.type ?? 'text', width: c.width ?? 'auto' })),
+    columns: columns.map((c) => ({ name: c.name, display_name: c.title, data_type: c.type ?? 'text', width: columnWidth(c.width) })),
     rows,
   };
 }

@@ -140,11 +140,11 @@ export function listCard(v: View, rows: Task[], o: { total: number; page: number
       ? [
           table(
             [
-              { name: 'code', title: v.t('编号', 'ID'), width: '60px' },
+              { name: 'code', title: v.t('编号', 'ID'), width: '80px' },
               { name: 'title', title: v.t('重点工作事项', 'Item') },
               { name: 'lead', title: v.t('主责部门', 'Lead unit') },
               { name: 'deadline', title: v.t('完成时限', 'Deadline'), width: '100px' },
-              { name: 'status', title: v.t('状态', 'Status'), width: '70px' },
+              { name: 'status', title: v.t('状态', 'Status'), width: '80px' },
             ],
             rows.map((t) => ({ code: taskCode(t), title: t.title, lead: unitName(v, t.leadUnitId), deadline: t.deadline, status: state(t) })),
             10,
@@ -186,12 +186,12 @@ export function overdueCard(v: View, items: OverdueItem[], o: { today: string; s
       md(`**${v.t('按主责部门', 'By lead unit')}**：${esc(leads.join(v.lang === 'zh' ? '、' : ', '))}`),
       table(
         [
-          { name: 'code', title: v.t('编号', 'ID'), width: '60px' },
+          { name: 'code', title: v.t('编号', 'ID'), width: '80px' },
           { name: 'title', title: v.t('重点工作事项', 'Item') },
           { name: 'lead', title: v.t('主责部门', 'Lead unit') },
           { name: 'deadline', title: v.t('完成时限', 'Deadline'), width: '100px' },
-          { name: 'days', title: v.t('逾期天数', 'Days'), type: 'number', width: '70px' },
-          { name: 'workdays', title: v.t('工作日', 'Workdays'), type: 'number', width: '70px' },
+          { name: 'days', title: v.t('逾期天数', 'Days'), type: 'number', width: '80px' },
+          { name: 'workdays', title: v.t('工作日', 'Workdays'), type: 'number', width: '80px' },
         ],
         items.slice(0, SHOWN).map((i) => ({ code: taskCode(i.task), title: clip(i.task.title, 40), lead: unitName(v, i.task.leadUnitId), deadline: i.task.deadline, days: i.days, workdays: i.workdays })),
         10,

@@ -1,72 +1,14 @@
-// 会议备忘 (minutes): the text is kept on the meeting, and each action line `- [ ] <事项> 牵头：<单位> 截止：<日期>`
-// becomes a ledger task (台账) linked to the meeting. Minutes with any bad action line are refused whole, by line number,
-// so a half-recorded meeting never leaves half its tasks behind.
+// 会议备忘 (minutes): the text is kept on the meeting, and each 议定事项 read by minutes-lines.ts becomes a ledger task
+// (台账) linked to the meeting. Sending the minutes again (corrected) adds only the items not yet in the ledger.
 import { and, eq } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client.js';
 import { meetings, tasks } from '../../db/schema.js';
 import { addTaskStatements } from '../ledger/tasks.js';
-import { parseArgs } from '../core/args.js';
-import { parseDate } from '../core/dates.js';
-import { halfWidth, splitList } from '../core/text.js';
-import type { Org } from '../org.js';
-import { describeMiss, resolveUnits } from './attendees.js';
+import type { MinutesTask } from './minutes-lines.js';
 import { meetingEventStatement, type Meeting } from './store.js';
 
-export interface ActionItem {
-  line: number;
-  title: string;
-  leadUnitId: number;
-  cooperatingUnitIds: number[];
-  deadline: string;
-}
-
-export interface LineProblem {
-  line: number;
-  message: string;
-}
-
-const KEYS = {
-  lead: ['牵头', '牵头单位', '主责', '主责单位', '责任单位', 'lead', 'owner'],
-  due: ['截止', '截止时间', '截止日期', '完成时限', 'due', 'deadline', 'by'],
-  with: ['配合', '配合单位', 'with'],
-} as const;
-
-// People type 「完成摸排牵头：周转房办」 without a space before the key; parseArgs needs one.
-const ZH_KEYS = new RegExp(`(?<=\\S)(${Object.values(KEYS).flat().filter((w) => /^[\u4e00-\u9fff]/.test(w)).sort((a, b) => b.length - a.length).join('|')})\\s*:`, 'g');
-
-/** `- [ ] …`, `* [ ] …`, `－［ ］…`, `【 】…` after half-width folding. */
-const ACTION = /^\s*(?:[-*]\s*)?\[\s*\]\s*(.*)$/;
-
-export const DATE_FORMS = '2026-12-31、12月31日、12-31、明天、下周五、月底';
-
-/** Reads the action items of minutes; any problem on any line refuses them all. */
-export function parseMinutes(text: string, org: Org, now: Date, zone: string, lang: 'zh' | 'en'): { ok: true; items: ActionItem[] } | { ok: false; problems: LineProblem[] } {
-  const items: ActionItem[] = [];
-  const problems: LineProblem[] = [];
-  halfWidth(text)
-    .split(/\r?\n/)
-    .forEach((raw, i) => {
-      const m = ACTION.exec(raw);
-      if (!m) return;
-      const line = i + 1;
-      const say = (zh: string, en: string) => problems.push({ line, message: lang === 'zh' ? zh : en });
-      const { text: title, named } = parseArgs(m[1]!.replace(ZH_KEYS, ' $1:'), KEYS);
-      if (!title) say('事项内容为空', 'the item has no text');
-      if (!named.lead) say('缺少「牵头：单位」', 'missing "lead: <unit>"');
-      if (!named.due) say('缺少「截止：日期」', 'missing "due: <date>"');
-      const lead = named.lead ? resolveUnits(org, [named.lead]) : undefined;
-      if (lead && !lead.ok) say(describeMiss(org, lead.misses[0]!, 'zh'), describeMiss(org, lead.misses[0]!, 'en'));
-      const co = named.with ? resolveUnits(org, splitList(named.with)) : { ok: true as const, units: [] };
-      if (!co.ok) for (const miss of co.misses) say(describeMiss(org, miss, 'zh'), describeMiss(org, miss, 'en'));
-      const deadline = named.due ? parseDate(named.due, now, zone) : undefined;
-      if (named.due && !deadline) say(`看不懂截止日期「${named.due}」，可写：${DATE_FORMS}`, `Cannot read the date "${named.due}"; write e.g. 2026-12-31, 12-31, tomorrow, next friday`);
-      if (title && lead?.ok && co.ok && deadline) {
-        const leadUnitId = lead.units[0]!.id;
-        items.push({ line, title, leadUnitId, cooperatingUnitIds: co.units.map((u) => u.id).filter((id) => id !== leadUnitId), deadline });
-      }
-    });
-  return problems.length ? { ok: false, problems } : { ok: true, items };
-}
+/** One 议定事项 to put in the ledger. */
+export type ActionItem = Pick<MinutesTask, 'line' | 'title' | 'leadUnitId' | 'cooperatingUnitIds' | 'deadline'>;
 
 /** The minutes text to keep: a standing series keeps every sitting's minutes, each under its date. */
 export function mergedMinutes(m: Meeting, text: string, sittingDate: string | undefined): string {

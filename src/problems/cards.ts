@@ -34,7 +34,7 @@ export function problemListCard(org: Org, list: Problem[], now: Date, cal: WorkC
       ? [
           table(
             [
-              { name: 'id', title: t('编号', 'ID'), width: '60px' },
+              { name: 'id', title: t('编号', 'ID'), width: '80px' },
               { name: 'text', title: t('问题', 'Problem') },
               { name: 'level', title: t('层级', 'Level') },
               { name: 'age', title: t('已持续', 'Age') },

@@ -1,10 +1,12 @@
 // Auth, bot, IM (messages, chats, files) and contact routes of the fake Lark API.
+import { checkCard } from './card-rules.js';
 import { fail, ok, parseMultipart } from './http-util.js';
 import type { FakeMessage, FakeState, Route, RouteCtx, RouteReply } from './types.js';
 
 const RECEIVE_ID_TYPES = new Set(['chat_id', 'open_id', 'user_id', 'union_id', 'email']);
 const MSG_TYPES = new Set(['text', 'post', 'interactive', 'file', 'image', 'share_chat']);
-const MAX_CARD_BYTES = 150 * 1024;
+/** 文本消息最大不能超过 150 KB (cards: 30 KB, checked in card-rules.ts). */
+const MAX_TEXT_BYTES = 150 * 1024;
 const UUID_TTL_MS = 60 * 60 * 1000;
 
 function issueToken(ctx: RouteCtx, field: 'tenant_access_token' | 'app_access_token'): RouteReply {
@@ -46,21 +48,26 @@ function larkMessage(m: FakeMessage, app: string): Record<string, unknown> {
   return out;
 }
 
-/** Validates msg_type/content the way Lark does; returns an error reply or null. */
-function validateContent(msgType: unknown, content: unknown): RouteReply | null {
+/** Validates msg_type/content the way Lark does: an error reply, or the notes on a card it accepts. */
+function validateContent(ctx: RouteCtx, msgType: unknown, content: unknown): { bad: RouteReply } | { notes?: string[] } {
   if (typeof msgType !== 'string' || !MSG_TYPES.has(msgType)) {
-    return fail(400, 230001, `invalid message content: unsupported msg_type ${String(msgType)}`);
+    return { bad: fail(400, 230001, `invalid message content: unsupported msg_type ${String(msgType)}`) };
   }
-  if (typeof content !== 'string') return fail(400, 230001, 'invalid message content: content must be a JSON string');
+  if (typeof content !== 'string') return { bad: fail(400, 230001, 'invalid message content: content must be a JSON string') };
   try {
     JSON.parse(content);
   } catch {
-    return fail(400, 230001, 'invalid message content: content is not valid JSON');
+    return { bad: fail(400, 230001, 'invalid message content: content is not valid JSON') };
   }
-  if (msgType === 'interactive' && Buffer.byteLength(content, 'utf8') > MAX_CARD_BYTES) {
-    return fail(400, 230025, 'The length of the message content reaches its limit');
+  if (msgType !== 'interactive') {
+    return Buffer.byteLength(content, 'utf8') > MAX_TEXT_BYTES ? { bad: fail(400, 230025, 'The length of the message content reaches its limit') } : {};
   }
-  return null;
+  const verdict = checkCard(content, (id) => ctx.state.fake.knowsUser(id));
+  if (verdict.refusal) {
+    ctx.state.fake.cardRefusals.push({ method: ctx.method, path: ctx.path, ...verdict.refusal, raw: content });
+    return { bad: fail(400, verdict.refusal.code, verdict.refusal.msg) };
+  }
+  return verdict.notes.length ? { notes: verdict.notes } : {};
 }
 
 function accept(ctx: RouteCtx, draft: Omit<FakeMessage, 'message_id' | 'at' | 'content'>): RouteReply {
@@ -87,9 +94,10 @@ function createMessage(ctx: RouteCtx): RouteReply {
   if (!rit || !RECEIVE_ID_TYPES.has(rit)) return fail(400, 99992402, 'field validation failed: receive_id_type');
   const b = (ctx.body ?? {}) as Record<string, unknown>;
   if (typeof b['receive_id'] !== 'string' || !b['receive_id']) return fail(400, 99992402, 'field validation failed: receive_id');
-  const bad = validateContent(b['msg_type'], b['content']);
-  if (bad) return bad;
+  const checked = validateContent(ctx, b['msg_type'], b['content']);
+  if ('bad' in checked) return checked.bad;
   return accept(ctx, {
+    ...(checked.notes ? { cardNotes: checked.notes } : {}),
     chat_id: b['receive_id'],
     receive_id_type: rit,
     msg_type: b['msg_type'] as string,
@@ -101,9 +109,10 @@ function createMessage(ctx: RouteCtx): RouteReply {
 function replyMessage(ctx: RouteCtx): RouteReply {
   const parent = ctx.params['message_id'] ?? '';
   const b = (ctx.body ?? {}) as Record<string, unknown>;
-  const bad = validateContent(b['msg_type'], b['content']);
-  if (bad) return bad;
+  const checked = validateContent(ctx, b['msg_type'], b['content']);
+  if ('bad' in checked) return checked.bad;
   return accept(ctx, {
+    ...(checked.notes ? { cardNotes: checked.notes } : {}),
     chat_id: ctx.state.messageChat.get(parent) ?? '',
     receive_id_type: 'reply',
     msg_type: b['msg_type'] as string,
@@ -121,8 +130,10 @@ function editMessage(ctx: RouteCtx): RouteReply {
   if (!msg) return fail(400, 230011, 'The message is not found or was recalled');
   const b = (ctx.body ?? {}) as Record<string, unknown>;
   const msgType = typeof b['msg_type'] === 'string' ? b['msg_type'] : msg.msg_type;
-  const bad = validateContent(msgType, b['content']);
-  if (bad) return bad;
+  const checked = validateContent(ctx, msgType, b['content']);
+  if ('bad' in checked) return checked.bad;
+  if (checked.notes) msg.cardNotes = checked.notes;
+  else delete msg.cardNotes;
   msg.raw = b['content'] as string;
   msg.content = JSON.parse(msg.raw);
   msg.msg_type = msgType;

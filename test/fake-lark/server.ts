@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { FaultInjector } from './faults.js';
 import { matchPath, readBody } from './http-util.js';
 import { LimitTracker } from './limits.js';
+import { planUsers } from './plan-users.js';
 import { calendarRoutes } from './routes-calendar.js';
 import { imRoutes } from './routes-im.js';
 import { attachWsGateway, wsEndpointRoute } from './ws-gateway.js';
@@ -20,6 +21,7 @@ import {
 } from './types.js';
 
 export type {
+  CardRefusal,
   FakeCalendarEvent,
   FakeCall,
   FakeFile,
@@ -65,6 +67,8 @@ export async function startFakeLark(opts: StartOptions = {}): Promise<FakeLark> 
     scopes: new Set<string>(DEFAULT_SCOPES),
     files: [],
     calendarEvents: [],
+    cardRefusals: [],
+    knowsUser: (openId) => state.users.has(openId) || opts.knows?.(openId) === true,
     setFaults(f: FaultConfig) {
       fake.faults = { ...f };
       injector.reseed(f.seed);
@@ -106,6 +110,7 @@ export async function startFakeLark(opts: StartOptions = {}): Promise<FakeLark> 
       fake.messages.length = 0;
       fake.files.length = 0;
       fake.calendarEvents.length = 0;
+      fake.cardRefusals.length = 0;
       fake.faults = {};
       injector.clear();
       limits.reset();
@@ -139,7 +144,7 @@ export async function startFakeLark(opts: StartOptions = {}): Promise<FakeLark> 
     botName: opts.botName ?? '督办',
     appSecret: opts.appSecret ?? 'secret',
     chats: new Map(),
-    users: new Map(),
+    users: new Map([...planUsers()].map(([id, name]) => [id, { name }])),
     messageChat: new Map(),
     uuids: new Map(),
     tokenApps: new Map(),

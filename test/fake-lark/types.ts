@@ -16,6 +16,17 @@ export interface FakeMessage {
   at: number;
   /** how many times PATCH/PUT edited this message */
   patched?: number;
+  /** for cards: documented limits this card goes past that Lark drops silently (see card-rules.ts) */
+  cardNotes?: string[];
+}
+
+/** A card the fake refused, as real Lark would (card-rules.ts). */
+export interface CardRefusal {
+  method: string;
+  path: string;
+  code: number;
+  msg: string;
+  raw: string;
 }
 
 export interface FaultConfig {
@@ -100,6 +111,10 @@ export interface FakeLark {
   seedUser(openId: string, info: { name?: string }): void;
   files: FakeFile[];
   calendarEvents: FakeCalendarEvent[];
+  /** cards refused by the card JSON 2.0 check, in order */
+  cardRefusals: CardRefusal[];
+  /** whether this tenant has a user with this open_id: seeded users, plan people, or StartOptions.knows */
+  knowsUser(openId: string): boolean;
   close(): Promise<void>;
 }
 
@@ -112,6 +127,8 @@ export interface StartOptions {
   botName?: string;
   /** the app_secret the token endpoint accepts (default 'secret') */
   appSecret?: string;
+  /** users of the tenant besides seeded ones and the people of the repository's plan files (a bench's generated people) */
+  knows?: (openId: string) => boolean;
 }
 
 export const DEFAULT_SCOPES = [

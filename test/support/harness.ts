@@ -78,7 +78,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const clock = new ManualClock(opts.now ?? '2026-11-23T02:00:00Z');
   const config: Config = configSchema.parse({ PORT: '0', ...appEnv(fake, join(dir, 'duban.db')), ...opts.env });
   const log = opts.logLines ? createLog({}, (l) => opts.logLines!.push(l)) : undefined;
-  const sender: SenderOptions = { baseBackoffMs: 20, maxBackoffMs: 200, ...opts.sender };
+  const sender: SenderOptions = { baseBackoffMs: 20, maxBackoffMs: 200, clock, ...opts.sender };
   const start = () => startServer({ config, clock, sender, log, scheduler: false });
   let server = await start();
   if (opts.plan !== false) await applyPlanFile(server.runtime, opts.plan ?? examplePlan);
