@@ -220,7 +220,7 @@ describe('English and listing', () => {
 });
 
 describe('speed', () => {
-  it('overdue answers under 50 ms for a campaign of 5,000 tasks', async () => {
+  it('overdue lists every overdue item of a campaign of 5,000 tasks (its speed is measured by npm run bench)', async () => {
     const plan = readFileSync(examplePlan, 'utf8')
       .replace('name: 新河周转房居住环境改善', 'name: 新河台账压测')
       .replaceAll('oc_xinhe', 'oc_bench')
@@ -241,23 +241,13 @@ describe('speed', () => {
     await dbh.atomic(statements);
     const viewer = actorOf(org, org.people.find((p) => p.roles.includes('office'))!);
     const view = { t: (zh: string) => zh, lang: 'zh' as const, org, actor: viewer, campaign: org.campaign };
-    const times: number[] = [];
-    let count = 0;
-    for (let run = 0; run < 7; run++) {
-      const started = performance.now();
-      const { today, items } = await overdueTasks(db(), org.campaign, h.clock.now());
-      JSON.stringify(overdueCard(view, items, { today }));
-      times.push(performance.now() - started);
-      count = items.length;
-    }
-    times.sort((a, b) => a - b);
-    expect(count).toBeGreaterThan(2000);
-    expect(times[3]!).toBeLessThan(50);
+    // Open tasks whose deadline passed before today (the clock's date): two thirds of them are open.
+    const { today, items } = await overdueTasks(db(), org.campaign, h.clock.now());
+    const expected = Array.from({ length: 5000 }, (_, i) => i).filter((i) => i % 3 !== 0 && new Date(Date.UTC(2025, 0, 1) + (i % 730) * 86_400_000).toISOString().slice(0, 10) < today).length;
+    expect(items).toHaveLength(expected);
+    expect(JSON.stringify(overdueCard(view, items, { today }))).toContain(String(expected));
     // through HTTP, the inbox, the router and the fake's delivery
-    const started = performance.now();
     await h.say({ from: 'ou_bench_chenbo', chat: 'oc_bench_office', text: '逾期' });
-    const roundTrip = performance.now() - started;
-    expect(last('oc_bench_office').text).toContain(`共 ${count} 项逾期`);
-    console.log(`overdue with 5,000 tasks (${count} overdue): query + card median ${times[3]!.toFixed(1)} ms, chat round trip ${roundTrip.toFixed(0)} ms`);
+    expect(last('oc_bench_office').text).toContain(`共 ${expected} 项逾期`);
   });
 });

@@ -215,7 +215,7 @@ describe('fake lark via the real SDK', () => {
     const bytes = Buffer.from([0, 1, 2, 255, 254, 13, 10, 45, 45, 0]);
     const res = await c.im.file.create({ data: { file_type: 'stream', file_name: 'ledger.xlsx', file: bytes } });
     expect(res?.file_key).toMatch(/^file_v3_/);
-    expect(fake.files).toEqual([{ file_key: res?.file_key, file_name: 'ledger.xlsx', file_type: 'stream', size: bytes.length }]);
+    expect(fake.files).toEqual([{ file_key: res?.file_key, file_name: 'ledger.xlsx', file_type: 'stream', size: bytes.length, data: bytes }]);
   });
 
   it('serves seeded chats, members and users', async () => {
