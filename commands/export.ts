@@ -14,7 +14,7 @@ export default defineCommand({
   args: z.object({ text: z.string() }),
   async handle(ctx, { text }) {
     const format = /\bcsv\b/i.test(text) ? 'csv' : 'xlsx';
-    const bytes = await exportLedger(ctx.dbh, { campaignName: ctx.campaign.name, format });
+    const bytes = await exportLedger(ctx.dbh, { campaignName: ctx.campaign.name, format, now: ctx.clock.now() });
     const { total } = await listTasks(ctx.db, ctx.campaign.id, {}, { page: 1, size: 1 });
     const name = ledgerFileName(ctx.campaign, ctx.clock.now(), format);
     return { file: { name, bytes }, text: ctx.t(`台账已导出：共 ${total} 项，文件「${name}」。`, `Ledger exported: ${total} items in "${name}".`) };

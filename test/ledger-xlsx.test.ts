@@ -34,6 +34,9 @@ beforeAll(async () => {
   // The ledger gets a chat-added item with a group and cooperating units, and a written-off one with its note.
   await h.say({ from: 'ou_chenbo', chat: 'oc_xlsx_setup', text: '任务 新增 整治消防通道 牵头：区公安局 配合：新河街道办事处、区城市管理委 截止：2026-11-20 工作组：综合管理组 目标：通道全部畅通' });
   await h.say({ from: 'ou_liuyang', chat: 'oc_xlsx_setup', text: '任务 销账 T1 已完成全部住户登记造册' });
+  // …a progress note on the overdue item and an extension of T2, for the history columns.
+  await h.say({ from: 'ou_chenbo', chat: 'oc_xlsx_setup', text: '任务 进展 T4 已清理两处堆物' });
+  await h.say({ from: 'ou_chenbo', chat: 'oc_xlsx_setup', text: '任务 延期 T2 截止：2027-01-31 原因：规划条件调整' });
 });
 afterAll(() => h.close());
 
@@ -41,7 +44,7 @@ describe('export and import', () => {
   it('the export has the seed’s headings in Chinese', async () => {
     const sheet = await readSheet(await exportLedger(h.server.runtime.dbh, { campaignName: XINHE, format: 'xlsx' }));
     expect(sheet[0]).toEqual([...HEADINGS]);
-    expect(sheet[1]).toEqual(['1', 'T1', '完成周转房住户一户一册登记', '全部住户登记造册并建立台账', '新河周转房办公室', '大沽街道办事处、塘沽街道办事处', '基础数据摸排组', '2026-12-31', '已销账', '已完成全部住户登记造册']);
+    expect(sheet[1]).toEqual(['1', 'T1', '完成周转房住户一户一册登记', '全部住户登记造册并建立台账', '新河周转房办公室', '大沽街道办事处、塘沽街道办事处', '基础数据摸排组', '2026-12-31', '已销账', '', '', '2026-11-27', '已完成全部住户登记造册']);
   });
 
   it('an exported xlsx imported into an empty campaign gives the same ledger', async () => {
@@ -95,6 +98,33 @@ describe('导出 台账 in chat', () => {
     expect(sent.map((m) => m.msg_type)).toEqual(['text', 'file']);
     expect(sent[1]!.content.file_key).toBe(file.file_key);
     expect(sent[0]!.content.text).toContain('台账已导出');
+  });
+
+  it('the file a user downloads has 逾期, the latest progress, the extension history and the write-off date', async () => {
+    await h.say({ from: 'ou_chenbo', chat: 'oc_xlsx_history', text: '导出 台账' });
+    const file = h.fake.files.at(-1)!;
+    const sheet = await readSheet(Buffer.from(file.data!));
+    const col = (name: string) => sheet[0]!.indexOf(name);
+    const row = (id: string) => sheet.find((r) => r[1] === id)!;
+    expect(sheet[0]).toEqual(['序号', '编号', '重点工作事项', '具体任务目标', '主责部门', '配合部门', '协调推动组', '完成时限', '状态', '最新进展', '延期记录', '销账日期', '销账说明']);
+    // T4 was due on 20 November: overdue, not 进行中
+    expect(row('T4')[col('状态')]).toBe('逾期');
+    expect(row('T4')[col('最新进展')]).toBe('已清理两处堆物（2026-11-27）');
+    expect(row('T2')[col('状态')]).toBe('进行中');
+    expect(row('T2')[col('延期记录')]).toBe('2027-01-15 → 2027-01-31：规划条件调整（陈波，2026-11-27）');
+    expect(row('T1')[col('销账日期')]).toBe('2026-11-27');
+    expect(row('T1')[col('销账说明')]).toBe('已完成全部住户登记造册');
+  });
+
+  it('the same columns import back: a new progress note joins the history, 逾期 reads as open', async () => {
+    const sheet = await readSheet(await exportLedger(h.server.runtime.dbh, { campaignName: XINHE, format: 'xlsx', now: h.clock.now() }));
+    const t4 = sheet.find((r) => r[1] === 'T4')!;
+    t4[sheet[0]!.indexOf('最新进展')] = '通道已全部打通';
+    const res = await importLedger(h.server.runtime.dbh, XINHE, await writeXlsx(sheet, { sheetName: '台账' }), { now: h.clock.now() });
+    expect(res).toEqual({ ok: true, added: 0, updated: 1 });
+    const shown = await h.say({ from: 'ou_chenbo', chat: 'oc_xlsx_show', text: '任务 查看 T4' });
+    const reply = h.fake.messages.find((m) => m.reply_to === shown.messageId)!;
+    expect(JSON.stringify(reply.content)).toContain('通道已全部打通');
   });
 
   it('a liaison may not export, and is told which roles may', async () => {

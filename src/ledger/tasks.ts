@@ -150,16 +150,6 @@ export async function historyOf(db: Db, taskId: number): Promise<TaskEvent[]> {
   return db.select().from(taskEvents).where(eq(taskEvents.taskId, taskId)).orderBy(asc(taskEvents.id));
 }
 
-/** The note of each task's latest write-off (销账说明), for export. */
-export async function writeOffNotes(db: Db, campaignId: number): Promise<Map<number, string>> {
-  const rows = await db
-    .select({ taskId: taskEvents.taskId, note: taskEvents.note })
-    .from(taskEvents)
-    .where(and(eq(taskEvents.campaignId, campaignId), eq(taskEvents.kind, 'done')))
-    .orderBy(asc(taskEvents.id));
-  return new Map(rows.map((r) => [r.taskId, r.note]));
-}
-
 export interface EventSpec {
   kind: TaskEventKind;
   note?: string;
