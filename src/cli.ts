@@ -1,9 +1,10 @@
 // The command line (`npm run cli -- …`, or the `duban` bin): plan apply, db migrate, and the commands later issues add.
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { openSqlite } from '../db/client.js';
-import { loadConfig } from './config.js';
-import { systemClock } from './core/clock.js';
+import { openSqlite, type DbHandle } from '../db/client.js';
+import { hasLarkApp, loadConfig, type Config } from './config.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { commandLineClock } from './sandbox/clock.js';
 import { applyPlanText, formatProblems } from './plan/apply.js';
 import { createRuntime } from './runtime.js';
 import { exportLedger, importLedger } from './ledger/xlsx.js';
@@ -25,6 +26,11 @@ const USAGE = `duban — 督办 command line
 
 Environment: DATABASE_PATH (default ./data/duban.db). See README.md.`;
 
+/** The clock what the command line writes is dated by: real time, or in sandbox mode the sandbox's start when earlier. */
+async function recordsClock(config: Config, dbh: DbHandle): Promise<Clock> {
+  return hasLarkApp(config) ? systemClock : commandLineClock(dbh.db, process.env.SANDBOX_START || undefined, systemClock);
+}
+
 export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
   const [cmd, sub, ...rest] = argv;
   const config = loadConfig();
@@ -43,7 +49,7 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
     }
     const dbh = openSqlite(config.DATABASE_PATH);
     try {
-      const res = await applyPlanText(dbh, text, systemClock);
+      const res = await applyPlanText(dbh, text, await recordsClock(config, dbh));
       if (!res.ok) {
         err(`plan ${file} rejected; nothing was written. ${res.problems.length} problem(s):\n${formatProblems(res.problems)}`);
         return 1;
@@ -88,7 +94,7 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
     }
     const dbh = openSqlite(config.DATABASE_PATH);
     try {
-      const res = await importLedger(dbh, campaign, await readFile(file), { now: systemClock.now() });
+      const res = await importLedger(dbh, campaign, await readFile(file), { now: (await recordsClock(config, dbh)).now() });
       if (!res.ok) {
         err(`${file} rejected; nothing was written. ${res.problems.length} problem(s):\n${res.problems.map((p) => `  row ${p.row}${p.column ? `, ${p.column}` : ''}: ${p.message}`).join('\n')}`);
         return 1;

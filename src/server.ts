@@ -12,7 +12,7 @@ import type { Log } from './log.js';
 import type { Messenger } from './lark/messenger.js';
 import type { SenderOptions } from './outbox.js';
 import { applyPlanFile, campaignCount, createRuntime, examplePlan, type Runtime } from './runtime.js';
-import { SandboxClock } from './sandbox/clock.js';
+import { rememberSandboxStart, SandboxClock } from './sandbox/clock.js';
 import { sandboxApp, type MovableClock } from './sandbox/routes.js';
 
 export interface Server {
@@ -42,6 +42,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   const sandboxClock = !hasLarkApp(config) && !opts.clock ? new SandboxClock(opts.sandboxStart ?? (process.env.SANDBOX_START || undefined)) : undefined;
   const rt = createRuntime({ config, clock: opts.clock ?? sandboxClock, log: opts.log, messenger: opts.messenger, sender: opts.sender, backgroundCheckpoint: true });
   if (!hasLarkApp(config) && rt.messenger.kind === 'sandbox') {
+    // The command line, run beside this sandbox, dates plans it applies at the sandbox's start (src/cli.ts).
+    const start = opts.sandboxStart ?? (process.env.SANDBOX_START || undefined);
+    if (sandboxClock) await rememberSandboxStart(rt.dbh.db, start === undefined ? undefined : new Date(start));
     const movable = 'set' in rt.clock && typeof rt.clock.set === 'function' ? (rt.clock as MovableClock) : undefined;
     rt.app.route('/sandbox', sandboxApp(rt, movable));
   }

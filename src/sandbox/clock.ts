@@ -1,6 +1,9 @@
 // The sandbox's clock: real time plus an offset the page moves forward, so a week of reminders, chases and the
 // lagging list can be watched in minutes. Moving it ticks the job runner in steps, as the minute scheduler would.
+import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
+import type { Db } from '../../db/client.js';
+import { meta } from '../../db/schema.js';
 import type { Clock } from '../core/clock.js';
 import { workCalendar, type CalendarKind } from '../core/calendar.js';
 import { dueOf, periodOf, shiftPeriod } from '../core/periods.js';
@@ -100,4 +103,28 @@ export function walkTimes(from: Date, to: Date): Date[] {
   for (let t = from.getTime() + STEP_MS; t < to.getTime(); t += STEP_MS) out.push(new Date(t));
   out.push(to);
   return out;
+}
+
+/** Where the sandbox started (meta key), so the command line dates what it writes in the sandbox's time, not later. */
+const SANDBOX_START_KEY = 'sandbox.start';
+
+/** Remembers the sandbox's start (SANDBOX_START), or forgets it when the sandbox runs on real time. */
+export async function rememberSandboxStart(db: Db, start: Date | undefined): Promise<void> {
+  if (!start) {
+    await db.delete(meta).where(eq(meta.key, SANDBOX_START_KEY)).run();
+    return;
+  }
+  await db.insert(meta).values({ key: SANDBOX_START_KEY, value: start.toISOString() }).onConflictDoUpdate({ target: meta.key, set: { value: start.toISOString() } }).run();
+}
+
+/**
+ * The clock for records the command line writes (plan apply, import) in sandbox mode: the sandbox's start when that is
+ * earlier than the real time. A plan applied at the real time would be "created" after every period the sandbox
+ * walks through, and no missed report would ever be scored (status.ts periodsFor skips periods before the campaign).
+ */
+export async function commandLineClock(db: Db, envStart: string | undefined, real: Clock): Promise<Clock> {
+  const [row] = envStart ? [] : await db.select().from(meta).where(eq(meta.key, SANDBOX_START_KEY));
+  const start = new Date(envStart ?? row?.value ?? NaN);
+  if (Number.isNaN(start.getTime()) || start.getTime() >= real.now().getTime()) return real;
+  return { now: () => new Date(start) };
 }
