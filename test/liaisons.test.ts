@@ -21,6 +21,8 @@ const plan = readFileSync(examplePlan, 'utf8').replace(
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({ now: '2026-11-26T08:00:00Z', plan: false, env: { SEND_PER_CHAT_PER_SECOND: '100' } });
+  // Lark knows the new liaison (the fake refuses cards that mention an open_id it does not know, as Lark does).
+  h.fake.seedUser('ou_sunwei', { name: '孙伟' });
   const { applyPlanText } = await import('../src/plan/apply.js');
   const applied = await applyPlanText(h.server.runtime.dbh, plan, h.clock);
   expect(applied.ok).toBe(true);
