@@ -3,7 +3,7 @@
 // Commands get the actor and the chat on top; jobs get the campaign alone. Nothing here imports Hono or the SDK.
 import { DateTime } from 'luxon';
 import type { DbHandle, Db } from '../db/client.js';
-import { workCalendar, type CalendarKind, type WorkCalendar } from './core/calendar.js';
+import { calendarOf, type WorkCalendar } from './core/calendar.js';
 import type { Clock } from './core/clock.js';
 import type { Messenger } from './lark/messenger.js';
 import type { Log } from './log.js';
@@ -92,7 +92,7 @@ export function contextFor(deps: ContextDeps, org: Org, lang: Lang = langOf(org.
     log: deps.log,
     campaign: org.campaign,
     org,
-    calendar: workCalendar(org.campaign.workdayCalendar as CalendarKind),
+    calendar: calendarOf(org.campaign),
     zone: org.campaign.timezone,
     lang,
     t: say.t,
