@@ -16,6 +16,12 @@ export interface PeriodWords {
 
 const QUARTER_ZH = ['', '一', '二', '三', '四'];
 
+/** The cadence a key is written in (2026-W48 weekly, 2026-W48-1 twice weekly with Tuesday and Friday, …). */
+export function ruleOfKey(key: string): RuleTiming {
+  const cadence = /-W\d{2}-[12]$/.test(key) ? 'twice_weekly' : /-W\d{2}$/.test(key) ? 'weekly' : /-Q[1-4]$/.test(key) ? 'quarterly' : 'monthly';
+  return { cadence, due: { time: '00:00' } };
+}
+
 /** 11月23日—27日, 12月28日—1月1日, 11月23日 / 23–27 Nov, 28 Dec – 1 Jan. */
 function span(first: DateTime, last: DateTime, lang: 'zh' | 'en'): string {
   if (lang === 'en') {
@@ -110,3 +116,15 @@ export const PERIOD_FORMS: Record<Cadence, { zh: string; en: string }> = {
   monthly: { zh: '2026年11月、11月、2026-11、本月、上月', en: '2026-11, this month, last month' },
   quarterly: { zh: '2026年第四季度、第四季度、2026-Q4、本季度、上季度', en: '2026-Q4, this quarter, last quarter' },
 };
+
+/**
+ * A week or month a list is about, with the word that places it: 本周 · 第48周（11月23日—27日）, 上月 · 2026年10月 /
+ * this week · 2026-W48 (23–27 Nov). An earlier one is named by its label alone.
+ */
+export function spanLabel(span: 'week' | 'month', key: string, which: 'this' | 'last' | undefined, w: PeriodWords): string {
+  const rule = { cadence: span === 'week' ? ('weekly' as const) : ('monthly' as const), due: { time: '00:00' } };
+  const label = periodLabel(rule, key, w);
+  if (!which) return label;
+  const word = { week: { this: ['本周', 'this week'], last: ['上周', 'last week'] }, month: { this: ['本月', 'this month'], last: ['上月', 'last month'] } }[span][which];
+  return `${w.lang === 'zh' ? word[0] : word[1]} · ${label}`;
+}
