@@ -66,8 +66,9 @@ export function workCalendar(kind: CalendarKind = 'cn', overrides: CalendarOverr
   const base = (date: string): boolean => {
     const source = sourceOf(Number(date.slice(0, 4)));
     if (source === 'package') return cnIsWorkday(date);
-    if (source === 'fallback') return weekday(date) <= 5 && !FIXED_HOLIDAYS[date.slice(5)];
-    return weekday(date) <= 5;
+    if (source === 'none') return weekday(date) <= 5;
+    // The fixed-date holidays are statutory every year; the plan's dates add the rest of the year's schedule.
+    return weekday(date) <= 5 && !FIXED_HOLIDAYS[date.slice(5)];
   };
   // The schedule of a date never changes: each calendar remembers its answers (periods and due times ask often).
   const known = new Map<string, boolean>();
@@ -83,7 +84,7 @@ export function workCalendar(kind: CalendarKind = 'cn', overrides: CalendarOverr
       const source = sourceOf(Number(date.slice(0, 4)));
       if (holidays.has(date)) return source === 'package' ? (packageHoliday(date) ?? '节假日') : '节假日';
       if (source === 'package') return packageHoliday(date);
-      if (source === 'fallback' && weekday(date) <= 5) return FIXED_HOLIDAYS[date.slice(5)];
+      if ((source === 'fallback' || source === 'plan') && weekday(date) <= 5) return FIXED_HOLIDAYS[date.slice(5)];
       return undefined;
     },
     covers: (year) => sourceOf(year) !== 'fallback',
