@@ -150,7 +150,7 @@ describe('digests, the lagging list and the bulletin over the same month', () =>
   it('the monthly bulletin reaches the leaders and the office on the last workday of the month', () => {
     for (const chat of ['oc_xinhe_leaders', 'oc_xinhe_office']) {
       const b = h.fake.messagesIn(chat).filter((m) => String(m.content.header?.title?.content).includes('月度通报'));
-      expect(b.map((m) => m.content.header.title.content)).toEqual(['新河周转房居住环境改善 · 2026-09 月度通报', '新河周转房居住环境改善 · 2026-10 月度通报']);
+      expect(b.map((m) => m.content.header.title.content)).toEqual(['新河周转房居住环境改善 · 2026年9月月度通报', '新河周转房居住环境改善 · 2026年10月月度通报']);
     }
   });
 });
