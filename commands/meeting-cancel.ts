@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { card, esc, md } from '../src/lark/cards.js';
 import { attendeeChats } from '../src/meetings/attendees.js';
-import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
+import { calendarOf } from '../src/core/calendar.js';
 import { deleteMeetingEvent, syncStandingMeetings, type SittingsSync } from '../src/meetings/calendar.js';
 import { cancelMeeting, findMeeting, mayManage, meetingRef, parseMeetingRef, type Meeting } from '../src/meetings/store.js';
 import { queue } from '../src/outbox.js';
@@ -32,7 +32,7 @@ export default defineCommand({
     await cancelMeeting(ctx.dbh, m, { by: ctx.actor.person.id, at: ctx.clock.now() });
     // A standing series: the events of its sittings ahead go now (the job's next tick would retry what fails).
     const series = m.recurrence
-      ? await syncStandingMeetings(ctx.db, ctx.messenger, ctx.log, ctx.org, workCalendar(campaign.workdayCalendar as CalendarKind), ctx.clock.now(), m)
+      ? await syncStandingMeetings(ctx.db, ctx.messenger, ctx.log, ctx.org, calendarOf(campaign), ctx.clock.now(), m)
       : undefined;
     const notice = card({
       title: t(`会议取消 ${meetingRef(m)} · ${m.title}`, `Meeting cancelled ${meetingRef(m)} · ${m.title}`),

@@ -1,6 +1,6 @@
 // 会议 列表 / meeting list: the meetings ahead — one-off meetings and the next sitting of each standing series.
 import { z } from 'zod';
-import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
+import { calendarOf } from '../src/core/calendar.js';
 import { card, md, esc, note, table } from '../src/lark/cards.js';
 import { when } from '../src/meetings/cards.js';
 import { describeRecurrence } from '../src/meetings/recurrence.js';
@@ -17,7 +17,7 @@ export default defineCommand({
   args: z.object({ text: z.string() }),
   async handle(ctx) {
     const { t, org, campaign } = ctx;
-    const cal = workCalendar(campaign.workdayCalendar as CalendarKind);
+    const cal = calendarOf(campaign);
     const list = await upcomingMeetings(ctx.db, campaign.id, ctx.clock.now(), campaign.timezone, cal);
     const rows = list.slice(0, 30).map(({ meeting: m, at }) => ({
       id: meetingRef(m),

@@ -3,7 +3,7 @@
 // linked to the meeting; the reply names every line that did not become a task, and why.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
+import { calendarOf } from '../src/core/calendar.js';
 import { attendeeChats, unitNames } from '../src/meetings/attendees.js';
 import { minutesCard } from '../src/meetings/cards.js';
 import { readMinutes } from '../src/meetings/minutes-lines.js';
@@ -34,7 +34,7 @@ function lastSitting(ctx: Ctx, m: Meeting): string | undefined {
   if (!m.recurrence) return undefined;
   const now = ctx.clock.now();
   const from = new Date(now.getTime() - 40 * 86_400_000);
-  const cal = workCalendar(ctx.campaign.workdayCalendar as CalendarKind);
+  const cal = calendarOf(ctx.campaign);
   const end = DateTime.fromJSDate(now, { zone: ctx.campaign.timezone }).endOf('day').toJSDate();
   return occurrences(m.recurrence, from, end, ctx.campaign.timezone, cal).at(-1)?.toISODate() ?? undefined;
 }
@@ -69,7 +69,7 @@ export default defineCommand({
     if (m.status === 'cancelled') return { text: t(`${meetingRef(m)}「${m.title}」已取消，不能记录会议备忘。`, `${meetingRef(m)} "${m.title}" was cancelled; no minutes.`) };
     const now = ctx.clock.now();
     const sitting = lastSitting(ctx, m);
-    const cal = workCalendar(campaign.workdayCalendar as CalendarKind);
+    const cal = calendarOf(campaign);
     const read = readMinutes(minutes, org, referenceDay(ctx, m, sitting), campaign.timezone, cal);
     const { created, skipped } = await recordMinutes(ctx.dbh, m, mergedMinutes(m, minutes, sitting), read.tasks, { personId: ctx.actor.person.id }, now);
     const view = created.map(({ seq: s, item }) => ({ line: item.line, seq: s, title: item.title, lead: org.unit(item.leadUnitId)?.name ?? '', deadline: item.deadline }));

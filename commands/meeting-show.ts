@@ -1,7 +1,7 @@
 // 会议 查看 / meeting show <id>: one meeting with its next sitting, its minutes (会议备忘) and the tasks they created.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
+import { calendarOf } from '../src/core/calendar.js';
 import { esc, md, plain } from '../src/lark/cards.js';
 import { sittingsAhead } from '../src/meetings/calendar.js';
 import { meetingCard } from '../src/meetings/cards.js';
@@ -25,7 +25,7 @@ export default defineCommand({
     const { t, campaign } = ctx;
     const m = await findMeeting(ctx.db, campaign.id, parseMeetingRef(text)!);
     if (!m) return { text: t(`没有会议 ${text}。发送「会议 列表」查看近期会议。`, `No meeting ${text}. Send "meeting list" for the meetings ahead.`) };
-    const cal = workCalendar(campaign.workdayCalendar as CalendarKind);
+    const cal = calendarOf(campaign);
     const start = nextStart(m, ctx.clock.now(), campaign.timezone, cal) ?? startOf(m, campaign.timezone);
     const linked = await tasksOfMeeting(ctx.db, m);
     const extra = [];

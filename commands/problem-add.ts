@@ -1,7 +1,7 @@
 // 问题 上报 / problem add <text>: raise a problem a group cannot solve alone; it starts at group level and climbs the
 // ladder (工作组 → 副组长 → 办公室问题清单 → 组长) while unresolved.
 import { z } from 'zod';
-import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
+import { calendarOf } from '../src/core/calendar.js';
 import { matchGroup, type Group } from '../src/org.js';
 import { LIMIT_WORKDAYS } from '../src/problems/ladder.js';
 import { problemCard } from '../src/problems/cards.js';
@@ -27,7 +27,7 @@ export default defineCommand({
     } else group = groupForProblem(org, ctx.actor, ctx.chat.id);
     const now = ctx.clock.now();
     const p = await raiseProblem(ctx.dbh, campaign.id, { text, unitId: ctx.actor.person.unitId, groupId: group?.id ?? null, raisedBy: ctx.actor.person.id }, now);
-    const cal = workCalendar(campaign.workdayCalendar as CalendarKind);
+    const cal = calendarOf(campaign);
     const hint = t(
       `${group ? `由「${group.name}」组织研究解决；` : ''}${LIMIT_WORKDAYS.group} 个工作日内未解决将提请副组长协调。解决后发送「问题 解决 ${problemRef(p)} 说明」。`,
       `${group ? `${group.name} works on it first; ` : ''}unresolved after ${LIMIT_WORKDAYS.group} workdays it goes to the deputy. When solved send "problem resolve ${problemRef(p)} <note>".`,

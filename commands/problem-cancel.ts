@@ -1,7 +1,7 @@
 // 问题 撤销 / problem cancel <id> <reason>: close a problem that is no longer a problem (raised by mistake, a duplicate,
 // overtaken by events) without calling it solved. Like 解决, only the office, the leaders or the group's lead may;
 // the problem keeps its number and its history.
-import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
+import { calendarOf } from '../src/core/calendar.js';
 import { problemCard } from '../src/problems/cards.js';
 import { closeProblem, findProblem, historyOfProblem, problemRef } from '../src/problems/store.js';
 import { defineCommand } from './define.js';
@@ -23,7 +23,7 @@ export default defineCommand({
     if (p.status !== 'open') return { text: t(`${problemRef(p)} 已${p.status === 'resolved' ? '解决' : '撤销'}：${p.resolution ?? ''}`, `${problemRef(p)} was already ${p.status}: ${p.resolution ?? ''}`) };
     const now = ctx.clock.now();
     const done = await closeProblem(ctx.dbh, p, { status: 'cancelled', note, by: ctx.actor.person.id, at: now });
-    const cal = workCalendar(campaign.workdayCalendar as CalendarKind);
+    const cal = calendarOf(campaign);
     return { card: problemCard(ctx.org, done, now, cal, ctx.lang, t('问题已撤销', 'Problem cancelled'), '', await historyOfProblem(ctx.db, p)) };
   },
 });

@@ -1,7 +1,7 @@
 // 问题 升级 / problem escalate <id>: move a problem one level up the ladder by hand (工作组 → 副组长 → 办公室问题清单 →
 // 组长) and post it to that level's chat, as the daily job would once the limit passed.
 import { z } from 'zod';
-import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
+import { calendarOf } from '../src/core/calendar.js';
 import { chatOf } from '../src/org.js';
 import { queue } from '../src/outbox.js';
 import { escalationCard } from '../src/problems/cards.js';
@@ -58,7 +58,7 @@ export default defineCommand({
     const to = nextLevel(p.level);
     if (!to) return { text: t(`${problemRef(p)} 已提请组长协调，是最高层级。`, `${problemRef(p)} is already with the commander, the top of the ladder.`) };
     const now = ctx.clock.now();
-    const cal = workCalendar(campaign.workdayCalendar as CalendarKind);
+    const cal = calendarOf(campaign);
     const notice = escalationCard(org, p, to, now, cal, ctx.lang);
     if (!(await escalate(ctx.dbh, p, to, now, ctx.actor.person.id))) return { text: t(`${problemRef(p)} 刚刚已有变动，请发送「问题 列表」查看。`, `${problemRef(p)} just changed; send "problem list".`) };
     const chat = chatOf(org, CHAT_OF_LEVEL[to]);

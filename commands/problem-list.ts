@@ -1,6 +1,6 @@
 // 问题 列表 / problem list [全部]: the problem list (问题清单) with each problem's level, age in workdays and owner.
 import { z } from 'zod';
-import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
+import { calendarOf } from '../src/core/calendar.js';
 import { problemListCard } from '../src/problems/cards.js';
 import { allProblems, openProblems } from '../src/problems/store.js';
 import { defineCommand } from './define.js';
@@ -18,7 +18,7 @@ export default defineCommand({
   async handle(ctx, { text }) {
     const all = ALL.includes(text.trim().toLowerCase());
     const list = all ? await allProblems(ctx.db, ctx.campaign.id) : await openProblems(ctx.db, ctx.campaign.id);
-    const cal = workCalendar(ctx.campaign.workdayCalendar as CalendarKind);
+    const cal = calendarOf(ctx.campaign);
     return { card: problemListCard(ctx.org, list, ctx.clock.now(), cal, ctx.lang, { all }) };
   },
 });

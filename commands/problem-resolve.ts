@@ -1,6 +1,6 @@
 // 问题 解决 / problem resolve <id> <note>: close a problem with how it was solved; the ladder stops there.
 import { z } from 'zod';
-import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
+import { calendarOf } from '../src/core/calendar.js';
 import { problemCard } from '../src/problems/cards.js';
 import { findProblem, historyOfProblem, problemRef, resolveProblem } from '../src/problems/store.js';
 import { defineCommand } from './define.js';
@@ -23,7 +23,7 @@ export default defineCommand({
     if (p.status === 'resolved') return { text: t(`${problemRef(p)} 已于此前解决：${p.resolution ?? ''}`, `${problemRef(p)} was already resolved: ${p.resolution ?? ''}`) };
     const now = ctx.clock.now();
     const done = await resolveProblem(ctx.dbh, p, note, ctx.actor.person.id, now);
-    const cal = workCalendar(campaign.workdayCalendar as CalendarKind);
+    const cal = calendarOf(campaign);
     return { card: problemCard(ctx.org, done, now, cal, ctx.lang, t('问题已解决', 'Problem resolved'), '', await historyOfProblem(ctx.db, p)) };
   },
 });

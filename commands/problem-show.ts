@@ -1,6 +1,6 @@
 // 问题 查看 / problem show <id>: one problem with its level, owner and whole history (raised, escalated, left out of
 // a revised report, resolved or cancelled), so nobody has to guess what happened to it.
-import { workCalendar, type CalendarKind } from '../src/core/calendar.js';
+import { calendarOf } from '../src/core/calendar.js';
 import { problemCard } from '../src/problems/cards.js';
 import { findProblem, historyOfProblem } from '../src/problems/store.js';
 import { defineCommand } from './define.js';
@@ -18,7 +18,7 @@ export default defineCommand({
     const { t, campaign } = ctx;
     const p = await findProblem(ctx.db, campaign.id, seq);
     if (!p) return { text: t(`没有问题 P${seq}。发送「问题 列表」查看问题清单。`, `No problem P${seq}. Send "problem list".`) };
-    const cal = workCalendar(campaign.workdayCalendar as CalendarKind);
+    const cal = calendarOf(campaign);
     return { card: problemCard(ctx.org, p, ctx.clock.now(), cal, ctx.lang, t('问题', 'Problem'), '', await historyOfProblem(ctx.db, p)) };
   },
 });

@@ -1,11 +1,13 @@
 // 汇报 / report: a unit submits its 进度专报 for the current period (or `周期 …`); the office may report `代 <单位>`.
 // The reply is a card showing what was understood, so the liaison can see at once whether it read right.
 import { z } from 'zod';
-import { isPeriodKey, periodBounds, periodOf, shiftPeriod } from '../src/core/periods.js';
+import { calendarOf } from '../src/core/calendar.js';
+import { PERIOD_FORMS, readPeriod } from '../src/core/period-words.js';
+import { isHeld, isOpenFor, reportingPeriod } from '../src/core/periods.js';
 import { parseReport, type ParsedReport } from '../src/core/report-parser.js';
 import { fold } from '../src/core/text.js';
 import { matchUnit, type Rule } from '../src/org.js';
-import { reportCard, when } from '../src/reports/cards.js';
+import { labelIn, reportCard, when } from '../src/reports/cards.js';
 import { mustReport } from '../src/reports/status.js';
 import { dueOfPeriod, saveReport } from '../src/reports/store.js';
 import { defineCommand, type Ctx } from './define.js';
@@ -32,29 +34,6 @@ export function readHead(text: string): Head {
   return head;
 }
 
-const pad = (n: string) => n.padStart(2, '0');
-
-/** A period as people write it: the key itself, 2026W47, 2026年11月, 2026Q4, or 本周 / 上周 / 本月 / 上月 / 本期 / 上期. */
-export function readPeriod(rule: Rule, text: string, now: Date, zone: string): string | undefined {
-  const s = text.trim();
-  const current = periodOf(rule, now, zone);
-  if (/^(本周|本月|本期|本季度|this(\s+(week|month|quarter))?|current)$/i.test(s)) return current;
-  if (/^(上周|上月|上期|上季度|last(\s+(week|month|quarter))?|previous)$/i.test(s)) return shiftPeriod(rule, current, zone, -1);
-  let m: RegExpExecArray | null;
-  let key = s;
-  if ((m = /^(\d{4})-?w(\d{1,2})(?:-([12]))?$/i.exec(s))) key = `${m[1]}-W${pad(m[2]!)}${m[3] ? `-${m[3]}` : ''}`;
-  else if ((m = /^(\d{4})[-年/.](\d{1,2})月?$/.exec(s))) key = `${m[1]}-${pad(m[2]!)}`;
-  else if ((m = /^(\d{4})-?q([1-4])$/i.exec(s))) key = `${m[1]}-Q${m[2]}`;
-  return isPeriodKey(rule.cadence, key) ? key : undefined;
-}
-
-const PERIOD_FORMS: Record<Rule['cadence'], { zh: string; en: string }> = {
-  weekly: { zh: '2026-W47、本周、上周', en: '2026-W47, this week, last week' },
-  twice_weekly: { zh: '2026-W47-1（上半周）、2026-W47-2（下半周）、本期、上期', en: '2026-W47-1, 2026-W47-2, this, last' },
-  monthly: { zh: '2026-11、2026年11月、本月、上月', en: '2026-11, this month, last month' },
-  quarterly: { zh: '2026-Q4、本季度、上季度', en: '2026-Q4, this quarter, last quarter' },
-};
-
 function pickRule(ctx: Ctx, name: string | undefined): Rule | string {
   const rules = [...ctx.org.rules].sort((a, b) => a.id - b.id);
   if (!rules.length) return ctx.t('本专项还没有汇报制度，请办公室在工作方案（plan）的 reporting 中配置。', 'This campaign has no reporting rule yet; the office adds one under `reporting` in the plan.');
@@ -71,8 +50,8 @@ const isEmpty = (p: ParsedReport) => !p.progress && !p.problems && !p.nextSteps 
 function template(ctx: Ctx, rule: Rule, period: string): string {
   const due = when(dueOfPeriod(ctx.org, rule, period), ctx.campaign.timezone, ctx);
   return ctx.t(
-    `请在「汇报」后写上本期进度专报（可分行），例如：\n汇报\n进展：完成摸排120户，拆除违建12处\n问题：3户拒绝搬迁\n下一步：继续做好思想工作\n指标：拆除=12，面积=300\n\n本期：${rule.name} ${period}，截止 ${due}。没有的内容写「无」。`,
-    `Write the report after "report", for example:\nreport\nprogress: 120 households surveyed\nproblems: none\nnext: finish the register\nmetrics: surveyed=120\n\nThis period: ${rule.name} ${period}, due ${due}.`,
+    `请在「汇报」后写上本期进度专报（可分行），例如：\n汇报\n进展：完成摸排120户，拆除违建12处\n问题：3户拒绝搬迁\n下一步：继续做好思想工作\n指标：拆除=12，面积=300\n\n本期：${rule.name} ${labelIn(ctx.org, rule, period, ctx.lang)}，截止 ${due}。没有的内容写「无」。`,
+    `Write the report after "report", for example:\nreport\nprogress: 120 households surveyed\nproblems: none\nnext: finish the register\nmetrics: surveyed=120\n\nThis period: ${rule.name} ${labelIn(ctx.org, rule, period, ctx.lang)}, due ${due}.`,
   );
 }
 
@@ -123,12 +102,16 @@ export default defineCommand({
       };
     }
 
-    let period = periodOf(rule, now, zone);
+    // The period now collected: after a reminder and before its due time, the reminded period (even before it starts).
+    const cal = calendarOf(ctx.campaign);
+    let period = reportingPeriod(rule, now, zone, cal);
     const periodText = head.period ?? parsed.period;
     if (periodText) {
-      const p = readPeriod(rule, periodText, now, zone);
+      const p = readPeriod(rule, periodText, now, zone, cal);
+      const name = (x: string) => labelIn(ctx.org, rule, x, ctx.lang);
       if (!p) return { text: ctx.t(`周期「${periodText}」看不懂。「${rule.name}」的周期可以写：${PERIOD_FORMS[rule.cadence].zh}`, `Cannot read the period "${periodText}". For "${rule.name}" write: ${PERIOD_FORMS[rule.cadence].en}`) };
-      if (periodBounds(rule, p, zone).start.toMillis() > now.getTime()) return { text: ctx.t(`周期 ${p} 还没有开始，不能提前报送。本期是 ${period}。`, `Period ${p} has not started yet; the current period is ${period}.`) };
+      if (!isHeld(rule, p, zone, cal)) return { text: ctx.t(`${name(p)}全部是节假日，不需要报送。本期是 ${name(period)}。`, `${name(p)} has no workday: no report is asked for it. The current period is ${name(period)}.`) };
+      if (!isOpenFor(rule, p, now, zone, cal)) return { text: ctx.t(`${name(p)}还没有开始，不能提前报送。本期是 ${name(period)}。`, `Period ${name(p)} has not started yet; the current period is ${name(period)}.`) };
       period = p;
     }
     if (isEmpty(parsed)) return { text: template(ctx, rule, period) };

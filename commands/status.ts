@@ -1,7 +1,8 @@
 // 进度 / status [unit or group]: this period per reporting rule — who reported (on time or late), who has not and
 // their liaisons — and the open and overdue tasks of each unit.
 import { z } from 'zod';
-import { periodOf } from '../src/core/periods.js';
+import { calendarOf } from '../src/core/calendar.js';
+import { reportingPeriod } from '../src/core/periods.js';
 import { leadUnitsOf, matchScope, type Scope } from '../src/org.js';
 import { statusCard } from '../src/reports/cards.js';
 import { ruleStatus, taskCounts } from '../src/reports/status.js';
@@ -36,7 +37,7 @@ export default defineCommand({
     const zone = ctx.campaign.timezone;
     const counts = await taskCounts(ctx.db, ctx.org, now);
     const rules = [...ctx.org.rules].sort((a, b) => a.id - b.id);
-    const statuses = await Promise.all(rules.map((r) => ruleStatus(ctx.db, ctx.org, r, periodOf(r, now, zone), now, counts, scope)));
+    const statuses = await Promise.all(rules.map((r) => ruleStatus(ctx.db, ctx.org, r, reportingPeriod(r, now, zone, calendarOf(ctx.campaign)), now, counts, scope)));
     // A group is shown with its lead units, all of them (a group may have several: seeds/000's 搬迁安置组).
     const leads = scope?.kind === 'group' ? leadUnitsOf(scope.group).map((id) => ctx.org.unit(id)?.name ?? '').filter(Boolean) : [];
     const label = scope ? (scope.kind === 'group' ? `${scope.group.name}${ctx.t(`（牵头：${leads.join('、')}）`, ` (lead: ${leads.join(', ')})`)}` : scope.unit.name) : undefined;

@@ -1,4 +1,5 @@
 // Every scheduled job, in the order `job list` shows them.
+import calendarNotice from './calendar-notice.js';
 import deadlineReminder from './deadline-reminder.js';
 import type { JobDef } from './define.js';
 import laggingUnits from './lagging-units.js';
@@ -9,4 +10,4 @@ import problemEscalation from './problem-escalation.js';
 import reportChase from './report-chase.js';
 import reportReminder from './report-reminder.js';
 
-export const jobs: readonly JobDef[] = [reportReminder, reportChase, deadlineReminder, overdueDigest, laggingUnits, meetingReminder, problemEscalation, monthlyBulletin];
+export const jobs: readonly JobDef[] = [reportReminder, reportChase, deadlineReminder, overdueDigest, laggingUnits, meetingReminder, problemEscalation, monthlyBulletin, calendarNotice];

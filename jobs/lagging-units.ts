@@ -1,7 +1,8 @@
 // lagging-units: the lagging list (通报) at 17:30 on the last workday of each week and of each month, into each group
 // chat (its own lagging units) and the leaders' chat (all of them), with the score chart.
 import { laggingCard } from '../src/reports/cards.js';
-import { laggingUnits, periodsFor, type Span } from '../src/reports/status.js';
+import { spanLabel } from '../src/core/period-words.js';
+import { laggingUnits, periodsIn, pickSpan, type Span } from '../src/reports/status.js';
 import { chatOf, unitsOfGroup } from '../src/org.js';
 import { defineJob, type Occasion, type Post, timeOf } from './define.js';
 import { dailyAt, isLastWorkdayOfMonth, lastWorkdayOfWeek } from './occasions.js';
@@ -22,9 +23,10 @@ export default defineJob({
   async posts(ctx, occ, now) {
     const span = occ.data?.span as Span;
     const { t, lang } = ctx;
-    const lagging = await laggingUnits(ctx.db, ctx.org, periodsFor(ctx.org, span, now), now);
-    const key = occ.period.split(':')[1]!;
-    const label = span === 'week' ? t(`本周（${key}）`, `week ${key}`) : t(`本月（${key}）`, `month ${key}`);
+    // This week's (month's) periods due so far: both halves of a twice-weekly week, none for a week off work.
+    const range = pickSpan(ctx.org, span, 'this', now);
+    const lagging = await laggingUnits(ctx.db, ctx.org, periodsIn(ctx.org, range, now), now);
+    const label = spanLabel(span, range.key, range.which, { zone: ctx.zone, cal: ctx.calendar, lang });
     const posts: Post[] = [];
     for (const g of ctx.org.groups) {
       const chatId = chatOf(ctx.org, 'group', g.id);

@@ -2,9 +2,9 @@
 // reminder of a Monday meeting would fall on Sunday: it goes out on the previous workday at the same time instead.
 // Its upkeep keeps the Lark calendar events of the standing meetings' sittings in the next two weeks in step.
 import { DateTime } from 'luxon';
-import type { Card } from '../src/lark/cards.js';
+import { reminderCard } from '../src/meetings/cards.js';
 import { syncStandingMeetings } from '../src/meetings/calendar.js';
-import { meetingRemindersBetween } from '../src/meetings/reminders.js';
+import { meetingRemindersBetween, type MeetingReminder } from '../src/meetings/reminders.js';
 import { defineJob, type Occasion } from './define.js';
 import { backToWorkday } from './occasions.js';
 
@@ -21,13 +21,16 @@ export default defineJob({
     for (const r of due) {
       const at = r.offset === '1d' ? backToWorkday(ctx.calendar, r.startsAt.minus({ days: 1 })) : r.startsAt.minus({ minutes: 30 });
       // A reminder is useless once the meeting has begun.
-      if (at > from && at <= to) out.push({ period: r.key, at, until: r.startsAt, data: { chats: r.chats, card: r.card, startsAt: r.startsAt.toISO() } });
+      if (at > from && at <= to) out.push({ period: r.key, at, until: r.startsAt, data: { chats: r.chats, reminder: r, startsAt: r.startsAt.toISO() } });
     }
     return out;
   },
-  async posts(_ctx, occ, now) {
-    if (DateTime.fromISO(String(occ.data?.startsAt)).toMillis() <= now.getTime()) return [];
-    const card = occ.data?.card as Card;
+  async posts(ctx, occ, now) {
+    const startsAt = DateTime.fromISO(String(occ.data?.startsAt), { zone: ctx.zone });
+    if (startsAt.toMillis() <= now.getTime()) return [];
+    // Worded when it goes out (明天 / 3天后（周一） / 今天), from the sitting and the moment of sending.
+    const r = occ.data?.reminder as MeetingReminder;
+    const card = reminderCard(r.meeting, ctx.org, ctx.campaign.locale === 'en' ? 'en' : 'zh', startsAt, r.offset, DateTime.fromJSDate(now, { zone: ctx.zone }));
     return (occ.data?.chats as string[]).map((chatId) => ({ chatId, card }));
   },
   async maintain(ctx, now) {

@@ -1,6 +1,6 @@
 // Occasion helpers shared by the jobs: daily moments on workdays, the first and last workday of a week or month.
 import { DateTime } from 'luxon';
-import { lastWorkdayOfMonth, type WorkCalendar } from '../src/core/calendar.js';
+import { backToWorkdayAt, lastWorkdayOfMonth, type WorkCalendar } from '../src/core/calendar.js';
 
 export type { Post } from './define.js';
 
@@ -40,8 +40,4 @@ export function lastWorkdayOfWeek(cal: WorkCalendar, d: DateTime): string | unde
 export const isLastWorkdayOfMonth = (cal: WorkCalendar, d: DateTime) => lastWorkdayOfMonth(cal, d.year, d.month) === d.toISODate();
 
 /** Moves an instant on a non-workday back to the same time on the previous workday. */
-export function backToWorkday(cal: WorkCalendar, at: DateTime): DateTime {
-  let d = at;
-  for (let i = 0; i < 30 && !cal.isWorkday(d.toISODate()!); i++) d = d.minus({ days: 1 });
-  return d;
-}
+export const backToWorkday = backToWorkdayAt;

@@ -1,6 +1,6 @@
 // report-chase: right after a rule's due time, in each group chat and the office chat: the units that missed it.
 import { card, esc, md, note } from '../src/lark/cards.js';
-import { dueOf, periodOf, shiftPeriod } from '../src/core/periods.js';
+import { dueOf, isHeld, periodOf, shiftPeriod } from '../src/core/periods.js';
 import { defineJob, type Occasion } from './define.js';
 import { audiences, missingUnits, noLiaisonNotice, reportTemplate, unitLines, withNotice } from './reporting.js';
 
@@ -14,6 +14,8 @@ export default defineJob({
       let p = shiftPeriod(rule, periodOf(rule, from, ctx.zone), ctx.zone, -1);
       const last = shiftPeriod(rule, periodOf(rule, to, ctx.zone), ctx.zone, 1);
       for (let i = 0; i < 400 && p !== last; i++, p = shiftPeriod(rule, p, ctx.zone, 1)) {
+        // A week with no workday asked nobody for a report: nobody is chased for it.
+        if (!isHeld(rule, p, ctx.zone, ctx.calendar)) continue;
         const at = dueOf(rule, p, ctx.zone, ctx.calendar).plus({ minutes: 1 });
         // A chase is worth posting until the next morning's work starts; after that the lagging list takes over.
         if (at > from && at <= to) out.push({ period: `${rule.name}:${p}`, at, until: at.plus({ hours: 18 }), data: { ruleId: rule.id, period: p } });
@@ -33,7 +35,7 @@ export default defineJob({
     const posts = audiences(ctx.org, chats, missing).map(({ chatId, units }) => ({
       chatId,
       card: card({
-        title: t(`【催报】${rule.name} ${say.period(period)}`, `Missed report: ${rule.name} ${say.period(period)}`),
+        title: t(`【催报】${rule.name} ${say.period(period, rule)}`, `Missed report: ${rule.name} ${say.period(period, rule)}`),
         subtitle: t(`已过截止时间 ${say.when(due)}`, `The due time ${say.when(due)} has passed`),
         template: 'red',
         elements: [

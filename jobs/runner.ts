@@ -8,8 +8,8 @@ import { DateTime } from 'luxon';
 import type { DbHandle } from '../db/client.js';
 import { campaigns, jobRuns } from '../db/schema.js';
 import { stopwatch, type Clock } from '../src/core/clock.js';
-import { workCalendar } from '../src/core/calendar.js';
 import { contextFor } from '../src/context.js';
+import { calendarLine, uncoveredYear } from '../src/core/calendar-notice.js';
 import type { Messenger } from '../src/lark/messenger.js';
 import type { Log } from '../src/log.js';
 import { loadOrg } from '../src/org.js';
@@ -40,7 +40,7 @@ const MARKER = '';
 
 export class JobRunner {
   private last: Date | undefined;
-  private warnedYears = new Set<number>();
+  private warnedYears = new Set<string>();
   private task: { stop(): void } | undefined;
   private running: Promise<OccasionResult[]> | undefined;
 
@@ -106,12 +106,13 @@ export class JobRunner {
       .where(eq(jobRuns.chatId, MARKER))
       .groupBy(jobRuns.job);
     const ctxs = await this.contexts(now);
-    const cal = workCalendar('cn');
+    // Each campaign has its own calendar (the plan's `calendar:` dates); name the ones that lack a year's schedule.
+    const lines = ctxs.map((ctx) => ({ name: ctx.campaign.name, line: calendarLine(ctx.calendar, DateTime.fromJSDate(now, { zone: ctx.zone }).year) }));
     const year = DateTime.fromJSDate(now).year;
     return {
-      calendar: cal.covers(year) && cal.covers(year + 1)
-        ? `chinese-days covers ${year} and ${year + 1}`
-        : `chinese-days has no official schedule for ${cal.covers(year) ? year + 1 : year}: Monday–Friday are taken as workdays for that year until the package is updated`,
+      calendar: lines.every((l) => l.line.startsWith('official'))
+        ? `official holiday schedule known for ${year} and ${year + 1}`
+        : lines.map((l) => `${l.name}: ${l.line}`).join('; '),
       jobs: await Promise.all(this.deps.jobs.map(async (j) => {
         const r = rows.find((x) => x.job === j.name);
         const changes = ctxs.flatMap((ctx) => {
@@ -141,10 +142,10 @@ export class JobRunner {
       const org = await loadOrg(dbh.db, id);
       if (!org) continue;
       const ctx = contextFor({ ...this.deps, log: log.child({ campaign: id }) }, org);
-      const year = DateTime.fromJSDate(now, { zone: ctx.zone }).year;
-      if (!ctx.calendar.covers(year) && !this.warnedYears.has(year)) {
-        this.warnedYears.add(year);
-        log.warn('holiday calendar does not cover this year: Monday–Friday are taken as workdays', { year, campaign: org.campaign.name });
+      const missing = uncoveredYear(ctx.calendar, DateTime.fromJSDate(now, { zone: ctx.zone }).year);
+      if (missing !== undefined && ctx.calendar.kind !== 'none' && !this.warnedYears.has(`${id}:${missing}`)) {
+        this.warnedYears.add(`${id}:${missing}`);
+        log.warn('holiday calendar has no official schedule for this year: Monday–Friday with the fixed-date holidays until the plan adds calendar: dates', { year: missing, campaign: org.campaign.name });
       }
       out.push(ctx);
     }

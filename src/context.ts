@@ -3,7 +3,9 @@
 // Commands get the actor and the chat on top; jobs get the campaign alone. Nothing here imports Hono or the SDK.
 import { DateTime } from 'luxon';
 import type { DbHandle, Db } from '../db/client.js';
-import { workCalendar, type CalendarKind, type WorkCalendar } from './core/calendar.js';
+import { calendarOf, workCalendar, type WorkCalendar } from './core/calendar.js';
+import { periodLabel, ruleOfKey } from './core/period-words.js';
+import type { RuleTiming } from './core/periods.js';
 import type { Clock } from './core/clock.js';
 import type { Messenger } from './lark/messenger.js';
 import type { Log } from './log.js';
@@ -23,8 +25,9 @@ export interface Speaker {
   list(items: readonly string[]): string;
   /** a moment in the campaign's timezone: 11月27日（周五）17:00 / Fri 27 Nov 17:00 */
   when(at: Date | DateTime): string;
-  /** a period key (2026-W48, 2026-11) as people read it */
-  period(key: string): string;
+  /** a period key as people read it: 第48周（11月23日—27日）, 2026年11月 / 2026-W48 (23–27 Nov); the rule gives a
+   * twice-weekly week its split day */
+  period(key: string, rule?: RuleTiming): string;
 }
 
 const WEEKDAY_ZH = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
@@ -37,7 +40,7 @@ export const translate =
   (zh: string, en: string): string =>
     lang === 'en' ? en : zh;
 
-export function speaker(lang: Lang, zone: string): Speaker {
+export function speaker(lang: Lang, zone: string, cal: WorkCalendar = workCalendar('cn')): Speaker {
   return {
     lang,
     zone,
@@ -47,14 +50,12 @@ export function speaker(lang: Lang, zone: string): Speaker {
       const d = (at instanceof Date ? DateTime.fromJSDate(at) : at).setZone(zone);
       return lang === 'en' ? d.setLocale('en-GB').toFormat('ccc d LLL HH:mm') : `${d.month}月${d.day}日（${WEEKDAY_ZH[d.weekday]}）${d.toFormat('HH:mm')}`;
     },
-    // The period's readable form (第48周（11月23日—27日）) is the periods module's; until it has one, the key is the
-    // form both languages accept as input.
-    period: (key) => key,
+    period: (key, rule) => periodLabel(rule ?? ruleOfKey(key), key, { zone, cal, lang }),
   };
 }
 
 /** The campaign's own voice: its locale and timezone. */
-export const campaignSpeaker = (campaign: Pick<Campaign, 'locale' | 'timezone'>): Speaker => speaker(langOf(campaign.locale), campaign.timezone);
+export const campaignSpeaker = (campaign: Pick<Campaign, 'locale' | 'timezone' | 'workdayCalendar' | 'settings'>): Speaker => speaker(langOf(campaign.locale), campaign.timezone, calendarOf(campaign));
 
 /** What every handler gets: a command answering a message and a job posting for a campaign alike. */
 export interface Context {
@@ -83,7 +84,7 @@ export interface ContextDeps {
 
 /** The context for one campaign, speaking `lang` (default: the campaign's locale). */
 export function contextFor(deps: ContextDeps, org: Org, lang: Lang = langOf(org.campaign.locale)): Context {
-  const say = speaker(lang, org.campaign.timezone);
+  const say = speaker(lang, org.campaign.timezone, calendarOf(org.campaign));
   return {
     dbh: deps.dbh,
     db: deps.dbh.db,
@@ -92,7 +93,7 @@ export function contextFor(deps: ContextDeps, org: Org, lang: Lang = langOf(org.
     log: deps.log,
     campaign: org.campaign,
     org,
-    calendar: workCalendar(org.campaign.workdayCalendar as CalendarKind),
+    calendar: calendarOf(org.campaign),
     zone: org.campaign.timezone,
     lang,
     t: say.t,

@@ -70,8 +70,8 @@ describe('a month of jobs for the reference plan', () => {
   it('the due date on National Day moves to Wednesday 30 September, and its reminders with it', () => {
     const titles = titlesIn('oc_xinhe_anquan');
     expect(titles.filter((t) => t === '【报送提醒】工作进度专报')).toHaveLength(2 + 2 + 2 + 2 + 0);
-    const w40 = h.fake.messagesIn('oc_xinhe_anquan').filter((m) => String(m.content.header?.subtitle?.content).startsWith('2026-W40'));
-    expect(w40.map((m) => m.content.header.subtitle.content)).toEqual(['2026-W40 · 截止 9月30日（周三）17:00', '2026-W40 · 截止 9月30日（周三）17:00']);
+    const w40 = h.fake.messagesIn('oc_xinhe_anquan').filter((m) => String(m.content.header?.subtitle?.content).startsWith('第40周'));
+    expect(w40.map((m) => m.content.header.subtitle.content)).toEqual(['第40周（9月28日—30日） · 截止 9月30日（周三）17:00', '第40周（9月28日—30日） · 截止 9月30日（周三）17:00']);
   });
 
   it('each queued message reached Lark exactly once, even across a restart and catch-up', async () => {
@@ -86,15 +86,15 @@ describe('a month of jobs for the reference plan', () => {
   it('a unit that reported gets no further reminder and no chase', () => {
     const about = (chat: string, period: string) =>
       h.fake.messagesIn(chat).filter((m) => /^【(报送提醒|催报)】/.test(String(m.content.header?.title?.content)) && JSON.stringify(m.content).includes(period));
-    const w42 = about('oc_xinhe_weiwen', '2026-W42');
+    const w42 = about('oc_xinhe_weiwen', '第42周');
     // the 1-day reminder (Thursday 17:00) came after the report (Thursday 10:00): nothing at all for W42
     expect(w42).toHaveLength(0);
-    expect(about('oc_xinhe_anquan', '2026-W42')).toHaveLength(3);
+    expect(about('oc_xinhe_anquan', '第42周')).toHaveLength(3);
   });
 
   it('the office is chased after each due time, and the chase names the units and @mentions their liaisons', () => {
     const chases = h.fake.messagesIn('oc_xinhe_office').filter((m) => String(m.content.header?.title?.content).startsWith('【催报】'));
-    expect(chases.map((m) => m.content.header.title.content)).toEqual(['【催报】工作进度专报 2026-W40', '【催报】工作进度专报 2026-W41', '【催报】工作进度专报 2026-W42', '【催报】工作进度专报 2026-W43', '【催报】工作进度专报 2026-W44']);
+    expect(chases.map((m) => m.content.header.title.content)).toEqual(['【催报】工作进度专报 第40周（9月28日—30日）', '【催报】工作进度专报 第41周（10月8日—10日）', '【催报】工作进度专报 第42周（10月12日—16日）', '【催报】工作进度专报 第43周（10月19日—23日）', '【催报】工作进度专报 第44周（10月26日—30日）']);
     const text = JSON.stringify(chases[0]!.content);
     expect(text).toContain('经开区管委会');
     expect(text).toContain('<at id=ou_liqiang></at>');
@@ -102,10 +102,10 @@ describe('a month of jobs for the reference plan', () => {
 
   it('after an outage, reminders still inside their window are caught up once; stale ones are skipped with a log line', () => {
     const about = (period: string) => h.fake.messagesIn('oc_xinhe_anquan').filter((m) => /^【(报送提醒|催报)】/.test(String(m.content.header?.title?.content)) && JSON.stringify(m.content).includes(period));
-    const w43 = about('2026-W43');
+    const w43 = about('第43周');
     expect(w43.filter((m) => m.content.header.title.content === '【报送提醒】工作进度专报')).toHaveLength(2);
-    const w44 = about('2026-W44');
-    expect(w44.map((m) => m.content.header.title.content)).toEqual(['【催报】工作进度专报 2026-W44']);
+    const w44 = about('第44周');
+    expect(w44.map((m) => m.content.header.title.content)).toEqual(['【催报】工作进度专报 第44周（10月26日—30日）']);
     expect(logs.some((l) => l.includes('missed job occasion skipped') && l.includes('2026-W44:1d'))).toBe(true);
   });
 
@@ -150,7 +150,7 @@ describe('digests, the lagging list and the bulletin over the same month', () =>
   it('the monthly bulletin reaches the leaders and the office on the last workday of the month', () => {
     for (const chat of ['oc_xinhe_leaders', 'oc_xinhe_office']) {
       const b = h.fake.messagesIn(chat).filter((m) => String(m.content.header?.title?.content).includes('月度通报'));
-      expect(b.map((m) => m.content.header.title.content)).toEqual(['新河周转房居住环境改善 · 2026-09 月度通报', '新河周转房居住环境改善 · 2026-10 月度通报']);
+      expect(b.map((m) => m.content.header.title.content)).toEqual(['新河周转房居住环境改善 · 2026年9月月度通报', '新河周转房居住环境改善 · 2026年10月月度通报']);
     }
   });
 });

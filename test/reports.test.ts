@@ -79,7 +79,7 @@ describe('a week in the life of the reference plan', () => {
 
   it('进度 names who reported on time, who late, and who has not with the liaison', async () => {
     const { text } = await say(h, 'ou_dailei', '进度');
-    expect(text).toContain('工作进度专报 · 2026-W48');
+    expect(text).toContain('工作进度专报 · 第48周（11月23日—27日）');
     expect(text).toContain('按时报送（3）：经开区管委会、区住房建设委、新河街道办事处');
     expect(text).toContain('逾期报送（1）：新河周转房办公室（11月27日（周五）18:05）');
     expect(text).toContain('未报送（1）：区网信办（联络员 孙悦）');
@@ -102,10 +102,10 @@ describe('a week in the life of the reference plan', () => {
 
   it('落后 lists only the lagging units, worst first, each with its reasons', async () => {
     const { text } = await say(h, 'ou_dailei', '落后');
-    expect(text).toContain('落后单位 · 本周（2026-W48）');
-    expect(text).toContain('1. 区网信办　4 分：未报送 1 次（2026-W48）；逾期任务 1 项');
+    expect(text).toContain('落后单位 · 本周 · 第48周（11月23日—27日）');
+    expect(text).toContain('1. 区网信办　4 分：未报送 1 次（第48周）；逾期任务 1 项');
     expect(text).toContain('2. 经开区管委会　2 分：逾期任务 1 项，其中 1 项超过 10 个工作日');
-    expect(text).toContain('3. 新河周转房办公室　1 分：逾期报送 1 次（2026-W48）');
+    expect(text).toContain('3. 新河周转房办公室　1 分：逾期报送 1 次（第48周）');
     expect(text).not.toMatch(/4\. /);
     expect(text).not.toContain('新河街道办事处');
   });
@@ -122,7 +122,7 @@ describe('a week in the life of the reference plan', () => {
 
   it('落后 本月 adds up the month’s weekly periods', async () => {
     const { text } = await say(h, 'ou_dailei', '落后 本月');
-    expect(text).toContain('本月（2026年11月）');
+    expect(text).toContain('本月 · 2026年11月');
     // W45, W46 and W47 were reported by nobody; W48 as above. Periods before the campaign began do not count.
     expect(text).toMatch(/1\. 区网信办　13 分：未报送 4 次/);
   });
@@ -133,10 +133,10 @@ describe('a week in the life of the reference plan', () => {
     const [header, ...rows] = parseCsv(csv.toString('utf8').slice(1));
     expect(header).toEqual(['单位', '周期', '进展情况', '存在问题', '下一步计划', '报送人', '报送时间', '是否逾期', '维修屋面', '面积', '政策培训', '登记', '核对']);
     expect(rows.map((r) => [r[0], r[1], r[5], r[6], r[7]])).toEqual([
-      ['经开区管委会', '2026-W48', '李强', '2026-11-26 14:00', '否'],
-      ['区住房建设委', '2026-W48', '陈波', '2026-11-27 16:59', '否'],
-      ['新河街道办事处', '2026-W48', '王敏', '2026-11-24 11:00', '否'],
-      ['新河周转房办公室', '2026-W48', '刘洋', '2026-11-27 18:05', '是'],
+      ['经开区管委会', '第48周（11月23日—27日）', '李强', '2026-11-26 14:00', '否'],
+      ['区住房建设委', '第48周（11月23日—27日）', '陈波', '2026-11-27 16:59', '否'],
+      ['新河街道办事处', '第48周（11月23日—27日）', '王敏', '2026-11-24 11:00', '否'],
+      ['新河周转房办公室', '第48周（11月23日—27日）', '刘洋', '2026-11-27 18:05', '是'],
     ]);
     expect(rows[0]!.slice(8)).toEqual(['12', '300', '', '', '']);
     expect(rows[3]!.slice(8)).toEqual(['', '', '', '320', '150']);
@@ -155,7 +155,7 @@ describe('a week in the life of the reference plan', () => {
       ['新河街道办事处', '否'],
       ['新河周转房办公室', '是'],
     ]);
-    expect(ws.getRow(5).getCell(2).value).toBe('2026-W48');
+    expect(ws.getRow(5).getCell(2).value).toBe('第48周（11月23日—27日）');
     expect(ws.getRow(2).getCell(10).value).toBe(300);
   });
 });
@@ -173,7 +173,7 @@ describe('reporting: the confirmation card, resubmission and reporting for other
   it('the card shows what was understood: sections, metrics, period and 按时报送', async () => {
     const { text } = await say(h, 'ou_liqiang', '汇报\n一、本周工作进展\n1. 拆除违建12处，面积300平方米\n二、存在问题\n无\n三、下一步计划\n- 继续拆除', '2026-11-25T02:00:00Z');
     expect(text).toContain('进度专报已收到 · 经开区管委会');
-    expect(text).toContain('工作进度专报 · 2026-W48');
+    expect(text).toContain('工作进度专报 · 第48周（11月23日—27日）');
     expect(text).toContain('按时报送');
     expect(text).toContain('1. 拆除违建12处,面积300平方米');
     expect(text).toContain('拆除违建：12');
@@ -231,10 +231,10 @@ describe('reporting: the confirmation card, resubmission and reporting for other
   it('an earlier period is reported with 周期, and a bad one gets the accepted forms', async () => {
     h.clock.set('2026-11-25T02:00:00Z');
     const { text } = await say(h, 'ou_liuyang', '汇报 周期 上周\n进展：补报上周');
-    expect(text).toContain('2026-W47');
+    expect(text).toContain('第47周（11月16日—20日）');
     expect(text).toContain('逾期报送');
     const bad = await say(h, 'ou_liuyang', '汇报 周期 2026-13 进展：x');
-    expect(bad.text).toContain('2026-W47、本周、上周');
+    expect(bad.text).toContain('第47周、2026-W47、本周、上周');
   });
 
   it('text it cannot place is kept and shown', async () => {
@@ -247,7 +247,7 @@ describe('reporting: the confirmation card, resubmission and reporting for other
   it('汇报 alone answers with the form to copy and stores nothing', async () => {
     const { text } = await say(h, 'ou_sunyue', '汇报', '2026-11-25T02:00:00Z');
     expect(text).toContain('进展：');
-    expect(text).toContain('工作进度专报 2026-W48');
+    expect(text).toContain('工作进度专报 第48周（11月23日—27日）');
   });
 
   it('English words work and the answers come in English', async () => {

@@ -7,6 +7,7 @@ import type { Db } from '../../db/client.js';
 import { problems, tasks } from '../../db/schema.js';
 import { barChart, card, esc, md, note, type Card } from '../lark/cards.js';
 import { leadUnitsOf, unitsOfGroup, type Org } from '../org.js';
+import { periodName } from '../core/period-words.js';
 import { laggingUnits, periodsFor, ruleStatus } from '../reports/status.js';
 import { LEVEL_NAMES } from '../problems/ladder.js';
 
@@ -102,7 +103,7 @@ export function bulletinCard(n: BulletinNumbers, org: Org, lang: 'zh' | 'en'): C
     ? t('**落后单位**：', '**Lagging units**: ') + n.worst.map((w, i) => `${i + 1}. ${esc(w.name)}（${w.score}${t('分', ' pts')}）`).join(t('　', '  '))
     : t('**落后单位**：无', '**Lagging units**: none');
   return card({
-    title: t(`${org.campaign.name} · ${n.month} 月度通报`, `${org.campaign.name} · bulletin ${n.month}`),
+    title: t(`${org.campaign.name} · ${periodName(n.month, 'zh')}月度通报`, `${org.campaign.name} · bulletin ${n.month}`),
     template: n.reports.missed || n.tasks.overdue ? 'orange' : 'green',
     elements: [
       md(lines.join('\n')),

@@ -158,3 +158,19 @@ export function parseDateTime(input: string, now: Date, zone: string): DateTime 
   const day = d?.date ?? DateTime.fromJSDate(now, { zone }).startOf('day');
   return day.set({ hour: t.hour, minute: t.minute, second: 0, millisecond: 0 });
 }
+
+const WEEKDAY_NAME_ZH = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
+
+/**
+ * How far a day is from today, in words: 今天 / 明天 / 后天 / 3天后（周一） (today / tomorrow / the day after tomorrow /
+ * in 3 days (Mon)). Reminders say this from the real dates: a Monday meeting reminded on Friday is 3天后, not 明天.
+ */
+export function relativeDay(today: DateTime, day: DateTime, lang: 'zh' | 'en'): string {
+  const n = Math.round(day.setZone(today.zone).startOf('day').diff(today.startOf('day'), 'days').days);
+  if (lang === 'en') {
+    const words = ['today', 'tomorrow', 'the day after tomorrow'];
+    return n >= 0 && n < 3 ? words[n]! : n > 0 ? `in ${n} days (${day.setLocale('en-GB').toFormat('ccc')})` : `${-n} days ago`;
+  }
+  if (n >= 0 && n < 3) return ['今天', '明天', '后天'][n]!;
+  return n > 0 ? `${n}天后（${WEEKDAY_NAME_ZH[day.weekday]}）` : `${-n}天前`;
+}

@@ -1,24 +1,28 @@
 // Reporting periods and due times (汇报周期): 2026-W48 (weekly), 2026-W48-1 / -2 (twice a week), 2026-11 (monthly),
-// 2026-Q4 (quarterly). Computed in the campaign's timezone; a due date on a holiday moves to the previous workday.
+// 2026-Q4 (quarterly), on the campaign's workday calendar. A period with no workday (a week inside the Spring Festival
+// holiday) is not held: nobody is asked, reminded, chased or scored for it. A held period's due day that falls on a
+// holiday moves to the previous workday inside the period (a 调休 weekend workday counts).
 import { DateTime } from 'luxon';
 import type { Cadence, DueSpec } from '../../db/schema.js';
-import { onOrBeforeWorkday, type WorkCalendar } from './calendar.js';
+import { backToWorkdayAt, onOrBeforeWorkday, type WorkCalendar } from './calendar.js';
 
 export interface RuleTiming {
   cadence: Cadence;
   due: DueSpec;
+  /** reminder offsets before the due time ("1d", "2h"); a report after the first reminder files to its period */
+  remindBefore?: string[];
 }
 
 const WD: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
 
 const weekKey = (d: DateTime) => `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`;
 
-function twiceDays(rule: RuleTiming): [number, number] {
+export function twiceDays(rule: RuleTiming): [number, number] {
   const days = (rule.due.weekdays ?? ['tue', 'fri']).map((w) => WD[w] ?? 5).sort((a, b) => a - b);
   return [days[0] ?? 2, days[1] ?? 5];
 }
 
-/** The period a moment belongs to. */
+/** The period a moment belongs to on the calendar (held or not). */
 export function periodOf(rule: RuleTiming, at: Date | DateTime, zone: string): string {
   const d = (at instanceof Date ? DateTime.fromJSDate(at) : at).setZone(zone);
   switch (rule.cadence) {
@@ -39,7 +43,8 @@ export function isPeriodKey(cadence: Cadence, text: string): boolean {
   const re = { weekly: /^\d{4}-W\d{2}$/, twice_weekly: /^\d{4}-W\d{2}-[12]$/, monthly: /^\d{4}-\d{2}$/, quarterly: /^\d{4}-Q[1-4]$/ }[cadence];
   if (!re.test(text)) return false;
   const b = periodBounds({ cadence, due: { time: '00:00' } }, text, 'UTC');
-  return b.start.isValid;
+  // 2026-W60 would roll over into 2027: a key names its own week only.
+  return b.start.isValid && (cadence === 'monthly' || cadence === 'quarterly' || periodOf({ cadence, due: { time: '00:00' } }, b.start, 'UTC').startsWith(text.slice(0, 8)));
 }
 
 /** The first and last moment (exclusive end) of a period. */
@@ -63,6 +68,28 @@ export function periodBounds(rule: RuleTiming, period: string, zone: string): { 
   return { start: invalid, end: invalid };
 }
 
+/** The period's days as YYYY-MM-DD, first to last. */
+function daysOf(rule: RuleTiming, period: string, zone: string): string[] {
+  const { start, end } = periodBounds(rule, period, zone);
+  const out: string[] = [];
+  for (let d = start; d < end && out.length < 93; d = d.plus({ days: 1 })) out.push(d.toISODate()!);
+  return out;
+}
+
+/** The first and last workday of a period, or undefined when it has none (the period is not held). */
+export function workdaySpan(rule: RuleTiming, period: string, zone: string, cal: WorkCalendar): { first: string; last: string } | undefined {
+  const days = daysOf(rule, period, zone);
+  const first = days.find((d) => cal.isWorkday(d));
+  if (!first) return undefined;
+  return { first, last: days.findLast((d) => cal.isWorkday(d))! };
+}
+
+/** A period with at least one workday is held; a week or half-week inside a holiday is not. */
+export const isHeld = (rule: RuleTiming, period: string, zone: string, cal: WorkCalendar) => {
+  const days = daysOf(rule, period, zone);
+  return days.some((d) => cal.isWorkday(d));
+};
+
 /** The nominal due date (before any holiday shift) of a period, as YYYY-MM-DD. */
 function nominalDueDate(rule: RuleTiming, period: string, zone: string): string {
   const { start, end } = periodBounds(rule, period, zone);
@@ -84,14 +111,21 @@ function nominalDueDate(rule: RuleTiming, period: string, zone: string): string 
   }
 }
 
-/** The moment a period's report is due, in the campaign's timezone, moved off holidays when the calendar says so. */
+/**
+ * The moment a period's report is due, in the campaign's timezone. A due day off work moves to the previous workday
+ * of the same period; when the period has none before it (its only workday is a later 调休 day) to that later one.
+ * A period that is not held keeps the plain previous workday (it is never asked for).
+ */
 export function dueOf(rule: RuleTiming, period: string, zone: string, cal: WorkCalendar): DateTime {
-  const date = onOrBeforeWorkday(cal, nominalDueDate(rule, period, zone));
+  const nominal = nominalDueDate(rule, period, zone);
+  const days = daysOf(rule, period, zone);
+  const before = days.filter((d) => d <= nominal && cal.isWorkday(d)).at(-1);
+  const date = before ?? days.find((d) => d > nominal && cal.isWorkday(d)) ?? onOrBeforeWorkday(cal, nominal);
   const [h, min] = rule.due.time.split(':').map(Number);
   return DateTime.fromISO(date, { zone }).set({ hour: h ?? 17, minute: min ?? 0 });
 }
 
-/** The period before or after `period`. */
+/** The period before or after `period` on the calendar (held or not). */
 export function shiftPeriod(rule: RuleTiming, period: string, zone: string, by: number): string {
   const { start, end } = periodBounds(rule, period, zone);
   let at = by >= 0 ? end : start.minus({ milliseconds: 1 });
@@ -102,10 +136,21 @@ export function shiftPeriod(rule: RuleTiming, period: string, zone: string, by: 
   return periodOf(rule, at, zone);
 }
 
-/** The latest period whose due time has passed at `now` (the one a chase or a lagging list is about). */
+/** The held period `by` held periods before or after `period` (holiday weeks are skipped). */
+export function shiftHeld(rule: RuleTiming, period: string, zone: string, cal: WorkCalendar, by: number): string {
+  let p = period;
+  const step = by >= 0 ? 1 : -1;
+  for (let left = Math.abs(by), i = 0; left > 0 && i < 60; i++) {
+    p = shiftPeriod(rule, p, zone, step);
+    if (isHeld(rule, p, zone, cal)) left--;
+  }
+  return p;
+}
+
+/** The latest held period whose due time has passed at `now` (the one a chase or a lagging list is about). */
 export function lastDuePeriod(rule: RuleTiming, now: Date, zone: string, cal: WorkCalendar): string {
   let p = periodOf(rule, now, zone);
-  for (let i = 0; i < 3 && dueOf(rule, p, zone, cal).toMillis() > now.getTime(); i++) p = shiftPeriod(rule, p, zone, -1);
+  for (let i = 0; i < 30 && (!isHeld(rule, p, zone, cal) || dueOf(rule, p, zone, cal).toMillis() > now.getTime()); i++) p = shiftPeriod(rule, p, zone, -1);
   return p;
 }
 
@@ -114,4 +159,38 @@ export function durationMs(s: string): number {
   const m = /^(\d+)\s*([dhm])$/.exec(s.trim());
   if (!m) return 0;
   return +m[1]! * { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'];
+}
+
+/**
+ * When each reminder of a held period goes out: due minus the offset, moved back to the same time on the previous
+ * workday when it falls off work (the reminder before the first period after Spring Festival goes out before it).
+ */
+export function reminderTimes(rule: RuleTiming, period: string, zone: string, cal: WorkCalendar): Array<{ offset: string; at: DateTime }> {
+  const due = dueOf(rule, period, zone, cal);
+  return (rule.remindBefore ?? [])
+    .map((offset) => ({ offset, ms: durationMs(offset) }))
+    .filter((x) => x.ms > 0)
+    .map(({ offset, ms }) => ({ offset, at: backToWorkdayAt(cal, due.minus({ milliseconds: ms })) }))
+    .filter((x) => x.at < due);
+}
+
+/** Has the period started, or has a reminder already asked for it? Then a report may be filed to it. */
+export function isOpenFor(rule: RuleTiming, period: string, now: Date, zone: string, cal: WorkCalendar): boolean {
+  if (periodBounds(rule, period, zone).start.toMillis() <= now.getTime()) return true;
+  return reminderTimes(rule, period, zone, cal).some((r) => r.at.toMillis() <= now.getTime());
+}
+
+/**
+ * The period a report sent at `now` is for: the earliest held period not yet due that has started or been reminded
+ * of (a report sent after a reminder and before that period's due time files to the reminded period); else the
+ * current period (late); in a week that is not held, the next held period.
+ */
+export function reportingPeriod(rule: RuleTiming, now: Date, zone: string, cal: WorkCalendar): string {
+  const current = periodOf(rule, now, zone);
+  let p = isHeld(rule, current, zone, cal) ? current : shiftHeld(rule, current, zone, cal, 1);
+  for (let i = 0; i < 12; i++, p = shiftHeld(rule, p, zone, cal, 1)) {
+    if (!isOpenFor(rule, p, now, zone, cal)) break;
+    if (dueOf(rule, p, zone, cal).toMillis() >= now.getTime()) return p;
+  }
+  return isHeld(rule, current, zone, cal) ? current : shiftHeld(rule, current, zone, cal, 1);
 }

@@ -5,7 +5,7 @@ import { and, asc, eq, lt } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
 import { tasks } from '../../db/schema.js';
-import { workCalendar, type CalendarKind, type WorkCalendar } from '../core/calendar.js';
+import { calendarOf, type WorkCalendar } from '../core/calendar.js';
 import type { Campaign } from '../org.js';
 import { ofUnit, type Task } from './tasks.js';
 
@@ -33,11 +33,10 @@ const dateOf = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
 
 // The holiday schedule never changes for a given date, so each calendar remembers its answers: the overdue list and
 // the digests ask about the same few hundred days again and again.
-const memo = new Map<CalendarKind, { cal: WorkCalendar; days: Map<string, boolean> }>();
-function isWorkdayMemo(kind: CalendarKind): (date: string) => boolean {
-  let m = memo.get(kind);
-  if (!m) memo.set(kind, (m = { cal: workCalendar(kind), days: new Map() }));
-  const { cal, days } = m;
+const memo = new WeakMap<WorkCalendar, Map<string, boolean>>();
+function isWorkdayMemo(cal: WorkCalendar): (date: string) => boolean {
+  let days = memo.get(cal);
+  if (!days) memo.set(cal, (days = new Map()));
   return (date) => {
     let v = days.get(date);
     if (v === undefined) days.set(date, (v = cal.isWorkday(date)));
@@ -46,8 +45,8 @@ function isWorkdayMemo(kind: CalendarKind): (date: string) => boolean {
 }
 
 /** Workdays strictly after `from` up to and including `to`, for many `from`s at once: one pass over the days. */
-export function workdayCounter(kind: CalendarKind, earliest: string, to: string): (from: string) => number {
-  const isWorkday = isWorkdayMemo(kind);
+export function workdayCounter(cal: WorkCalendar, earliest: string, to: string): (from: string) => number {
+  const isWorkday = isWorkdayMemo(cal);
   const start = dayNumber(earliest);
   const end = dayNumber(to);
   // after[i] = workdays in (start + i, end]
@@ -76,8 +75,7 @@ export async function overdueTasks(db: Db, campaign: Campaign, now: Date, scope:
     )
     .orderBy(asc(tasks.deadline), asc(tasks.seq));
   if (!rows.length) return { today, items: [] };
-  const kind: CalendarKind = campaign.workdayCalendar === 'none' ? 'none' : 'cn';
-  const workdays = workdayCounter(kind, rows[0]!.deadline, today);
+  const workdays = workdayCounter(calendarOf(campaign), rows[0]!.deadline, today);
   const t = dayNumber(today);
   return { today, items: rows.map((task) => ({ task, days: t - dayNumber(task.deadline), workdays: workdays(task.deadline) })) };
 }
@@ -86,6 +84,5 @@ export async function overdueTasks(db: Db, campaign: Campaign, now: Date, scope:
 export function overdueOf(campaign: Campaign, task: Task, now: Date): { days: number; workdays: number } | undefined {
   const today = todayIn(campaign, now);
   if (task.status !== 'open' || task.deadline >= today) return undefined;
-  const kind: CalendarKind = campaign.workdayCalendar === 'none' ? 'none' : 'cn';
-  return { days: dayNumber(today) - dayNumber(task.deadline), workdays: workdayCounter(kind, task.deadline, today)(task.deadline) };
+  return { days: dayNumber(today) - dayNumber(task.deadline), workdays: workdayCounter(calendarOf(campaign), task.deadline, today)(task.deadline) };
 }

@@ -1,6 +1,7 @@
 // Cards about meetings: the meeting itself, its reminder, its minutes (会议备忘). User text is escaped throughout.
 import { translate, type Lang } from '../context.js';
 import type { DateTime } from 'luxon';
+import { relativeDay } from '../core/dates.js';
 import { at, card, esc, md, note, plain, type Card, type Element } from '../lark/cards.js';
 import type { Org } from '../org.js';
 import { attendeePeople, unitNames } from './attendees.js';
@@ -42,10 +43,12 @@ export function meetingCard(m: Meeting, org: Org, lang: Lang, opts: { start?: Da
 }
 
 /** The reminder a day and half an hour before a sitting, with the attendee units' liaisons @-mentioned. */
-export function reminderCard(m: Meeting, org: Org, lang: Lang, start: DateTime, offset: '1d' | '30m'): Card {
+export function reminderCard(m: Meeting, org: Org, lang: Lang, start: DateTime, offset: '1d' | '30m', sentAt: DateTime = start.minus({ days: 1 })): Card {
   const t = tr(lang);
   const who = attendeePeople(org, m).map((p) => at(p.openId)).filter(Boolean).join(' ');
-  const lead = offset === '1d' ? t('明天开会，请提前准备汇报材料。', 'Meeting tomorrow: please prepare your update.') : t('会议 30 分钟后开始。', 'The meeting starts in 30 minutes.');
+  // The day is said from the real dates: a Monday meeting reminded on Friday is 3天后（周一）, a late one 今天.
+  const day = relativeDay(sentAt.setZone(start.zone), start, lang);
+  const lead = offset === '1d' ? t(`${day}开会，请提前准备汇报材料。`, `Meeting ${day}: please prepare your update.`) : t('会议 30 分钟后开始。', 'The meeting starts in 30 minutes.');
   return meetingCard(m, org, lang, {
     start,
     heading: t('会议提醒', 'Meeting reminder'),

@@ -3,7 +3,7 @@
 import { DateTime } from 'luxon';
 import { langOf } from '../context.js';
 import type { Db } from '../../db/client.js';
-import { workCalendar, type CalendarKind } from '../core/calendar.js';
+import { calendarOf, type WorkCalendar } from '../core/calendar.js';
 import type { Card } from '../lark/cards.js';
 import type { Campaign, Org } from '../org.js';
 import { attendeeChats } from './attendees.js';
@@ -33,8 +33,8 @@ export interface MeetingReminder {
 const MINUTE = 60_000;
 
 /** The sittings of a meeting that start in [from, to). */
-function sittings(m: Meeting, from: Date, to: Date, zone: string, kind: CalendarKind): DateTime[] {
-  if (m.recurrence) return occurrences(m.recurrence, from, to, zone, workCalendar(kind));
+function sittings(m: Meeting, from: Date, to: Date, zone: string, cal: WorkCalendar): DateTime[] {
+  if (m.recurrence) return occurrences(m.recurrence, from, to, zone, cal);
   const start = startOf(m, zone);
   return start && start.toMillis() >= from.getTime() && start.toMillis() < to.getTime() ? [start] : [];
 }
@@ -58,7 +58,7 @@ export async function meetingRemindersBetween(db: Db, campaign: Campaign, org: O
     const a = DateTime.fromJSDate(from, { zone }).plus(before).toJSDate();
     const b = DateTime.fromJSDate(to, { zone }).plus(before).toJSDate();
     for (const m of meetings) {
-      for (const startsAt of sittings(m, new Date(a.getTime() + 1), new Date(b.getTime() + 1), zone, campaign.workdayCalendar as CalendarKind)) {
+      for (const startsAt of sittings(m, new Date(a.getTime() + 1), new Date(b.getTime() + 1), zone, calendarOf(campaign))) {
         const remindAt = startsAt.minus(before).toMillis();
         if (remindAt > to.getTime() || remindAt <= from.getTime()) continue;
         const chats = attendeeChats(org, m);

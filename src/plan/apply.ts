@@ -9,7 +9,8 @@ import { takeNumber, takenNumber } from '../ledger/counters.js';
 import { addTaskStatements } from '../ledger/tasks.js';
 import { meetingEventStatement } from '../meetings/store.js';
 import { invalidateOrg, leadUnitsOf } from '../org.js';
-import { checkPlan, planSchema, type Plan, type Problem } from './schema.js';
+import { checkPlan, shapeProblems } from './check.js';
+import { planSchema, type Plan, type Problem } from './schema.js';
 
 export type PlanResult =
   | { ok: true; campaign: string; campaignId: number; changes: string[] }
@@ -24,15 +25,14 @@ export function readPlan(text: string): { ok: true; plan: Plan } | { ok: false; 
     return { ok: false, problems: [{ path: '(file)', message: `not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}` }] };
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { ok: false, problems: [{ path: '(file)', message: 'a plan is a mapping with campaign, units, groups, … at the top' }] };
+  // Shape and cross-references together: the office fixes every problem in one pass.
   const parsed = planSchema.safeParse(doc);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((i) => ({ path: i.path.map((p, k) => (typeof p === 'number' ? `[${p}]` : `${k ? '.' : ''}${String(p)}`)).join('') || '(file)', message: i.message })),
-    };
-  }
-  const problems = checkPlan(parsed.data);
-  return problems.length ? { ok: false, problems } : { ok: true, plan: parsed.data };
+  const seen = new Set<string>();
+  const problems = [...(parsed.success ? [] : shapeProblems(parsed.error.issues)), ...checkPlan(doc)].filter((p) => {
+    const key = `${p.path}\u0000${p.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+  return problems.length || !parsed.success ? { ok: false, problems } : { ok: true, plan: parsed.data };
 }
 
 export async function applyPlanText(dbh: DbHandle, text: string, clock: Clock): Promise<PlanResult> {
@@ -62,10 +62,17 @@ export async function applyPlan(dbh: DbHandle, plan: Plan, clock: Clock): Promis
   const cid = camp!.id;
   // The campaign's job schedule changes (plan `jobs:`), kept in campaigns.settings; only the keys given are stored.
   const jobs = Object.fromEntries(Object.entries(plan.jobs).filter(([, v]) => v && Object.keys(v).length));
-  const settings = { ...(camp!.settings ?? {}), jobs };
+  const settings: Record<string, unknown> = { ...(camp!.settings ?? {}), jobs };
   if (JSON.stringify((camp!.settings ?? {})['jobs'] ?? {}) !== JSON.stringify(jobs)) {
     await db.update(campaigns).set({ settings }).where(eq(campaigns.id, cid)).run();
     changes.push(`~ campaign ${c.name}: job schedules`);
+  }
+  // The plan's holiday schedule (`calendar:`), kept as written (dates and ranges) in campaigns.settings.
+  const calendar = plan.calendar.holidays.length || plan.calendar.workdays.length ? plan.calendar : undefined;
+  if (JSON.stringify(settings['calendar']) !== JSON.stringify(calendar)) {
+    const { calendar: _old, ...rest } = settings;
+    await db.update(campaigns).set({ settings: calendar ? { ...rest, calendar } : rest }).where(eq(campaigns.id, cid)).run();
+    changes.push(`~ campaign ${c.name}: holiday calendar`);
   }
 
   // Units

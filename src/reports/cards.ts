@@ -5,6 +5,8 @@ import { clip } from '../core/text.js';
 import { barChart, card, esc, fields, md, note, table, type Card, type Element } from '../lark/cards.js';
 import type { Org, Rule, Unit } from '../org.js';
 import type { ParsedReport } from '../core/report-parser.js';
+import { calendarOf } from '../core/calendar.js';
+import { periodLabel } from '../core/period-words.js';
 import { reasonsOf, SCORING_RULE, type Lagging } from './scoring.js';
 import type { RuleStatus, UnitLine } from './status.js';
 import type { Saved } from './store.js';
@@ -22,6 +24,11 @@ export function when(at: DateTime | string, zone: string, l: CardLang): string {
   return l.lang === 'zh' ? d.setLocale('zh-CN').toFormat('M月d日（ccc）HH:mm') : d.setLocale('en-GB').toFormat('ccc d LLL HH:mm');
 }
 
+/** A period as the campaign reads it: 第48周（11月23日—27日） / 2026-W48 (23–27 Nov). */
+export function labelIn(org: Org, rule: Rule, period: string, lang: 'zh' | 'en'): string {
+  return periodLabel(rule, period, { zone: org.campaign.timezone, cal: calendarOf(org.campaign), lang });
+}
+
 /** Keeps a card under Lark's 30 KB: long sections are cut, the stored report keeps everything. */
 const section = (title: string, text: string, l: CardLang) => md(`**${title}**\n${text ? esc(clip(text, 1500)) : l.t('无', 'none')}`);
 
@@ -33,7 +40,7 @@ export function reportCard(s: Saved, ctx: { org: Org; rule: Rule; unit: Unit; pa
   const r = s.report;
   const elements: Element[] = [
     fields([
-      [t('周期', 'Period'), r.period],
+      [t('周期', 'Period'), labelIn(org, ctx.rule, r.period, ctx.lang)],
       [t('截止时间', 'Due'), when(s.due, zone, ctx)],
       [t('报送人', 'By'), ctx.by],
       [t('报送时间', 'Submitted'), when(r.submittedAt, zone, ctx)],
@@ -55,7 +62,7 @@ export function reportCard(s: Saved, ctx: { org: Org; rule: Rule; unit: Unit; pa
   if (s.replaced) elements.push(note(t(`已更新本期专报（第 ${r.revision} 版），此前版本已保留。`, `This period's report was updated (version ${r.revision}); earlier versions are kept.`)));
   return card({
     title: t(`进度专报已收到 · ${ctx.unit.name}`, `Report received · ${ctx.unit.name}`),
-    subtitle: `${ctx.rule.name} · ${r.period}`,
+    subtitle: `${ctx.rule.name} · ${labelIn(org, ctx.rule, r.period, ctx.lang)}`,
     template: r.late ? 'orange' : 'green',
     tags: [r.late ? { text: t('逾期报送', 'late'), color: 'orange' } : { text: t('按时报送', 'on time'), color: 'green' }],
     elements,
@@ -100,7 +107,7 @@ export function statusCard(statuses: RuleStatus[], ctx: { org: Org; scope?: stri
       if (late.length) tags.push({ text: t(`逾期 ${late.length}`, `late ${late.length}`), color: 'orange' });
       tags.push({ text: t(`未报 ${missing.length}`, `missing ${missing.length}`), color: missing.length ? 'red' : 'green' });
     }
-    const head = `**${esc(s.rule.name)} · ${s.period}**　${t('截止', 'due')} ${when(s.due, zone, ctx)}${s.duePassed ? t('（已截止）', ' (passed)') : ''}`;
+    const head = `**${esc(s.rule.name)} · ${labelIn(org, s.rule, s.period, ctx.lang)}**　${t('截止', 'due')} ${when(s.due, zone, ctx)}${s.duePassed ? t('（已截止）', ' (passed)') : ''}`;
     const lines = [
       head,
       `**${count(t('按时报送', 'On time'), onTime.length)}**${colon}${capped(onTime.map((x) => esc(x.unit.name)), LIST_MAX, ctx) || t('无', 'none')}`,
@@ -141,7 +148,7 @@ export function statusCard(statuses: RuleStatus[], ctx: { org: Org; scope?: stri
   if (!statuses.length) elements.push(md(t('本专项还没有汇报制度。', 'This campaign has no reporting rule yet.')));
   return card({
     title: t(`进度 · ${ctx.scope ?? org.campaign.name}`, `Status · ${ctx.scope ?? org.campaign.name}`),
-    subtitle: statuses.map((s) => `${s.rule.name} ${s.period}`).join(' · ') || undefined,
+    subtitle: statuses.map((s) => `${s.rule.name} ${labelIn(org, s.rule, s.period, ctx.lang)}`).join(' · ') || undefined,
     template: statuses.some((s) => s.lines.some((x) => x.state === 'missing')) ? 'orange' : 'green',
     tags,
     elements,

@@ -7,6 +7,8 @@ import { DateTime } from 'luxon';
 import { toCsv } from '../core/csv.js';
 import type { DbHandle } from '../../db/client.js';
 import { campaigns, people, reportingRules, reports, units } from '../../db/schema.js';
+import { calendarOf } from '../core/calendar.js';
+import { periodLabel } from '../core/period-words.js';
 
 export interface ExportOptions {
   campaignName?: string;
@@ -25,7 +27,7 @@ export async function reportRows(dbh: DbHandle, campaignName?: string): Promise<
     throw new Error(campaignName ? `no campaign "${campaignName}"; campaigns: ${names}` : `several campaigns, name one with --campaign: ${names}`);
   }
   const rows = await db
-    .select({ r: reports, unit: units.name, unitId: units.id, rule: reportingRules.name, by: people.name })
+    .select({ r: reports, unit: units.name, unitId: units.id, rule: reportingRules.name, cadence: reportingRules.cadence, due: reportingRules.due, by: people.name })
     .from(reports)
     .innerJoin(units, eq(units.id, reports.unitId))
     .innerJoin(reportingRules, eq(reportingRules.id, reports.ruleId))
@@ -38,9 +40,11 @@ export async function reportRows(dbh: DbHandle, campaignName?: string): Promise<
   const several = new Set(rows.map((x) => x.rule)).size > 1;
   const header = [...REPORT_COLUMNS.slice(0, 2), ...(several ? ['汇报制度'] : []), ...REPORT_COLUMNS.slice(2), ...metricNames];
   const zone = campaign.timezone;
-  const out = rows.map(({ r, unit, rule, by }) => [
+  // The period as the office writes it (第48周（11月23日—27日）); the rows stay in period order.
+  const words = { zone, cal: calendarOf(campaign), lang: campaign.locale === 'en' ? ('en' as const) : ('zh' as const) };
+  const out = rows.map(({ r, unit, rule, cadence, due, by }) => [
     unit,
-    r.period,
+    periodLabel({ cadence, due }, r.period, words),
     ...(several ? [rule] : []),
     r.progress || '无',
     r.problems || '无',

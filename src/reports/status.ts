@@ -4,7 +4,8 @@ import { and, eq, lt, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
 import { reports, tasks } from '../../db/schema.js';
-import { lastDuePeriod, periodBounds, periodOf, shiftPeriod } from '../core/periods.js';
+import { periodName } from '../core/period-words.js';
+import { isHeld, periodBounds, periodOf, shiftPeriod } from '../core/periods.js';
 import { leadsGroup, leadUnitsOf, liaisonsOf, unitsOfGroup, type Org, type Person, type Rule, type Scope, type Unit } from '../org.js';
 import { scoreUnits, type Lagging, type UnitRecord } from './scoring.js';
 import { calendarOf, dueOfPeriod } from './store.js';
@@ -100,37 +101,75 @@ export interface DuePeriod {
   period: string;
 }
 
+/** Which week or month a lagging list is about: this one, the last one, or the latest with a report due. */
+export type Which = 'this' | 'last' | 'latest';
+
+/** A week or a month of the calendar, as the lagging list names it. */
+export interface SpanRange {
+  span: Span;
+  /** the week's or month's key (2026-W48, 2026-11) */
+  key: string;
+  start: DateTime;
+  end: DateTime;
+  /** 'this' or 'last' relative to now, or undefined for an earlier one */
+  which?: 'this' | 'last';
+}
+
+const spanRule = (span: Span) => ({ cadence: span === 'week' ? ('weekly' as const) : ('monthly' as const), due: { time: '00:00' } });
+
+/** The week or month `key` (2026-W47, 2026-11) as a range, with whether it is this or last one at `now`. */
+export function spanRange(org: Org, span: Span, key: string, now: Date): SpanRange {
+  const zone = org.campaign.timezone;
+  const { start, end } = periodBounds(spanRule(span), key, zone);
+  const current = periodOf(spanRule(span), now, zone);
+  const which = key === current ? 'this' : key === shiftPeriod(spanRule(span), current, zone, -1) ? 'last' : undefined;
+  return { span, key, start, end, which };
+}
+
+/** This, last, or the latest week (month) with a period due by now: this one once any of its periods is due. */
+export function pickSpan(org: Org, span: Span, which: Which, now: Date): SpanRange {
+  const zone = org.campaign.timezone;
+  const current = periodOf(spanRule(span), now, zone);
+  const last = shiftPeriod(spanRule(span), current, zone, -1);
+  if (which === 'this') return spanRange(org, span, current, now);
+  if (which === 'last') return spanRange(org, span, last, now);
+  const here = spanRange(org, span, current, now);
+  return periodsIn(org, here, now).length ? here : spanRange(org, span, last, now);
+}
+
 /**
- * The periods a lagging list is about. week: the last due period of each weekly rule (of every rule when there is
- * none); month: every period of every rule due so far in this calendar month.
+ * The periods a lagging list over a week or month is about: the held periods due inside it by `now` — of the weekly
+ * and twice-weekly rules for a week (both halves of a twice-weekly week; every rule when there is none of those),
+ * of every rule for a month. A week with no workday has no period, so nobody is counted for it.
  */
-export function periodsFor(org: Org, span: Span, now: Date): DuePeriod[] {
+export function periodsIn(org: Org, range: SpanRange, now: Date): DuePeriod[] {
   const zone = org.campaign.timezone;
   const cal = calendarOf(org);
   // A period due before the campaign existed was never asked for: nobody missed it.
   const began = DateTime.fromISO(org.campaign.createdAt).toMillis();
-  const asked = (p: DuePeriod) => !(dueOfPeriod(org, p.rule, p.period).toMillis() < began);
-  if (span === 'week') {
-    const weekly = org.rules.filter((r) => r.cadence === 'weekly' || r.cadence === 'twice_weekly');
-    return (weekly.length ? weekly : org.rules).map((rule) => ({ rule, period: lastDuePeriod(rule, now, zone, cal) })).filter(asked);
-  }
-  const monthStart = DateTime.fromJSDate(now, { zone }).startOf('month');
-  const monthEnd = monthStart.plus({ months: 1 });
+  const weekly = org.rules.filter((r) => r.cadence === 'weekly' || r.cadence === 'twice_weekly');
+  const rules = range.span === 'week' && weekly.length ? weekly : org.rules;
   const out: DuePeriod[] = [];
-  for (const rule of org.rules) {
-    let p = periodOf(rule, monthStart.minus({ months: 3 }), zone);
-    for (let i = 0; i < 40 && periodBounds(rule, p, zone).start < monthEnd; i++) {
+  for (const rule of rules) {
+    let p = periodOf(rule, range.start.minus({ months: 3 }), zone);
+    for (let i = 0; i < 60 && periodBounds(rule, p, zone).start < range.end; i++, p = shiftPeriod(rule, p, zone, 1)) {
+      if (!isHeld(rule, p, zone, cal)) continue;
       const due = dueOfPeriod(org, rule, p);
-      if (due >= monthStart && due < monthEnd && due.toMillis() <= now.getTime() && asked({ rule, period: p })) out.push({ rule, period: p });
-      p = shiftPeriod(rule, p, zone, 1);
+      if (due >= range.start && due < range.end && due.toMillis() <= now.getTime() && due.toMillis() >= began) out.push({ rule, period: p });
     }
   }
   return out;
 }
 
+/** The periods of the latest week or this month (the scheduled lagging list and `落后` without a word). */
+export function periodsFor(org: Org, span: Span, now: Date): DuePeriod[] {
+  return periodsIn(org, pickSpan(org, span, span === 'week' ? 'latest' : 'this', now), now);
+}
+
 /** The lagging units for the given periods, worst first; overdue tasks are counted as of today. */
 export async function laggingUnits(db: Db, org: Org, periods: DuePeriod[], now: Date): Promise<Lagging[]> {
   const today = todayOf(org, now);
+  const lang = org.campaign.locale === 'en' ? 'en' : 'zh';
   const records = new Map<number, UnitRecord>();
   const recordOf = (unit: Unit): UnitRecord => {
     let r = records.get(unit.id);
@@ -145,8 +184,10 @@ export async function laggingUnits(db: Db, org: Org, periods: DuePeriod[], now: 
     const got = new Map(rows.map((r) => [r.unitId, r.late]));
     for (const unit of mustReport(org, rule)) {
       const late = got.get(unit.id);
-      if (late === undefined) recordOf(unit).missed.push(period);
-      else if (late) recordOf(unit).late.push(period);
+      // The reasons name periods in words (第47周); a list has no room for dates.
+      const name = periodName(period, lang);
+      if (late === undefined) recordOf(unit).missed.push(name);
+      else if (late) recordOf(unit).late.push(name);
     }
   }
   const overdue = await db

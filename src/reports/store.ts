@@ -5,7 +5,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { DbHandle } from '../../db/client.js';
 import { problemEvents, problems, reportRevisions, reports } from '../../db/schema.js';
-import { workCalendar, type CalendarKind } from '../core/calendar.js';
+import { calendarOf as campaignCalendar } from '../core/calendar.js';
 import { dueOf } from '../core/periods.js';
 import type { ParsedReport } from '../core/report-parser.js';
 import { leadUnitsOf, type Group, type Org, type Person, type Rule, type Unit } from '../org.js';
@@ -37,7 +37,7 @@ export interface Saved {
   stillOpen: ProblemRow[];
 }
 
-export const calendarOf = (org: Org) => workCalendar(org.campaign.workdayCalendar as CalendarKind);
+export const calendarOf = (org: Org) => campaignCalendar(org.campaign);
 
 export function dueOfPeriod(org: Org, rule: Rule, period: string): DateTime {
   return dueOf(rule, period, org.campaign.timezone, calendarOf(org));

@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
 import { meta } from '../../db/schema.js';
 import type { Clock } from '../core/clock.js';
-import { workCalendar, type CalendarKind } from '../core/calendar.js';
+import { calendarOf } from '../core/calendar.js';
 import { dueOf, periodOf, shiftPeriod } from '../core/periods.js';
 import type { Org } from '../org.js';
 
@@ -44,7 +44,7 @@ export type MoveSpec = { kind: 'hour' } | { kind: 'day' } | { kind: 'days'; days
 export function nextDue(org: Org | undefined, now: Date): { at: DateTime; rule: string; period: string } | undefined {
   if (!org) return undefined;
   const zone = org.campaign.timezone;
-  const cal = workCalendar(org.campaign.workdayCalendar as CalendarKind);
+  const cal = calendarOf(org.campaign);
   let best: { at: DateTime; rule: string; period: string } | undefined;
   for (const rule of org.rules) {
     let p = periodOf(rule, now, zone);

@@ -1,0 +1,74 @@
+// Plan validation lists every problem in one answer: shape and cross-references together, and an unknown key named
+// with the nearest known key. Nothing is written while any problem stands. Every key of DESIGN.md section 5 is known.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { campaigns } from '../db/schema.js';
+import { readPlan } from '../src/plan/apply.js';
+import { examplePlan } from '../src/runtime.js';
+import { startHarness, type Harness } from './support/harness.js';
+
+const reference = readFileSync(examplePlan, 'utf8');
+const ADMIN = 'adm-validation';
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ plan: false, env: { ADMIN_TOKEN: ADMIN } });
+});
+afterAll(() => h.close());
+
+const post = async (body: string) => {
+  const res = await fetch(`${h.url}/admin/plan`, { method: 'POST', body, headers: { authorization: `Bearer ${ADMIN}` } });
+  return { status: res.status, body: (await res.json()) as { problems?: Array<{ path: string; message: string }>; changes?: string[] } };
+};
+
+describe('plan validation', () => {
+  it('a misspelt key is refused, naming the key it most likely meant; nothing is written', async () => {
+    const res = await post(reference.replace('remind_before: [1d, 2h]', 'remind_bfore: [1d, 2h]'));
+    expect(res.status).toBe(400);
+    expect(res.body.problems).toContainEqual({ path: 'reporting[0].remind_bfore', message: 'unknown key; did you mean remind_before?' });
+    expect(await h.server.runtime.dbh.db.select().from(campaigns)).toHaveLength(0);
+  });
+
+  it('an unknown unit and a bad date are both listed in one answer', async () => {
+    const res = await post(reference.replace('lead: 新河街道办事处\n    units: [区委政法委', 'lead: 不存在的单位\n    units: [区委政法委').replace('deadline: 2026-12-31', 'deadline: 2026-13-45'));
+    expect(res.status).toBe(400);
+    const paths = res.body.problems!.map((p) => `${p.path}: ${p.message}`);
+    expect(paths).toContain('groups[0].lead: unknown unit "不存在的单位"');
+    expect(paths).toContain('tasks[0].deadline: must be a date YYYY-MM-DD');
+  });
+
+  it('a key far from any known one lists the keys that are known there', () => {
+    const r = readPlan(reference.replace('  office_chat: oc_xinhe_office', '  office_chat: oc_xinhe_office\n  colour: red'));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems).toContainEqual({ path: 'campaign.colour', message: 'unknown key; known keys here: name, timezone, locale, office_unit, office_chat, leaders_chat, workday_calendar' });
+  });
+
+  it('every key of DESIGN.md section 5 is known: calendar, remind_by, ledger, liaison, several lead units, phases, phase and quarter', () => {
+    const plan = reference
+      .replace('units:\n', 'calendar:\n  holidays: ["2027-02-06..2027-02-13", 2027-10-01]\n  workdays: [2027-02-14]\nledger: { yellow_within: 3, writeoff_review: true }\nphases:\n  - { name: 集中攻坚, from: 2026-11-01, to: 2027-03-31, goal: 完成摸排登记 }\nunits:\n')
+      .replace('remind_before: [1d, 2h]', 'remind_before: [1d, 2h]\n    remind_by: [group, dm]')
+      .replace('roles: [liaison] }', 'roles: [member], liaison: true }')
+      .replace('lead: 经开区管委会\n    units: [区住房建设委, 新河周转房办公室', 'lead: [经开区管委会, 区住房建设委]\n    units: [区住房建设委, 新河周转房办公室')
+      .replace('deadline: 2026-12-31 }', 'deadline: 2026-12-31, phase: 集中攻坚, quarter: 2026Q4 }');
+    const r = readPlan(plan);
+    expect(r.ok ? [] : r.problems).toEqual([]);
+  });
+
+  it('calendar dates are checked: a bad range and a date both holiday and workday', () => {
+    const r = readPlan(reference.replace('units:\n', 'calendar:\n  holidays: ["2027-02-13..2027-02-06", 2027-02-14]\n  workdays: [2027-02-14]\nunits:\n'));
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.problems).toContainEqual({ path: 'calendar.holidays[0]', message: 'must be a date YYYY-MM-DD or a range "YYYY-MM-DD..YYYY-MM-DD"' });
+      expect(r.problems).toContainEqual({ path: 'calendar.workdays[0]', message: '"2027-02-14" is also listed as a holiday' });
+    }
+  });
+
+  it('a plan with a calendar applies, and applying it again changes nothing', async () => {
+    const plan = reference.replace('units:\n', 'calendar:\n  holidays: ["2027-02-06..2027-02-13"]\n  workdays: [2027-02-14]\nunits:\n');
+    const first = await post(plan);
+    expect(first.status).toBe(200);
+    expect(first.body.changes).toContain('~ campaign 新河周转房居住环境改善: holiday calendar');
+    const again = await post(plan);
+    expect(again.body.changes).toEqual([]);
+  });
+});
