@@ -2,7 +2,7 @@
 // The reply is a card showing what was understood, so the liaison can see at once whether it read right.
 import { z } from 'zod';
 import { isPeriodKey, periodBounds, periodOf, shiftPeriod } from '../src/core/periods.js';
-import { parseReport, type ParsedReport } from '../src/core/report-parser.js';
+import { parseReport } from '../src/core/report-parser.js';
 import { fold } from '../src/core/text.js';
 import { matchUnit, type Rule } from '../src/org.js';
 import { reportCard, when } from '../src/reports/cards.js';
@@ -66,11 +66,16 @@ function pickRule(ctx: Ctx, name: string | undefined): Rule | string {
   return ctx.t(`没有找到汇报制度「${name}」。可选：${names}`, `No reporting rule "${name}". Rules: ${names}`);
 }
 
-const isEmpty = (p: ParsedReport) => !p.progress && !p.problems && !p.nextSteps && !Object.keys(p.metrics).length && !p.unplaced && !p.pieces.some((x) => x.kind === 'heading');
+/** Why nothing was filed, in front of the template: the words that were not a report, quoted back. */
+function notFiled(ctx: Ctx, body: string): string {
+  const said = Array.from(body.trim().replace(/\s+/g, ' ')).slice(0, 20).join('');
+  if (!said) return '';
+  return ctx.t(`「${said}」里没有进展、存在问题或下一步计划的内容，未作为进度专报登记。\n`, `"${said}" has no progress, problems or next steps, so no report was filed.\n`);
+}
 
-function template(ctx: Ctx, rule: Rule, period: string): string {
+function template(ctx: Ctx, rule: Rule, period: string, body: string): string {
   const due = when(dueOfPeriod(ctx.org, rule, period), ctx.campaign.timezone, ctx);
-  return ctx.t(
+  return notFiled(ctx, body) + ctx.t(
     `请在「汇报」后写上本期进度专报（可分行），例如：\n汇报\n进展：完成摸排120户，拆除违建12处\n问题：3户拒绝搬迁\n下一步：继续做好思想工作\n指标：拆除=12，面积=300\n\n本期：${rule.name} ${period}，截止 ${due}。没有的内容写「无」。`,
     `Write the report after "report", for example:\nreport\nprogress: 120 households surveyed\nproblems: none\nnext: finish the register\nmetrics: surveyed=120\n\nThis period: ${rule.name} ${period}, due ${due}.`,
   );
@@ -131,7 +136,7 @@ export default defineCommand({
       if (periodBounds(rule, p, zone).start.toMillis() > now.getTime()) return { text: ctx.t(`周期 ${p} 还没有开始，不能提前报送。本期是 ${period}。`, `Period ${p} has not started yet; the current period is ${period}.`) };
       period = p;
     }
-    if (isEmpty(parsed)) return { text: template(ctx, rule, period) };
+    if (parsed.empty) return { text: template(ctx, rule, period, head.body) };
 
     const saved = await saveReport(ctx.dbh, { org: ctx.org, rule, unit, period, parsed, by: ctx.actor.person, at: now, chatId: ctx.chat.id });
     ctx.log.info('report saved', { unit: unit.id, rule: rule.id, period, revision: saved.report.revision, late: saved.report.late });

@@ -25,6 +25,12 @@ export function when(at: DateTime | string, zone: string, l: CardLang): string {
 /** Keeps a card under Lark's 30 KB: long sections are cut, the stored report keeps everything. */
 const section = (title: string, text: string, l: CardLang) => md(`**${title}**\n${text ? esc(clip(text, 1500)) : l.t('无', 'none')}`);
 
+/** A metric as the office reads it: 拆除：12, and a percentage (stored as 累计进度（%）) as 累计进度：45%. */
+function metricText(name: string, value: number, t: T): string {
+  const percent = name.endsWith('（%）');
+  return `${esc(percent ? name.slice(0, -3) : name)}${t('：', ': ')}${value}${percent ? '%' : ''}`;
+}
+
 export const problemId = (seq: number) => `P${seq}`;
 
 export function reportCard(s: Saved, ctx: { org: Org; rule: Rule; unit: Unit; parsed: ParsedReport; by: string } & CardLang): Card {
@@ -49,8 +55,10 @@ export function reportCard(s: Saved, ctx: { org: Org; rule: Rule; unit: Unit; pa
   }
   elements.push(section(t('下一步计划', 'Next steps'), r.nextSteps, ctx));
   const metrics = Object.entries(r.metrics).slice(0, 30);
-  if (metrics.length) elements.push(md(`**${t('指标', 'Metrics')}**\n${metrics.map(([k, v]) => `${esc(k)}${t('：', ': ')}${v}`).join(t('　', ' · '))}`));
-  if (ctx.parsed.untitled) elements.push(note(t('未写小标题，全文按「进展情况」记录。可用「进展：」「问题：」「下一步：」分段。', 'No headings: the whole text was kept as progress. Use "progress:", "problems:", "next:" to split it.')));
+  if (metrics.length) elements.push(md(`**${t('指标', 'Metrics')}**\n${metrics.map(([k, v]) => metricText(k, v, t)).join(t('　', ' · '))}`));
+  if (ctx.parsed.untitled) elements.push(note(t('未写小标题：首段记为「进展情况」，以「问题」「困难」「不配合」等开头的句子记为「存在问题」，以「下一步」「下周」等开头的记为「下一步计划」。请核对；可用「进展：」「问题：」「下一步：」分段。', 'No headings: the first paragraph was kept as progress, lines opening with "problem", "but"… as problems, lines opening with "next", "will"… as next steps. Please check; use "progress:", "problems:", "next:" to split it.')));
+  const framing = ctx.parsed.pieces.filter((p) => p.kind === 'framing').map((p) => p.text.trim()).filter(Boolean);
+  if (framing.length) elements.push(note(t(`标题、称呼和落款（未计入各栏）：${esc(clip(framing.join(' / '), 200))}`, `Title, greeting and sign-off (not filed in a section): ${esc(clip(framing.join(' / '), 200))}`)));
   if (r.unplaced) elements.push(md(`**${t('未能归类的内容（已原样保留，请核对）', 'Not placed (kept as typed, please check)')}**\n${esc(clip(r.unplaced, 800))}`));
   if (s.replaced) elements.push(note(t(`已更新本期专报（第 ${r.revision} 版），此前版本已保留。`, `This period's report was updated (version ${r.revision}); earlier versions are kept.`)));
   return card({
