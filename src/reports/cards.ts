@@ -156,6 +156,35 @@ export function statusCard(statuses: RuleStatus[], ctx: { org: Org; scope?: stri
   });
 }
 
+/** 谁还没报: only the units that have not reported this period, per rule, with their liaisons to call. */
+export function missingCard(statuses: RuleStatus[], ctx: { org: Org; scope?: string } & CardLang): Card {
+  const { t, org } = ctx;
+  const zone = org.campaign.timezone;
+  const elements: Element[] = [];
+  let missingTotal = 0;
+  let overdue = false;
+  for (const s of statuses) {
+    const missing = s.lines.filter((x) => x.state === 'missing');
+    missingTotal += missing.length;
+    if (missing.length && s.duePassed) overdue = true;
+    const head = `**${esc(s.rule.name)} · ${s.period}**　${t('截止', 'due')} ${when(s.due, zone, ctx)}${s.duePassed ? t('（已截止）', ' (passed)') : ''}`;
+    const list = missing.length
+      ? missing.slice(0, LIST_MAX).map((x, i) => `${i + 1}. ${esc(x.unit.name)}${t('　', ' — ')}${esc(liaisonText(x, ctx))}`)
+      : [t('各单位均已报送。', 'Every unit has reported.')];
+    if (missing.length > LIST_MAX) list.push(t(`……另有 ${missing.length - LIST_MAX} 个单位`, `… and ${missing.length - LIST_MAX} more units`));
+    elements.push(md([head, `**${t(`未报送（${missing.length}）`, `Not reported (${missing.length})`)}**`, ...list].join('\n')));
+  }
+  if (!statuses.length) elements.push(md(t('本专项还没有汇报制度。', 'This campaign has no reporting rule yet.')));
+  elements.push(note(t('发送「进度」查看全部报送情况和各单位任务。', 'Send "status" for every unit\'s reports and tasks.')));
+  return card({
+    title: t(`未报送单位 · ${ctx.scope ?? org.campaign.name}`, `Not reported · ${ctx.scope ?? org.campaign.name}`),
+    subtitle: statuses.map((s) => `${s.rule.name} ${s.period}`).join(' · ') || undefined,
+    template: missingTotal ? (overdue ? 'red' : 'orange') : 'green',
+    tags: [{ text: t(`未报 ${missingTotal}`, `missing ${missingTotal}`), color: missingTotal ? 'red' : 'green' }],
+    elements,
+  });
+}
+
 export function laggingCard(lagging: Lagging[], ctx: { org: Org; label: string } & CardLang): Card {
   const { t } = ctx;
   if (!lagging.length) {
