@@ -41,6 +41,7 @@ const FORMS: Form[] = [
 
 /** The command a question stands for, or undefined when the message is not one of these questions. */
 export function readQuestion(text: string): Question | undefined {
+  if (text.length > 80) return undefined; // a question is short; and no regex below runs over a long message
   const s = halfWidth(text)
     .trim()
     .replace(/^\/\s*/, '')

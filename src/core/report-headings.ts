@@ -96,9 +96,11 @@ const PROBLEM_OPENER_EN = /^(?:problems?|issues?|blocked|blockers?|but|however|u
 const NEXT_OPENER = /^(?:下一步|下步|下周|下月|下阶段|下一阶段|下一周|接下来|后续|近期将|计划(?!完成的|任务|内|数|目标)|拟|将于|将继续|将进一步|准备于|明天|明日)/;
 const NEXT_OPENER_EN = /^(?:next|will|we will|we'll|plan(?:ning)? to|going to|to do|tomorrow)\b/i;
 
+const LEADING_MARK = new RegExp(`^(?:[\\-*•·●○▪■◆]{1,3}\\s{0,2}|${NUMBERING}\\s{0,2})`);
+
 /** In a report without headings, what a line opens with: problems, next steps, or nothing telling. */
 export function openerOf(line: string): 'problems' | 'next' | undefined {
-  const s = line.trim().replace(new RegExp(`^(?:[\\-*•·●○▪■◆]{1,3}\\s{0,2}|${NUMBERING}\\s{0,2})`), '');
+  const s = line.trim().replace(LEADING_MARK, '');
   if (NEXT_OPENER.test(s) || NEXT_OPENER_EN.test(s)) return 'next';
   const clause = s.split(/[,;。，；]/, 1)[0] ?? '';
   if (PROBLEM_OPENER.test(s) || PROBLEM_OPENER_EN.test(s) || PROBLEM_IN_CLAUSE.test(clause)) return 'problems';
