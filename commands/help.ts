@@ -1,12 +1,21 @@
 // 帮助 / help [command]: the commands this person may use here, with examples; or one command in full.
 import { z } from 'zod';
 import { card, esc, md, note } from '../src/lark/cards.js';
+import { QUESTION_EXAMPLES } from '../src/core/questions.js';
 import { fold } from '../src/core/text.js';
 import { defineCommand, mayUse, roleList, type AnyCommand, type Ctx } from './define.js';
 
 function find(ctx: Ctx, q: string): AnyCommand | undefined {
   const f = fold(q.replace(/^\//, ''));
   return ctx.commands.find((c) => [...c.words.zh, ...c.words.en, c.name].some((w) => fold(w) === f));
+}
+
+/** The questions that work like commands: 谁还没报 → 进度 未报, 逾期任务有哪些 → 逾期, 本周谁落后 → 落后. */
+function asked(ctx: Ctx): string {
+  const quote = (q: string) => ctx.t(`「${esc(q)}」`, `"${esc(q)}"`);
+  if (ctx.lang === 'en') return `**Or just ask**\n${QUESTION_EXAMPLES.en.map(quote).join(', ')}`;
+  const [missing, overdue, lagging] = [QUESTION_EXAMPLES.zh.slice(0, 4), QUESTION_EXAMPLES.zh.slice(4, 7), QUESTION_EXAMPLES.zh.slice(7)];
+  return `**也可以直接问**\n- ${missing.map(quote).join('')} → 进度（未报送的单位）\n- ${overdue.map(quote).join('')} → 逾期\n- ${lagging.map(quote).join('')} → 落后`;
 }
 
 export default defineCommand({
@@ -41,7 +50,7 @@ export default defineCommand({
       card: card({
         title: ctx.t(`督办 · ${ctx.campaign.name}`, `Duban · ${ctx.campaign.name}`),
         subtitle: ctx.t(`${ctx.actor.person.name}（${ctx.actor.unit?.name ?? ''}）可用的命令`, `Commands for ${ctx.actor.person.name}`),
-        elements: [md(lines.join('\n')), note(`${where}${ctx.t('发送「帮助 命令名」查看详细格式，例如「帮助 汇报」。', 'Send "help <command>" for its full form, e.g. "help report".')}`)],
+        elements: [md(lines.join('\n')), md(asked(ctx)), note(`${where}${ctx.t('发送「帮助 命令名」查看详细格式，例如「帮助 汇报」。', 'Send "help <command>" for its full form, e.g. "help report".')}`)],
       }),
     };
   },

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { calendarOf } from '../src/core/calendar.js';
 import { PERIOD_FORMS, readPeriod } from '../src/core/period-words.js';
 import { isHeld, isOpenFor, reportingPeriod } from '../src/core/periods.js';
-import { parseReport, type ParsedReport } from '../src/core/report-parser.js';
+import { parseReport } from '../src/core/report-parser.js';
 import { fold } from '../src/core/text.js';
 import { matchUnit, type Rule } from '../src/org.js';
 import { labelIn, reportCard, when } from '../src/reports/cards.js';
@@ -45,11 +45,16 @@ function pickRule(ctx: Ctx, name: string | undefined): Rule | string {
   return ctx.t(`没有找到汇报制度「${name}」。可选：${names}`, `No reporting rule "${name}". Rules: ${names}`);
 }
 
-const isEmpty = (p: ParsedReport) => !p.progress && !p.problems && !p.nextSteps && !Object.keys(p.metrics).length && !p.unplaced && !p.pieces.some((x) => x.kind === 'heading');
+/** Why nothing was filed, in front of the template: the words that were not a report, quoted back. */
+function notFiled(ctx: Ctx, body: string): string {
+  const said = Array.from(body.trim().replace(/\s+/g, ' ')).slice(0, 20).join('');
+  if (!said) return '';
+  return ctx.t(`「${said}」里没有进展、存在问题或下一步计划的内容，未作为进度专报登记。\n`, `"${said}" has no progress, problems or next steps, so no report was filed.\n`);
+}
 
-function template(ctx: Ctx, rule: Rule, period: string): string {
+function template(ctx: Ctx, rule: Rule, period: string, body: string): string {
   const due = when(dueOfPeriod(ctx.org, rule, period), ctx.campaign.timezone, ctx);
-  return ctx.t(
+  return notFiled(ctx, body) + ctx.t(
     `请在「汇报」后写上本期进度专报（可分行），例如：\n汇报\n进展：完成摸排120户，拆除违建12处\n问题：3户拒绝搬迁\n下一步：继续做好思想工作\n指标：拆除=12，面积=300\n\n本期：${rule.name} ${labelIn(ctx.org, rule, period, ctx.lang)}，截止 ${due}。没有的内容写「无」。`,
     `Write the report after "report", for example:\nreport\nprogress: 120 households surveyed\nproblems: none\nnext: finish the register\nmetrics: surveyed=120\n\nThis period: ${rule.name} ${labelIn(ctx.org, rule, period, ctx.lang)}, due ${due}.`,
   );
@@ -114,7 +119,7 @@ export default defineCommand({
       if (!isOpenFor(rule, p, now, zone, cal)) return { text: ctx.t(`${name(p)}还没有开始，不能提前报送。本期是 ${name(period)}。`, `Period ${name(p)} has not started yet; the current period is ${name(period)}.`) };
       period = p;
     }
-    if (isEmpty(parsed)) return { text: template(ctx, rule, period) };
+    if (parsed.empty) return { text: template(ctx, rule, period, head.body) };
 
     const saved = await saveReport(ctx.dbh, { org: ctx.org, rule, unit, period, parsed, by: ctx.actor.person, at: now, chatId: ctx.chat.id });
     ctx.log.info('report saved', { unit: unit.id, rule: rule.id, period, revision: saved.report.revision, late: saved.report.late });

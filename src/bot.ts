@@ -15,6 +15,9 @@ import type { Log } from './log.js';
 import { actorOf, cachedOrg, invalidateOrg, loadOrg, officeContacts, type Org } from './org.js';
 import { queueStatement, type Outgoing, type Sender } from './outbox.js';
 import { compileWords, matchCommand, runCommand, suggest, type RouteOutcome } from './router.js';
+import { mayUse } from '../commands/define.js';
+import { asCommandText } from './core/questions.js';
+import { likelyReply } from './core/suggest.js';
 
 export interface BotDeps {
   dbh: DbHandle;
@@ -142,7 +145,8 @@ export class Bot {
     // In a group the bot acts only when @-mentioned; Lark delivers unmentioned messages only with the
     // read-all-messages scope, and we still ignore them.
     if (msg.chatType === 'group' && !msg.mentionsBot) return { outcome: 'ignored' };
-    const matched = matchCommand(this.patterns, msg.text);
+    // 谁还没报 / 逾期任务有哪些 / 本周谁落后: questions are read as the command they mean (src/core/questions.ts)
+    const matched = matchCommand(this.patterns, asCommandText(msg.text, (text) => matchCommand(this.patterns, text) !== undefined));
     const lang: Lang = matched?.lang ?? (/^[\x00-\x7f]*$/.test(msg.text) && msg.text ? 'en' : 'zh');
     const { t } = speaker(lang, 'UTC');
     const reply = (r: Reply) => out.push(...this.replyMessages(msg, r, undefined));
@@ -169,6 +173,10 @@ export class Bot {
       chat: { id: msg.chatId, type: msg.chatType, messageId: msg.messageId, eventId: msg.eventId },
       commands: this.commands,
     };
+    if (!matched && msg.chatType === 'p2p') {
+      reply({ text: likelyReply(this.commands.filter((c) => mayUse(c, actor)), msg.text, ctx.t, ctx.lang) });
+      return { outcome: 'unknown', campaignId: org.campaign.id };
+    }
     if (!matched) {
       const s = suggest(this.patterns, this.commands, msg.text);
       // cut by characters, not UTF-16 units: an emoji is never split in half

@@ -175,7 +175,7 @@ describe('reporting: the confirmation card, resubmission and reporting for other
     expect(text).toContain('进度专报已收到 · 经开区管委会');
     expect(text).toContain('工作进度专报 · 第48周（11月23日—27日）');
     expect(text).toContain('按时报送');
-    expect(text).toContain('1. 拆除违建12处,面积300平方米');
+    expect(text).toContain('1. 拆除违建12处，面积300平方米');
     expect(text).toContain('拆除违建：12');
     expect(text).toContain('11月27日（周五）17:00');
   });
@@ -238,10 +238,10 @@ describe('reporting: the confirmation card, resubmission and reporting for other
   });
 
   it('text it cannot place is kept and shown', async () => {
-    const { text } = await say(h, 'ou_sunyue', '汇报 各位领导好\n进展：舆情平稳', '2026-11-25T02:00:00Z');
+    const { text } = await say(h, 'ou_sunyue', '汇报 附表另行报送\n进展：舆情平稳', '2026-11-25T02:00:00Z');
     expect(text).toContain('未能归类的内容');
-    expect(text).toContain('各位领导好');
-    expect((await reportOf('区网信办'))!.unplaced).toBe('各位领导好');
+    expect(text).toContain('附表另行报送');
+    expect((await reportOf('区网信办'))!.unplaced).toBe('附表另行报送');
   });
 
   it('汇报 alone answers with the form to copy and stores nothing', async () => {

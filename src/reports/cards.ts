@@ -32,6 +32,12 @@ export function labelIn(org: Org, rule: Rule, period: string, lang: 'zh' | 'en')
 /** Keeps a card under Lark's 30 KB: long sections are cut, the stored report keeps everything. */
 const section = (title: string, text: string, l: CardLang) => md(`**${title}**\n${text ? esc(clip(text, 1500)) : l.t('无', 'none')}`);
 
+/** A metric as the office reads it: 拆除：12, and a percentage (stored as 累计进度（%）) as 累计进度：45%. */
+function metricText(name: string, value: number, t: T): string {
+  const percent = name.endsWith('（%）');
+  return `${esc(percent ? name.slice(0, -3) : name)}${t('：', ': ')}${value}${percent ? '%' : ''}`;
+}
+
 export const problemId = (seq: number) => `P${seq}`;
 
 export function reportCard(s: Saved, ctx: { org: Org; rule: Rule; unit: Unit; parsed: ParsedReport; by: string } & CardLang): Card {
@@ -56,8 +62,10 @@ export function reportCard(s: Saved, ctx: { org: Org; rule: Rule; unit: Unit; pa
   }
   elements.push(section(t('下一步计划', 'Next steps'), r.nextSteps, ctx));
   const metrics = Object.entries(r.metrics).slice(0, 30);
-  if (metrics.length) elements.push(md(`**${t('指标', 'Metrics')}**\n${metrics.map(([k, v]) => `${esc(k)}${t('：', ': ')}${v}`).join(t('　', ' · '))}`));
-  if (ctx.parsed.untitled) elements.push(note(t('未写小标题，全文按「进展情况」记录。可用「进展：」「问题：」「下一步：」分段。', 'No headings: the whole text was kept as progress. Use "progress:", "problems:", "next:" to split it.')));
+  if (metrics.length) elements.push(md(`**${t('指标', 'Metrics')}**\n${metrics.map(([k, v]) => metricText(k, v, t)).join(t('　', ' · '))}`));
+  if (ctx.parsed.untitled) elements.push(note(t('未写小标题：首段记为「进展情况」，以「问题」「困难」「不配合」等开头的句子记为「存在问题」，以「下一步」「下周」等开头的记为「下一步计划」。请核对；可用「进展：」「问题：」「下一步：」分段。', 'No headings: the first paragraph was kept as progress, lines opening with "problem", "but"… as problems, lines opening with "next", "will"… as next steps. Please check; use "progress:", "problems:", "next:" to split it.')));
+  const framing = ctx.parsed.pieces.filter((p) => p.kind === 'framing').map((p) => p.text.trim()).filter(Boolean);
+  if (framing.length) elements.push(note(t(`标题、称呼和落款（未计入各栏）：${esc(clip(framing.join(' / '), 200))}`, `Title, greeting and sign-off (not filed in a section): ${esc(clip(framing.join(' / '), 200))}`)));
   if (r.unplaced) elements.push(md(`**${t('未能归类的内容（已原样保留，请核对）', 'Not placed (kept as typed, please check)')}**\n${esc(clip(r.unplaced, 800))}`));
   if (s.replaced) elements.push(note(t(`已更新本期专报（第 ${r.revision} 版），此前版本已保留。`, `This period's report was updated (version ${r.revision}); earlier versions are kept.`)));
   return card({
@@ -151,6 +159,35 @@ export function statusCard(statuses: RuleStatus[], ctx: { org: Org; scope?: stri
     subtitle: statuses.map((s) => `${s.rule.name} ${labelIn(org, s.rule, s.period, ctx.lang)}`).join(' · ') || undefined,
     template: statuses.some((s) => s.lines.some((x) => x.state === 'missing')) ? 'orange' : 'green',
     tags,
+    elements,
+  });
+}
+
+/** 谁还没报: only the units that have not reported this period, per rule, with their liaisons to call. */
+export function missingCard(statuses: RuleStatus[], ctx: { org: Org; scope?: string } & CardLang): Card {
+  const { t, org } = ctx;
+  const zone = org.campaign.timezone;
+  const elements: Element[] = [];
+  let missingTotal = 0;
+  let overdue = false;
+  for (const s of statuses) {
+    const missing = s.lines.filter((x) => x.state === 'missing');
+    missingTotal += missing.length;
+    if (missing.length && s.duePassed) overdue = true;
+    const head = `**${esc(s.rule.name)} · ${s.period}**　${t('截止', 'due')} ${when(s.due, zone, ctx)}${s.duePassed ? t('（已截止）', ' (passed)') : ''}`;
+    const list = missing.length
+      ? missing.slice(0, LIST_MAX).map((x, i) => `${i + 1}. ${esc(x.unit.name)}${t('　', ' — ')}${esc(liaisonText(x, ctx))}`)
+      : [t('各单位均已报送。', 'Every unit has reported.')];
+    if (missing.length > LIST_MAX) list.push(t(`……另有 ${missing.length - LIST_MAX} 个单位`, `… and ${missing.length - LIST_MAX} more units`));
+    elements.push(md([head, `**${t(`未报送（${missing.length}）`, `Not reported (${missing.length})`)}**`, ...list].join('\n')));
+  }
+  if (!statuses.length) elements.push(md(t('本专项还没有汇报制度。', 'This campaign has no reporting rule yet.')));
+  elements.push(note(t('发送「进度」查看全部报送情况和各单位任务。', 'Send "status" for every unit\'s reports and tasks.')));
+  return card({
+    title: t(`未报送单位 · ${ctx.scope ?? org.campaign.name}`, `Not reported · ${ctx.scope ?? org.campaign.name}`),
+    subtitle: statuses.map((s) => `${s.rule.name} ${s.period}`).join(' · ') || undefined,
+    template: missingTotal ? (overdue ? 'red' : 'orange') : 'green',
+    tags: [{ text: t(`未报 ${missingTotal}`, `missing ${missingTotal}`), color: missingTotal ? 'red' : 'green' }],
     elements,
   });
 }

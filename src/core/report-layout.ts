@@ -1,0 +1,118 @@
+// The passes over a report's lines after its headings were found: the title and salutation in front, the sign-off at
+// the end (framing), and the reading of text without headings (first paragraph progress, 问题/困难/不配合… problems,
+// 下一步/下周… next steps). Each pass only relabels spans; none moves or drops a character.
+import { openerOf, type SectionKind } from './report-headings.js';
+import { isClosingLine, isOpeningLine, isSignatureLine } from './report-framing.js';
+
+export type Section = 'progress' | 'problems' | 'next';
+/** heading: a section's heading; period: `周期 2026-W47`; framing: title, salutation, sign-off; unplaced: the rest. */
+export type PieceKind = Section | 'metrics' | 'heading' | 'period' | 'framing' | 'unplaced';
+
+/** A span of the input: 'pre' until the passes below decide what text before the first heading is. */
+export interface Seg {
+  start: number;
+  end: number;
+  kind: PieceKind | 'pre';
+  line: number;
+  /** the segment is the whole content of its line (no heading or period on the line) */
+  whole: boolean;
+  /** for a heading: the section it opens */
+  heading?: SectionKind;
+}
+
+/** Lines before the first section heading: a title or salutation is framing; the rest stays 'pre' unless the report
+ * has its own progress heading, in which case it is text we cannot place. */
+export function resolvePreamble(segs: Seg[], textOf: (s: Seg) => string, hasProgressHeading: boolean) {
+  let opening = true;
+  for (const s of segs) {
+    if (s.kind !== 'pre') {
+      if (s.kind !== 'period') opening = false;
+      continue;
+    }
+    const text = textOf(s);
+    if (opening && (!text.trim() || (s.whole && isOpeningLine(text)))) {
+      if (text.trim()) s.kind = 'framing';
+      continue;
+    }
+    opening = false;
+    if (hasProgressHeading) s.kind = 'unplaced';
+  }
+  // blank lines after the last line of the preamble (the preamble was all framing) are framing too
+  let lastContent = -1;
+  segs.forEach((s, i) => {
+    if (s.kind === 'pre' && textOf(s).trim()) lastContent = i;
+  });
+  segs.forEach((s, i) => {
+    if (s.kind === 'pre' && i > lastContent && !textOf(s).trim()) s.kind = 'framing';
+  });
+}
+
+const SIGNATURE_UNIT = /(?:办事处|街道|社区|居委会|委员会|管委会|局|委|办|办公室|组|中心|公司|支队|分局|镇|政府|大队|科)$/;
+
+/** The sign-off at the end (特此报告 / 新河街道 / 2026年11月27日) is framing, not the last section's text. */
+export function markSignOff(segs: Seg[], textOf: (s: Seg) => string) {
+  const lines: Seg[][] = [];
+  for (const s of segs) (lines[s.line] ??= []).push(s);
+  const tail: Seg[] = []; // built from the end, reversed below (unshift would be quadratic on 30,000 blank lines)
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i];
+    if (!l) continue;
+    const text = l.map(textOf).join('');
+    if (!text.trim()) {
+      tail.push(...[...l].reverse());
+      continue;
+    }
+    if (l.length !== 1 || !l[0]!.whole) break;
+    if (isClosingLine(text) || isSignatureLine(text)) tail.push(l[0]!);
+    else break;
+  }
+  tail.reverse();
+  // the sign-off starts at its first closing line, or at a unit's name right above a date
+  const firstClosing = tail.findIndex((s) => isClosingLine(textOf(s)));
+  if (firstClosing < 0) return;
+  let from = firstClosing;
+  if (from > 0 && SIGNATURE_UNIT.test(textOf(tail[from - 1]!).trim())) from--;
+  for (const s of tail.slice(from)) s.kind = 'framing';
+}
+
+/** In a report that has no problems (or next-steps) heading: a whole line inside progress that opens with problem words
+ * is problems; one inside progress or problems opening with 下一步 / 下周 is next steps (not the first under a heading). */
+export function fileStrayLines(segs: Seg[], textOf: (s: Seg) => string) {
+  const headed = new Set(segs.map((s) => s.heading).filter(Boolean));
+  let afterHeading = false;
+  for (const s of segs) {
+    if (s.kind === 'heading') afterHeading = true;
+    if (s.kind === 'heading' || !textOf(s).trim()) continue;
+    // the first line under a heading is where the unit put it
+    const first = afterHeading;
+    afterHeading = false;
+    if (first || !s.whole || (s.kind !== 'progress' && s.kind !== 'problems')) continue;
+    const opener = openerOf(textOf(s));
+    if (opener === 'next' && !headed.has('next')) s.kind = 'next';
+    else if (opener === 'problems' && s.kind === 'progress' && !headed.has('problems')) s.kind = 'problems';
+  }
+}
+
+/** A report without headings (or the part before its first heading, when it has no progress heading): the first
+ * paragraph is progress; a line opening with problem words is problems, one opening with 下一步 / 下周 … is next steps;
+ * a line without such words continues the line before it within a paragraph, and starts progress after a blank line. */
+export function classifyUntitled(segs: Seg[], textOf: (s: Seg) => string) {
+  let prev: Section = 'progress';
+  let blank = false;
+  for (const s of segs) {
+    if (s.kind !== 'pre') {
+      if (s.kind === 'progress' || s.kind === 'problems' || s.kind === 'next') prev = s.kind;
+      continue;
+    }
+    const text = textOf(s);
+    if (!text.trim()) {
+      s.kind = prev;
+      blank = true;
+      continue;
+    }
+    const opener = openerOf(text);
+    s.kind = opener ?? (blank ? 'progress' : prev);
+    prev = s.kind as Section;
+    blank = false;
+  }
+}
