@@ -33,7 +33,7 @@ describe('reports as offices write them, through the webhook', () => {
       const text = await say(h, 'ou_sunyue', junk);
       expect(text).toContain('未作为进度专报登记');
       expect(text).toContain('进展：');
-      expect(text).toContain('本期：工作进度专报 2026-W48，截止 11月27日（周五）17:00');
+      expect(text).toContain('本期：工作进度专报 第48周（11月23日—27日），截止 11月27日（周五）17:00');
       expect(text).not.toContain('已收到');
       expect(await reportOf('区网信办')).toBeUndefined();
     });
@@ -105,12 +105,16 @@ describe('questions as an office director asks them, through the webhook', () =>
       expect(text).not.toContain('没有找到');
     });
 
-  for (const q of ['本周谁落后', '落后单位有哪些'])
-    it(`「${q}」 answers the lagging list`, async () => {
-      const text = await say(h, 'ou_dailei', q);
-      expect(text).toContain('落后单位 · 本周');
-      expect(text).toContain('经开区管委会');
-    });
+  it('「本周谁落后」 answers this week\'s lagging list', async () => {
+    const text = await say(h, 'ou_dailei', '本周谁落后');
+    expect(text).toContain('落后单位 · 本周 · 第48周（11月23日—27日）');
+    expect(text).toContain('经开区管委会');
+  });
+
+  it('「落后单位有哪些」 answers the lagging list 落后 answers (on a Tuesday: last week, named)', async () => {
+    const text = await say(h, 'ou_dailei', '落后单位有哪些');
+    expect(text).toContain('落后单位 · 上周 · 第47周（11月16日—20日）');
+  });
 
   it('a report that mentions 逾期 is still a report', async () => {
     const text = await say(h, 'ou_chenbo', '汇报 进展：政策培训任务已逾期');

@@ -18,7 +18,8 @@ interface Form {
 
 const SOON = '(?:请问|现在|目前|本期|这期|今天)?';
 const WEEK_OR_MONTH = '(本周|这周|上周|本月|这个月|这月)?';
-const spanOf = (w: string | undefined) => (w && /月/.test(w) ? ' 本月' : '');
+// 本周 / 上周 / 本月 pass through to 落后, which names the period it means; no word leaves 落后's own default.
+const spanOf = (w: string | undefined) => (!w ? '' : /上周/.test(w) ? ' 上周' : /月/.test(w) ? ' 本月' : ' 本周');
 const scoped = (scope: string) => (scope ? ` ${scope}` : '');
 
 const FORMS: Form[] = [
