@@ -110,6 +110,11 @@ describe('every card the bot builds passes the card JSON 2.0 check', () => {
     for (const c of cards) expect(c.cardNotes, String(c.content.header?.title?.content)).toBeUndefined();
     const titles = new Set(cards.map((c) => String(c.content.header?.title?.content ?? '')));
     expect(titles.size).toBeGreaterThanOrEqual(15);
+    const kinds = [/进度专报已收到/, /^进度/, /^台账/, /^T90 /, /^逾期任务/, /^落后单位/, /^已安排会议/, /^近期会议/, /^会议 M/, /^会议备忘/, /^已上报问题/, /^问题清单/, /月度通报/];
+    const jobs = [/【报送提醒】/, /【催报】/, /【到期提醒】/, /^逾期任务 · /, /^落后单位 · .*本月/, /^会议提醒/, /^问题升级/];
+    for (const k of [...kinds, ...jobs]) expect([...titles].some((t) => k.test(t)), String(k)).toBe(true);
+    // the welcome card in the chat the bot was added to
+    expect(cards.some((c) => c.chat_id === WEIWEN && c.raw.includes('我是**督办**'))).toBe(true);
     // the kinds with tables (the 60px/70px columns of before) and the bulletin's chart were among them
     expect(cards.some((c) => c.raw.includes('"tag":"table"'))).toBe(true);
     expect(cards.some((c) => c.raw.includes('"tag":"chart"'))).toBe(true);

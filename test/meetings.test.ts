@@ -186,6 +186,19 @@ describe('minutes', () => {
     expect(shown).toContain('2 行未能识别');
   });
 
+  it('an item with two lead units (seed 000’s 搬迁安置组) becomes a task for each', async () => {
+    await schedule('会议 安排 搬迁安置协调会 时间：明天 10:00');
+    const m = await lastMeeting();
+    const { reply } = await schedule(`会议 纪要 M${m.seq}\n1. 由经开区管委会、区住房建设委牵头，新河周转房办公室配合，年底前完成搬迁方案`);
+    const org = (await loadOrg(db(), m.campaignId))!;
+    const rows = await db().select().from(tasks).where(eq(tasks.meetingId, m.id));
+    expect(rows.map((r) => [r.title, org.unit(r.leadUnitId)?.name, r.cooperatingUnitIds.map((id) => org.unit(id)?.name), r.deadline])).toEqual([
+      ['完成搬迁方案', '经开区管委会', ['新河周转房办公室'], '2026-12-31'],
+      ['完成搬迁方案', '区住房建设委', ['新河周转房办公室'], '2026-12-31'],
+    ]);
+    expect(flatten(reply.content)).toContain('2 项议定事项纳入台账');
+  });
+
   it('本周内 in the minutes of a past meeting counts from the meeting’s week, not the day they are recorded', async () => {
     await schedule('会议 安排 补记纪要会 时间：明天 10:00');
     const m = await lastMeeting();

@@ -14,8 +14,7 @@ export type Reason =
   | { code: 'heading' }
   | { code: 'unknown_unit'; name: string; candidates: string[] }
   | { code: 'bad_deadline'; words: string }
-  | { code: 'two_deadlines'; dates: string[] }
-  | { code: 'several_leads'; units: string[] };
+  | { code: 'two_deadlines'; dates: string[] };
 
 export interface MinutesTask {
   line: number;
@@ -188,15 +187,17 @@ export function readMinutes(text: string, org: Pick<Org, 'units'>, ref: Date, zo
     }
     if (!title) reasons.push({ code: 'no_title' });
     if (!units.leads.length && !units.reasons.some((r) => r.code === 'unknown_unit')) reasons.push({ code: 'no_lead' });
-    if (units.leads.length > 1) reasons.push({ code: 'several_leads', units: units.leads.map((u) => u.name) });
     if (!hits.length) reasons.push({ code: 'no_deadline' });
     if (dates.length > 1) reasons.push({ code: 'two_deadlines', dates });
     if (reasons.length) {
       misses.push({ line: it.line, text: it.text, reasons });
       continue;
     }
-    const lead = units.leads[0]!;
-    tasks.push({ line: it.line, text: it.text, title, leadUnitId: lead.id, cooperatingUnitIds: units.cooperating.filter((u) => u !== lead).map((u) => u.id), deadline: dates[0]! });
+    // 由经开区管委会、区住房建设委牵头 (a group with two lead units, seeds/000's 搬迁安置组): each lead unit gets the item
+    // in its own ledger, as the plan's tasks do; the 配合 units cooperate on each.
+    for (const lead of units.leads) {
+      tasks.push({ line: it.line, text: it.text, title, leadUnitId: lead.id, cooperatingUnitIds: units.cooperating.filter((u) => !units.leads.includes(u)).map((u) => u.id), deadline: dates[0]! });
+    }
   }
   return { tasks, misses };
 }

@@ -28,8 +28,6 @@ export function reasonText(r: Reason, lang: Lang): string {
       return zh ? `看不懂截止日期「${r.words}」（可写：${DEADLINE_FORMS}）` : `cannot read the deadline "${r.words}" (write e.g. 2026-12-15, 12-15, next friday)`;
     case 'two_deadlines':
       return zh ? `有 ${r.dates.length} 个完成时限（${r.dates.join('、')}），请拆成几行，每行一个` : `${r.dates.length} deadlines (${r.dates.join(', ')}): one per line, please`;
-    case 'several_leads':
-      return zh ? `写了 ${r.units.length} 个牵头单位（${r.units.join('、')}），台账每项一个牵头单位，其余请写「配合」` : `${r.units.length} lead units (${r.units.join(', ')}): one lead per item, the others as "with"`;
   }
 }
 
