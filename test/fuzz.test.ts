@@ -541,7 +541,9 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.tuple(fc.constantFrom(...GROUP_REFS), unknownName).map(([p, n]) => ({ what: `${pathText(p)} = ${n}`, apply: (o: any) => setAt(o, p, n), expect: pathText(p) })),
   fc.tuple(fc.constantFrom(...LISTS), fc.nat()).map(([list, i]) => {
     const at = i % plan[list].length;
-    return { what: `duplicate ${list}[${at}]`, apply: (o: any) => o[list].push(clone(o[list][at])), expect: `${list}[${plan[list].length}].${KEY_OF[list]}` };
+    // A task is a duplicate by title, lead and deadline together: the problem names the whole item.
+    const expect = list === 'tasks' ? `${list}[${plan[list].length}]` : `${list}[${plan[list].length}].${KEY_OF[list]}`;
+    return { what: `duplicate ${list}[${at}]`, apply: (o: any) => o[list].push(clone(o[list][at])), expect };
   }),
   fc.tuple(fc.nat(plan.tasks.length - 1), fc.constantFrom('2026-02-30', '2026-13-01', '2026-12-32', '2026-00-10', '12月31日', 'tomorrow', '2026-1-5', ' ', '2026-12-31T10:00', '31/12/2026', '二〇二六年')).map(([i, d]) => ({
     what: `tasks[${i}].deadline = ${d}`,
