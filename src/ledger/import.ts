@@ -11,7 +11,8 @@ import { loadOrg, type Org } from '../org.js';
 import { ALIASES, HEADINGS, instantOf, readExtensions, readProgress, REQUIRED, STATUS_IN, type Heading } from './columns.js';
 import { DATE_FORMS, readGroup, readUnit } from './input.js';
 import { columnLetter, readSheet, type Sheet } from './sheet.js';
-import { addTaskStatements, allTasks, changeStatements, parseTaskRef, type NewTask, type Task } from './tasks.js';
+import { takenNumber } from './counters.js';
+import { addTaskStatements, allTasks, changeStatements, parseTaskRef, taskIdOf, type NewTask, type Task } from './tasks.js';
 
 export interface ImportProblem {
   row: number;
@@ -181,8 +182,8 @@ async function latestNoteOf(dbh: DbHandle, cid: number): Promise<Map<number, str
 
 /** A new row's history from its cells: each extension, the latest progress note, the write-off date. */
 function historyStatements(dbh: DbHandle, cid: number, r: RowIn, persons: Array<{ id: number; name: string }>, zone: string, now: Date): Array<{ run(): unknown }> {
-  // Right after the insert, inside the same atomic step, the newest task of the campaign is this row's.
-  const taskId = sql`(select max(id) from ${tasks} where ${tasks.campaignId} = ${cid})`;
+  // Right after the insert, inside the same atomic step: the row's own number, or the number the counter just gave it.
+  const taskId = taskIdOf(cid, r.task.seq ?? takenNumber(cid, 'T'));
   const event = (e: { kind: string; note: string; at: Date; by?: number | null; from?: string; to?: string }) =>
     dbh.db.insert(taskEvents).values({ campaignId: cid, taskId, kind: e.kind, byPersonId: e.by ?? null, at: e.at.toISOString(), note: e.note, fromDeadline: e.from ?? null, toDeadline: e.to ?? null });
   const out: Array<{ run(): unknown }> = [];

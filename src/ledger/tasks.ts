@@ -51,8 +51,8 @@ export function addTaskStatements(dbh: DbHandle, campaignId: number, t: NewTask,
   // number and a cancelled item's number is never given again; a kept 编号 (import) moves the counter past it.
   const number = t.seq !== undefined ? reserveNumber(dbh, campaignId, 'T', t.seq) : takeNumber(dbh, campaignId, 'T');
   const seq = t.seq ?? takenNumber(campaignId, 'T');
-  // AUTOINCREMENT ids only grow, so inside this transaction the newest id of the campaign is the row just added.
-  const newest = sql`(select max(id) from tasks where campaign_id = ${campaignId})`;
+  // The row just added, by its number: an indexed lookup (tasks_campaign_seq), so a batch of thousands stays linear.
+  const newest = taskIdOf(campaignId, seq);
   const event = (kind: TaskEventKind, text: string) =>
     dbh.db.insert(taskEvents).values({ campaignId, taskId: newest, kind, byPersonId: c.by, at, note: text, toDeadline: kind === 'created' ? t.deadline : null });
   const out: Statement[] = [
@@ -78,6 +78,11 @@ export function addTaskStatements(dbh: DbHandle, campaignId: number, t: NewTask,
   if (status === 'done') out.push(event('done', notes.closed ?? ''));
   if (status === 'cancelled') out.push(event('cancel', notes.closed ?? ''));
   return out;
+}
+
+/** The id of a campaign's task by its number, as a value inside a statement (the number may be takenNumber()). */
+export function taskIdOf(campaignId: number, seq: number | SQL): SQL {
+  return sql`(select id from ${tasks} where ${tasks.campaignId} = ${campaignId} and ${tasks.seq} = ${seq})`;
 }
 
 export async function addTask(dbh: DbHandle, campaignId: number, t: NewTask, c: ChangeBy): Promise<Task> {
