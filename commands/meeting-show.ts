@@ -5,7 +5,7 @@ import { calendarOf } from '../src/core/calendar.js';
 import { esc, md, plain } from '../src/lark/cards.js';
 import { sittingsAhead } from '../src/meetings/calendar.js';
 import { meetingCard } from '../src/meetings/cards.js';
-import { findMeeting, nextStart, parseMeetingRef, startOf, tasksOfMeeting } from '../src/meetings/store.js';
+import { findMeeting, historyOfMeeting, nextStart, parseMeetingRef, startOf, tasksOfMeeting } from '../src/meetings/store.js';
 import { defineCommand } from './define.js';
 
 export const meetingId = z
@@ -37,6 +37,14 @@ export default defineCommand({
       }
     }
     if (m.minutes) extra.push(md(`**${t('会议备忘', 'Minutes')}**`), plain(m.minutes));
+    // The meeting's history: who scheduled it, each version of the minutes (earlier ones are kept), a cancellation.
+    const history = await historyOfMeeting(ctx.db, m);
+    if (history.length) {
+      const who = (id: number | null) => ctx.org.people.find((p) => p.id === id)?.name ?? '';
+      const what = { scheduled: t('安排', 'scheduled'), minutes: t('记录会议备忘', 'minutes recorded'), cancelled: t('取消', 'cancelled') } as Record<string, string>;
+      const lines = history.map((e) => `- ${esc(`${DateTime.fromISO(e.at, { zone: campaign.timezone }).toFormat('M/d HH:mm')} ${who(e.byPersonId)}${what[e.kind] ?? e.kind}`)}`);
+      extra.push(md(`**${t('办理记录', 'History')}**\n${lines.join('\n')}`));
+    }
     if (linked.length) {
       const status = (s: string) => (s === 'done' ? t('已销账', 'done') : s === 'cancelled' ? t('已取消', 'cancelled') : t('进行中', 'open'));
       extra.push(md(`**${t('会议议定事项', 'Action items')}**\n${linked.map((x) => `- **T${x.seq}** ${esc(x.title)}　${x.deadline}　${status(x.status)}`).join('\n')}`));

@@ -85,3 +85,19 @@ describe('the group a report’s problem belongs to', () => {
     expect(await say('ou_chenbo', 'oc_p2p_chenbo', `问题 查看 P${p}`)).toContain('责任方：办公室');
   });
 });
+
+describe('a meeting keeps its history', () => {
+  it('minutes recorded twice keep both versions in the history; a cancelled meeting keeps its number and minutes', async () => {
+    const added = await say('ou_chenbo', 'oc_p2p_chenbo', '会议 安排 搬迁方案协调会 时间：2026-12-02 10:00', '2026-11-30T02:00:00Z');
+    const seq = /M(\d+)/.exec(added)![1];
+    await say('ou_chenbo', 'oc_p2p_chenbo', `会议 纪要 M${seq} 会议研究了搬迁方案`, '2026-12-02T04:00:00Z');
+    await say('ou_chenbo', 'oc_p2p_chenbo', `会议 纪要 M${seq} 会议研究了搬迁方案，明确了听证会时间`, '2026-12-02T05:00:00Z');
+    await say('ou_chenbo', 'oc_p2p_chenbo', `会议 取消 M${seq}`, '2026-12-02T06:00:00Z');
+    const shown = await say('ou_zhangli', 'oc_p2p_zhangli', `会议 查看 M${seq}`);
+    expect(shown).toContain('明确了听证会时间');
+    expect(shown).toContain('11/30 10:00 陈波安排');
+    expect(shown).toContain('12/2 12:00 陈波记录会议备忘');
+    expect(shown).toContain('12/2 13:00 陈波记录会议备忘');
+    expect(shown).toContain('12/2 14:00 陈波取消');
+  });
+});
