@@ -199,6 +199,19 @@ describe('minutes', () => {
     expect(flatten(reply.content)).toContain('2 项议定事项纳入台账');
   });
 
+  it('minutes longer than a card may hold are kept whole and posted cut to fit (Lark refuses cards over 30 KB)', async () => {
+    await schedule('会议 安排 长纪要会 时间：明天 10:00', 'ou_wangmin', WEIWEN);
+    const m = await lastMeeting();
+    const long = Array.from({ length: 400 }, (_, i) => `第${i + 1}段：会议听取了各单位关于入户摸排、房屋安全排查和搬迁方案的详细汇报。`).join('\n');
+    const { reply } = await schedule(`会议 纪要 M${m.seq}\n${long}\n1. 由新河周转房办公室牵头，12月10日前完成入户摸排`);
+    expect(Buffer.byteLength(JSON.stringify(reply.content))).toBeLessThan(30 * 1024);
+    expect(flatten(reply.content)).toContain('过长，已截断');
+    expect(flatten(reply.content)).toContain('1 项议定事项纳入台账');
+    expect(h.textsIn(WEIWEN).at(-1)).toContain('过长，已截断');
+    expect(h.fake.cardRefusals).toEqual([]);
+    expect((await db().select().from(meetings).where(eq(meetings.id, m.id)))[0]!.minutes).toContain('第400段');
+  });
+
   it('本周内 in the minutes of a past meeting counts from the meeting’s week, not the day they are recorded', async () => {
     await schedule('会议 安排 补记纪要会 时间：明天 10:00');
     const m = await lastMeeting();

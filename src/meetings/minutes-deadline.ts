@@ -50,6 +50,13 @@ function readPhrase(s: string, ref: DateTime, zone: string, cal: WorkCalendar): 
     const week = ref.startOf('week').plus({ weeks: m[1] === '下' ? 1 : 0 });
     return { date: week.plus({ days: 4 }), len: m[0].length, bare: false };
   }
+  if ((m = new RegExp(`^(本|这个|当|下个|下)月(${NUM})[日号]`).exec(s))) {
+    // 本月25日前 / 下月10日前
+    const day = cnNumber(m[2]!);
+    const base = m[1]!.startsWith('下') ? ref.plus({ months: 1 }) : ref;
+    if (!day || day > base.daysInMonth!) return undefined;
+    return { date: base.set({ day }).startOf('day'), len: m[0].length, bare: true };
+  }
   if ((m = /^(本|这个|当|下个|下)月(?=内|之内)/.exec(s))) {
     const base = m[1]!.startsWith('下') ? ref.plus({ months: 1 }) : ref;
     return { date: endOfMonth(base), len: m[0].length, bare: false };

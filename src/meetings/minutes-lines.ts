@@ -1,4 +1,4 @@
-// Reads the 议定事项 of minutes (会议备忘) the way offices write them: numbered lines (1. 1、 （一） 一、 第一，), the
+// Reads the 议定事项 of minutes (会议备忘) the way offices write them: numbered lines (1. 1、 （一） 一、 第一， 一是), the
 // old `- [ ] … 牵头：… 截止：…` form, 由X牵头 / X牵头 / 牵头单位：X / 责任单位：X, 配合：Y / Y配合, and deadlines
 // (see minutes-deadline.ts). Every item line either becomes a task or is reported with why; prose is left alone.
 import { DateTime } from 'luxon';
@@ -38,7 +38,7 @@ export interface ReadMinutes {
 
 /** The numbering or checkbox that opens an item line; `old` is the `- [ ]` form. */
 const ITEM =
-  /^\s*(?:(?<old>(?:[-*]\s*)?\[\s*\])|\d{1,3}\s*(?:[.)](?!\d)|、)|\(\s*[0-9一二三四五六七八九十]{1,3}\s*\)|[一二三四五六七八九十]{1,3}\s*(?:、|\.(?!\d))|第[一二三四五六七八九十0-9]{1,3}\s*(?:条|项|点)?\s*[,、:.]|[①-⑳]|(?<bullet>[-*•·])(?=\s))\s*/;
+  /^\s*(?:(?<old>(?:[-*]\s*)?\[\s*\])|\d{1,3}\s*(?:[.)](?!\d)|、)|\(\s*[0-9一二三四五六七八九十]{1,3}\s*\)|[一二三四五六七八九十]{1,3}\s*(?:、|\.(?!\d))|[一二三四五六七八九十]{1,2}是(?=[^\s,:])|第[一二三四五六七八九十0-9]{1,3}\s*(?:条|项|点)?\s*[,、:.]|[①-⑳]|(?<bullet>[-*•·])(?=\s))\s*/;
 const LEAD_KEYS = '牵头单位|牵头部门|主责单位|主责部门|责任单位|责任部门|负责单位|牵头|主责|lead|owner';
 const WITH_KEYS = '配合单位|配合部门|协办单位|配合|协办|with';
 /** A line that only carries fields (牵头单位：X / 截止：…) belongs to the item above it, as in a 工作任务单. */
@@ -181,7 +181,7 @@ export function readMinutes(text: string, org: Pick<Org, 'units'>, ref: Date, zo
     const dates = [...new Set(hits.filter((h) => h.date).map((h) => h.date!))];
     for (const h of hits) if (!h.date) reasons.push({ code: 'bad_deadline', words: h.words });
     if (!units.signal && !hits.length && !units.cooperating.length && !units.reasons.length) {
-      const heading = /^关于/.test(title) || /[:：]$/.test(it.content) || [...title].length <= 10;
+      const heading = /^关于/.test(it.content) || /[:：]$/.test(it.content) || [...it.content.replace(/[。.;；]$/, '')].length <= 8;
       misses.push({ line: it.line, text: it.text, reasons: heading && !/^-?\s*\[/.test(halfWidth(it.text).trim()) ? [{ code: 'heading' }] : [{ code: 'no_lead' }, { code: 'no_deadline' }] });
       continue;
     }

@@ -52,6 +52,9 @@ describe('card JSON 2.0 checks of the fake Open Platform', () => {
     const r = await send(card([{ tag: 'markdown', content: '请 <at id=ou_left_last_year></at> 报送' }]));
     expect(r).toEqual({ code: 230099, msg: expect.stringContaining('ErrCode: 100290; ErrMsg: There is an invalid user resource(at/person) in your card; ErrorValue: ou_left_last_year') });
     expect((await send(card([{ tag: 'markdown', content: '<at id=ou_zhangli></at> <at id=all></at>' }]))).code).toBe(0);
+    expect((await send(card([{ tag: 'person', user_id: 'ou_nobody' }]))).msg).toContain('ErrCode: 100290');
+    expect((await send(card([{ tag: 'person_list', persons: [{ id: 'ou_zhangli' }, { id: 'ou_nobody' }] }]))).msg).toContain('ErrorValue: ou_nobody');
+    expect((await send(card([{ tag: 'person_list', drop_invalid_user_id: true, persons: [{ id: 'ou_nobody' }] }]))).code).toBe(0);
   });
 
   it('more than 200 components is refused (11310 element exceeds the limit); 30 KB is the size limit (230025)', async () => {

@@ -102,17 +102,30 @@ export function checkCard(raw: string, knows: (openId: string) => boolean): Card
   return { notes };
 }
 
-/** Every `<at id=…>` / `<at user_id=…>` in the card must name a user Lark knows (230099 / 100290). */
+/**
+ * Every `<at id=…>` / `<at user_id=…>` in the card, and every person / person_list component, must name a user Lark
+ * knows (230099 / 100290); a person_list may say drop_invalid_user_id.
+ */
 function checkMentions(raw: string, knows: (openId: string) => boolean) {
-  const text = JSON.parse(raw) as unknown;
+  const refuse = (id: string) => new Refused(230099, 100290, 'There is an invalid user resource(at/person) in your card', id);
   const strings: string[] = [];
-  const collect = (v: unknown) => (typeof v === 'string' ? strings.push(v) : Array.isArray(v) ? v.forEach(collect) : isObj(v) ? Object.values(v).forEach(collect) : undefined);
-  collect(text);
+  const collect = (v: unknown): void => {
+    if (typeof v === 'string') strings.push(v);
+    else if (Array.isArray(v)) v.forEach(collect);
+    else if (isObj(v)) {
+      if (v['tag'] === 'person' && typeof v['user_id'] === 'string' && !knows(v['user_id'])) throw refuse(v['user_id']);
+      if (v['tag'] === 'person_list' && v['drop_invalid_user_id'] !== true && Array.isArray(v['persons'])) {
+        for (const p of v['persons']) if (isObj(p) && typeof p['id'] === 'string' && !knows(p['id'])) throw refuse(p['id']);
+      }
+      Object.values(v).forEach(collect);
+    }
+  };
+  collect(JSON.parse(raw) as unknown);
   for (const s of strings) {
     for (const m of s.matchAll(/<at\s+(?:id|user_id|open_id)\s*=\s*["']?([^"'\s>]+)["']?\s*>/gi)) {
       const id = m[1]!;
       if (id === 'all' || knows(id)) continue;
-      throw new Refused(230099, 100290, 'There is an invalid user resource(at/person) in your card', id);
+      throw refuse(id);
     }
   }
 }
