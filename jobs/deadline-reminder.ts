@@ -3,6 +3,7 @@
 import { and, asc, eq, gte, lte } from 'drizzle-orm';
 import { tasks } from '../db/schema.js';
 import { addWorkdays } from '../src/core/calendar.js';
+import { listTitle } from '../src/core/limits.js';
 import { at, card, esc, md, note } from '../src/lark/cards.js';
 import { chatOf, liaisonsOf } from '../src/org.js';
 import { defineJob, timeOf } from './define.js';
@@ -45,7 +46,7 @@ export default defineJob({
               .map((t) => {
                 const lead = ctx.org.unit(t.leadUnitId);
                 const who = liaisonsOf(ctx.org, t.leadUnitId).map((p) => at(p.openId)).join(' ');
-                return `- **T${t.seq}** ${esc(t.title)}\n  牵头：${esc(lead?.name ?? '')} ${who}　完成时限：**${t.deadline}**`;
+                return `- **T${t.seq}** ${esc(listTitle(t.title))}\n  牵头：${esc(lead?.name ?? '')} ${who}　完成时限：**${t.deadline}**`;
               })
               .join('\n'),
           ),
