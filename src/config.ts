@@ -15,7 +15,11 @@ export const configSchema = z.object({
   LARK_ENCRYPT_KEY: optional,
   LARK_DOMAIN: z.preprocess(blankToUndefined, z.string().default('feishu')),
   LARK_MODE: z.preprocess(blankToUndefined, z.enum(['webhook', 'ws']).default('webhook')),
-  ADMIN_TOKEN: optional,
+  /** at least 32 characters: a short token can be guessed over the network */
+  ADMIN_TOKEN: z.preprocess(
+    blankToUndefined,
+    z.string().min(32, 'must be at least 32 characters (the admin routes change plans and run jobs); make one with: openssl rand -hex 32').optional(),
+  ),
   PLAN_FILE: optional,
   /** Lark's documented send limits; configuration so a bench can raise them and report the ratio to its own bound. */
   SEND_PER_SECOND: z.preprocess(blankToUndefined, z.coerce.number().positive().default(50)),

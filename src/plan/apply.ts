@@ -6,6 +6,7 @@ import type { DbHandle } from '../../db/client.js';
 import { campaigns, chats, groups, meetings, people, reportingRules, tasks, units, type ChatKind, type Role } from '../../db/schema.js';
 import type { Clock } from '../core/clock.js';
 import { invalidateOrg } from '../org.js';
+import { inOneTransaction } from './atomic.js';
 import { checkPlan, planSchema, type Plan, type Problem } from './schema.js';
 
 export type PlanResult =
@@ -35,7 +36,7 @@ export function readPlan(text: string): { ok: true; plan: Plan } | { ok: false; 
 export async function applyPlanText(dbh: DbHandle, text: string, clock: Clock): Promise<PlanResult> {
   const r = readPlan(text);
   if (!r.ok) return r;
-  return applyPlan(dbh, r.plan, clock);
+  return inOneTransaction(dbh, () => applyPlan(dbh, r.plan, clock));
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
