@@ -21,6 +21,8 @@ export const configSchema = z.object({
     z.string().min(32, 'must be at least 32 characters (the admin routes change plans and run jobs); make one with: openssl rand -hex 32').optional(),
   ),
   PLAN_FILE: optional,
+  /** days handled events and sent messages are kept before the nightly retention job deletes them */
+  RETENTION_DAYS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(3650).default(90)),
   /** Lark's documented send limits; configuration so a bench can raise them and report the ratio to its own bound. */
   SEND_PER_SECOND: z.preprocess(blankToUndefined, z.coerce.number().positive().default(50)),
   SEND_PER_MINUTE: z.preprocess(blankToUndefined, z.coerce.number().positive().default(1000)),
