@@ -1,6 +1,7 @@
 // 会议 列表 / meeting list: the meetings ahead — one-off meetings and the next sitting of each standing series.
 import { z } from 'zod';
 import { calendarOf } from '../src/core/calendar.js';
+import { listTitle } from '../src/core/limits.js';
 import { card, md, esc, note, table } from '../src/lark/cards.js';
 import { when } from '../src/meetings/cards.js';
 import { describeRecurrence } from '../src/meetings/recurrence.js';
@@ -21,7 +22,7 @@ export default defineCommand({
     const list = await upcomingMeetings(ctx.db, campaign.id, ctx.clock.now(), campaign.timezone, cal);
     const rows = list.slice(0, 30).map(({ meeting: m, at }) => ({
       id: meetingRef(m),
-      title: m.title,
+      title: listTitle(m.title),
       when: when(at, ctx.lang) + (m.recurrence ? `（${describeRecurrence(m.recurrence, ctx.lang)}）` : ''),
       place: m.place || '—',
       kind: kindName(m.kind, ctx.lang),

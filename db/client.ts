@@ -22,6 +22,12 @@ export interface DbHandle {
   driver: 'better-sqlite3' | 'd1';
   /** Runs statements all-or-nothing: a transaction on better-sqlite3, a batch on D1. */
   atomic(statements: Array<{ run(): unknown }>): Promise<void>;
+  /**
+   * Runs `work` in one transaction: everything it writes, or nothing if it throws. Only where the driver has
+   * interactive transactions (better-sqlite3; D1 has batches only, so there it is absent). `work` may await only this
+   * database's queries, which settle at once on better-sqlite3: no other request's query can run in between.
+   */
+  transaction?<T>(work: () => Promise<T>): Promise<T>;
   close(): void;
 }
 
@@ -53,6 +59,19 @@ export function openSqlite(path: string, opts: SqliteOptions = {}): DbHandle {
       sqlite.transaction(() => {
         for (const s of statements) s.run();
       })();
+    },
+    async transaction(work) {
+      // Nested inside another transaction (better-sqlite3 uses savepoints for atomic() then), it joins the outer one.
+      if (sqlite.inTransaction) return work();
+      sqlite.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work();
+        sqlite.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+        throw err;
+      }
     },
     close: () => {
       void checkpointer?.terminate();

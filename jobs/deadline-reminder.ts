@@ -3,6 +3,7 @@
 import { and, asc, eq, gte, lte } from 'drizzle-orm';
 import { tasks } from '../db/schema.js';
 import { addWorkdays } from '../src/core/calendar.js';
+import { listTitle } from '../src/core/limits.js';
 import { at, card, esc, md, note } from '../src/lark/cards.js';
 import { chatOf, liaisonsOf } from '../src/org.js';
 import { defineJob, timeOf } from './define.js';
@@ -46,7 +47,7 @@ export default defineJob({
               .map((task) => {
                 const lead = ctx.org.unit(task.leadUnitId);
                 const who = liaisonsOf(ctx.org, task.leadUnitId).map((p) => at(p.openId)).join(' ');
-                return `- **T${task.seq}** ${esc(task.title)}\n  ${t('牵头', 'Lead')}：${esc(lead?.name ?? '')} ${who}　${t('完成时限', 'Due')}：**${task.deadline}**`;
+                return `- **T${task.seq}** ${esc(listTitle(task.title))}\n  ${t('牵头', 'Lead')}：${esc(lead?.name ?? '')} ${who}　${t('完成时限', 'Due')}：**${task.deadline}**`;
               })
               .join('\n'),
           ),

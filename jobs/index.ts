@@ -9,5 +9,11 @@ import overdueDigest from './overdue-digest.js';
 import problemEscalation from './problem-escalation.js';
 import reportChase from './report-chase.js';
 import reportReminder from './report-reminder.js';
+import { DEFAULT_RETENTION_DAYS, retentionJob } from './retention.js';
 
-export const jobs: readonly JobDef[] = [reportReminder, reportChase, deadlineReminder, overdueDigest, laggingUnits, meetingReminder, problemEscalation, monthlyBulletin, calendarNotice];
+/** The jobs, with the retention job keeping RETENTION_DAYS of handled events and sent messages. */
+export function jobsWith(opts: { retentionDays?: number } = {}): readonly JobDef[] {
+  return [reportReminder, reportChase, deadlineReminder, overdueDigest, laggingUnits, meetingReminder, problemEscalation, monthlyBulletin, calendarNotice, retentionJob(opts.retentionDays ?? DEFAULT_RETENTION_DAYS)];
+}
+
+export const jobs: readonly JobDef[] = jobsWith();

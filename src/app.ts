@@ -6,10 +6,12 @@ import { createMiddleware } from 'hono/factory';
 import type { Bot, LarkEvent } from './bot.js';
 import type { Clock } from './core/clock.js';
 import { verifyLarkRequest } from './lark/verify.js';
+import { adminAuth } from './admin-auth.js';
 import type { Log } from './log.js';
 import type { DbHandle } from '../db/client.js';
 import { sql } from 'drizzle-orm';
 import { applyPlanText } from './plan/apply.js';
+import { PlanNotApplied } from './plan/atomic.js';
 import type { JobRunner } from '../jobs/runner.js';
 
 export interface AppDeps {
@@ -101,15 +103,17 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   // Admin routes: 404 when ADMIN_TOKEN is unset (they do not exist), 401 on a wrong token.
-  app.use('/admin/*', async (c, next) => {
-    if (!deps.adminToken) return c.json({ error: 'not found' }, 404);
-    const auth = c.req.header('authorization') ?? '';
-    if (auth !== `Bearer ${deps.adminToken}`) return c.json({ error: 'unauthorized' }, 401);
-    await next();
-  });
+  app.use('/admin/*', adminAuth(deps.adminToken));
 
   app.post('/admin/plan', bodyLimit({ maxSize: 2 * 1024 * 1024, onError: (c) => c.json({ error: 'body too large' }, 413) }), async (c) => {
-    const res = await applyPlanText(deps.dbh, await c.req.text(), deps.clock);
+    const res = await applyPlanText(deps.dbh, await c.req.text(), deps.clock).catch((err: unknown) => {
+      if (err instanceof PlanNotApplied) return err;
+      throw err;
+    });
+    if (res instanceof PlanNotApplied) {
+      log.error('plan not applied', { error: res.message });
+      return c.json({ ok: false, error: res.message }, 500);
+    }
     if (!res.ok) return c.json({ ok: false, problems: res.problems }, 400);
     return c.json({ ok: true, campaign: res.campaign, changes: res.changes });
   });

@@ -15,8 +15,14 @@ export const configSchema = z.object({
   LARK_ENCRYPT_KEY: optional,
   LARK_DOMAIN: z.preprocess(blankToUndefined, z.string().default('feishu')),
   LARK_MODE: z.preprocess(blankToUndefined, z.enum(['webhook', 'ws']).default('webhook')),
-  ADMIN_TOKEN: optional,
+  /** at least 32 characters: a short token can be guessed over the network */
+  ADMIN_TOKEN: z.preprocess(
+    blankToUndefined,
+    z.string().min(32, 'must be at least 32 characters (the admin routes change plans and run jobs); make one with: openssl rand -hex 32').optional(),
+  ),
   PLAN_FILE: optional,
+  /** days handled events and sent messages are kept before the nightly retention job deletes them */
+  RETENTION_DAYS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(3650).default(90)),
   /** Lark's documented send limits; configuration so a bench can raise them and report the ratio to its own bound. */
   SEND_PER_SECOND: z.preprocess(blankToUndefined, z.coerce.number().positive().default(50)),
   SEND_PER_MINUTE: z.preprocess(blankToUndefined, z.coerce.number().positive().default(1000)),

@@ -5,6 +5,7 @@ import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client.js';
 import { outbox } from '../db/schema.js';
 import type { Clock } from './core/clock.js';
+import { fitMessage } from './lark/card-size.js';
 import type { Messenger } from './lark/messenger.js';
 import type { Log } from './log.js';
 import { dropInvalidMentions, isInvalidMention } from './outbox-mentions.js';
@@ -28,11 +29,12 @@ export interface SendLimits {
 
 export const larkLimits: SendLimits = { perSecond: 50, perMinute: 1000, perChatPerSecond: 5 };
 
-/** The statement that queues one message; run it alone or inside an atomic batch with other writes. */
+/** The statement that queues one message; run it alone or inside an atomic batch with other writes. A message over
+ * Lark's size limits is queued as the several rows that carry it (src/lark/card-size.ts). */
 export function queueStatement(dbh: DbHandle, m: Outgoing, now: Date) {
   return dbh.db
     .insert(outbox)
-    .values({
+    .values(fitMessage(m).map((m) => ({
       dedupeKey: m.dedupeKey,
       campaignId: m.campaignId ?? null,
       kind: m.kind,
@@ -40,9 +42,9 @@ export function queueStatement(dbh: DbHandle, m: Outgoing, now: Date) {
       targetType: m.targetType ?? 'chat_id',
       chatId: m.chatId ?? (m.kind === 'send' && (m.targetType ?? 'chat_id') === 'chat_id' ? m.target : null),
       msgType: m.msgType,
-      content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content),
+      content: m.content as string,
       createdAt: now.toISOString(),
-    })
+    })))
     .onConflictDoNothing();
 }
 

@@ -5,6 +5,7 @@ import { distance } from 'fastest-levenshtein';
 import type { AnyCommand, Ctx, Lang, Reply } from '../commands/define.js';
 import { mayUse, roleList } from '../commands/define.js';
 import { parseArgs } from './core/args.js';
+import { overLimit } from './core/limits.js';
 import { fold, halfWidth } from './core/text.js';
 import type { ChatMessage } from './lark/events.js';
 
@@ -89,6 +90,8 @@ export async function runCommand(ctx: Ctx, matched: Matched, msg: Pick<ChatMessa
     };
   }
   const { text, named } = parseArgs(matched.rest, command.keys ?? {});
+  const tooLong = overLimit(command.name, { text, ...named }, ctx.lang);
+  if (tooLong) return { outcome: 'bad_args', reply: { text: tooLong } };
   const parsed = command.args.safeParse({ text, ...named });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => i.message).join('；');

@@ -18,7 +18,7 @@ import { createLog, type Log } from './log.js';
 import { Sender, type SenderOptions } from './outbox.js';
 import { WorkQueue } from './work-queue.js';
 import { applyPlanText, formatProblems } from './plan/apply.js';
-import { jobs } from '../jobs/index.js';
+import { jobsWith } from '../jobs/index.js';
 import { JobRunner } from '../jobs/runner.js';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,7 +66,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     ...opts.sender,
   });
   const bot = new Bot({ dbh, clock, messenger, sender, log });
-  const runner = new JobRunner({ dbh, clock, log, messenger, sender, jobs });
+  const runner = new JobRunner({ dbh, clock, log, messenger, sender, jobs: jobsWith({ retentionDays: config.RETENTION_DAYS }) });
   const work = new WorkQueue((err) => log.error('deferred work failed', { error: String(err) }));
   const defer = (fn: () => Promise<void>) => work.push(fn);
   const app = createApp({

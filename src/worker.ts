@@ -5,7 +5,7 @@ import { and, isNull, lt } from 'drizzle-orm';
 import { openD1 } from '../db/d1.js';
 import type { DbHandle } from '../db/client.js';
 import { inbox } from '../db/schema.js';
-import { jobs } from '../jobs/index.js';
+import { jobsWith } from '../jobs/index.js';
 import { JobRunner } from '../jobs/runner.js';
 import { createApp } from './app.js';
 import { Bot, type LarkEvent } from './bot.js';
@@ -58,7 +58,7 @@ function runtimeFor(env: Env): WorkerRuntime {
   const bot = new Bot({ dbh, clock, messenger, sender, log });
   // No catch-up look-back beyond a few minutes: a fresh isolate is normal on Workers, not a restart after an outage,
   // and every occasion still inside its window is found by the minute that covers it or by the ledger's next tick.
-  const runner = new JobRunner({ dbh, clock, log, messenger, sender, jobs, catchUpMs: 10 * 60_000 });
+  const runner = new JobRunner({ dbh, clock, log, messenger, sender, jobs: jobsWith({ retentionDays: config.RETENTION_DAYS }), catchUpMs: 10 * 60_000 });
   cached = { config, dbh, log, bot, runner, sender };
   return cached;
 }

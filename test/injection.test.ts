@@ -30,6 +30,13 @@ const EVIL = [
 /** already-escaped text must stay as typed too (cards decode entities once) */
 const ENTITY = '&#60;at id=all&#62;&#60;/at&#62;';
 const ALL = [...EVIL, ENTITY].join(' ');
+/** The same attacks in pieces that fit a title (at most 200 characters, issue 16): every piece is sent in some title. */
+const TITLES = [...EVIL, ENTITY].reduce<string[]>((acc, p) => {
+  if (acc.length && [...`${acc.at(-1)!} ${p}`].length <= 200) acc[acc.length - 1] += ` ${p}`;
+  else acc.push(p);
+  return acc;
+}, []);
+const partsOf = (payload: string) => [...EVIL, ENTITY].filter((p) => payload.includes(p));
 
 let h: Harness;
 beforeAll(async () => {
@@ -132,19 +139,22 @@ function expectShown(m: FakeMessage, parts: string[]) {
 
 describe('cards that echo what users typed', () => {
   // Each command twice: with harmless text and with the attack, in the same situation; the cards must have one shape.
-  const pairs: Array<{ name: string; from: string; chat: string; text: (p: string) => string; shown: 'all' | 'none' }> = [
+  // A title takes at most 200 characters, so titled commands get the attacks in pieces (TITLES), one message each.
+  const pairs: Array<{ name: string; from: string; chat: string; text: (p: string) => string; shown: 'all' | 'none'; titled?: boolean }> = [
     { name: 'report sections', from: 'ou_liqiang', chat: ANQUAN, text: (p) => `汇报\n进展：完成排查 ${p}\n问题：${p}\n下一步：继续推进 ${p}`, shown: 'all' },
-    { name: 'task title and target', from: 'ou_chenbo', chat: OFFICE, text: (p) => `任务 新增 ${p} 牵头：区公安局 截止：2026-11-20 工作组：维稳保障组 目标：${p}`, shown: 'all' },
+    { name: 'task title and target', from: 'ou_chenbo', chat: OFFICE, text: (p) => `任务 新增 ${p} 牵头：区公安局 截止：2026-11-20 工作组：维稳保障组 目标：${p}`, shown: 'all', titled: true },
     { name: 'problem text', from: 'ou_wangmin', chat: WEIWEN, text: (p) => `问题 上报 ${p}`, shown: 'all' },
-    { name: 'meeting title and place', from: 'ou_wangmin', chat: WEIWEN, text: (p) => `会议 安排 ${p} 时间：明天10:00 地点：${p}`, shown: 'all' },
+    { name: 'meeting title and place', from: 'ou_wangmin', chat: WEIWEN, text: (p) => `会议 安排 ${p} 时间：明天10:00 地点：${p}`, shown: 'all', titled: true },
   ];
 
   it.each(pairs.map((p) => [p.name, p] as const))('%s', async (_, pair) => {
     const harmless = await say(pair.from === 'ou_liqiang' ? 'ou_wangmin' : pair.from, pair.from === 'ou_liqiang' ? WEIWEN : pair.chat, pair.text('一切正常'));
-    const evil = await say(pair.from, pair.chat, pair.text(ALL));
-    expectInert(evil);
-    expectShown(evil, [...EVIL, ENTITY]);
-    expect(shape(evil.content)).toEqual(shape(harmless.content));
+    for (const payload of pair.titled ? TITLES : [ALL]) {
+      const evil = await say(pair.from, pair.chat, pair.text(payload));
+      expectInert(evil);
+      expectShown(evil, partsOf(payload));
+      expect(shape(evil.content)).toEqual(shape(harmless.content));
+    }
   });
 
   it('report metrics named with markup', async () => {
@@ -162,13 +172,16 @@ describe('cards that echo what users typed', () => {
       return /T\d+/.exec(flatten(r.content))![0];
     };
     const plain = await added('普通任务');
-    const evil = await added(ALL);
+    const evil = await added(TITLES[0]!);
     const note = (t: string, p: string) => say('ou_chenbo', OFFICE, `任务 进展 ${t} ${p}`);
     const a = await note(plain, '一切正常');
-    const b = await note(evil, ALL);
-    expectInert(b);
-    expectShown(b, [...EVIL, ENTITY]);
-    expect(shape(b.content)).toEqual(shape(a.content));
+    // the history shows each note's first 200 characters: the attacks go in pieces that fit
+    for (const piece of TITLES) {
+      const b = await note(evil, piece);
+      expectInert(b);
+      expectShown(b, partsOf(piece));
+      expect(shape(b.content)).toEqual(shape(a.content));
+    }
 
     const extended = await say('ou_chenbo', OFFICE, `任务 延期 ${evil} 截止：2026-11-21 原因：${ALL}`);
     expectInert(extended);
@@ -178,10 +191,10 @@ describe('cards that echo what users typed', () => {
       expectInert(m);
       expectShown(m, [EVIL[0]!]);
     }
-    const doneOne = await added(ALL, '2026-12-31');
-    const done = await say('ou_chenbo', OFFICE, `任务 销账 ${doneOne} ${ALL}`);
+    const doneOne = await added(TITLES[1]!, '2026-12-31');
+    const done = await say('ou_chenbo', OFFICE, `任务 销账 ${doneOne} ${TITLES[2]}`);
     expectInert(done);
-    expectShown(done, [...EVIL, ENTITY]);
+    expectShown(done, partsOf(`${TITLES[1]} ${TITLES[2]}`));
   });
 
   it('problems listed and resolved', async () => {
@@ -198,7 +211,7 @@ describe('cards that echo what users typed', () => {
   });
 
   it('meetings listed, shown, minuted (with an action item) and cancelled', async () => {
-    const added = await say('ou_wangmin', WEIWEN, `会议 安排 ${ALL} 时间：明天15:00 地点：${ALL}`);
+    const added = await say('ou_wangmin', WEIWEN, `会议 安排 ${TITLES[0]} 时间：明天15:00 地点：${ALL}`);
     const ref = /M\d+/.exec(flatten(added.content))![0];
     const minutes = await say('ou_wangmin', WEIWEN, `会议 纪要 ${ref} ${ALL}\n- [ ] ${EVIL.slice(0, 4).join(' ')} 牵头：区公安局 截止：12月31日`);
     expectInert(minutes);
@@ -210,10 +223,10 @@ describe('cards that echo what users typed', () => {
       expectInert(m);
       expectShown(m, text === '会议 列表' ? [EVIL[0]!] : [...EVIL, ENTITY]);
     }
-    const other = /M\d+/.exec(flatten((await say('ou_chenbo', OFFICE, `会议 安排 ${ALL} 时间：明天16:00 工作组：维稳保障组`)).content))![0];
+    const other = /M\d+/.exec(flatten((await say('ou_chenbo', OFFICE, `会议 安排 ${TITLES[0]} 时间：明天16:00 工作组：维稳保障组`)).content))![0];
     const cancelled = await say('ou_chenbo', OFFICE, `会议 取消 ${other}`);
     expectInert(cancelled);
-    expectShown(cancelled, EVIL);
+    expectShown(cancelled, partsOf(TITLES[0]!));
     // the notice in the group's chat
     const notice = h.fake.messagesIn(WEIWEN).filter((m) => String(m.content.header?.title?.content ?? '').startsWith(`会议取消 ${other}`));
     expect(notice).toHaveLength(1);
@@ -247,9 +260,9 @@ describe('text replies that echo an argument', () => {
 describe('the jobs’ cards', () => {
   it('deadline reminder, overdue digest, meeting reminder and problem escalation show the text and stay inert', async () => {
     // due within three workdays, overdue, a meeting tomorrow 11:00, and a problem that will wait three workdays
-    await say('ou_chenbo', OFFICE, `任务 新增 ${ALL} 牵头：新河街道办事处 截止：2026-11-25 工作组：维稳保障组`);
-    await say('ou_chenbo', OFFICE, `任务 新增 ${ALL} 牵头：新河街道办事处 截止：2026-11-19 工作组：维稳保障组`);
-    await say('ou_wangmin', WEIWEN, `会议 安排 ${ALL} 时间：明天11:00 地点：${ALL}`);
+    await say('ou_chenbo', OFFICE, `任务 新增 ${TITLES[0]} 牵头：新河街道办事处 截止：2026-11-25 工作组：维稳保障组`);
+    await say('ou_chenbo', OFFICE, `任务 新增 ${TITLES[0]} 牵头：新河街道办事处 截止：2026-11-19 工作组：维稳保障组`);
+    await say('ou_wangmin', WEIWEN, `会议 安排 ${TITLES[0]} 时间：明天11:00 地点：${ALL}`);
     await say('ou_wangmin', WEIWEN, `问题 上报 ${ALL}`);
     const before = new Set(h.fake.messages.map((m) => m.message_id));
     for (const at of ['2026-11-23T11:01', '2026-11-26T10:01']) {
@@ -267,7 +280,8 @@ describe('the jobs’ cards', () => {
       escalation: titled(LEADERS, '问题升级'),
     };
     for (const [name, list] of Object.entries(cards)) expect(list.length, name).toBeGreaterThan(0);
-    expectShown(cards.deadline[0]!, [...EVIL, ENTITY]);
+    // a list: titles clipped to their first characters (issue 16), the first attack among them
+    expectShown(cards.deadline[0]!, [EVIL[0]!]);
     expectShown(cards.overdue[0]!, [EVIL[0]!]);
     expectShown(cards.meeting.find((m) => flatten(m.content).includes('11:00'))!, [...EVIL, ENTITY]);
     expectShown(cards.escalation.find((m) => invisible(flatten(m.content)).includes(ALL))!, [...EVIL, ENTITY]);

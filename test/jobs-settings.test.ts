@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { examplePlan } from '../src/runtime.js';
 import { startHarness, type Harness } from './support/harness.js';
 
-const ADMIN = 'admin-token-for-tests';
+const ADMIN = 'admin-token-for-tests-0123456789abcdef';
 const OFFICE = 'oc_xinhe_office';
 const WEIWEN = 'oc_xinhe_weiwen';
 let h: Harness;

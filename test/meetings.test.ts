@@ -270,7 +270,7 @@ describe('reminders', () => {
 describe('standing meetings on the Lark calendar', () => {
   // Wednesday 30 September 2026, 00:00 in Shanghai: the National Day holiday (1–7 October) is inside the next two weeks.
   const SEP30 = '2026-09-29T16:00:00Z';
-  const ADMIN = 'admin-token-for-tests';
+  const ADMIN = 'admin-token-for-tests-0123456789abcdef';
   let h3: Harness;
   const db3 = () => h3.server.runtime.dbh.db;
   const live = (title: string) => h3.fake.calendarEvents.filter((e) => e.summary === title && !e.deleted);

@@ -99,14 +99,14 @@ describe('plan apply', () => {
   });
 
   it('POST /admin/plan answers like plan apply: 404 without ADMIN_TOKEN, 401 on a wrong token, 400 with problems', async () => {
-    const h = await startHarness({ plan: false, env: { ADMIN_TOKEN: 'adm' } });
+    const h = await startHarness({ plan: false, env: { ADMIN_TOKEN: 'adm-0123456789abcdef0123456789abcdef' } });
     try {
       const post = (body: string, token?: string) => fetch(`${h.url}/admin/plan`, { method: 'POST', body, headers: token ? { authorization: `Bearer ${token}` } : {} });
       expect((await post(reference, 'wrong')).status).toBe(401);
-      const ok = await post(reference, 'adm');
+      const ok = await post(reference, 'adm-0123456789abcdef0123456789abcdef');
       expect(ok.status).toBe(200);
       expect(((await ok.json()) as { changes: string[] }).changes.length).toBeGreaterThan(40);
-      const bad = await post('campaign: {name: x}\nunits: []', 'adm');
+      const bad = await post('campaign: {name: x}\nunits: []', 'adm-0123456789abcdef0123456789abcdef');
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { problems: Array<{ path: string }> }).problems[0]!.path).toBe('units');
     } finally {

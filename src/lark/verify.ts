@@ -109,5 +109,13 @@ export function verifyLarkRequest(raw: string, header: Headers, opts: VerifyOpti
   if (!h || typeof h !== 'object' || typeof h.event_id !== 'string' || !h.event_id || typeof h.event_type !== 'string' || !h.event_type) {
     return { ok: false, status: 400, reason: 'not a schema 2.0 event (header.event_id and header.event_type are required)' };
   }
-  return { ok: true, body };
+  return { ok: true, body: withoutToken(body) };
+}
+
+/** The event as it is stored in the inbox: checked, the verification token is no longer needed and is not kept. */
+function withoutToken(body: LarkBody): LarkBody {
+  const { token: _top, ...rest } = body;
+  if (!rest.header || typeof rest.header !== 'object') return rest;
+  const { token: _header, ...header } = rest.header;
+  return { ...rest, header };
 }

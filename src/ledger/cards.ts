@@ -16,6 +16,7 @@ import { DateTime } from 'luxon';
 import type { Ctx } from '../context.js';
 import { button, buttons, card, esc, fields, hr, md, note, table, type Card, type Element } from '../lark/cards.js';
 import { clip } from '../core/text.js';
+import { listTitle } from '../core/limits.js';
 import type { OverdueItem } from './overdue.js';
 import { mayManage, mayNote, mayWriteOff } from './rules.js';
 import { taskCode, type Task, type TaskEvent } from './tasks.js';
@@ -146,7 +147,7 @@ export function listCard(v: View, rows: Task[], o: { total: number; page: number
               { name: 'deadline', title: v.t('完成时限', 'Deadline'), width: '100px' },
               { name: 'status', title: v.t('状态', 'Status'), width: '80px' },
             ],
-            rows.map((t) => ({ code: taskCode(t), title: t.title, lead: unitName(v, t.leadUnitId), deadline: t.deadline, status: state(t) })),
+            rows.map((t) => ({ code: taskCode(t), title: listTitle(t.title), lead: unitName(v, t.leadUnitId), deadline: t.deadline, status: state(t) })),
             10,
           ),
           ...(nav.length ? [buttons(nav)] : []),

@@ -2,6 +2,7 @@
 // The ledger decides what the columns mean; this file only moves cells.
 import ExcelJS from 'exceljs';
 import { fromCsv, toCsv } from '../core/csv.js';
+import { checkCsvBytes, checkSheetShape, checkXlsxBytes } from './sheet-limits.js';
 
 export type Sheet = string[][];
 
@@ -32,14 +33,18 @@ function cellText(v: ExcelJS.CellValue): string {
 
 /** The first worksheet as rows of text; row i of the result is spreadsheet row i + 1. */
 export async function readXlsx(bytes: Buffer): Promise<Sheet> {
+  checkXlsxBytes(bytes);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   const ws = wb.worksheets[0];
   if (!ws) return [];
+  // exceljs's columnCount walks every row: read it once, not once per cell (a cell at row 2,000 column 500 never ended).
+  const columns = ws.columnCount;
+  checkSheetShape(ws.rowCount, columns);
   const out: Sheet = [];
   ws.eachRow({ includeEmpty: true }, (row, n) => {
     const cells: string[] = [];
-    for (let c = 1; c <= ws.columnCount; c++) cells.push(cellText(row.getCell(c).value).trim());
+    for (let c = 1; c <= columns; c++) cells.push(cellText(row.getCell(c).value).trim());
     out[n - 1] = cells;
   });
   for (let i = 0; i < out.length; i++) out[i] ??= [];
@@ -48,7 +53,12 @@ export async function readXlsx(bytes: Buffer): Promise<Sheet> {
 
 /** CSV through the one writer and reader of every export (src/core/csv.ts), with its formula guard. */
 export const writeCsv = (rows: Sheet): Buffer => toCsv(rows);
-export const readCsv = (bytes: Buffer): Sheet => fromCsv(bytes);
+export function readCsv(bytes: Buffer): Sheet {
+  checkCsvBytes(bytes);
+  const rows = fromCsv(bytes);
+  checkSheetShape(rows.length, rows.reduce((m, r) => Math.max(m, r.length), 0));
+  return rows;
+}
 
 /** An .xlsx file is a zip archive (it starts with "PK"); anything else is read as CSV. */
 export const readSheet = (bytes: Buffer): Promise<Sheet> => (bytes[0] === 0x50 && bytes[1] === 0x4b ? readXlsx(bytes) : Promise.resolve(readCsv(bytes)));

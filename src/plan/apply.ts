@@ -9,6 +9,7 @@ import { takeNumber, takenNumber } from '../ledger/counters.js';
 import { addTaskStatements } from '../ledger/tasks.js';
 import { meetingEventStatement } from '../meetings/store.js';
 import { invalidateOrg, leadUnitsOf } from '../org.js';
+import { inOneTransaction } from './atomic.js';
 import { checkPlan, shapeProblems } from './check.js';
 import { planSchema, type Plan, type Problem } from './schema.js';
 
@@ -38,7 +39,7 @@ export function readPlan(text: string): { ok: true; plan: Plan } | { ok: false; 
 export async function applyPlanText(dbh: DbHandle, text: string, clock: Clock): Promise<PlanResult> {
   const r = readPlan(text);
   if (!r.ok) return r;
-  return applyPlan(dbh, r.plan, clock);
+  return inOneTransaction(dbh, () => applyPlan(dbh, r.plan, clock));
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

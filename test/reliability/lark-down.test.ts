@@ -137,9 +137,9 @@ describe(`Lark down for ${OUTAGE_MS / 1000} s while the report reminder runs`, (
       await fake.close();
       rmSync(dir, { recursive: true, force: true });
     });
-    const env = await childServerEnv(fake, dir, { ADMIN_TOKEN: 'admin-test' });
+    const env = await childServerEnv(fake, dir, { ADMIN_TOKEN: 'admin-test-0123456789abcdef0123456789' });
     const admin = (path: string, body?: string) =>
-      fetch(`${server!.url}${path}`, { method: 'POST', headers: { authorization: 'Bearer admin-test' }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+      fetch(`${server!.url}${path}`, { method: 'POST', headers: { authorization: 'Bearer admin-test-0123456789abcdef0123456789' }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
     server = await startChildServer(env);
     expect((await admin('/admin/plan', loadPlan)).status).toBe(200);

@@ -10,7 +10,7 @@ import { ENCRYPT_KEY, flatten, TOKEN } from '../support/harness.js';
 import { deliver, messageEvent } from '../support/lark-events.js';
 import { root, startWranglerDev, type WranglerDev } from './wrangler-dev.js';
 
-const ADMIN = 'admin-test-token';
+const ADMIN = 'admin-test-token-0123456789abcdef0123';
 
 const fake: FakeLark = await startFakeLark();
 const started = await startWranglerDev({
