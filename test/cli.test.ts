@@ -15,9 +15,10 @@ const fails = (...args: string[]) => cli(...args).then(() => ({ code: 0, stderr:
 
 beforeAll(async () => {
   await cli('plan', 'apply', examplePlan);
-}, 30_000);
+}, 60_000);
 
-describe('duban CLI', () => {
+// Each step starts a process that compiles the CLI through tsx: seconds on a busy machine, so a minute per test.
+describe('duban CLI', { timeout: 60_000 }, () => {
   it('job list shows every job with its schedule and the calendar’s coverage', async () => {
     const { stdout } = await cli('job', 'list');
     for (const name of ['report-reminder', 'report-chase', 'deadline-reminder', 'overdue-digest', 'lagging-units', 'meeting-reminder', 'problem-escalation', 'monthly-bulletin']) expect(stdout).toContain(name);

@@ -96,7 +96,7 @@ describe('plan apply', () => {
     const bad = await run('npx', ['tsx', 'src/cli.ts', 'plan', 'apply', badFile], { env }).catch((e: { code: number; stderr: string }) => e);
     expect((bad as { code: number }).code).toBe(1);
     expect((bad as { stderr: string }).stderr).toContain('groups[1].lead: unknown unit "火星办"');
-  });
+  }, 60_000);
 
   it('POST /admin/plan answers like plan apply: 404 without ADMIN_TOKEN, 401 on a wrong token, 400 with problems', async () => {
     const h = await startHarness({ plan: false, env: { ADMIN_TOKEN: 'adm-0123456789abcdef0123456789abcdef' } });

@@ -46,41 +46,9 @@ export function at(openId: string): string {
 /** Lark shows at most three header tags (卡片 JSON 2.0 结构: 标题后缀标签，最多设置 3 个). */
 export const MAX_HEADER_TAGS = 3;
 
-/**
- * Lark refuses a card over 30 KB (230025: 卡片及富文本消息最大不能超过 30 KB), and counts style tags on top of what we
- * send; cards stay under 28 KB.
- */
-export const MAX_CARD_BYTES = 28 * 1024;
-const CUT = '…（过长，已截断 / truncated）';
-
-/**
- * A card whose long text (minutes, a report someone wrote) would pass the size limit gets that text cut, the longest
- * first, rather than being refused whole: the full text stays in Duban.
- */
-export function fitCard(c: Card): Card {
-  for (let round = 0; round < 20; round++) {
-    const over = Buffer.byteLength(JSON.stringify(c), 'utf8') - MAX_CARD_BYTES;
-    if (over <= 0) return c;
-    let longest: { holder: Record<string, unknown>; len: number } | undefined;
-    const visit = (v: unknown) => {
-      if (Array.isArray(v)) return v.forEach(visit);
-      if (!v || typeof v !== 'object') return;
-      const o = v as Record<string, unknown>;
-      if (typeof o['content'] === 'string' && (!longest || o['content'].length > longest.len)) longest = { holder: o, len: o['content'].length };
-      Object.values(o).forEach(visit);
-    };
-    visit(c.body.elements);
-    if (!longest || longest.len < 200) return c;
-    const text = longest.holder['content'] as string;
-    // every character is at least a byte: cutting `over` characters is enough; entities and tags cut in half are dropped
-    const keep = Math.max(0, text.length - over - CUT.length);
-    longest.holder['content'] = text.slice(0, Math.min(keep, Math.floor(text.length * 0.9))).replace(/&#?\w*$|<[^>]*$/, '') + CUT;
-  }
-  return c;
-}
-
 export function card(opts: { title: string; subtitle?: string; template?: Template; elements: Element[]; tags?: Array<{ text: string; color: string }> }): Card {
-  return fitCard({
+  // A card too big for Lark (30 KB) is split or clipped when it is queued (src/lark/card-size.ts), not here.
+  return {
     schema: '2.0',
     config: { update_multi: true, width_mode: 'fill' },
     header: {
@@ -92,7 +60,7 @@ export function card(opts: { title: string; subtitle?: string; template?: Templa
         : {}),
     },
     body: { elements: opts.elements },
-  });
+  };
 }
 
 /** Markdown we wrote ourselves; interpolate user text only through esc(). */
