@@ -83,6 +83,20 @@ describe('properties', () => {
     );
   });
 
+  it('every line that names a lead or a 截止 is either a task or reported', () => {
+    fc.assert(
+      fc.property(minutes, (text) => {
+        const read = readMinutes(text, org, ref, ZONE, cal);
+        const seen = new Set([...read.tasks.map((t) => t.line), ...read.misses.map((m) => m.line)]);
+        text.split('\n').forEach((line, i) => {
+          const field = /^\s*(?:牵头单位|配合|截止|责任单位)/.test(line) && i > 0;
+          if (/由[^\s,，;；。：:]+?牵头|截止：/.test(line) && !field && !/^\s*(?:时间|地点|参会|主持)/.test(line)) expect(seen.has(i + 1), line).toBe(true);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('every task has a title, a lead unit of the plan and a real date', () => {
     fc.assert(
       fc.property(minutes, (text) => {

@@ -84,7 +84,9 @@ export function findDeadlines(s: string, ref: DateTime, zone: string, cal: WorkC
   let i = 0;
   while (i < s.length) {
     KEY.lastIndex = i;
-    const key = /[A-Za-z]/.test(s[i - 1] ?? '') ? null : KEY.exec(s);
+    const found = KEY.exec(s);
+    // due: / by: inside an English word (standby:) is no key
+    const key = found && /^[A-Za-z]/.test(found[0]) && /[A-Za-z]/.test(s[i - 1] ?? '') ? null : found;
     if (key) {
       const at = i + key[0].length;
       const p = readPhrase(s.slice(at), ref, zone, cal);

@@ -74,12 +74,16 @@ interface Found {
   reasons: Reason[];
   spans: Array<[number, number]>;
   signal: boolean;
+  /** a lead was named but is no unit of the plan (reported as unknown_unit, not as "no lead") */
+  leadMissed: boolean;
+  /** a 配合： field was written: the line is an item, even without a lead */
+  keyed: boolean;
 }
 
 /** Finds the lead and cooperating units in a (half-width) line; found phrases are blanked in `w` for the next pattern. */
 function findUnits(org: Pick<Org, 'units'>, line: string): Found & { w: string } {
   let w = line;
-  const f: Found = { leads: [], cooperating: [], reasons: [], spans: [], signal: false };
+  const f: Found = { leads: [], cooperating: [], reasons: [], spans: [], signal: false, leadMissed: false, keyed: false };
   const take = (start: number, end: number) => {
     f.spans.push([start, end]);
     w = w.slice(0, start) + ' '.repeat(end - start) + w.slice(end);
@@ -92,6 +96,7 @@ function findUnits(org: Pick<Org, 'units'>, line: string): Found & { w: string }
       else if ('miss' in r) {
         if (quiet) return false;
         f.reasons.push({ code: 'unknown_unit', name: r.miss, candidates: r.candidates });
+        if (list === f.leads) f.leadMissed = true;
       }
     }
     for (const u of found) if (!list.includes(u)) list.push(u);
@@ -100,8 +105,9 @@ function findUnits(org: Pick<Org, 'units'>, line: string): Found & { w: string }
   const each = (re: RegExp, fn: (m: RegExpExecArray) => boolean) => {
     for (const m of [...w.matchAll(re)]) if (fn(m)) take(m.index!, m.index! + m[0].length);
   };
-  each(new RegExp(`(?<![A-Za-z])(?:${LEAD_KEYS})\\s*:\\s*(${SEP}+)`, 'gi'), (m) => ((f.signal = true), add(f.leads, splitNames(m[1]!))));
-  each(new RegExp(`(?<![A-Za-z])(?:${WITH_KEYS})\\s*:\\s*(${SEP}+)`, 'gi'), (m) => add(f.cooperating, splitNames(m[1]!)));
+  // A key's value runs to the next separator, and is no value when a colon follows it (牵头：截止：…).
+  each(new RegExp(`(?<![A-Za-z])(?:${LEAD_KEYS})\\s*:\\s*(${SEP}+)(?!${SEP}*:)`, 'gi'), (m) => ((f.signal = true), add(f.leads, splitNames(m[1]!))));
+  each(new RegExp(`(?<![A-Za-z])(?:${WITH_KEYS})\\s*:\\s*(${SEP}+)(?!${SEP}*:)`, 'gi'), (m) => ((f.keyed = true), add(f.cooperating, splitNames(m[1]!))));
   each(/由([^,;。\s:由]+?)(?:牵头|主责|负责)(?!单位|部门|同志|人)/g, (m) => ((f.signal = true), add(f.leads, splitNames(m[1]!))));
   each(new RegExp(`(${SEP}+?)牵头(?!单位|部门)`, 'g'), (m) => ((f.signal = true), add(f.leads, splitNames(m[1]!))));
   // 负责 is everyday prose (负责同志, 主要负责); it names a lead only when a unit stands right before it.
@@ -112,6 +118,8 @@ function findUnits(org: Pick<Org, 'units'>, line: string): Found & { w: string }
     return true;
   });
   each(new RegExp(`(${SEP}+?)(?:配合|协助|协办)(?!单位|部门)`, 'g'), (m) => add(f.cooperating, splitNames(m[1]!)));
+  // 牵头单位： with nothing after it still says the line is an item (whose lead is missing)
+  if (new RegExp(`(?<![A-Za-z])(?:${LEAD_KEYS}|${WITH_KEYS})\\s*:`, 'i').test(w)) f.keyed = true;
   return { ...f, w };
 }
 
@@ -174,7 +182,7 @@ export function readMinutes(text: string, org: Pick<Org, 'units'>, ref: Date, zo
     const hits = findDeadlines(units.w, day, zone, cal);
     const keyed = hits.some((h) => /^(?:截止|截至|完成时|办结|时限|期限|due|deadline|by)/i.test(h.words) || !h.date);
     // Prose stays prose: a line is an item when it is numbered, or names a lead, or carries a 截止 key.
-    if (!it.numbered && !units.signal && !keyed) continue;
+    if (!it.numbered && !units.signal && !units.keyed && !keyed) continue;
     const spans = [...units.spans, ...hits.map((h) => [h.start, h.end] as [number, number])];
     const title = titleOf(it.content, spans);
     const reasons: Reason[] = [...units.reasons];
@@ -186,7 +194,8 @@ export function readMinutes(text: string, org: Pick<Org, 'units'>, ref: Date, zo
       continue;
     }
     if (!title) reasons.push({ code: 'no_title' });
-    if (!units.leads.length && !units.reasons.some((r) => r.code === 'unknown_unit')) reasons.push({ code: 'no_lead' });
+    // 由各相关单位牵头 names no unit: as good as no lead
+    if (!units.leads.length && !units.leadMissed) reasons.push({ code: 'no_lead' });
     if (!hits.length) reasons.push({ code: 'no_deadline' });
     if (dates.length > 1) reasons.push({ code: 'two_deadlines', dates });
     if (reasons.length) {
