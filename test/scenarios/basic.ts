@@ -60,7 +60,7 @@ export async function reportSeenByStatus(d: Driver): Promise<void> {
  */
 export async function reminderSentOnce(d: Driver): Promise<void> {
   const at = new Date('2026-11-26T09:00:00Z');
-  const reminders = () => d.fake.messagesIn(OFFICE).filter((m) => m.content?.header?.title?.content === REMINDER && JSON.stringify(m.content).includes('2026-W48'));
+  const reminders = () => d.fake.messagesIn(OFFICE).filter((m) => m.content?.header?.title?.content === REMINDER && JSON.stringify(m.content).includes('第48周（11月23日—27日）'));
   expect(reminders()).toHaveLength(0);
   await d.scheduled(at);
   await d.scheduled(at);
