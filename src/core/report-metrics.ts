@@ -87,7 +87,7 @@ export interface MetricSpan {
 }
 
 const PAIR_RE = new RegExp(`([^\\s,;、=:。]{1,24})[ \\t]{0,3}(?:[=:]|[ \\t])[ \\t]{0,3}((?:${NUMBER})[ \\t]{0,3}(?:${UNITS})?|无|没有|暂无|none|nil|n/a)(?![\\d\\w])`, 'gi');
-const LEADING_NUMBERING = /^(?:\d{1,2}[.、)]|[(]\d{1,2}[)]|[一二三四五六七八九十]{1,3}[、.]|[-*•·])+/;
+const LEADING_NUMBERING = /^(?:\d{1,2}[.、)]|[(]\d{1,2}[)]|[一二三四五六七八九十]{1,3}[、.]|[-•·])+/;
 
 /** A 指标 section: `拆除=12，面积=三百；新增=无` and `拆除违建12处`. Answers what it read and the stretches it could not. */
 export function readMetricsSection(text: string, into: Metrics): MetricSpan[] {
