@@ -6,7 +6,8 @@ export type SectionKind = 'progress' | 'problems' | 'next' | 'metrics';
 
 const ZH: Array<[SectionKind, string[]]> = [
   ['progress', ['实施进展情况', '工作进展情况', '工作完成情况', '工作开展情况', '工作推进情况', '工作落实情况', '推进情况', '进展情况', '工作进展', '工作进度', '进度情况', '完成情况', '开展情况', '落实情况', '主要工作', '重点工作', '本周工作', '本月工作', '本期工作', '本季度工作', '上周工作', '近期工作', '工作情况', '工作动态', '主要做法', '主要成效', '进展', '进度']],
-  ['problems', ['存在的问题和困难', '存在的困难和问题', '存在问题和困难', '存在困难和问题', '需协调解决的问题', '需要协调解决的问题', '需协调解决事项', '需协调事项', '存在的问题', '存在的困难', '存在问题', '存在困难', '困难和问题', '问题和困难', '困难问题', '问题困难', '遇到的问题', '遇到的困难', '主要问题', '难点问题', '问题', '困难', '难点']],
+  // seed 000 asks for 实施进展情况、存在问题及下一步计划: the combined heading opens problems, and its 下一步… lines are next steps
+  ['problems', ['存在问题及下一步计划', '存在问题及下一步打算', '存在问题及下一步工作', '存在问题及下步计划', '存在问题及下步打算', '存在问题和下一步计划', '存在问题和下步打算', '问题及下一步计划', '困难问题及下一步计划', '存在的问题和困难', '存在的困难和问题', '存在问题和困难', '存在困难和问题', '需协调解决的问题', '需要协调解决的问题', '需协调解决事项', '需协调事项', '存在的问题', '存在的困难', '存在问题', '存在困难', '困难和问题', '问题和困难', '困难问题', '问题困难', '遇到的问题', '遇到的困难', '主要问题', '难点问题', '问题', '困难', '难点']],
   ['next', ['下一步工作计划', '下一步工作安排', '下一步工作打算', '下一步工作', '下一步计划', '下一步打算', '下一步安排', '下一步措施', '下步工作计划', '下步工作安排', '下步工作打算', '下步工作', '下步计划', '下步打算', '下步安排', '下步措施', '下一阶段工作', '下阶段工作', '下一阶段计划', '下阶段计划', '下周工作计划', '下周工作安排', '下周工作', '下周计划', '下周安排', '下月工作计划', '下月工作', '下月计划', '下季度工作计划', '下季度工作', '下季度计划', '下一季度工作计划', '下一步', '下步', '工作计划', '工作打算', '计划']],
   ['metrics', ['主要指标', '主要数据', '统计数据', '数据统计', '量化指标', '工作数据', '指标', '数据']],
 ];
@@ -51,6 +52,8 @@ export interface Heading {
   kind: SectionKind;
   /** length of the heading with its numbering and separator */
   length: number;
+  /** 存在问题及下一步计划: problems and next steps under one heading */
+  combined: boolean;
 }
 
 /** The heading a segment starts with (after its indent), if any. `s` is half-width. */
@@ -65,14 +68,14 @@ export function headingAt(s: string): Heading | undefined {
     const colon = sep.exec(after) ?? (closed ? ([''] as unknown as RegExpExecArray) : null);
     if (!colon) continue;
     const word = m[2]!.toLowerCase().replace(/\s+/g, ' ');
-    return { kind: kindOf.get(word)!, length: indent + m[0].length + colon[0].length };
+    return { kind: kindOf.get(word)!, length: indent + m[0].length + colon[0].length, combined: /[及和](?:下一步|下步)/.test(word) };
   }
   return undefined;
 }
 
 // A heading in the middle of a line: after a space or a sentence end and followed by a colon ("进展：完成A 问题：无"),
 // or after 。/; and followed by a comma ("完成拆除；问题，资金未到位").
-const MID_ZH = new RegExp(`(?<=[\\s;,。!?])(?:${NUMBERING}\\s{0,2})?${QUALIFIER}(?:${ZH_WORDS})[ \\t]{0,3}:|(?<=[;。])\\s{0,2}(?:${NUMBERING}\\s{0,2})?(?:${ZH_WORDS})[ \\t]{0,3}[,、]`, 'g');
+const MID_ZH = new RegExp(`(?<=[\\s;,。!?:])(?:${NUMBERING}\\s{0,2})?${QUALIFIER}(?:${ZH_WORDS})[ \\t]{0,3}:|(?<=[;。])\\s{0,2}(?:${NUMBERING}\\s{0,2})?(?:${ZH_WORDS})[ \\t]{0,3}[,、]`, 'g');
 const MID_EN = new RegExp(`(?<=[\\s;,.!?])(?:${EN_WORDS})[ \\t]{0,3}:`, 'gi');
 
 const ONLY_NUMBERING = new RegExp(`^${BULLETS}\\s{0,3}(?:${NUMBERING})?\\s{0,3}$`);

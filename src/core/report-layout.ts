@@ -18,19 +18,23 @@ export interface Seg {
   whole: boolean;
   /** for a heading: the section it opens */
   heading?: SectionKind;
+  /** for a heading: 存在问题及下一步计划, problems and next steps together */
+  combined?: boolean;
 }
 
 /** Lines before the first section heading: a title or salutation is framing; the rest stays 'pre' unless the report
  * has its own progress heading, in which case it is text we cannot place. */
 export function resolvePreamble(segs: Seg[], textOf: (s: Seg) => string, hasProgressHeading: boolean) {
   let opening = true;
-  for (const s of segs) {
+  for (const [i, s] of segs.entries()) {
     if (s.kind !== 'pre') {
       if (s.kind !== 'period') opening = false;
       continue;
     }
     const text = textOf(s);
-    if (opening && (!text.trim() || (s.whole && isOpeningLine(text)))) {
+    // a lead-in alone on its line, or in front of the first heading on it (汇报如下：进展：…)
+    const startsLine = s.whole || segs[i - 1]?.line !== s.line;
+    if (opening && (!text.trim() || (startsLine && isOpeningLine(text)))) {
       if (text.trim()) s.kind = 'framing';
       continue;
     }
@@ -77,16 +81,26 @@ export function markSignOff(segs: Seg[], textOf: (s: Seg) => string) {
 
 /** In a report that has no problems (or next-steps) heading: a whole line inside progress that opens with problem words
  * is problems; one inside progress or problems opening with 下一步 / 下周 is next steps (not the first under a heading). */
-export function fileStrayLines(segs: Seg[], textOf: (s: Seg) => string) {
-  const headed = new Set(segs.map((s) => s.heading).filter(Boolean));
+export function fileStrayLines(segs: Seg[], textOf: (s: Seg) => string, onlyCombined = false) {
+  const headed = new Set(segs.filter((s) => !s.combined).map((s) => s.heading).filter(Boolean));
+  let combined = false;
   let afterHeading = false;
   for (const s of segs) {
-    if (s.kind === 'heading') afterHeading = true;
+    if (s.kind === 'heading') {
+      afterHeading = true;
+      combined = s.combined === true;
+    }
     if (s.kind === 'heading' || !textOf(s).trim()) continue;
     // the first line under a heading is where the unit put it
     const first = afterHeading;
     afterHeading = false;
-    if (first || !s.whole || (s.kind !== 'progress' && s.kind !== 'problems')) continue;
+    if (!s.whole || (s.kind !== 'progress' && s.kind !== 'problems')) continue;
+    if (combined) {
+      // under 存在问题及下一步计划, a line opening with 下一步 / 下周 … is next steps, the first one too
+      if (openerOf(textOf(s)) === 'next') s.kind = 'next';
+      continue;
+    }
+    if (first || onlyCombined) continue;
     const opener = openerOf(textOf(s));
     if (opener === 'next' && !headed.has('next')) s.kind = 'next';
     else if (opener === 'problems' && s.kind === 'progress' && !headed.has('problems')) s.kind = 'problems';

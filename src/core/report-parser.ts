@@ -135,7 +135,7 @@ export function parseReport(input: unknown): ParsedReport {
         }
         const h = headingAt(line.slice(a, b));
         if (h) {
-          segs.push({ start: ls + a, end: ls + a + h.length, kind: 'heading', line: lineNo, whole: false, heading: h.kind });
+          segs.push({ start: ls + a, end: ls + a + h.length, kind: 'heading', line: lineNo, whole: false, heading: h.kind, combined: h.combined });
           mode = h.kind;
           if (h.kind !== 'metrics') headed.any = true;
           if (h.kind === 'progress') headed.progress = true;
@@ -165,7 +165,7 @@ export function parseReport(input: unknown): ParsedReport {
   classifyUntitled(segs, textOf);
   // a report that is partly without headings (a phone report: a first line, then 困难：…, then 下周…) is read the
   // same way after its headings; a report with headings throughout keeps every line where the unit put it
-  if (untitled) fileStrayLines(segs, textOf);
+  fileStrayLines(segs, textOf, !untitled);
 
   const pieces: Piece[] = [];
   for (const s of segs) {
