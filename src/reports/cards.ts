@@ -197,7 +197,7 @@ export function laggingCard(lagging: Lagging[], ctx: { org: Org; label: string }
   if (!lagging.length) {
     return card({ title: t(`落后单位 · ${ctx.label}`, `Lagging units · ${ctx.label}`), template: 'green', elements: [md(t('本期没有落后单位：各单位均按时报送，无逾期任务。', 'No lagging units: every report on time and no overdue tasks.')), note(t(SCORING_RULE.zh, SCORING_RULE.en))] });
   }
-  const list = lagging.slice(0, LAGGING_MAX).map((l, i) => `${i + 1}. **${esc(l.name)}**${t('　', ' ')}${l.score}${t(' 分：', ' pts: ')}${esc(reasonsOf(l, t).join(t('；', '; ')))}`);
+  const list = lagging.slice(0, LAGGING_MAX).map((l, i) => `${i + 1}. **${esc(l.name)}**${t('　', ' ')}${l.score}${t(' 分：', ' pts: ')}${esc(reasonsOf(l, t, ctx.lang).join(t('；', '; ')))}`);
   if (lagging.length > LAGGING_MAX) list.push(t(`……另有 ${lagging.length - LAGGING_MAX} 个单位`, `… and ${lagging.length - LAGGING_MAX} more units`));
   return card({
     title: t(`落后单位 · ${ctx.label}`, `Lagging units · ${ctx.label}`),

@@ -7,6 +7,7 @@
 // A unit with a score above 0 is lagging. Worst first: higher score, then more missed reports, then more overdue
 // tasks, then plan order. Workdays follow the campaign's calendar (public holidays and 调休 honoured).
 import type { WorkCalendar } from '../core/calendar.js';
+import { periodName } from '../core/period-words.js';
 
 export const POINTS = { missed: 3, late: 1, overdue: 1, longOverdue: 1, longOverdueWorkdays: 10 } as const;
 
@@ -62,11 +63,12 @@ export function scoreUnits(records: UnitRecord[], cal: WorkCalendar, today: stri
   return out.map(({ order: _order, ...l }) => l);
 }
 
-/** The reasons of one lagging unit, in the reply's language. */
-export function reasonsOf(l: Lagging, t: (zh: string, en: string) => string): string[] {
+/** The reasons of one lagging unit, in the reply's language, its periods named as people read them (第48周). */
+export function reasonsOf(l: Lagging, t: (zh: string, en: string) => string, lang: 'zh' | 'en' = 'zh'): string[] {
   const out: string[] = [];
-  if (l.missed.length) out.push(t(`未报送 ${l.missed.length} 次（${l.missed.join('、')}）`, `missed ${l.missed.length} report(s) (${l.missed.join(', ')})`));
-  if (l.late.length) out.push(t(`逾期报送 ${l.late.length} 次（${l.late.join('、')}）`, `${l.late.length} late report(s) (${l.late.join(', ')})`));
+  const names = (keys: string[]) => keys.map((k) => periodName(k, lang)).join(t('、', ', '));
+  if (l.missed.length) out.push(t(`未报送 ${l.missed.length} 次（${names(l.missed)}）`, `missed ${l.missed.length} report(s) (${names(l.missed)})`));
+  if (l.late.length) out.push(t(`逾期报送 ${l.late.length} 次（${names(l.late)}）`, `${l.late.length} late report(s) (${names(l.late)})`));
   if (l.overdue) {
     const long = l.longOverdue ? t(`，其中 ${l.longOverdue} 项超过 ${POINTS.longOverdueWorkdays} 个工作日`, `, ${l.longOverdue} over ${POINTS.longOverdueWorkdays} workdays`) : '';
     out.push(t(`逾期任务 ${l.overdue} 项${long}`, `${l.overdue} overdue task(s)${long}`));
