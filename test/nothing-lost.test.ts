@@ -44,13 +44,20 @@ describe('a revised report never deletes a problem', () => {
     const shown = await say('ou_zhangli', 'oc_p2p_zhangli', `问题 查看 P${seq}`);
     expect(shown).toContain('办理记录');
     expect(shown).toContain('11月23日 10:00 新河街道办事处 王敏上报');
-    expect(shown).toContain('11月23日 11:00 新河街道办事处 王敏修订了2026-W48专报，新版本未列此问题；问题仍未解决，需解决或撤销方可关闭');
+    expect(shown).toContain('11月23日 11:00 新河街道办事处 王敏修订了第48周专报，新版本未列此问题；问题仍未解决，需解决或撤销方可关闭');
   });
 
   it('its number is never given to the next problem', async () => {
     const next = await say('ou_wangmin', WEIWEN, '问题 上报 夜间施工噪音投诉');
     expect(next).toContain(`P${seq + 1}`);
     expect(next).not.toContain(`P${seq}\n`);
+  });
+
+  it('listed again in a later version, it keeps its number and the history says so', async () => {
+    const again = await say('ou_wangmin', WEIWEN, '汇报\n进展：完成入户摸排130户\n问题：3号楼居民反映管线漏水\n下一步：继续摸排', '2026-11-23T04:00:00Z');
+    expect(filed(again)).toEqual([seq]);
+    const shown = await say('ou_chenbo', 'oc_p2p_chenbo', `问题 查看 P${seq}`);
+    expect(shown).toContain('11月23日 12:00 新河街道办事处 王敏在第48周专报中再次列出此问题');
   });
 
   it('a liaison may not cancel it; the office cancels it with a reason, kept in its history', async () => {

@@ -103,7 +103,8 @@ export const planSchema = z.strictObject({
       z.strictObject({
         name,
         // One lead unit, or several (seeds/000's 搬迁安置组: 牵头单位：经开区管委会、区住房建设委); always a list after parsing.
-        lead: z.union([name, z.array(name).min(1)]).transform((l) => (Array.isArray(l) ? l : [l])),
+        // A list's bad item is named by its own path (groups[6].lead[1]), as a union's error would not be.
+        lead: z.preprocess((l) => (typeof l === 'string' ? [l] : l), z.array(name).min(1, { message: 'a group needs at least one lead unit' })),
         units: names,
         duties: z.string().default(''),
         chat_id: name.optional(),
