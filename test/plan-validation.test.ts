@@ -8,7 +8,7 @@ import { examplePlan } from '../src/runtime.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 const reference = readFileSync(examplePlan, 'utf8');
-const ADMIN = 'adm-validation';
+const ADMIN = 'adm-validation-0123456789abcdef01234567';
 let h: Harness;
 
 beforeAll(async () => {
