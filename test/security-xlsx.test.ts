@@ -65,6 +65,15 @@ describe('ledger import of crafted spreadsheets', () => {
     expect(messages(res)).toContain('文件解压后超过 20 MB');
   });
 
+  it('a title over 200 characters is refused by row and column, as in chat', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('台账');
+    ws.addRow(['重点工作事项', '主责部门', '完成时限']);
+    ws.addRow(['长'.repeat(201), '区公安局', '2026-12-31']);
+    const res = await importLedger(h.server.runtime.dbh, XINHE, Buffer.from(await wb.xlsx.writeBuffer()), { now: h.clock.now() });
+    expect(messages(res)).toContain('第2行「重点工作事项」（A2）：最多 200 字，这里有 201 字');
+  });
+
   it('duban import ledger names the limit and exits 1, writing nothing', async () => {
     const file = join(dir, 'wide.xlsx');
     writeFileSync(file, await crafted(2000, 500));

@@ -13,8 +13,6 @@ export const LIMITS = {
   section: 5000,
   /** meeting minutes (会议备忘) */
   minutes: 20000,
-  /** a unit, group, date or other short value */
-  name: 200,
 } as const;
 
 /** How many characters a list title shows before it is clipped with "…" (the full title is in 任务 查看). */
@@ -26,7 +24,6 @@ const WHAT: Record<Kind, { zh: string; en: string }> = {
   note: { zh: '说明', en: 'note' },
   section: { zh: '汇报每一部分', en: 'report section' },
   minutes: { zh: '会议备忘', en: 'minutes' },
-  name: { zh: '名称或日期', en: 'name or date' },
 };
 
 /** One argument's limit: its kind, what to call it, and whether it starts with an id (T3, M2, P1) not counted. */
@@ -41,7 +38,8 @@ const title = (zh: string, en: string): Rule => ({ kind: 'title', zh, en });
 const note = (zh: string, en: string, afterId = false): Rule => ({ kind: 'note', zh, en, afterId });
 const list: Rule = { kind: 'note', zh: '单位列表', en: 'list of units' };
 
-/** The texts of each command; arguments not named here are short values (LIMITS.name), a free text a note. */
+/** The texts of each command; any other argument (a unit, a date, a reason a newer command takes) is held to a note's
+ * limit, so a command added later is bounded without being listed here. */
 const RULES: Record<string, Record<string, Rule | 'report'>> = {
   'task add': { text: title('任务标题', 'task title'), target: note('任务目标', 'target'), with: list },
   'task note': { text: note('进展说明', 'progress note', true) },
@@ -95,7 +93,7 @@ export function overLimit(command: string, args: Record<string, unknown>, lang: 
   const rules = RULES[command] ?? {};
   for (const [name, value] of Object.entries(args)) {
     if (typeof value !== 'string') continue;
-    const rule = rules[name] ?? (name === 'text' ? note('内容', 'text') : { kind: 'name' as const });
+    const rule = rules[name] ?? note('内容', 'text');
     if (rule === 'report') {
       const refusal = checkReport(value, lang);
       if (refusal) return refusal;

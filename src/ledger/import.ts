@@ -6,6 +6,7 @@ import type { DbHandle } from '../../db/client.js';
 import { campaigns, people, taskEvents, tasks, type TaskStatus } from '../../db/schema.js';
 import { systemClock } from '../core/clock.js';
 import { parseDate } from '../core/dates.js';
+import { LIMITS } from '../core/limits.js';
 import { fold, splitList } from '../core/text.js';
 import { loadOrg, type Org } from '../org.js';
 import { ALIASES, HEADINGS, instantOf, readExtensions, readProgress, REQUIRED, STATUS_IN, type Heading } from './columns.js';
@@ -59,6 +60,9 @@ function checkRows(sheet: Sheet, org: Org, now: Date): { rows: RowIn[]; problems
     const bad = (k: Heading, message: string) => problems.push({ row, column: k, message: `第${row}行「${k}」（${columnLetter(col.get(k) ?? 0)}${row}）：${message}` });
     const title = get('重点工作事项');
     if (!title) bad('重点工作事项', '不能为空');
+    else if ([...title].length > LIMITS.title) bad('重点工作事项', `最多 ${LIMITS.title} 字，这里有 ${[...title].length.toLocaleString('en-US')} 字（与聊天中新增任务的限制相同）`);
+    const longTarget = [...get('具体任务目标')].length;
+    if (longTarget > LIMITS.note) bad('具体任务目标', `最多 ${LIMITS.note.toLocaleString('en-US')} 字，这里有 ${longTarget.toLocaleString('en-US')} 字`);
     let seq: number | undefined;
     if (get('编号')) {
       seq = parseTaskRef(get('编号'));
