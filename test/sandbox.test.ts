@@ -200,7 +200,7 @@ describe('the sandbox clock', () => {
 
   it('the lagging list in the leaders’ chat names who did not report, with its chart drawn', async () => {
     const lagging = (await c.messages('oc_xinhe_leaders')).find((m) => m.html.includes('落后单位'))!;
-    expect(seen(lagging.html)).toContain('经开区管委会 3 分：未报送 1 次（2026-W48）');
+    expect(seen(lagging.html)).toContain('经开区管委会 3 分：未报送 1 次（第48周）');
     expect(lagging.html).not.toContain('新河街道办事处');
     expect(lagging.html).toMatch(/<svg class="bar-chart"[^>]*>.*<title>经开区管委会: 3<\/title>/);
   });
