@@ -180,7 +180,7 @@ export function checkPlan(doc: unknown): Problem[] {
     const lead = text(t['lead']);
     const deadline = t['deadline'] instanceof Date ? t['deadline'].toISOString().slice(0, 10) : text(t['deadline']);
     const key = JSON.stringify([title, lead === undefined ? lead : (unitNames.get(lead) ?? lead), deadline]);
-    if (title && taskKeys.has(key)) add(`tasks[${i}].title`, `duplicate task "${title}" (lead ${lead}, deadline ${deadline}) as tasks[${taskKeys.get(key)}]`);
+    if (title && taskKeys.has(key)) add(`tasks[${i}]`, `duplicate task "${title}" (lead ${lead}, deadline ${deadline}) as tasks[${taskKeys.get(key)}]`);
     else if (title) taskKeys.set(key, i);
     unit(t['lead'], `tasks[${i}].lead`);
     group(t['group'], `tasks[${i}].group`);
