@@ -8,7 +8,7 @@ import { examplePlan } from '../src/runtime.js';
 import { flatten, startHarness, type Harness } from './support/harness.js';
 
 const reference = readFileSync(examplePlan, 'utf8');
-const ADMIN = 'adm-validation';
+const ADMIN = 'admin-token-for-the-plan-validation-test';
 let h: Harness;
 
 beforeAll(async () => {

@@ -38,6 +38,6 @@ describe('a plan applied from the command line in an earlier sandbox', () => {
     const { messages } = await call(`/api/messages?chat=${encodeURIComponent('oc_xinhe_leaders')}`);
     const lagging = (messages as Array<{ html: string }>).find((m) => m.html.includes('落后单位'));
     expect(lagging, 'a lagging list in the leaders’ chat').toBeDefined();
-    expect(lagging!.html).toContain('未报送 1 次（2026-W45）');
+    expect(lagging!.html).toContain('未报送 1 次（第45周）');
   });
 });
