@@ -82,7 +82,7 @@ export async function noLiaisonNotice(ctx: JobCtx, rule: Rule, period: string, m
   return {
     chatId: office,
     card: card({
-      title: t(`【联络员未登记】${rule.name} ${say.period(period)}`, `No liaison registered: ${rule.name} ${say.period(period)}`),
+      title: t(`【联络员未登记】${rule.name} ${say.period(period, rule)}`, `No liaison registered: ${rule.name} ${say.period(period, rule)}`),
       template: 'yellow',
       elements: [
         md(t(`${esc(names)}未登记联络员，无法提醒。`, `${esc(names)}: no liaison registered, so nobody could be reminded.`)),

@@ -8,7 +8,7 @@ import { workCalendar } from '../src/core/calendar.js';
 import { flatten, startHarness, type Harness } from './support/harness.js';
 
 const ZONE = 'Asia/Shanghai';
-const ADMIN = 'adm-calendar-0123456789abcdef0123456789';
+const ADMIN = 'admin-token-for-the-calendar-fallback-test';
 const sh = (s: string) => DateTime.fromISO(s, { zone: ZONE }).toJSDate();
 let h: Harness;
 const logs: string[] = [];

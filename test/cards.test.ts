@@ -99,6 +99,7 @@ describe('every card the bot builds passes the card JSON 2.0 check', () => {
       ['meeting-reminder', '2026-11-30T10:00'],
       ['problem-escalation', '2026-12-04T10:00'],
       ['monthly-bulletin', '2026-11-30T16:00'],
+      ['calendar-notice', '2026-12-01T09:00'],
     ] as const) {
       h.clock.set(at(when));
       await h.server.runtime.runner.runNow(job, at(when));
@@ -111,7 +112,7 @@ describe('every card the bot builds passes the card JSON 2.0 check', () => {
     const titles = new Set(cards.map((c) => String(c.content.header?.title?.content ?? '')));
     expect(titles.size).toBeGreaterThanOrEqual(15);
     const kinds = [/进度专报已收到/, /^进度/, /^台账/, /^T90 /, /^逾期任务/, /^落后单位/, /^已安排会议/, /^近期会议/, /^会议 M/, /^会议备忘/, /^已上报问题/, /^问题清单/, /月度通报/];
-    const jobs = [/【报送提醒】/, /【催报】/, /【到期提醒】/, /^逾期任务 · /, /^落后单位 · .*本月/, /^会议提醒/, /^问题升级/];
+    const jobs = [/【报送提醒】/, /【催报】/, /【到期提醒】/, /^逾期任务 · /, /^落后单位 · .*本月/, /^会议提醒/, /^问题升级/, /^节假日安排/];
     for (const k of [...kinds, ...jobs]) expect([...titles].some((t) => k.test(t)), String(k)).toBe(true);
     // the welcome card in the chat the bot was added to
     expect(cards.some((c) => c.chat_id === WEIWEN && c.raw.includes('我是**督办**'))).toBe(true);

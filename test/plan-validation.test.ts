@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaigns } from '../db/schema.js';
 import { readPlan } from '../src/plan/apply.js';
 import { examplePlan } from '../src/runtime.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { flatten, startHarness, type Harness } from './support/harness.js';
 
 const reference = readFileSync(examplePlan, 'utf8');
-const ADMIN = 'adm-validation-0123456789abcdef01234567';
+const ADMIN = 'admin-token-for-the-plan-validation-test';
 let h: Harness;
 
 beforeAll(async () => {
@@ -70,5 +70,14 @@ describe('plan validation', () => {
     expect(first.body.changes).toContain('~ campaign 新河周转房居住环境改善: holiday calendar');
     const again = await post(plan);
     expect(again.body.changes).toEqual([]);
+  });
+
+  it('a holiday the plan adds moves the week’s due day: 进度 then says Thursday', async () => {
+    const res = await post(reference.replace('units:\n', 'calendar:\n  holidays: [2026-11-27]\nunits:\n'));
+    expect(res.status).toBe(200);
+    h.clock.set('2026-11-23T02:00:00Z');
+    const { messageId } = await h.say({ from: 'ou_chenbo', chat: 'oc_p2p_ou_chenbo', text: '进度' });
+    const reply = h.fake.messages.find((m) => m.reply_to === messageId);
+    expect(flatten(reply!.content)).toContain('截止 11月26日（周四）17:00');
   });
 });

@@ -46,10 +46,27 @@ export function unknownKeyMessage(key: string, known: string[]): string {
   return close ? `unknown key; did you mean ${near}?` : `unknown key; known keys here: ${known.join(', ')}`;
 }
 
+/**
+ * A union's problems as those of the branch the plan meant: the one whose problems lie deepest (a list of lead units
+ * with a bad entry is about that entry, `groups[5].lead[0]`, not "Invalid input" at the list).
+ */
+function unionIssues(i: z.core.$ZodIssue & { code: 'invalid_union' }): z.core.$ZodIssue[] | undefined {
+  const branches = (i.errors ?? []).filter((b) => b.length);
+  if (!branches.length) return undefined;
+  const depth = (b: z.core.$ZodIssue[]) => Math.min(...b.map((x) => (x.code === 'invalid_type' && !x.path.length ? -1 : x.path.length)));
+  const best = [...branches].sort((a, b) => depth(b) - depth(a))[0]!;
+  return depth(best) < 0 ? undefined : best.map((x) => ({ ...x, path: [...i.path, ...x.path] }));
+}
+
 /** The shape problems, one per path (an unknown key is one problem at its own path). */
 export function shapeProblems(issues: z.core.$ZodIssue[]): Problem[] {
   const out: Problem[] = [];
   for (const i of issues) {
+    const inner = i.code === 'invalid_union' ? unionIssues(i) : undefined;
+    if (inner) {
+      out.push(...shapeProblems(inner));
+      continue;
+    }
     if (i.code === 'unrecognized_keys') {
       const known = knownKeys(planSchema, i.path);
       // The jobs section words its own unknown keys (it lists the jobs).

@@ -174,7 +174,7 @@ export function missingCard(statuses: RuleStatus[], ctx: { org: Org; scope?: str
     const missing = s.lines.filter((x) => x.state === 'missing');
     missingTotal += missing.length;
     if (missing.length && s.duePassed) overdue = true;
-    const head = `**${esc(s.rule.name)} · ${s.period}**　${t('截止', 'due')} ${when(s.due, zone, ctx)}${s.duePassed ? t('（已截止）', ' (passed)') : ''}`;
+    const head = `**${esc(s.rule.name)} · ${labelIn(org, s.rule, s.period, ctx.lang)}**　${t('截止', 'due')} ${when(s.due, zone, ctx)}${s.duePassed ? t('（已截止）', ' (passed)') : ''}`;
     const list = missing.length
       ? missing.slice(0, LIST_MAX).map((x, i) => `${i + 1}. ${esc(x.unit.name)}${t('　', ' — ')}${esc(liaisonText(x, ctx))}`)
       : [t('各单位均已报送。', 'Every unit has reported.')];
@@ -185,7 +185,7 @@ export function missingCard(statuses: RuleStatus[], ctx: { org: Org; scope?: str
   elements.push(note(t('发送「进度」查看全部报送情况和各单位任务。', 'Send "status" for every unit\'s reports and tasks.')));
   return card({
     title: t(`未报送单位 · ${ctx.scope ?? org.campaign.name}`, `Not reported · ${ctx.scope ?? org.campaign.name}`),
-    subtitle: statuses.map((s) => `${s.rule.name} ${s.period}`).join(' · ') || undefined,
+    subtitle: statuses.map((s) => `${s.rule.name} ${labelIn(org, s.rule, s.period, ctx.lang)}`).join(' · ') || undefined,
     template: missingTotal ? (overdue ? 'red' : 'orange') : 'green',
     tags: [{ text: t(`未报 ${missingTotal}`, `missing ${missingTotal}`), color: missingTotal ? 'red' : 'green' }],
     elements,

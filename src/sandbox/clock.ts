@@ -6,7 +6,7 @@ import type { Db } from '../../db/client.js';
 import { meta } from '../../db/schema.js';
 import type { Clock } from '../core/clock.js';
 import { calendarOf } from '../core/calendar.js';
-import { dueOf, periodOf, shiftPeriod } from '../core/periods.js';
+import { dueOf, isHeld, periodOf, shiftPeriod } from '../core/periods.js';
 import type { Org } from '../org.js';
 
 export class SandboxClock implements Clock {
@@ -47,8 +47,9 @@ export function nextDue(org: Org | undefined, now: Date): { at: DateTime; rule: 
   const cal = calendarOf(org.campaign);
   let best: { at: DateTime; rule: string; period: string } | undefined;
   for (const rule of org.rules) {
+    // Holiday weeks have no period (and no due time): skip them.
     let p = periodOf(rule, now, zone);
-    for (let i = 0; i < 3 && dueOf(rule, p, zone, cal).toMillis() <= now.getTime(); i++) p = shiftPeriod(rule, p, zone, 1);
+    for (let i = 0; i < 12 && (!isHeld(rule, p, zone, cal) || dueOf(rule, p, zone, cal).toMillis() <= now.getTime()); i++) p = shiftPeriod(rule, p, zone, 1);
     const at = dueOf(rule, p, zone, cal);
     if (at.toMillis() > now.getTime() && (!best || at < best.at)) best = { at, rule: rule.name, period: p };
   }
