@@ -3,7 +3,7 @@
 // Only type imports from ./client.js: that module loads better-sqlite3, a native module workerd cannot load.
 import { drizzle } from 'drizzle-orm/d1';
 import type { BatchItem } from 'drizzle-orm/batch';
-import type { D1Database } from '../src/worker-types.js';
+import type { D1Database } from '@cloudflare/workers-types/index.ts';
 import type { Db, DbHandle } from './client.js';
 import * as schema from './schema.js';
 

@@ -143,6 +143,8 @@ export class Sender {
   private stopped = true;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
+  /** wall time after which a drain stops taking rows (a Worker's invocation has a time budget) */
+  private until: number | undefined;
 
   constructor(
     private readonly dbh: DbHandle,
@@ -199,6 +201,19 @@ export class Sender {
       }
     })();
     return this.draining;
+  }
+
+  /**
+   * Delivers what is due now, but takes no new row after `budgetMs`: a Worker's invocation must end, and rows left over
+   * (rate limited, waiting for a retry) are the next invocation's. Sends already under way are awaited.
+   */
+  async deliverWithin(budgetMs: number): Promise<void> {
+    this.until = this.wall() + budgetMs;
+    try {
+      await this.kick();
+    } finally {
+      this.until = undefined;
+    }
   }
 
   /** Delivers everything due until nothing is left to do now (rows waiting for a retry time stay queued). */
@@ -264,6 +279,7 @@ export class Sender {
   private async drainOnce(): Promise<void> {
     for (;;) {
       const now = this.wall();
+      if (this.until !== undefined && now > this.until) return;
       // Read only as many rows as the app-wide limits let go now (and some more, for chats at their own limit):
       // with a backlog far beyond 50/s, a pass costs what it sends, not what is waiting.
       const room = this.limiter.appRoom(now);
@@ -277,6 +293,7 @@ export class Sender {
       const blockedChats = new Set<string>();
       let progressed = false;
       for (const row of rows) {
+        if (this.until !== undefined && this.wall() > this.until) break;
         const chatKey = row.chatId ?? row.target;
         if (blockedChats.has(chatKey)) continue;
         while (this.inFlight >= this.opts.concurrency) await this.waitSlot();

@@ -2,12 +2,10 @@
 // Without a Lark app it still starts, says what is missing, and serves the bot with the local sandbox messenger.
 import { pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
-import * as lark from '@larksuiteoapi/node-sdk';
 import cron from 'node-cron';
 import { hasLarkApp, loadConfig, type Config } from './config.js';
 import type { Clock } from './core/clock.js';
-import type { LarkEvent } from './bot.js';
-import { larkDomain } from './lark/sdk-messenger.js';
+import { longConnectionReceiver } from './lark/receivers/long-connection.js';
 import type { Log } from './log.js';
 import type { Messenger } from './lark/messenger.js';
 import type { SenderOptions } from './outbox.js';
@@ -75,14 +73,17 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: rt.app.fetch, port: config.PORT, hostname }, () => resolve(s));
   });
-  for (const ev of backlog) rt.defer(() => rt.bot.handle(ev));
+  for (const ev of backlog) rt.defer(() => rt.handle(ev).then(() => undefined));
   if (backlog.length) rt.log.info('handling events left unhandled by the last run', { count: backlog.length });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
 
-  let ws: lark.WSClient | undefined;
-  if (config.LARK_MODE === 'ws' && hasLarkApp(config)) ws = startLongConnection(rt, config);
+  // ws mode: the SDK's long connection delivers the same events to the same core (no public URL needed).
+  const ws = config.LARK_MODE === 'ws' && hasLarkApp(config) ? longConnectionReceiver(rt, { appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN }) : undefined;
+  // Group messages that arrived while the bot could not learn its own open_id wait in the inbox; look again each minute.
+  const retry = setInterval(() => void rt.replayUnhandled({ before: new Date(rt.clock.now().getTime() - 30_000) }).catch(() => undefined), 60_000);
+  retry.unref();
 
   if (opts.banner) printBanner(config, url, rt);
 
@@ -91,39 +92,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
     port,
     runtime: rt,
     async close() {
-      ws?.close({ force: true });
+      clearInterval(retry);
+      ws?.close();
       await new Promise<void>((r) => server.close(() => r()));
       await rt.close();
     },
   };
-}
-
-/** ws mode: the SDK's long connection delivers the same events to the same bot (no public URL needed). */
-function startLongConnection(rt: Runtime, config: Config): lark.WSClient {
-  const dispatcher = new lark.EventDispatcher({ loggerLevel: lark.LoggerLevel.warn });
-  // The SDK flattens header and event into one object; we rebuild the schema 2.0 shape our bot reads.
-  const rebuild = (data: Record<string, unknown>, type: string): LarkEvent => {
-    const { event_id, token: _t, create_time, event_type: _e, tenant_key, app_id, ...event } = data as Record<string, unknown> & { event_id: string };
-    return { header: { event_id: String(event_id), event_type: type }, event: { ...event, create_time, tenant_key, app_id } };
-  };
-  const onEvent = (type: string) => async (data: Record<string, unknown>) => {
-    const ev = rebuild(data, type);
-    // stored before the SDK acknowledges the frame; handled after, in the same work queue as webhook events
-    if (await rt.bot.record(ev.header.event_id, type, ev)) rt.defer(() => rt.bot.handle(ev));
-  };
-  dispatcher.register({
-    'im.message.receive_v1': onEvent('im.message.receive_v1'),
-    'im.chat.member.bot.added_v1': onEvent('im.chat.member.bot.added_v1'),
-    'im.chat.member.bot.deleted_v1': onEvent('im.chat.member.bot.deleted_v1'),
-    'card.action.trigger': async (data: Record<string, unknown>) => rt.bot.handleCardAction(rebuild(data, 'card.action.trigger')),
-  } as Record<string, (data: Record<string, unknown>) => Promise<unknown>>);
-  // The SDK's WSClient quietly does nothing for an app id not of Lark's form; say it plainly instead.
-  if (!/^cli_[0-9a-fA-F]{16}$/.test(config.LARK_APP_ID!)) {
-    rt.log.error('LARK_MODE=ws needs the app id as the developer console shows it (cli_ and 16 hex digits); no long connection started', { app_id: config.LARK_APP_ID });
-  }
-  const ws = new lark.WSClient({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: larkDomain(config.LARK_DOMAIN), loggerLevel: lark.LoggerLevel.warn });
-  void ws.start({ eventDispatcher: dispatcher });
-  return ws;
 }
 
 function printBanner(config: Config, url: string, rt: Runtime) {
