@@ -1,7 +1,7 @@
 // The outbox: every outgoing message is a row first, keyed by a dedupe key that also goes to Lark as the message uuid.
 // The sender claims due rows, respects Lark's send limits (50/s and 1,000/min per app, 5/s per chat), retries rate
 // limits and 5xx with backoff and jitter, and marks each row sent exactly once.
-import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client.js';
 import { outbox } from '../db/schema.js';
 import type { Clock } from './core/clock.js';
@@ -145,6 +145,8 @@ export class Sender {
   private idleWaiters: Array<() => void> = [];
   /** wall time after which a drain stops taking rows (a Worker's invocation has a time budget) */
   private until: number | undefined;
+  /** rows at or below this id are not this sender's (the sandbox never delivers what Lark mode queued) */
+  private floor = 0;
 
   constructor(
     private readonly dbh: DbHandle,
@@ -180,6 +182,11 @@ export class Sender {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.draining;
+  }
+
+  /** From now on only rows queued after row `id` are delivered: the sandbox leaves Lark mode's rows for Lark. */
+  deliverOnlyAfter(id: number): void {
+    this.floor = id;
   }
 
   /** Starts a drain, or asks the running one to look again. */
@@ -232,7 +239,7 @@ export class Sender {
     const r = await this.dbh.db
       .select({ n: sql<number>`count(*)` })
       .from(outbox)
-      .where(inArray(outbox.status, ['pending', 'sending']));
+      .where(and(inArray(outbox.status, ['pending', 'sending']), gt(outbox.id, this.floor)));
     return Number(r[0]?.n ?? 0);
   }
 
@@ -240,7 +247,7 @@ export class Sender {
     const r = await this.dbh.db
       .select({ t: sql<number>`min(${outbox.nextAttemptAt})` })
       .from(outbox)
-      .where(eq(outbox.status, 'pending'));
+      .where(and(eq(outbox.status, 'pending'), gt(outbox.id, this.floor)));
     const t = Number(r[0]?.t ?? 0);
     return t - this.wall();
   }
@@ -254,14 +261,14 @@ export class Sender {
     const pending = await this.dbh.db
       .select(cols)
       .from(outbox)
-      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
+      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now), gt(outbox.id, this.floor)))
       .orderBy(outbox.nextAttemptAt, outbox.id)
       .limit(limit);
     // a row claimed by a sender that died: its lease ran out
     const orphaned = await this.dbh.db
       .select(cols)
       .from(outbox)
-      .where(and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, now)))
+      .where(and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, now), gt(outbox.id, this.floor)))
       .limit(limit);
     if (orphaned.length === 0) return pending;
     return [...orphaned, ...pending].sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id).slice(0, limit);

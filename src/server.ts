@@ -3,7 +3,8 @@
 import { pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import cron from 'node-cron';
-import { hasLarkApp, loadConfig, type Config } from './config.js';
+import { checkStart, hasLarkApp, loadConfig, type Config } from './config.js';
+import { larkTraces, lastOutboxId, SANDBOX_REFUSED } from './sandbox/lark-data.js';
 import type { Clock } from './core/clock.js';
 import { longConnectionReceiver } from './lark/receivers/long-connection.js';
 import type { Log } from './log.js';
@@ -36,10 +37,23 @@ export interface ServerOptions {
 
 export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   const config = opts.config ?? loadConfig();
+  const check = checkStart(config);
+  if (check.problems.length) throw new Error(`Duban did not start:\n${check.problems.map((p) => `  - ${p}`).join('\n')}`);
+  const sandbox = check.mode === 'sandbox';
   // Without a Lark app the sandbox page moves the clock: real time plus an offset it advances.
-  const sandboxClock = !hasLarkApp(config) && !opts.clock ? new SandboxClock(opts.sandboxStart ?? (process.env.SANDBOX_START || undefined)) : undefined;
+  const sandboxClock = sandbox && !opts.clock ? new SandboxClock(opts.sandboxStart ?? (process.env.SANDBOX_START || undefined)) : undefined;
   const rt = createRuntime({ config, clock: opts.clock ?? sandboxClock, log: opts.log, messenger: opts.messenger, sender: opts.sender, backgroundCheckpoint: true });
-  if (!hasLarkApp(config) && rt.messenger.kind === 'sandbox') {
+  for (const w of check.warnings) rt.log.warn(w);
+  if (sandbox) {
+    const traces = await larkTraces(rt.dbh.db);
+    if (traces > 0 && config.SANDBOX !== '1') {
+      await rt.close();
+      throw new Error(SANDBOX_REFUSED(traces, config.DATABASE_PATH));
+    }
+    // Rows Lark mode queued are Lark's to deliver: the sandbox messenger would mark them sent and they would be lost.
+    rt.sender.deliverOnlyAfter(await lastOutboxId(rt.dbh.db));
+  }
+  if (sandbox && rt.messenger.kind === 'sandbox') {
     // The command line, run beside this sandbox, dates plans it applies at the sandbox's start (src/cli.ts).
     const start = opts.sandboxStart ?? (process.env.SANDBOX_START || undefined);
     if (sandboxClock) await rememberSandboxStart(rt.dbh.db, start === undefined ? undefined : new Date(start));
@@ -60,7 +74,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   // Events answered but not handled before the last stop: taken now, handled once the server listens, through the same
   // work queue as new events, so Lark's pushes are answered at once even with a large backlog. Events arriving from now
   // on are handled by their own request; the list taken here never includes them.
-  const backlog = await rt.bot.unhandled();
+  // The sandbox handles only its own (a database used on purpose with SANDBOX=1 keeps Lark's events for Lark).
+  const backlog = (await rt.bot.unhandled()).filter((ev) => !sandbox || ev.header.event_id.startsWith('sandbox_'));
   rt.sender.start();
   if (opts.scheduler ?? true) {
     // The first tick catches up occasions missed while the server was down; then one tick a minute.
@@ -82,8 +97,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   // ws mode: the SDK's long connection delivers the same events to the same core (no public URL needed).
   const ws = config.LARK_MODE === 'ws' && hasLarkApp(config) ? longConnectionReceiver(rt, { appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN }) : undefined;
   // Group messages that arrived while the bot could not learn its own open_id wait in the inbox; look again each minute.
-  const retry = setInterval(() => void rt.replayUnhandled({ before: new Date(rt.clock.now().getTime() - 30_000) }).catch(() => undefined), 60_000);
-  retry.unref();
+  const retry = sandbox ? undefined : setInterval(() => void rt.replayUnhandled({ before: new Date(rt.clock.now().getTime() - 30_000) }).catch(() => undefined), 60_000);
+  retry?.unref();
 
   if (opts.banner) printBanner(config, url, rt);
 
@@ -92,7 +107,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
     port,
     runtime: rt,
     async close() {
-      clearInterval(retry);
+      if (retry) clearInterval(retry);
       ws?.close();
       await new Promise<void>((r) => server.close(() => r()));
       await rt.close();
@@ -105,7 +120,7 @@ function printBanner(config: Config, url: string, rt: Runtime) {
   if (hasLarkApp(config)) {
     lines.push(`  Lark app     ${config.LARK_APP_ID} via ${config.LARK_DOMAIN}, mode ${config.LARK_MODE}`);
     if (config.LARK_MODE === 'webhook') lines.push(`  events       POST ${url}/lark/events   cards  POST ${url}/lark/cards`);
-    if (!config.LARK_ENCRYPT_KEY) lines.push('  WARNING      LARK_ENCRYPT_KEY is not set: event signatures cannot be checked. Set it in production.');
+    for (const w of checkStart(config).warnings) lines.push(`  WARNING      ${w}`);
     if (!config.LARK_VERIFICATION_TOKEN) lines.push('  WARNING      LARK_VERIFICATION_TOKEN is not set: the event token is not checked.');
   } else {
     lines.push(

@@ -7,7 +7,7 @@ import type { D1Database, ExecutionContext, ScheduledController } from '@cloudfl
 import { openD1 } from '../db/d1.js';
 import { createApp } from './app.js';
 import type { Memo } from './bot.js';
-import { configSchema, hasLarkApp, type Config } from './config.js';
+import { checkStart, configSchema, hasLarkApp, type Config } from './config.js';
 import { systemClock } from './core/clock.js';
 import { createCore, type Core } from './create-core.js';
 import type { Messenger } from './lark/messenger.js';
@@ -37,6 +37,10 @@ function configOf(env: Env): Config {
   const parsed = configSchema.safeParse(strings);
   if (!parsed.success) throw new Error(`Bad worker vars: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   if (parsed.data.LARK_MODE === 'ws') throw new Error('LARK_MODE=ws is Node only: a Worker cannot hold the long connection; use webhook');
+  // The same refusals as the Node server (no unsigned webhook unless on purpose, no half-configured app).
+  const check = checkStart(parsed.data);
+  if (check.problems.length) throw new Error(`Duban did not start: ${check.problems.join(' ')}`);
+  for (const w of check.warnings) console.log(JSON.stringify({ level: 'warn', msg: w }));
   return (config = parsed.data);
 }
 
