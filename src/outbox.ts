@@ -4,117 +4,14 @@
 import { and, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client.js';
 import { outbox } from '../db/schema.js';
-import type { Clock } from './core/clock.js';
-import { fitMessage } from './lark/card-size.js';
 import type { Messenger } from './lark/messenger.js';
 import type { Log } from './log.js';
+import type { Clock } from './core/clock.js';
 import { dropInvalidMentions, isInvalidMention } from './outbox-mentions.js';
+import { larkLimits, RateLimiter, type SendLimits } from './rate-limiter.js';
 
-export interface Outgoing {
-  dedupeKey: string;
-  campaignId?: number | null;
-  kind: 'send' | 'reply' | 'patch';
-  target: string;
-  targetType?: 'chat_id' | 'open_id';
-  chatId?: string | null;
-  msgType: 'text' | 'interactive' | 'file';
-  content: unknown;
-}
-
-export interface SendLimits {
-  perSecond: number;
-  perMinute: number;
-  perChatPerSecond: number;
-}
-
-export const larkLimits: SendLimits = { perSecond: 50, perMinute: 1000, perChatPerSecond: 5 };
-
-/** The statement that queues one message; run it alone or inside an atomic batch with other writes. A message over
- * Lark's size limits is queued as the several rows that carry it (src/lark/card-size.ts). */
-export function queueStatement(dbh: DbHandle, m: Outgoing, now: Date) {
-  return dbh.db
-    .insert(outbox)
-    .values(fitMessage(m).map((m) => ({
-      dedupeKey: m.dedupeKey,
-      campaignId: m.campaignId ?? null,
-      kind: m.kind,
-      target: m.target,
-      targetType: m.targetType ?? 'chat_id',
-      chatId: m.chatId ?? (m.kind === 'send' && (m.targetType ?? 'chat_id') === 'chat_id' ? m.target : null),
-      msgType: m.msgType,
-      content: m.content as string,
-      createdAt: now.toISOString(),
-    })))
-    .onConflictDoNothing();
-}
-
-/** Sliding windows of send times: exact, so a burst can never exceed a limit in any window. */
-class SlidingWindow {
-  private times: number[] = [];
-  private head = 0;
-  constructor(
-    private readonly limit: number,
-    private readonly spanMs: number,
-  ) {}
-  private trim(now: number) {
-    while (this.head < this.times.length && this.times[this.head]! <= now - this.spanMs) this.head++;
-    if (this.head > 1024) {
-      this.times = this.times.slice(this.head);
-      this.head = 0;
-    }
-  }
-  /** ms to wait before one more send fits (0 = now) */
-  waitMs(now: number): number {
-    this.trim(now);
-    const count = this.times.length - this.head;
-    if (count < this.limit) return 0;
-    return this.times[this.head + count - this.limit]! + this.spanMs - now + 1;
-  }
-  /** sends that fit now */
-  room(now: number): number {
-    this.trim(now);
-    return Math.max(0, this.limit - (this.times.length - this.head));
-  }
-  take(now: number) {
-    this.times.push(now);
-  }
-}
-
-export class RateLimiter {
-  private readonly second: SlidingWindow;
-  private readonly minute: SlidingWindow;
-  private readonly chats = new Map<string, SlidingWindow>();
-  // Lark counts a send when it arrives, we when it leaves; the margin absorbs event-loop and network jitter
-  // so that a burst timed exactly at the limit here never lands over it there.
-  constructor(
-    private readonly limits: SendLimits,
-    private readonly marginMs = 250,
-  ) {
-    this.second = new SlidingWindow(limits.perSecond, 1000 + marginMs);
-    this.minute = new SlidingWindow(limits.perMinute, 60_000 + marginMs * 4);
-  }
-  private chat(id: string) {
-    let w = this.chats.get(id);
-    if (!w) this.chats.set(id, (w = new SlidingWindow(this.limits.perChatPerSecond, 1000 + this.marginMs)));
-    return w;
-  }
-  /** How many sends the app-wide windows allow now, whatever the chats; and how long until one more fits. */
-  appRoom(now: number): number {
-    return Math.min(this.second.room(now), this.minute.room(now));
-  }
-  appWaitMs(now: number): number {
-    return Math.max(this.second.waitMs(now), this.minute.waitMs(now));
-  }
-  /** Takes a slot now if every window allows it; otherwise answers how long to wait. */
-  tryTake(chatKey: string, now: number): number {
-    const wait = Math.max(this.second.waitMs(now), this.minute.waitMs(now), this.chat(chatKey).waitMs(now));
-    if (wait > 0) return wait;
-    this.second.take(now);
-    this.minute.take(now);
-    this.chat(chatKey).take(now);
-    return 0;
-  }
-}
+export { larkLimits, RateLimiter, type SendLimits };
+export { queue, queueStatement, type Outgoing } from './outbox-rows.js';
 
 export interface SenderOptions {
   limits?: SendLimits;
@@ -389,9 +286,3 @@ export function changes(res: unknown): number {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Queues messages (outside any other write) and returns how many were new. */
-export async function queue(dbh: DbHandle, clock: Clock, messages: Outgoing[]): Promise<void> {
-  if (messages.length === 0) return;
-  await dbh.atomic(messages.map((m) => queueStatement(dbh, m, clock.now())));
-}
