@@ -46,7 +46,8 @@ describe('duban CLI', { timeout: 60_000 }, () => {
     expect(readFileSync(csv, 'utf8')).toContain('重点工作事项');
     const { stdout } = await cli('import', 'ledger', xlsx, '--campaign', '新河周转房居住环境改善');
     expect(stdout).toContain('0 added');
-  });
+    // four CLI processes, each starting tsx: slow on a shared machine
+  }, 60_000);
 
   it('export reports writes the reports file', async () => {
     const out = join(dir, 'reports.csv');
@@ -54,4 +55,15 @@ describe('duban CLI', { timeout: 60_000 }, () => {
     expect(stdout).toContain('wrote');
     expect(readFileSync(out, 'utf8')).toContain('单位');
   });
+
+  it('every subcommand answers --help with its usage, and an unknown option is refused with the usage', async () => {
+    for (const [group, name] of [['plan', 'apply'], ['db', 'migrate'], ['export', 'ledger'], ['export', 'reports'], ['import', 'ledger'], ['job', 'list'], ['job', 'run']] as const) {
+      const { stdout } = await cli(group, name, '--help');
+      expect(stdout).toContain(`usage: duban ${group} ${name}`);
+    }
+    const bad = await fails('job', 'run', 'report-chase', '--when', 'now');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("Unknown option '--when'");
+    expect(bad.stderr).toContain('usage: duban job run NAME');
+  }, 60_000);
 });
