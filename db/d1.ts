@@ -5,7 +5,10 @@ import { drizzle } from 'drizzle-orm/d1';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { D1Database } from '@cloudflare/workers-types/index.ts';
 import type { Db, DbHandle } from './client.js';
-import * as schema from './schema.js';
+import * as relations from './relations.js';
+import * as tables from './schema.js';
+
+const schema = { ...tables, ...relations };
 
 export function openD1(binding: D1Database): DbHandle {
   // drizzle types its client parameter against @cloudflare/workers-types, which we declare ourselves.

@@ -6,6 +6,7 @@ import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { AnyCommand } from '../commands/define.js';
 import type { DbHandle } from '../db/client.js';
 import { inbox, outbox } from '../db/schema.js';
+import { statements } from '../db/statements.js';
 import { stopwatch, type Clock } from './core/clock.js';
 import { toChatMessage, type ChatMessage } from './lark/events.js';
 import type { CardAction, LarkEvent } from './lark/inbound.js';
@@ -79,7 +80,7 @@ export class Bot {
     const elapsed = stopwatch();
     const eventId = ev.header.event_id;
     // A second handling of the same event (replay after a crash) is a no-op once it was marked handled.
-    const [row] = await this.deps.dbh.db.select({ h: inbox.handledAt }).from(inbox).where(eq(inbox.eventId, eventId));
+    const [row] = await statements(this.deps.dbh.db).handledAt.all({ eventId });
     if (row?.h) return 'already';
     let outcome = 'unsupported';
     let out: Outgoing[] = [];

@@ -4,6 +4,7 @@
 import { and, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client.js';
 import { outbox } from '../db/schema.js';
+import { statements } from '../db/statements.js';
 import type { Messenger } from './lark/messenger.js';
 import type { Log } from './log.js';
 import type { Clock } from './core/clock.js';
@@ -155,12 +156,7 @@ export class Sender {
    */
   private async dueRows(now: number, limit: number): Promise<DueRow[]> {
     const cols = { id: outbox.id, status: outbox.status, attempts: outbox.attempts, target: outbox.target, chatId: outbox.chatId, nextAttemptAt: outbox.nextAttemptAt };
-    const pending = await this.dbh.db
-      .select(cols)
-      .from(outbox)
-      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now), gt(outbox.id, this.floor)))
-      .orderBy(outbox.nextAttemptAt, outbox.id)
-      .limit(limit);
+    const pending: DueRow[] = await statements(this.dbh.db).duePending.all({ now, floor: this.floor, limit });
     // a row claimed by a sender that died: its lease ran out
     const orphaned = await this.dbh.db
       .select(cols)
@@ -231,7 +227,7 @@ export class Sender {
   }
 
   private async deliverOne(due: DueRow): Promise<void> {
-    const [row] = await this.dbh.db.select().from(outbox).where(eq(outbox.id, due.id));
+    const [row] = await statements(this.dbh.db).outboxRow.all({ id: due.id });
     if (!row) return;
     const result = await this.messenger.deliver({
       kind: row.kind,

@@ -1,10 +1,9 @@
 // The steps of the message pipeline, in order: dedupe → addressed to the bot? → who is speaking → which command →
 // may they → arguments → run; the reply step wraps them and the error boundary wraps everything (pipeline/index.ts).
 // Each expected failure is a reply that says what was wrong and shows the right form.
-import { eq } from 'drizzle-orm';
 import type { AnyCommand } from '../../commands/define.js';
 import { mayUse, roleList } from '../../commands/define.js';
-import { outbox } from '../../db/schema.js';
+import { statements } from '../../db/statements.js';
 import { contextFor, speaker, type ContextDeps, type Lang } from '../context.js';
 import { parseArgs } from '../core/args.js';
 import { overLimit } from '../core/limits.js';
@@ -36,7 +35,7 @@ export const dedupe =
   (deps: StepDeps): Step =>
   async (turn, next) => {
     if (turn.msg.senderType !== 'user') return void (turn.outcome = 'ignored');
-    const seen = await deps.dbh.db.select({ id: outbox.id }).from(outbox).where(eq(outbox.dedupeKey, `reply:${turn.msg.messageId}`)).limit(1);
+    const seen = await statements(deps.dbh.db).queued.all({ key: `reply:${turn.msg.messageId}` });
     if (seen.length) return void (turn.outcome = 'duplicate');
     await next();
   };

@@ -1,15 +1,15 @@
 // Who is speaking: the campaign a message belongs to (the chat's binding, else the person's only campaign) and the
 // person in it. A person in several campaigns writing in an unbound chat is asked to write in that campaign's chat.
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { chats, people } from '../../db/schema.js';
+import { statements } from '../../db/statements.js';
 import { actorOf, cachedOrg, loadOrg, type Actor, type Org } from '../org.js';
 
 export type Speaking = { kind: 'ok'; org: Org; actor: Actor } | { kind: 'unregistered'; org?: Org } | { kind: 'several'; names: string[] };
 
 export async function resolveSpeaker(db: Db, chatId: string, openId: string): Promise<Speaking> {
-  const bound = await db.select({ c: chats.campaignId }).from(chats).where(and(eq(chats.chatId, chatId), eq(chats.active, true)));
-  const mine = await db.select({ c: people.campaignId, id: people.id }).from(people).where(and(eq(people.openId, openId), eq(people.active, true)));
+  const st = statements(db);
+  const bound = await st.chatCampaigns.all({ chatId });
+  const mine = await st.personCampaigns.all({ openId });
   let campaignId: number | undefined;
   const boundIds = [...new Set(bound.map((b) => b.c))];
   if (boundIds.length === 1) campaignId = boundIds[0];
