@@ -67,6 +67,8 @@ export function createCore(deps: CoreDeps): Core {
   const memo = deps.memo ?? {};
   const sender = new Sender(dbh, messenger, log, {
     limits: { perSecond: config.SEND_PER_SECOND, perMinute: config.SEND_PER_MINUTE, perChatPerSecond: config.SEND_PER_CHAT_PER_SECOND },
+    // the campaign clock dates the office's notice of a wrong @ id (one per person per day)
+    clock,
     ...deps.sender,
   });
   const queued = deps.deliverEagerly ? () => void sender.kick() : undefined;
