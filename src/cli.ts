@@ -13,7 +13,7 @@ ${Object.values(SUBCOMMANDS)
 
 Each subcommand answers --help. Environment: DATABASE_PATH (default ./data/duban.db). See README.md.`;
 
-export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
+export async function main(argv: string[], out: (s: string) => void = (s) => void process.stdout.write(s + '\n'), err: (s: string) => void = (s) => void process.stderr.write(s + '\n')): Promise<number> {
   const io: Io = { out, err };
   const [group, name] = argv;
   const sub = SUBCOMMANDS[`${group} ${name}`];

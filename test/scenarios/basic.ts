@@ -101,7 +101,7 @@ const titleOf = (m: { content?: { header?: { title?: { content?: string } } } })
 export async function adminRunDelivered(d: Driver): Promise<void> {
   await d.say({ from: 'ou_chenbo', chat: OFFICE, text: '帮助' });
   await d.say({ from: 'ou_dailei', chat: OFFICE, text: '进度' });
-  const lagging = () => d.fake.messagesIn(LEADERS).filter((m) => titleOf(m).startsWith('落后单位') && titleOf(m).includes('2026-W48'));
+  const lagging = () => d.fake.messagesIn(LEADERS).filter((m) => titleOf(m).startsWith('落后单位') && titleOf(m).includes('第48周'));
   const before = lagging().length;
   const res = await d.admin('POST', `/admin/jobs/lagging-units/run?at=${encodeURIComponent('2026-11-27T17:30:00+08:00')}`);
   const body = (await res.json()) as { ok: boolean; results: Array<{ outcome: string; posts: number }> };
@@ -123,12 +123,12 @@ export async function cronAfterEventsDelivered(d: Driver): Promise<void> {
 
 /** Two Cron Triggers at the same minute (the chase, Friday 17:01 Shanghai), at once: each chat gets one copy. */
 export async function twoTicksOneCopy(d: Driver): Promise<void> {
-  const chases = (chat: string) => d.fake.messagesIn(chat).filter((m) => titleOf(m).startsWith('【催报】工作进度专报 2026-W48')).length;
+  const chases = (chat: string) => d.fake.messagesIn(chat).filter((m) => titleOf(m).startsWith('【催报】工作进度专报 第48周')).length;
   const at = new Date('2026-11-27T09:01:00Z');
   await Promise.all([d.scheduled(at), d.scheduled(at)]);
   await within(15_000, 'the chase in the office chat', () => chases(OFFICE) === 1);
   // every chat the chase went to got it once
-  const chats = new Set(d.fake.messages.filter((m) => titleOf(m).startsWith('【催报】工作进度专报 2026-W48')).map((m) => m.chat_id));
+  const chats = new Set(d.fake.messages.filter((m) => titleOf(m).startsWith('【催报】工作进度专报 第48周')).map((m) => m.chat_id));
   expect(chats.size).toBeGreaterThan(1);
   for (const chat of chats) expect(chases(chat), chat).toBe(1);
 }
