@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // fast-check's seed, printed when a test fails (FUZZ_SEED replays it)
+    setupFiles: ['test/support/fuzz-seed.ts'],
   },
 });

@@ -9,8 +9,11 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BaseSQLiteDatabase, SQLiteTransaction } from 'drizzle-orm/sqlite-core';
-import * as schema from './schema.js';
+import * as relations from './relations.js';
+import * as tables from './schema.js';
 
+/** The tables and how they connect, as drizzle's relational queries read them. */
+export const schema = { ...tables, ...relations };
 export type Schema = typeof schema;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Db = BaseSQLiteDatabase<'sync' | 'async', any, Schema>;
@@ -48,7 +51,6 @@ export function openSqlite(path: string, opts: SqliteOptions = {}): DbHandle {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   const checkpointer = opts.backgroundCheckpoint && path !== ':memory:' ? startCheckpointer(sqlite, path) : undefined;
-  cacheStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   return {
@@ -108,28 +110,4 @@ function startCheckpointer(sqlite: Database.Database, path: string): Worker | un
   }
 }
 
-/**
- * drizzle prepares a new better-sqlite3 statement for every query it runs; at a thousand events a second, preparing
- * cost more than running. Statements are kept by their SQL text and reused. This is safe because drizzle uses a
- * statement synchronously, right after preparing it (run/get/all, never iterate), and the one mode it changes on a
- * statement, raw(), is reset when the statement is handed out again. SQLite re-prepares a statement by itself when the
- * schema changes.
- */
-function cacheStatements(sqlite: Database.Database, max = 1000): void {
-  const cache = new Map<string, Database.Statement>();
-  const prepare = sqlite.prepare.bind(sqlite);
-  sqlite.prepare = ((source: string) => {
-    let stmt = cache.get(source);
-    if (stmt) {
-      if (stmt.reader) stmt.raw(false);
-      return stmt;
-    }
-    stmt = prepare(source);
-    if (cache.size >= max) cache.delete(cache.keys().next().value!);
-    cache.set(source, stmt);
-    return stmt;
-  }) as typeof sqlite.prepare;
-}
-
 export type { SQLiteTransaction };
-export { schema };

@@ -3,9 +3,12 @@
 // Only type imports from ./client.js: that module loads better-sqlite3, a native module workerd cannot load.
 import { drizzle } from 'drizzle-orm/d1';
 import type { BatchItem } from 'drizzle-orm/batch';
-import type { D1Database } from '../src/worker-types.js';
+import type { D1Database } from '@cloudflare/workers-types/index.ts';
 import type { Db, DbHandle } from './client.js';
-import * as schema from './schema.js';
+import * as relations from './relations.js';
+import * as tables from './schema.js';
+
+const schema = { ...tables, ...relations };
 
 export function openD1(binding: D1Database): DbHandle {
   // drizzle types its client parameter against @cloudflare/workers-types, which we declare ourselves.

@@ -13,7 +13,7 @@ import { calendarLine, uncoveredYear } from '../src/core/calendar-notice.js';
 import type { Messenger } from '../src/lark/messenger.js';
 import type { Log } from '../src/log.js';
 import { loadOrg } from '../src/org.js';
-import { queueStatement, type Sender } from '../src/outbox.js';
+import { queueStatement } from '../src/outbox.js';
 import { jobSetting, type JobCtx, type JobDef, type Occasion } from './define.js';
 
 export interface RunnerDeps {
@@ -21,7 +21,8 @@ export interface RunnerDeps {
   clock: Clock;
   log: Log;
   messenger: Messenger;
-  sender?: Sender;
+  /** told when occasions queued posts, so they can be delivered now (the core decides how) */
+  queued?(): void;
   jobs: readonly JobDef[];
   /** how far back the first tick looks for missed occasions */
   catchUpMs?: number;
@@ -83,7 +84,7 @@ export class JobRunner {
       }
       out.push(await this.runOccasion(job, ctx, latest, at));
     }
-    if (out.some((r) => r.posts > 0)) void this.deps.sender?.kick();
+    if (out.some((r) => r.posts > 0)) this.deps.queued?.();
     return out;
   }
 
@@ -177,7 +178,7 @@ export class JobRunner {
         }
       }
     }
-    if (results.some((r) => r.posts > 0)) void this.deps.sender?.kick();
+    if (results.some((r) => r.posts > 0)) this.deps.queued?.();
     return results;
   }
 

@@ -1,120 +1,18 @@
 // The outbox: every outgoing message is a row first, keyed by a dedupe key that also goes to Lark as the message uuid.
 // The sender claims due rows, respects Lark's send limits (50/s and 1,000/min per app, 5/s per chat), retries rate
 // limits and 5xx with backoff and jitter, and marks each row sent exactly once.
-import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client.js';
 import { outbox } from '../db/schema.js';
-import type { Clock } from './core/clock.js';
-import { fitMessage } from './lark/card-size.js';
+import { statements } from '../db/statements.js';
 import type { Messenger } from './lark/messenger.js';
 import type { Log } from './log.js';
+import type { Clock } from './core/clock.js';
 import { dropInvalidMentions, isInvalidMention } from './outbox-mentions.js';
+import { larkLimits, RateLimiter, type SendLimits } from './rate-limiter.js';
 
-export interface Outgoing {
-  dedupeKey: string;
-  campaignId?: number | null;
-  kind: 'send' | 'reply' | 'patch';
-  target: string;
-  targetType?: 'chat_id' | 'open_id';
-  chatId?: string | null;
-  msgType: 'text' | 'interactive' | 'file';
-  content: unknown;
-}
-
-export interface SendLimits {
-  perSecond: number;
-  perMinute: number;
-  perChatPerSecond: number;
-}
-
-export const larkLimits: SendLimits = { perSecond: 50, perMinute: 1000, perChatPerSecond: 5 };
-
-/** The statement that queues one message; run it alone or inside an atomic batch with other writes. A message over
- * Lark's size limits is queued as the several rows that carry it (src/lark/card-size.ts). */
-export function queueStatement(dbh: DbHandle, m: Outgoing, now: Date) {
-  return dbh.db
-    .insert(outbox)
-    .values(fitMessage(m).map((m) => ({
-      dedupeKey: m.dedupeKey,
-      campaignId: m.campaignId ?? null,
-      kind: m.kind,
-      target: m.target,
-      targetType: m.targetType ?? 'chat_id',
-      chatId: m.chatId ?? (m.kind === 'send' && (m.targetType ?? 'chat_id') === 'chat_id' ? m.target : null),
-      msgType: m.msgType,
-      content: m.content as string,
-      createdAt: now.toISOString(),
-    })))
-    .onConflictDoNothing();
-}
-
-/** Sliding windows of send times: exact, so a burst can never exceed a limit in any window. */
-class SlidingWindow {
-  private times: number[] = [];
-  private head = 0;
-  constructor(
-    private readonly limit: number,
-    private readonly spanMs: number,
-  ) {}
-  private trim(now: number) {
-    while (this.head < this.times.length && this.times[this.head]! <= now - this.spanMs) this.head++;
-    if (this.head > 1024) {
-      this.times = this.times.slice(this.head);
-      this.head = 0;
-    }
-  }
-  /** ms to wait before one more send fits (0 = now) */
-  waitMs(now: number): number {
-    this.trim(now);
-    const count = this.times.length - this.head;
-    if (count < this.limit) return 0;
-    return this.times[this.head + count - this.limit]! + this.spanMs - now + 1;
-  }
-  /** sends that fit now */
-  room(now: number): number {
-    this.trim(now);
-    return Math.max(0, this.limit - (this.times.length - this.head));
-  }
-  take(now: number) {
-    this.times.push(now);
-  }
-}
-
-export class RateLimiter {
-  private readonly second: SlidingWindow;
-  private readonly minute: SlidingWindow;
-  private readonly chats = new Map<string, SlidingWindow>();
-  // Lark counts a send when it arrives, we when it leaves; the margin absorbs event-loop and network jitter
-  // so that a burst timed exactly at the limit here never lands over it there.
-  constructor(
-    private readonly limits: SendLimits,
-    private readonly marginMs = 250,
-  ) {
-    this.second = new SlidingWindow(limits.perSecond, 1000 + marginMs);
-    this.minute = new SlidingWindow(limits.perMinute, 60_000 + marginMs * 4);
-  }
-  private chat(id: string) {
-    let w = this.chats.get(id);
-    if (!w) this.chats.set(id, (w = new SlidingWindow(this.limits.perChatPerSecond, 1000 + this.marginMs)));
-    return w;
-  }
-  /** How many sends the app-wide windows allow now, whatever the chats; and how long until one more fits. */
-  appRoom(now: number): number {
-    return Math.min(this.second.room(now), this.minute.room(now));
-  }
-  appWaitMs(now: number): number {
-    return Math.max(this.second.waitMs(now), this.minute.waitMs(now));
-  }
-  /** Takes a slot now if every window allows it; otherwise answers how long to wait. */
-  tryTake(chatKey: string, now: number): number {
-    const wait = Math.max(this.second.waitMs(now), this.minute.waitMs(now), this.chat(chatKey).waitMs(now));
-    if (wait > 0) return wait;
-    this.second.take(now);
-    this.minute.take(now);
-    this.chat(chatKey).take(now);
-    return 0;
-  }
-}
+export { larkLimits, RateLimiter, type SendLimits };
+export { queue, queueStatement, type Outgoing } from './outbox-rows.js';
 
 export interface SenderOptions {
   limits?: SendLimits;
@@ -143,6 +41,10 @@ export class Sender {
   private stopped = true;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
+  /** wall time after which a drain stops taking rows (a Worker's invocation has a time budget) */
+  private until: number | undefined;
+  /** rows at or below this id are not this sender's (the sandbox never delivers what Lark mode queued) */
+  private floor = 0;
 
   constructor(
     private readonly dbh: DbHandle,
@@ -180,6 +82,11 @@ export class Sender {
     await this.draining;
   }
 
+  /** From now on only rows queued after row `id` are delivered: the sandbox leaves Lark mode's rows for Lark. */
+  deliverOnlyAfter(id: number): void {
+    this.floor = id;
+  }
+
   /** Starts a drain, or asks the running one to look again. */
   kick(): Promise<void> {
     if (this.draining) {
@@ -201,6 +108,19 @@ export class Sender {
     return this.draining;
   }
 
+  /**
+   * Delivers what is due now, but takes no new row after `budgetMs`: a Worker's invocation must end, and rows left over
+   * (rate limited, waiting for a retry) are the next invocation's. Sends already under way are awaited.
+   */
+  async deliverWithin(budgetMs: number): Promise<void> {
+    this.until = this.wall() + budgetMs;
+    try {
+      await this.kick();
+    } finally {
+      this.until = undefined;
+    }
+  }
+
   /** Delivers everything due until nothing is left to do now (rows waiting for a retry time stay queued). */
   async drain(timeoutMs = 120_000): Promise<void> {
     const until = this.wall() + timeoutMs;
@@ -217,7 +137,7 @@ export class Sender {
     const r = await this.dbh.db
       .select({ n: sql<number>`count(*)` })
       .from(outbox)
-      .where(inArray(outbox.status, ['pending', 'sending']));
+      .where(and(inArray(outbox.status, ['pending', 'sending']), gt(outbox.id, this.floor)));
     return Number(r[0]?.n ?? 0);
   }
 
@@ -225,7 +145,7 @@ export class Sender {
     const r = await this.dbh.db
       .select({ t: sql<number>`min(${outbox.nextAttemptAt})` })
       .from(outbox)
-      .where(eq(outbox.status, 'pending'));
+      .where(and(eq(outbox.status, 'pending'), gt(outbox.id, this.floor)));
     const t = Number(r[0]?.t ?? 0);
     return t - this.wall();
   }
@@ -236,17 +156,12 @@ export class Sender {
    */
   private async dueRows(now: number, limit: number): Promise<DueRow[]> {
     const cols = { id: outbox.id, status: outbox.status, attempts: outbox.attempts, target: outbox.target, chatId: outbox.chatId, nextAttemptAt: outbox.nextAttemptAt };
-    const pending = await this.dbh.db
-      .select(cols)
-      .from(outbox)
-      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
-      .orderBy(outbox.nextAttemptAt, outbox.id)
-      .limit(limit);
+    const pending: DueRow[] = await statements(this.dbh.db).duePending.all({ now, floor: this.floor, limit });
     // a row claimed by a sender that died: its lease ran out
     const orphaned = await this.dbh.db
       .select(cols)
       .from(outbox)
-      .where(and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, now)))
+      .where(and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, now), gt(outbox.id, this.floor)))
       .limit(limit);
     if (orphaned.length === 0) return pending;
     return [...orphaned, ...pending].sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id).slice(0, limit);
@@ -264,6 +179,7 @@ export class Sender {
   private async drainOnce(): Promise<void> {
     for (;;) {
       const now = this.wall();
+      if (this.until !== undefined && now > this.until) return;
       // Read only as many rows as the app-wide limits let go now (and some more, for chats at their own limit):
       // with a backlog far beyond 50/s, a pass costs what it sends, not what is waiting.
       const room = this.limiter.appRoom(now);
@@ -277,6 +193,7 @@ export class Sender {
       const blockedChats = new Set<string>();
       let progressed = false;
       for (const row of rows) {
+        if (this.until !== undefined && this.wall() > this.until) break;
         const chatKey = row.chatId ?? row.target;
         if (blockedChats.has(chatKey)) continue;
         while (this.inFlight >= this.opts.concurrency) await this.waitSlot();
@@ -310,7 +227,7 @@ export class Sender {
   }
 
   private async deliverOne(due: DueRow): Promise<void> {
-    const [row] = await this.dbh.db.select().from(outbox).where(eq(outbox.id, due.id));
+    const [row] = await statements(this.dbh.db).outboxRow.all({ id: due.id });
     if (!row) return;
     const result = await this.messenger.deliver({
       kind: row.kind,
@@ -365,9 +282,3 @@ export function changes(res: unknown): number {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Queues messages (outside any other write) and returns how many were new. */
-export async function queue(dbh: DbHandle, clock: Clock, messages: Outgoing[]): Promise<void> {
-  if (messages.length === 0) return;
-  await dbh.atomic(messages.map((m) => queueStatement(dbh, m, clock.now())));
-}

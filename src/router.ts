@@ -1,13 +1,8 @@
-// The command router: finds the command a message names (zh or en words, optional leading /, full-width
-// punctuation), checks the sender's roles, validates arguments and runs the command. Every expected failure
-// becomes a helpful reply; anything unexpected is caught here once, logged with the event id, and answered politely.
+// The command words: finds the command a message names (zh or en words, optional leading /, full-width punctuation)
+// and the closest one for "did you mean". The pipeline's "which command" step (src/pipeline/steps.ts) uses it.
 import { distance } from 'fastest-levenshtein';
-import type { AnyCommand, Ctx, Lang, Reply } from '../commands/define.js';
-import { mayUse, roleList } from '../commands/define.js';
-import { parseArgs } from './core/args.js';
-import { overLimit } from './core/limits.js';
+import type { AnyCommand, Lang } from '../commands/define.js';
 import { fold, halfWidth } from './core/text.js';
-import type { ChatMessage } from './lark/events.js';
 
 export interface Matched {
   command: AnyCommand;
@@ -74,40 +69,4 @@ export function suggest(patterns: WordPattern[], commands: readonly AnyCommand[]
   }
   void patterns;
   return best && best.d <= 0.67 ? { word: best.word, command: best.command } : undefined;
-}
-
-export type RouteOutcome = 'ok' | 'unknown' | 'refused' | 'bad_args' | 'error';
-
-/** Runs one matched command in its context and answers the reply to send. */
-export async function runCommand(ctx: Ctx, matched: Matched, msg: Pick<ChatMessage, 'eventId'>): Promise<{ reply: Reply; outcome: RouteOutcome }> {
-  const { command } = matched;
-  const t = ctx.t;
-  if (!mayUse(command, ctx.actor)) {
-    const roles = command.roles === 'anyone' ? '' : roleList(command.roles, ctx.lang);
-    return {
-      outcome: 'refused',
-      reply: { text: t(`「${command.words.zh[0]}」需要以下角色之一：${roles}。您的角色：${roleList([...ctx.actor.roles], 'zh')}。如需开通请联系办公室。`, `"${command.words.en[0]}" needs one of these roles: ${roles}. Yours: ${roleList([...ctx.actor.roles], 'en')}. Ask the office if you need it.`) },
-    };
-  }
-  const { text, named } = parseArgs(matched.rest, command.keys ?? {});
-  const tooLong = overLimit(command.name, { text, ...named }, ctx.lang);
-  if (tooLong) return { outcome: 'bad_args', reply: { text: tooLong } };
-  const parsed = command.args.safeParse({ text, ...named });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => i.message).join('；');
-    return {
-      outcome: 'bad_args',
-      reply: { text: t(`没看懂：${problems}\n正确格式：${command.usage.zh}\n例如：${command.examples[0] ?? ''}`, `Could not read that: ${problems}\nForm: ${command.usage.en}\nFor example: ${command.examples.find((e) => /^[a-z]/i.test(e)) ?? command.examples[0] ?? ''}`) },
-    };
-  }
-  try {
-    if (command.allow) {
-      const ok = await command.allow(ctx, parsed.data);
-      if (ok !== true) return { outcome: 'refused', reply: { text: ok.refused } };
-    }
-    return { outcome: 'ok', reply: await command.handle(ctx, parsed.data) };
-  } catch (err) {
-    ctx.log.error('command failed', { event_id: msg.eventId, command: command.name, error: err instanceof Error ? err.stack ?? err.message : String(err) });
-    return { outcome: 'error', reply: { text: t('处理时出错了，已记录并通知办公室。请稍后再试。', 'Something went wrong; it has been logged for the office. Please try again later.') } };
-  }
 }

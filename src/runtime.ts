@@ -1,5 +1,5 @@
-// Wires the parts together from the configuration: database, messenger (Lark SDK or sandbox), outbox sender, bot, app.
-// The Node server, the CLI and the tests all build the same runtime.
+// The Node core from the configuration: a SQLite file, the messenger (Lark SDK or sandbox), the core (create-core.ts)
+// and the app that serves it. The Node server, the CLI and the tests all build the same runtime.
 import { readFile } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,34 +8,23 @@ import type { Hono } from 'hono';
 import { openSqlite, type DbHandle } from '../db/client.js';
 import { campaigns } from '../db/schema.js';
 import { createApp } from './app.js';
-import { Bot } from './bot.js';
 import { hasLarkApp, type Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { Messenger } from './lark/messenger.js';
 import { SandboxMessenger } from './lark/sandbox-messenger.js';
 import { createLarkClient, LarkMessenger } from './lark/sdk-messenger.js';
 import { createLog, type Log } from './log.js';
-import { Sender, type SenderOptions } from './outbox.js';
+import type { SenderOptions } from './outbox.js';
+import { createCore, type Core } from './create-core.js';
 import { WorkQueue } from './work-queue.js';
 import { applyPlanText, formatProblems } from './plan/apply.js';
-import { jobsWith } from '../jobs/index.js';
-import { JobRunner } from '../jobs/runner.js';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const examplePlan = join(projectRoot, 'examples', 'xinhe.plan.yaml');
 
-export interface Runtime {
-  config: Config;
-  dbh: DbHandle;
-  clock: Clock;
-  log: Log;
-  messenger: Messenger;
-  sender: Sender;
-  bot: Bot;
-  runner: JobRunner;
+/** The Node core: one per process, with the app that serves it. */
+export interface Runtime extends Core {
   app: Hono;
-  /** runs work after the current turn, in the work queue that event handling uses */
-  defer(work: () => Promise<void>): void;
   /** work started after HTTP answers; tests await it to know handling is finished */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -53,7 +42,6 @@ export interface RuntimeOptions {
 
 export function createRuntime(opts: RuntimeOptions): Runtime {
   const { config } = opts;
-  const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLog({}, undefined, config.LOG_LEVEL);
   const dbh = openSqlite(config.DATABASE_PATH, { backgroundCheckpoint: opts.backgroundCheckpoint });
   const messenger =
@@ -61,46 +49,28 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     (hasLarkApp(config)
       ? new LarkMessenger(createLarkClient({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN }), log)
       : new SandboxMessenger());
-  const sender = new Sender(dbh, messenger, log, {
-    limits: { perSecond: config.SEND_PER_SECOND, perMinute: config.SEND_PER_MINUTE, perChatPerSecond: config.SEND_PER_CHAT_PER_SECOND },
-    ...opts.sender,
-  });
-  const bot = new Bot({ dbh, clock, messenger, sender, log });
-  const runner = new JobRunner({ dbh, clock, log, messenger, sender, jobs: jobsWith({ retentionDays: config.RETENTION_DAYS }) });
+  // Work after an answer runs in the process's work queue; the sender outlives every request, so rows go out the
+  // moment they are queued.
   const work = new WorkQueue((err) => log.error('deferred work failed', { error: String(err) }));
-  const defer = (fn: () => Promise<void>) => work.push(fn);
-  const app = createApp({
-    bot,
-    dbh,
-    clock,
-    log,
+  const core = createCore({ config, dbh, clock: opts.clock ?? systemClock, log, messenger, sender: opts.sender, defer: (fn) => work.push(fn), deliverEagerly: true });
+  const app = createApp(core, {
+    webhook: config.LARK_MODE === 'webhook',
     encryptKey: config.LARK_ENCRYPT_KEY,
     verificationToken: config.LARK_VERIFICATION_TOKEN,
     adminToken: config.ADMIN_TOKEN,
-    runner,
-    defer,
   });
-  return {
-    config,
-    dbh,
-    clock,
-    log,
-    messenger,
-    sender,
-    bot,
-    runner,
+  return Object.assign(core, {
     app,
-    defer,
     async settled() {
       await work.idle();
     },
     async close() {
-      runner.stop();
+      core.runner.stop();
       await work.idle();
-      await sender.stop();
+      await core.sender.stop();
       dbh.close();
     },
-  };
+  });
 }
 
 /** Applies a plan file at start; a bad plan stops the start with every problem listed. */

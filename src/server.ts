@@ -2,12 +2,11 @@
 // Without a Lark app it still starts, says what is missing, and serves the bot with the local sandbox messenger.
 import { pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
-import * as lark from '@larksuiteoapi/node-sdk';
 import cron from 'node-cron';
-import { hasLarkApp, loadConfig, type Config } from './config.js';
+import { checkStart, hasLarkApp, loadConfig, type Config } from './config.js';
+import { larkTraces, lastOutboxId, SANDBOX_REFUSED } from './sandbox/lark-data.js';
 import type { Clock } from './core/clock.js';
-import type { LarkEvent } from './bot.js';
-import { larkDomain } from './lark/sdk-messenger.js';
+import { longConnectionReceiver } from './lark/receivers/long-connection.js';
 import type { Log } from './log.js';
 import type { Messenger } from './lark/messenger.js';
 import type { SenderOptions } from './outbox.js';
@@ -38,10 +37,23 @@ export interface ServerOptions {
 
 export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   const config = opts.config ?? loadConfig();
+  const check = checkStart(config);
+  if (check.problems.length) throw new Error(`Duban did not start:\n${check.problems.map((p) => `  - ${p}`).join('\n')}`);
+  const sandbox = check.mode === 'sandbox';
   // Without a Lark app the sandbox page moves the clock: real time plus an offset it advances.
-  const sandboxClock = !hasLarkApp(config) && !opts.clock ? new SandboxClock(opts.sandboxStart ?? (process.env.SANDBOX_START || undefined)) : undefined;
+  const sandboxClock = sandbox && !opts.clock ? new SandboxClock(opts.sandboxStart ?? (process.env.SANDBOX_START || undefined)) : undefined;
   const rt = createRuntime({ config, clock: opts.clock ?? sandboxClock, log: opts.log, messenger: opts.messenger, sender: opts.sender, backgroundCheckpoint: true });
-  if (!hasLarkApp(config) && rt.messenger.kind === 'sandbox') {
+  for (const w of check.warnings) rt.log.warn(w);
+  if (sandbox) {
+    const traces = await larkTraces(rt.dbh.db);
+    if (traces > 0 && config.SANDBOX !== '1') {
+      await rt.close();
+      throw new Error(SANDBOX_REFUSED(traces, config.DATABASE_PATH));
+    }
+    // Rows Lark mode queued are Lark's to deliver: the sandbox messenger would mark them sent and they would be lost.
+    rt.sender.deliverOnlyAfter(await lastOutboxId(rt.dbh.db));
+  }
+  if (sandbox && rt.messenger.kind === 'sandbox') {
     // The command line, run beside this sandbox, dates plans it applies at the sandbox's start (src/cli.ts).
     const start = opts.sandboxStart ?? (process.env.SANDBOX_START || undefined);
     if (sandboxClock) await rememberSandboxStart(rt.dbh.db, start === undefined ? undefined : new Date(start));
@@ -62,7 +74,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   // Events answered but not handled before the last stop: taken now, handled once the server listens, through the same
   // work queue as new events, so Lark's pushes are answered at once even with a large backlog. Events arriving from now
   // on are handled by their own request; the list taken here never includes them.
-  const backlog = await rt.bot.unhandled();
+  // The sandbox handles only its own (a database used on purpose with SANDBOX=1 keeps Lark's events for Lark).
+  const backlog = (await rt.bot.unhandled()).filter((ev) => !sandbox || ev.header.event_id.startsWith('sandbox_'));
   rt.sender.start();
   if (opts.scheduler ?? true) {
     // The first tick catches up occasions missed while the server was down; then one tick a minute.
@@ -75,14 +88,17 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: rt.app.fetch, port: config.PORT, hostname }, () => resolve(s));
   });
-  for (const ev of backlog) rt.defer(() => rt.bot.handle(ev));
+  for (const ev of backlog) rt.defer(() => rt.handle(ev).then(() => undefined));
   if (backlog.length) rt.log.info('handling events left unhandled by the last run', { count: backlog.length });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
 
-  let ws: lark.WSClient | undefined;
-  if (config.LARK_MODE === 'ws' && hasLarkApp(config)) ws = startLongConnection(rt, config);
+  // ws mode: the SDK's long connection delivers the same events to the same core (no public URL needed).
+  const ws = config.LARK_MODE === 'ws' && hasLarkApp(config) ? longConnectionReceiver(rt, { appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN }) : undefined;
+  // Group messages that arrived while the bot could not learn its own open_id wait in the inbox; look again each minute.
+  const retry = sandbox ? undefined : setInterval(() => void rt.replayUnhandled({ before: new Date(rt.clock.now().getTime() - 30_000) }).catch(() => undefined), 60_000);
+  retry?.unref();
 
   if (opts.banner) printBanner(config, url, rt);
 
@@ -91,39 +107,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
     port,
     runtime: rt,
     async close() {
-      ws?.close({ force: true });
+      if (retry) clearInterval(retry);
+      ws?.close();
       await new Promise<void>((r) => server.close(() => r()));
       await rt.close();
     },
   };
-}
-
-/** ws mode: the SDK's long connection delivers the same events to the same bot (no public URL needed). */
-function startLongConnection(rt: Runtime, config: Config): lark.WSClient {
-  const dispatcher = new lark.EventDispatcher({ loggerLevel: lark.LoggerLevel.warn });
-  // The SDK flattens header and event into one object; we rebuild the schema 2.0 shape our bot reads.
-  const rebuild = (data: Record<string, unknown>, type: string): LarkEvent => {
-    const { event_id, token: _t, create_time, event_type: _e, tenant_key, app_id, ...event } = data as Record<string, unknown> & { event_id: string };
-    return { header: { event_id: String(event_id), event_type: type }, event: { ...event, create_time, tenant_key, app_id } };
-  };
-  const onEvent = (type: string) => async (data: Record<string, unknown>) => {
-    const ev = rebuild(data, type);
-    // stored before the SDK acknowledges the frame; handled after, in the same work queue as webhook events
-    if (await rt.bot.record(ev.header.event_id, type, ev)) rt.defer(() => rt.bot.handle(ev));
-  };
-  dispatcher.register({
-    'im.message.receive_v1': onEvent('im.message.receive_v1'),
-    'im.chat.member.bot.added_v1': onEvent('im.chat.member.bot.added_v1'),
-    'im.chat.member.bot.deleted_v1': onEvent('im.chat.member.bot.deleted_v1'),
-    'card.action.trigger': async (data: Record<string, unknown>) => rt.bot.handleCardAction(rebuild(data, 'card.action.trigger')),
-  } as Record<string, (data: Record<string, unknown>) => Promise<unknown>>);
-  // The SDK's WSClient quietly does nothing for an app id not of Lark's form; say it plainly instead.
-  if (!/^cli_[0-9a-fA-F]{16}$/.test(config.LARK_APP_ID!)) {
-    rt.log.error('LARK_MODE=ws needs the app id as the developer console shows it (cli_ and 16 hex digits); no long connection started', { app_id: config.LARK_APP_ID });
-  }
-  const ws = new lark.WSClient({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: larkDomain(config.LARK_DOMAIN), loggerLevel: lark.LoggerLevel.warn });
-  void ws.start({ eventDispatcher: dispatcher });
-  return ws;
 }
 
 function printBanner(config: Config, url: string, rt: Runtime) {
@@ -131,7 +120,7 @@ function printBanner(config: Config, url: string, rt: Runtime) {
   if (hasLarkApp(config)) {
     lines.push(`  Lark app     ${config.LARK_APP_ID} via ${config.LARK_DOMAIN}, mode ${config.LARK_MODE}`);
     if (config.LARK_MODE === 'webhook') lines.push(`  events       POST ${url}/lark/events   cards  POST ${url}/lark/cards`);
-    if (!config.LARK_ENCRYPT_KEY) lines.push('  WARNING      LARK_ENCRYPT_KEY is not set: event signatures cannot be checked. Set it in production.');
+    for (const w of checkStart(config).warnings) lines.push(`  WARNING      ${w}`);
     if (!config.LARK_VERIFICATION_TOKEN) lines.push('  WARNING      LARK_VERIFICATION_TOKEN is not set: the event token is not checked.');
   } else {
     lines.push(

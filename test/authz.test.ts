@@ -213,15 +213,30 @@ async function run(row: Row, who: Who): Promise<Cell> {
   return { outcome: inbox?.outcome ?? null, reply: reply ? flatten(reply.content) : '', changed: before !== after, text };
 }
 
-/** The same command as a card button's callback (POST /lark/cards): it runs with the clicker's roles. */
-async function click(row: Row, who: Who): Promise<Cell & { toast: string }> {
+/** The button a card shows for a command, when a card has one: its action value and the form's inputs. */
+function buttonFor(text: string): { value: Record<string, string>; form?: Record<string, string> } | undefined {
+  let m: RegExpExecArray | null;
+  const simple: Array<[RegExp, string]> = [[/^任务 销账 (T\d+)/, 'task.done'], [/^任务 取消 (T\d+)/, 'task.cancel'], [/^任务 重开 (T\d+)/, 'task.reopen'], [/^问题 解决 (P\d+)/, 'problem.resolve']];
+  for (const [re, a] of simple) if ((m = re.exec(text))) return { value: { a, id: m[1]! } };
+  if ((m = /^任务 延期 (T\d+) 截止：(\S+) 原因：(.+)$/.exec(text))) return { value: { a: 'task.extend', id: m[1]! }, form: { due: m[2]!, reason: m[3]! } };
+  if ((m = /^任务 进展 (T\d+) (.+)$/.exec(text))) return { value: { a: 'task.note', id: m[1]! }, form: { note: m[2]! } };
+  return undefined;
+}
+
+/**
+ * The same command as a card button's callback (POST /lark/cards): it runs with the clicker's roles. `forged` sends the
+ * command text itself as the button's value, which the server refuses (buttons name an action, never command text).
+ */
+async function click(row: Row, who: Who, forged = false): Promise<Cell & { toast: string }> {
   n++;
   h.clock.set(START + n * 1000);
   const text = await row.text(maker());
   const ev = fixture('card.action.trigger');
   ev.header.event_id = `ev_authz_click_${n}`;
   ev.event.operator.open_id = OPEN_ID[who];
-  ev.event.action.value = { cmd: text };
+  const button = buttonFor(text);
+  ev.event.action.value = forged || !button ? { cmd: text } : button.value;
+  if (!forged && button?.form) ev.event.action.form_value = button.form;
   ev.event.context.open_chat_id = CHAT;
   const before = snapshot([]);
   const res = await h.post(ev, { path: '/lark/cards' });
@@ -285,9 +300,19 @@ describe.each(ROWS.map((r) => [`${r.command}${r.variant ? ` (${r.variant})` : ''
   });
 });
 
-// A card never grants more than chat: every write, clicked as a button by each person, is allowed or refused as typed.
+const STUB: Maker = { n: 0, task: async () => 'T1', doneTask: async () => 'T1', meeting: async () => 'M1', problem: async () => 'P1' };
+/** The write rows a card has a button for. */
+const BUTTONED = (await Promise.all(ROWS.filter((r) => r.writes).map(async (r) => ((buttonFor(await r.text(STUB)) ? r : undefined))))).filter((r): r is Row => Boolean(r));
+
+// A card never grants more than chat: every write a card has a button for, clicked by each person, is allowed or
+// refused as typed.
 describe('as card buttons', () => {
-  it.each(ROWS.filter((r) => r.writes).map((r) => [`${r.command}${r.variant ? ` (${r.variant})` : ''}`, r] as const))('%s', async (_, row) => {
+  it('every button a card shows for a write has a row here', async () => {
+    const actions = new Set<string>();
+    for (const r of BUTTONED) actions.add(buttonFor(await r.text(STUB))!.value.a!);
+    expect([...actions].sort()).toEqual(['problem.resolve', 'task.cancel', 'task.done', 'task.extend', 'task.note', 'task.reopen']);
+  });
+  it.each(BUTTONED.map((r) => [`${r.command}${r.variant ? ` (${r.variant})` : ''}`, r] as const))('%s', async (_, row) => {
     for (const who of EVERYONE) {
       const cell = await click(row, who);
       const allowed = row.allowed.includes(who);
@@ -296,6 +321,19 @@ describe('as card buttons', () => {
       expect(cell.toast, where).toBe(allowed ? 'success' : 'error');
       expect(cell.changed, where).toBe(allowed);
       if (!allowed && who !== 'unregistered') for (const r of row.needs.roles) expect(cell.reply, where).toContain(ROLE_NAMES[r].zh);
+    }
+  });
+});
+
+// Issue 16 finding 1: a click carrying free command text (a forged or outdated card) runs nothing, for anyone.
+describe('a click carrying command text', () => {
+  it.each(ROWS.filter((r) => r.writes).map((r) => [`${r.command}${r.variant ? ` (${r.variant})` : ''}`, r] as const))('%s is refused and changes nothing', async (_, row) => {
+    for (const who of ['office', 'commander'] as const) {
+      const cell = await click(row, who, true);
+      const where = `${who} clicked: ${cell.text}\n→ ${cell.toast} ${cell.reply}`;
+      expect(cell.outcome, where).toBe('refused_click');
+      expect(cell.toast, where).toBe('error');
+      expect(cell.changed, where).toBe(false);
     }
   });
 });

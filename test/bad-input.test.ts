@@ -102,7 +102,7 @@ const helpEvent = () => messageEvent({ from: 'ou_chenbo', chat: 'oc_xinhe_office
 const cardAction = () => {
   const ev = fixture('card.action.trigger');
   ev.header.event_id = randomUUID().replace(/-/g, '');
-  ev.event.action.value = { cmd: '逾期' };
+  ev.event.action.value = { a: 'task.list' };
   return ev;
 };
 const validFor = (route: (typeof ROUTES)[number]) => (route === '/lark/events' ? helpEvent() : cardAction());
@@ -261,7 +261,7 @@ describe('random signed payloads that carry the right token', () => {
         ),
         chat_id: fc.oneof(fc.constantFrom('oc_xinhe_office', 'oc_new_chat'), anyValue),
         operator: fc.oneof(anyValue, fc.record({ open_id: fc.oneof(fc.constant('ou_chenbo'), anyValue) })),
-        action: fc.oneof(anyValue, fc.record({ value: fc.oneof(anyValue, fc.record({ cmd: fc.oneof(fc.constantFrom('逾期', '任务 销账 {id}', '帮助'), anyValue) })), form_value: anyValue }, { requiredKeys: [] })),
+        action: fc.oneof(anyValue, fc.record({ value: fc.oneof(anyValue, fc.record({ a: fc.oneof(fc.constantFrom('task.list', 'task.done', 'task.show'), anyValue), id: fc.oneof(fc.constantFrom('T1', 'T99'), anyValue) })), form_value: anyValue }, { requiredKeys: [] })),
         context: fc.oneof(anyValue, fc.record({ open_chat_id: fc.oneof(fc.constant('oc_xinhe_office'), anyValue) })),
       },
       { requiredKeys: [] },

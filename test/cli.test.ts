@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli.js';
 import { examplePlan } from '../src/runtime.js';
 
 const exec = promisify(execFile);
@@ -46,12 +47,32 @@ describe('duban CLI', { timeout: 60_000 }, () => {
     expect(readFileSync(csv, 'utf8')).toContain('重点工作事项');
     const { stdout } = await cli('import', 'ledger', xlsx, '--campaign', '新河周转房居住环境改善');
     expect(stdout).toContain('0 added');
-  });
+    // four CLI processes, each starting tsx: slow on a shared machine
+  }, 60_000);
 
   it('export reports writes the reports file', async () => {
     const out = join(dir, 'reports.csv');
     const { stdout } = await cli('export', 'reports', '--out', out);
     expect(stdout).toContain('wrote');
     expect(readFileSync(out, 'utf8')).toContain('单位');
+  });
+
+  it('every subcommand answers --help with its usage, and an unknown option is refused with the usage', async () => {
+    // in process: main() is what the bin runs, without starting tsx once per subcommand
+    const run = async (...args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(args, (s) => void out.push(s), (s) => void err.push(s));
+      return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+    };
+    for (const [group, name] of [['plan', 'apply'], ['db', 'migrate'], ['export', 'ledger'], ['export', 'reports'], ['import', 'ledger'], ['job', 'list'], ['job', 'run']] as const) {
+      const { code, stdout } = await run(group, name, '--help');
+      expect(code).toBe(0);
+      expect(stdout).toContain(`usage: duban ${group} ${name}`);
+    }
+    const bad = await run('job', 'run', 'report-chase', '--when', 'now');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("Unknown option '--when'");
+    expect(bad.stderr).toContain('usage: duban job run NAME');
   });
 });

@@ -1,12 +1,13 @@
-// The statement cache in db/client.ts: a statement drizzle put in raw mode (a select with fields) is handed out again
-// in object mode for a query of the same SQL text, and DDL after a statement was cached is seen by it.
+// Statements: the same SQL read as fields and as objects, DDL seen by later reads, and the hot statements prepared
+// once by drizzle (db/statements.ts) reused with new values; the schema's relations() answer relational queries.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../db/client.js';
-import { meta } from '../db/schema.js';
+import { campaigns, meta, taskEvents, tasks, units } from '../db/schema.js';
+import { statements } from '../db/statements.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'duban-stmt-'));
 const dbh = openSqlite(join(dir, 'd.db'));
@@ -35,6 +36,28 @@ describe('statements prepared once', () => {
     expect(await dbh.db.all(q)).toEqual([{ a: 1 }]);
     await dbh.db.run(sql`alter table probe add column b text default 'x'`);
     expect(await dbh.db.all(q)).toEqual([{ a: 1, b: 'x' }]);
+  });
+});
+
+describe('prepared once by drizzle', () => {
+  it('a hot statement is prepared once per database and answers each call with its own values', async () => {
+    const st = statements(dbh.db);
+    expect(statements(dbh.db)).toBe(st);
+    expect(await st.handledAt.all({ eventId: 'ev_none' })).toEqual([]);
+    await dbh.db.run(sql`insert into inbox (event_id, event_type, received_at, payload, handled_at) values ('ev_a', 't', '2026-01-01', '{}', '2026-01-02')`);
+    expect(await st.handledAt.all({ eventId: 'ev_a' })).toEqual([{ h: '2026-01-02' }]);
+    expect(await st.handledAt.all({ eventId: 'ev_none' })).toEqual([]);
+  });
+
+  it('relations(): a task with its lead unit and its history in one relational query', async () => {
+    const [c] = await dbh.db.insert(campaigns).values({ name: '关系测试', createdAt: '2026-01-01' }).returning();
+    const [u] = await dbh.db.insert(units).values({ campaignId: c!.id, name: '区公安局' }).returning();
+    const [t] = await dbh.db.insert(tasks).values({ campaignId: c!.id, seq: 1, title: '消防通道', leadUnitId: u!.id, deadline: '2026-12-31', createdAt: '2026-01-01' }).returning();
+    await dbh.db.insert(taskEvents).values({ campaignId: c!.id, taskId: t!.id, kind: 'created', at: '2026-01-01' }).run();
+    const found = await dbh.db.query.tasks.findFirst({ where: eq(tasks.id, t!.id), with: { leadUnit: true, events: true, campaign: true } });
+    expect(found?.leadUnit?.name).toBe('区公安局');
+    expect(found?.campaign.name).toBe('关系测试');
+    expect(found?.events.map((e) => e.kind)).toEqual(['created']);
   });
 });
 

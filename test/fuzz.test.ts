@@ -1,6 +1,6 @@
 // Fuzz: the parsers that read what people and Lark send, over random and half-right input. Each property runs a
-// bounded number of random cases (no fixed seed: every run tries new ones; on a failure fast-check prints the seed
-// and the shrunk counterexample, and `fc.assert(..., { seed, path })` replays it).
+// bounded number of random cases (a random seed per run, test/support/fuzz-seed.ts: every run tries new ones; a failed
+// test prints FUZZ_SEED=<seed>, which replays the run, and fast-check prints the shrunk counterexample).
 //   command words and arguments (src/router.ts, src/core/args.ts, src/core/text.ts, src/lark/events.ts)
 //   the report parser beyond test/report-parser.test.ts (exact cover, metrics, period, problem items, speed)
 //   dates (src/core/dates.ts): no throw, only valid dates, round trips, relative words against the injected now

@@ -142,7 +142,7 @@ describe('the sandbox page and its chats', () => {
     await c.say('ou_liuyang', 'oc_xinhe_mopai', '任务 查看 T1');
     const card = await c.last('oc_xinhe_mopai');
     const writeOff = buttonsOf(card.html).find((b) => b.label === '销账')!;
-    expect(writeOff.value).toEqual({ cmd: '任务 销账 T1' });
+    expect(writeOff.value).toEqual({ a: 'task.done', id: 'T1' });
     const res = await c.call('/api/card', { chat: 'oc_xinhe_mopai', from: 'ou_liuyang', messageId: card.messageId, value: writeOff.value });
     expect(res.body.toast.type).toBe('success');
     const [t1] = await sb.s.runtime.dbh.db.select().from(tasks).where(eq(tasks.seq, 1));
@@ -156,7 +156,7 @@ describe('the sandbox page and its chats', () => {
     await c.say('ou_liqiang', 'oc_xinhe_gongcheng', '任务 查看 T2');
     const card = await c.last('oc_xinhe_gongcheng');
     expect(card.html).toMatch(/<input type="text" name="note"/);
-    const submit = buttonsOf(card.html).find((b) => b.submit && b.value.cmd!.includes('{note}'))!;
+    const submit = buttonsOf(card.html).find((b) => b.submit && b.value.a === 'task.note')!;
     const res = await c.call('/api/card', { chat: 'oc_xinhe_gongcheng', from: 'ou_liqiang', messageId: card.messageId, value: submit.value, formValue: { note: '完成方案初稿' } });
     expect(res.body.toast.type).toBe('success');
     await c.say('ou_liqiang', 'oc_xinhe_gongcheng', '任务 查看 T2');

@@ -50,11 +50,11 @@ async function officeAdds(title: string, rest = '牵头：区公安局 配合：
   return t!;
 }
 
-async function click(from: string, cmd: string, formValue?: Record<string, string>) {
+async function click(from: string, value: Record<string, string>, formValue?: Record<string, string>) {
   const ev = fixture('card.action.trigger');
   ev.header.event_id = `ev_card_${unique('x')}`;
   ev.event.operator.open_id = from;
-  ev.event.action.value = { cmd };
+  ev.event.action.value = value;
   if (formValue) ev.event.action.form_value = formValue;
   ev.event.context.open_chat_id = chat;
   const res = await h.post(ev, { path: '/lark/cards' });
@@ -167,15 +167,15 @@ describe('card buttons', () => {
   it('the write-off button does what the command does', async () => {
     const t = await officeAdds(unique('按钮销账'));
     await h.say({ from: 'ou_zhangli', chat, text: `任务 查看 T${t.seq}` });
-    expect(JSON.stringify(last().content)).toContain(`"cmd":"任务 销账 T${t.seq}"`);
-    const toast = await click('ou_zhangli', `任务 销账 T${t.seq}`);
+    expect(JSON.stringify(last().content)).toContain(`{"a":"task.done","id":"T${t.seq}"}`);
+    const toast = await click('ou_zhangli', { a: 'task.done', id: `T${t.seq}` });
     expect(toast.type).toBe('success');
     expect((await taskByTitle(t.title))!.status).toBe('done');
   });
 
   it('the write-off button is refused for a clicker without the role', async () => {
     const t = await officeAdds(unique('按钮越权'));
-    const toast = await click('ou_zhaojing', `任务 销账 T${t.seq}`);
+    const toast = await click('ou_zhaojing', { a: 'task.done', id: `T${t.seq}` });
     expect(toast.type).toBe('error');
     expect(toast.content).toContain('办公室');
     expect((await taskByTitle(t.title))!.status).toBe('open');
@@ -187,7 +187,7 @@ describe('card buttons', () => {
     const form = last().content.body.elements.find((e: any) => e.tag === 'form' && e.name === `extend_T${t.seq}`);
     const submit = form.elements.find((e: any) => e.form_action_type === 'submit');
     expect(form.elements.filter((e: any) => e.tag === 'input').map((e: any) => e.name)).toEqual(['due', 'reason']);
-    const toast = await click('ou_dailei', submit.behaviors[0].value.cmd, { due: '2027/01/15', reason: '等待资金拨付' });
+    const toast = await click('ou_dailei', submit.behaviors[0].value, { due: '2027/01/15', reason: '等待资金拨付' });
     expect(toast.type).toBe('success');
     expect((await taskByTitle(t.title))!.deadline).toBe('2027-01-15');
   });

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Log } from '../log.js';
+import type { TokenCache } from './token-cache.js';
 import type { CalendarEventInput, Delivery, DeliveryResult, Messenger } from './messenger.js';
 
 export interface LarkAppConfig {
@@ -10,6 +11,8 @@ export interface LarkAppConfig {
   appSecret: string;
   /** 'feishu', 'lark' or a base URL */
   domain: string;
+  /** where the tenant token is kept (default: inside the client) */
+  cache?: TokenCache;
 }
 
 export function larkDomain(domain: string): lark.Domain | string {
@@ -25,6 +28,7 @@ export function createLarkClient(c: LarkAppConfig): lark.Client {
     appId: c.appId,
     appSecret: c.appSecret,
     domain: larkDomain(c.domain),
+    ...(c.cache ? { cache: c.cache as never } : {}),
     // The SDK logs request errors with their whole config; ours are enough and never carry secrets.
     loggerLevel: lark.LoggerLevel.fatal,
     logger: quietLogger,

@@ -1,5 +1,6 @@
 // Ledger cards (Card JSON 2.0): one task with its history and the buttons the viewer may use, a page of the ledger,
-// and the overdue list. Buttons carry `{cmd}`; bot.handleCardAction runs that text with the clicker's roles.
+// and the overdue list. Buttons carry an action and its object (`{a: 'task.done', id: 'T3'}`, src/pipeline/card-actions.ts);
+// the server maps it to the command, run with the clicker's roles.
 //
 // Forms (extend, note), per the Card JSON 2.0 docs found with the search tool (open.feishu.cn/document/feishu-cards/
 // card-json-v2-components/containers/form-container and …/interactive-components/input):
@@ -8,10 +9,10 @@
 //   `{tag:'input', name, required?, placeholder:{tag:'plain_text',content}, default_value?, width?, max_length?}`;
 //   `required: true` is checked by the client, which does not call back while a required field is empty.
 // - the form needs a button with `form_action_type: 'submit'`; its click arrives as card.action.trigger with
-//   `action.value` (the button's callback value, here `{cmd}`) and `action.form_value` = { <input name>: text }.
-//   We keep `behaviors: [{type:'callback', value:{cmd}}]` on the submit button, as published 2.0 samples do, so
-//   the `{due}`/`{reason}`/`{note}` placeholders in cmd are filled from form_value by the bot.
-import { translate } from '../context.js';
+//   `action.value` (the button's callback value, here the action) and `action.form_value` = { <input name>: text }.
+//   We keep `behaviors: [{type:'callback', value}]` on the submit button, as published 2.0 samples do; the action's
+//   form slots (due, reason, note) are read from form_value on the server.
+import { action, type ActionValue } from '../pipeline/card-actions.js';
 import { DateTime } from 'luxon';
 import type { Ctx } from '../context.js';
 import { button, buttons, card, esc, fields, hr, md, note, table, type Card, type Element } from '../lark/cards.js';
@@ -30,21 +31,21 @@ export function statusText(v: Pick<View, 't'>, status: Task['status']): string {
 const unitName = (v: View, id: number) => v.org.unit(id)?.name ?? `#${id}`;
 const unitNames = (v: View, ids: number[]) => ids.map((id) => unitName(v, id)).join(v.lang === 'zh' ? '、' : ', ');
 
-/** The command words in the viewer's language, for the text a button runs. */
-const word = (v: View, zh: string, en: string) => translate(v.lang)(zh, en);
+/** A button's value: the action on this object, in the viewer's language. */
+const act = (v: View, a: Parameters<typeof action>[0], fields: Parameters<typeof action>[1]) => action(a, fields, v.lang);
 
 function input(name: string, placeholder: string, required = true): Element {
   return { tag: 'input', name, required, width: 'fill', max_length: 300, placeholder: { tag: 'plain_text', content: placeholder } };
 }
 
-function form(name: string, title: string, inputs: Element[], submit: string, cmd: string): Element {
+function form(name: string, title: string, inputs: Element[], submit: string, value: ActionValue): Element {
   return {
     tag: 'form',
     name,
     elements: [
       md(`**${title}**`),
       ...inputs,
-      { tag: 'button', name: `${name}_submit`, text: { tag: 'plain_text', content: submit }, type: 'primary', form_action_type: 'submit', behaviors: [{ type: 'callback', value: { cmd } }] },
+      { tag: 'button', name: `${name}_submit`, text: { tag: 'plain_text', content: submit }, type: 'primary', form_action_type: 'submit', behaviors: [{ type: 'callback', value }] },
     ],
   };
 }
@@ -72,10 +73,10 @@ function actions(v: View, task: Task): Element[] {
   const out: Element[] = [];
   const row: Element[] = [];
   if (task.status === 'open') {
-    if (mayWriteOff(v.actor, task)) row.push(button(v.t('销账', 'Write off'), { cmd: `${word(v, '任务 销账', 'task done')} ${code}` }, 'primary'));
-    if (mayManage(v.actor)) row.push(button(v.t('取消任务', 'Cancel task'), { cmd: `${word(v, '任务 取消', 'task cancel')} ${code}` }, 'danger'));
+    if (mayWriteOff(v.actor, task)) row.push(button(v.t('销账', 'Write off'), act(v, 'task.done', { id: code }), 'primary'));
+    if (mayManage(v.actor)) row.push(button(v.t('取消任务', 'Cancel task'), act(v, 'task.cancel', { id: code }), 'danger'));
   } else if (mayManage(v.actor)) {
-    row.push(button(v.t('重新打开', 'Reopen'), { cmd: `${word(v, '任务 重开', 'task reopen')} ${code}` }));
+    row.push(button(v.t('重新打开', 'Reopen'), act(v, 'task.reopen', { id: code })));
   }
   if (row.length) out.push(buttons(row));
   if (task.status === 'open' && mayManage(v.actor)) {
@@ -85,12 +86,12 @@ function actions(v: View, task: Task): Element[] {
         v.t('延期', 'Extend'),
         [input('due', v.t('新的完成时限，如 12月31日、下周五', 'new deadline, e.g. 2026-12-31, next friday')), input('reason', v.t('延期原因（必填）', 'reason (required)'))],
         v.t('提交延期', 'Extend'),
-        v.lang === 'en' ? `task extend ${code} due:{due} reason:{reason}` : `任务 延期 ${code} 截止：{due} 原因：{reason}`,
+        act(v, 'task.extend', { id: code }),
       ),
     );
   }
   if (task.status === 'open' && mayNote(v.actor, task)) {
-    out.push(form(`note_${code}`, v.t('填写进展', 'Progress note'), [input('note', v.t('本项工作的最新进展', 'latest progress on this item'))], v.t('提交进展', 'Add note'), `${word(v, '任务 进展', 'task note')} ${code} {note}`));
+    out.push(form(`note_${code}`, v.t('填写进展', 'Progress note'), [input('note', v.t('本项工作的最新进展', 'latest progress on this item'))], v.t('提交进展', 'Add note'), act(v, 'task.note', { id: code })));
   }
   return out;
 }
@@ -127,12 +128,10 @@ export function taskCard(v: View, task: Task, history: TaskEvent[], overdue?: { 
 /** 任务 列表: one page of the ledger, with paging buttons. */
 export function listCard(v: View, rows: Task[], o: { total: number; page: number; size: number; scope?: string; all: boolean; today: string }): Card {
   const pages = Math.max(1, Math.ceil(o.total / o.size));
-  const scopeArg = o.scope ? ` ${o.scope}` : '';
-  const allArg = o.all ? ` ${word(v, '全部', 'all')}` : '';
-  const pageCmd = (p: number) => (v.lang === 'en' ? `task list${scopeArg}${allArg} page ${p}` : `任务 列表${scopeArg}${allArg} 第${p}页`);
+  const pageCmd = (p: number) => act(v, 'task.list', { scope: o.scope, all: o.all, page: p });
   const nav: Element[] = [];
-  if (o.page > 1) nav.push(button(v.t('上一页', 'Previous'), { cmd: pageCmd(o.page - 1) }));
-  if (o.page < pages) nav.push(button(v.t('下一页', 'Next'), { cmd: pageCmd(o.page + 1) }));
+  if (o.page > 1) nav.push(button(v.t('上一页', 'Previous'), pageCmd(o.page - 1)));
+  if (o.page < pages) nav.push(button(v.t('下一页', 'Next'), pageCmd(o.page + 1)));
   const state = (t: Task) => (t.status === 'open' && t.deadline < o.today ? v.t('逾期', 'overdue') : statusText(v, t.status));
   return card({
     title: v.t(`台账${o.scope ? ` · ${o.scope}` : ''}`, `Ledger${o.scope ? ` · ${o.scope}` : ''}`),
@@ -174,8 +173,8 @@ export function overdueCard(v: View, items: OverdueItem[], o: { today: string; s
   if (ranked.length > 10) leads.push(v.t(`等 ${ranked.length} 个单位`, `and ${ranked.length - 10} more units`));
   const rows: Element[] = items.slice(0, WITH_ACTIONS).map((i) => {
     const code = taskCode(i.task);
-    const list = [button(v.t(`查看 ${code}`, `Show ${code}`), { cmd: `${word(v, '任务 查看', 'task show')} ${code}` })];
-    if (mayWriteOff(v.actor, i.task)) list.push(button(v.t(`销账 ${code}`, `Write off ${code}`), { cmd: `${word(v, '任务 销账', 'task done')} ${code}` }, 'primary'));
+    const list = [button(v.t(`查看 ${code}`, `Show ${code}`), act(v, 'task.show', { id: code }))];
+    if (mayWriteOff(v.actor, i.task)) list.push(button(v.t(`销账 ${code}`, `Write off ${code}`), act(v, 'task.done', { id: code }), 'primary'));
     return buttons(list);
   });
   return card({

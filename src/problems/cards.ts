@@ -1,6 +1,7 @@
 // Cards about problems: the problem list (问题清单) with level, age and owner, one problem, and the escalation notice
 // the `problem-escalation` job posts to the next level's chat.
 import { translate, type Lang } from '../context.js';
+import { action } from '../pipeline/card-actions.js';
 import type { ProblemLevel } from '../../db/schema.js';
 import type { WorkCalendar } from '../core/calendar.js';
 import { clip } from '../core/text.js';
@@ -91,6 +92,6 @@ export function escalationCard(org: Org, p: Problem, to: ProblemLevel, now: Date
   return card({
     title: t(`问题升级 ${problemRef(p)} · 提请${LEVEL_NAMES[to].zh}协调`, `Problem ${problemRef(p)} escalated to the ${LEVEL_NAMES[to].en}`),
     template: to === 'commander' ? 'red' : 'orange',
-    elements: [md(body.join('\n')), buttons([button(t('标记已解决', 'Mark resolved'), { cmd: `问题 解决 ${problemRef(p)} 已协调解决` }, 'primary')])],
+    elements: [md(body.join('\n')), buttons([button(t('标记已解决', 'Mark resolved'), action('problem.resolve', { id: problemRef(p) }, lang), 'primary')])],
   });
 }

@@ -1,6 +1,7 @@
 // One chat's conversation in the sandbox: the users' messages and card clicks are the inbox rows of that chat (the
 // Lark events the page built), the bot's messages are the delivered outbox rows (what Lark would show). Patches
 // replace the message they patch, as Lark does.
+import { commandOfClick } from '../pipeline/card-actions.js';
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
@@ -35,7 +36,7 @@ interface MessagePayload {
     sender?: { sender_id?: { open_id?: string } };
     message?: { content?: string; mentions?: Array<{ key?: string; name?: string }> };
     operator?: { open_id?: string };
-    action?: { value?: { cmd?: unknown }; form_value?: Record<string, unknown> };
+    action?: { value?: unknown; form_value?: Record<string, unknown> };
   };
 }
 
@@ -52,10 +53,9 @@ function userMessageHtml(p: MessagePayload): string {
 }
 
 function clickHtml(p: MessagePayload): string {
-  const cmd = String(p.event?.action?.value?.cmd ?? '');
-  const form = p.event?.action?.form_value;
-  const filled = form ? cmd.replace(/\{(\w+)\}/g, (_, k: string) => String(form[k] ?? '')) : cmd;
-  return `点击了按钮 / clicked: <code>${escapeHtml(filled || JSON.stringify(p.event?.action?.value ?? {}))}</code>`;
+  // The command the click stood for, as the server mapped it (pipeline/card-actions.ts).
+  const click = commandOfClick(p.event?.action?.value, p.event?.action?.form_value);
+  return `点击了按钮 / clicked: <code>${escapeHtml(click.ok ? click.text : JSON.stringify(p.event?.action?.value ?? {}))}</code>`;
 }
 
 function botHtml(msgType: string, content: string, names: Names): string {

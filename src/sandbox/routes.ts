@@ -15,7 +15,8 @@ import { SandboxMessenger } from '../lark/sandbox-messenger.js';
 import { moveTarget, nextDue, nextFriday1730, walkTimes, type MoveSpec } from './clock.js';
 import { conversation, messageCounts, when } from './conversation.js';
 import { sandboxGuard } from './guard.js';
-import { BOT_NAME, cardActionEvent, GUEST_OPEN_ID, isP2p, messageEvent, p2pChatId, p2pOwner } from './events.js';
+import { sandboxReceiver } from '../lark/receivers/sandbox.js';
+import { BOT_NAME, GUEST_OPEN_ID, isP2p, p2pChatId, p2pOwner } from './events.js';
 
 export type MovableClock = Clock & { set(at: Date | number): void };
 
@@ -46,6 +47,7 @@ const problem = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'b
 export function sandboxApp(rt: Runtime, clock: MovableClock | undefined): Hono {
   const app = new Hono();
   const db = rt.dbh.db;
+  const receiver = sandboxReceiver(rt);
   const assets = Object.fromEntries(['index.html', 'sandbox.js', 'sandbox.css'].map((f) => [f, readFileSync(join(ASSETS, f), 'utf8')]));
   // One move at a time: two clicks must not walk the runner over the same hours at once.
   let moving: Promise<unknown> = Promise.resolve();
@@ -131,11 +133,9 @@ export function sandboxApp(rt: Runtime, clock: MovableClock | undefined): Hono {
     const org = await orgOf(c.req.query('campaign'));
     if (!org || !knownSender(org, from)) return c.json({ ok: false, error: `unknown person ${from}` }, 400);
     if (!knownChat(org, chat, from)) return c.json({ ok: false, error: `unknown chat ${chat} for ${from}` }, 400);
-    const ev = messageEvent({ chatId: chat, from, text, botOpenId: (await rt.bot.botOpenId()) ?? '', at: rt.clock.now() });
-    // The same two steps as POST /lark/events: store the event, then handle it; then deliver what it queued.
-    if (await rt.bot.record(ev.header.event_id, ev.header.event_type, ev)) await rt.bot.handle(ev);
-    await rt.sender.kick();
-    return c.json({ ok: true, eventId: ev.header.event_id });
+    // The same way as POST /lark/events: core.accept stores the event and handles it; then what it queued is delivered.
+    const res = await receiver.say({ chat, from, text });
+    return c.json(res, res.ok ? 200 : 400);
   });
 
   app.post('/api/card', async (c) => {
@@ -145,10 +145,8 @@ export function sandboxApp(rt: Runtime, clock: MovableClock | undefined): Hono {
     const org = await orgOf(c.req.query('campaign'));
     if (!org || !knownSender(org, b.from)) return c.json({ ok: false, error: `unknown person ${b.from}` }, 400);
     if (!knownChat(org, b.chat, b.from)) return c.json({ ok: false, error: `unknown chat ${b.chat} for ${b.from}` }, 400);
-    const ev = cardActionEvent({ chatId: b.chat, from: b.from, messageId: b.messageId, value: b.value, name: b.name, formValue: b.formValue, at: rt.clock.now() });
-    const answer = await rt.bot.handleCardAction(ev);
-    await rt.sender.kick();
-    return c.json({ ok: true, ...answer });
+    const res = await receiver.click(b);
+    return c.json(res, res.ok ? 200 : 400);
   });
 
   app.post('/api/clock', async (c) => {

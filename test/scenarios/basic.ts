@@ -14,6 +14,17 @@ export interface Driver {
   textsIn(chatId: string): string[];
   /** one Cron Trigger (Node: one scheduler tick) as if the clock read `at`; resolves when its sends were delivered */
   scheduled(at: Date): Promise<void>;
+  /** an admin route with the admin token */
+  admin(method: 'GET' | 'POST', path: string): Promise<Response>;
+}
+
+/** Waits until `cond` holds on what the fake received, failing after `ms` (the bound the scenario promises). */
+async function within(ms: number, what: string, cond: () => boolean): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 export const OFFICE = 'oc_xinhe_office';
@@ -78,4 +89,46 @@ export async function ledgerExported(d: Driver): Promise<void> {
   expect(file.file_name).toMatch(/^台账-.+\.xlsx$/);
   expect(file.size).toBeGreaterThan(1000);
   expect(d.textsIn(OFFICE).some((t) => t.includes('台账已导出'))).toBe(true);
+}
+
+const LEADERS = 'oc_xinhe_leaders';
+const titleOf = (m: { content?: { header?: { title?: { content?: string } } } }) => String(m.content?.header?.title?.content ?? '');
+
+/**
+ * Chat first, then an admin job run: the lagging list the run queues is delivered without any further request
+ * (on Workers, in the admin request's waitUntil; on Node, by the long-lived sender).
+ */
+export async function adminRunDelivered(d: Driver): Promise<void> {
+  await d.say({ from: 'ou_chenbo', chat: OFFICE, text: '帮助' });
+  await d.say({ from: 'ou_dailei', chat: OFFICE, text: '进度' });
+  const lagging = () => d.fake.messagesIn(LEADERS).filter((m) => titleOf(m).startsWith('落后单位') && titleOf(m).includes('第48周'));
+  const before = lagging().length;
+  const res = await d.admin('POST', `/admin/jobs/lagging-units/run?at=${encodeURIComponent('2026-11-27T17:30:00+08:00')}`);
+  const body = (await res.json()) as { ok: boolean; results: Array<{ outcome: string; posts: number }> };
+  expect(res.status, JSON.stringify(body)).toBe(200);
+  expect(body.results.some((r) => r.outcome === 'sent' && r.posts > 0), JSON.stringify(body)).toBe(true);
+  await within(15_000, 'the lagging list from an admin job run', () => lagging().length === before + 1);
+}
+
+/** Chat events, then a Cron Trigger at the 2-hour reminder (Friday 15:00 Shanghai): its posts arrive within 5 s. */
+export async function cronAfterEventsDelivered(d: Driver): Promise<void> {
+  await d.say({ from: 'ou_chenbo', chat: OFFICE, text: '逾期' });
+  await d.say({ from: 'ou_dailei', chat: OFFICE, text: '进度' });
+  const twoHour = () => d.fake.messagesIn(OFFICE).filter((m) => titleOf(m) === REMINDER && JSON.stringify(m.content).includes('17:00')).length;
+  const before = twoHour();
+  const tick = d.scheduled(new Date('2026-11-27T07:00:00Z'));
+  await within(5_000, 'the 2-hour report reminder after a cron tick', () => twoHour() > before);
+  await tick;
+}
+
+/** Two Cron Triggers at the same minute (the chase, Friday 17:01 Shanghai), at once: each chat gets one copy. */
+export async function twoTicksOneCopy(d: Driver): Promise<void> {
+  const chases = (chat: string) => d.fake.messagesIn(chat).filter((m) => titleOf(m).startsWith('【催报】工作进度专报 第48周')).length;
+  const at = new Date('2026-11-27T09:01:00Z');
+  await Promise.all([d.scheduled(at), d.scheduled(at)]);
+  await within(15_000, 'the chase in the office chat', () => chases(OFFICE) === 1);
+  // every chat the chase went to got it once
+  const chats = new Set(d.fake.messages.filter((m) => titleOf(m).startsWith('【催报】工作进度专报 第48周')).map((m) => m.chat_id));
+  expect(chats.size).toBeGreaterThan(1);
+  for (const chat of chats) expect(chases(chat), chat).toBe(1);
 }

@@ -43,7 +43,7 @@ export interface HarnessOptions {
 }
 
 /** Keys that hold card structure, not words a reader sees. */
-const STRUCTURE = new Set(['tag', 'template', 'type', 'width', 'data_type', 'name', 'schema', 'color', 'mode', 'text_align', 'background_style', 'row_height', 'flex_mode', 'width_mode', 'aspect_ratio', 'xField', 'yField', 'seriesField', 'orient', 'text_size', 'page_size', 'lines', 'max', 'cmd']);
+const STRUCTURE = new Set(['tag', 'template', 'type', 'width', 'data_type', 'name', 'schema', 'color', 'mode', 'text_align', 'background_style', 'row_height', 'flex_mode', 'width_mode', 'aspect_ratio', 'xField', 'yField', 'seriesField', 'orient', 'text_size', 'page_size', 'lines', 'max', 'a', 'l']);
 
 /** Every string in a card or text message, joined: what a reader would see. */
 export function flatten(content: unknown): string {

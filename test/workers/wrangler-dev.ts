@@ -1,6 +1,7 @@
 // Starts the Worker under `wrangler dev` (local workerd, local D1, --test-scheduled) for tests: a config generated
 // from the real wrangler.toml in a temp dir (absolute paths, secrets in .dev.vars), migrations applied to a fresh local
-// D1, and the process group ended on close. Answers { skip } only when wrangler or workerd cannot run on this machine.
+// D1, and the process group ended on close. Answers { skip } only when wrangler or workerd is not installed or cannot
+// run at all on this machine; a Worker that does not start in time throws.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -117,8 +118,8 @@ export async function startWranglerDev(vars: Record<string, string>, readyTimeou
     await new Promise((r) => setTimeout(r, 250));
   }
   await close();
-  // Our own build errors fail the test; workerd that never comes up (a sandbox without the syscalls it needs) skips it.
+  // A Worker that does not come up in time fails the test: a broken Worker must never pass as a skip.
   if (/Build failed|Could not resolve|No matching export/.test(out)) throw new Error(`the Worker does not build:\n${out.slice(-3000)}`);
-  if (!/Ready on/i.test(out)) return { skip: `wrangler dev did not start within ${readyTimeoutMs / 1000}s:\n${out.slice(-1500)}` };
+  if (!/Ready on/i.test(out)) throw new Error(`wrangler dev did not start within ${readyTimeoutMs / 1000}s:\n${out.slice(-3000)}`);
   throw new Error(`wrangler dev started but /healthz never answered:\n${out.slice(-3000)}`);
 }

@@ -1,0 +1,131 @@
+// The core of Duban, built the same way on Node, the long connection and Workers (Bolt's App, grammY's Bot): the
+// database, clock, messenger, outbox sender, message pipeline (behind the inbox) and job runner. Receivers (webhook,
+// long connection, sandbox: src/lark/receivers/) hand it one verified event at a time with `accept`; they know nothing
+// else of it. On Node one core lives as long as the process; on Workers one is built per request or invocation, and
+// only plain data (the tenant token, the bot's open_id) is carried from one to the next, in `memo`.
+import type { DbHandle } from '../db/client.js';
+import { jobsWith } from '../jobs/index.js';
+import type { JobDef } from '../jobs/define.js';
+import { JobRunner } from '../jobs/runner.js';
+import { Bot, type Memo, type Toast } from './bot.js';
+import type { Config } from './config.js';
+import type { Clock } from './core/clock.js';
+import { checkEvent, type LarkEvent } from './lark/inbound.js';
+import type { Messenger } from './lark/messenger.js';
+import type { Log } from './log.js';
+import { Sender, type SenderOptions } from './outbox.js';
+
+export interface CoreDeps {
+  config: Config;
+  dbh: DbHandle;
+  clock: Clock;
+  log: Log;
+  messenger: Messenger;
+  sender?: SenderOptions;
+  /**
+   * Runs work after the receiver has answered, then delivers what it queued: Node's work queue (the sender is kicked
+   * when rows are queued), or a Worker's `waitUntil` (which keeps the request alive until delivery is done).
+   */
+  defer(work: () => Promise<void>): void;
+  /** deliver rows the moment they are queued (Node, where the sender outlives the request); a Worker delivers in defer */
+  deliverEagerly?: boolean;
+  /** plain data kept between short-lived cores (Workers) */
+  memo?: Memo;
+  jobs?: readonly JobDef[];
+  /** how far back the job runner's first tick looks for missed occasions */
+  catchUpMs?: number;
+}
+
+/** What a receiver answers: 200 with Lark's expected body (empty, or a card's toast), or 400 with what was wrong. */
+export type Accepted = { status: 200; body: Partial<Toast> } | { status: 400; body: { error: string } };
+
+export interface Core {
+  config: Config;
+  dbh: DbHandle;
+  clock: Clock;
+  log: Log;
+  messenger: Messenger;
+  sender: Sender;
+  bot: Bot;
+  runner: JobRunner;
+  /**
+   * One verified event from a receiver: checked, stored, answered; handled after the answer (a card click at once).
+   * `wait` handles it before answering (the sandbox page shows the reply with the answer).
+   */
+  accept(body: unknown, opts?: { wait?: boolean }): Promise<Accepted>;
+  /** handles a stored event (the inbox's second half) */
+  handle(ev: LarkEvent): Promise<string>;
+  /** handles events stored but not handled: left by a crash, or group messages that waited for the bot's open_id */
+  replayUnhandled(opts?: { before?: Date; limit?: number }): Promise<number>;
+  /** delivers what was queued outside a handled event (an admin job run, a sandbox clock move) */
+  deliverSoon(): void;
+  defer(work: () => Promise<void>): void;
+}
+
+export function createCore(deps: CoreDeps): Core {
+  const { config, dbh, clock, log, messenger, defer } = deps;
+  const memo = deps.memo ?? {};
+  const sender = new Sender(dbh, messenger, log, {
+    limits: { perSecond: config.SEND_PER_SECOND, perMinute: config.SEND_PER_MINUTE, perChatPerSecond: config.SEND_PER_CHAT_PER_SECOND },
+    // the campaign clock dates the office's notice of a wrong @ id (one per person per day)
+    clock,
+    ...deps.sender,
+  });
+  const queued = deps.deliverEagerly ? () => void sender.kick() : undefined;
+  const bot = new Bot({ dbh, clock, messenger, log, memo, queued });
+  const runner = new JobRunner({ dbh, clock, log, messenger, jobs: deps.jobs ?? jobsWith({ retentionDays: config.RETENTION_DAYS }), catchUpMs: deps.catchUpMs, queued });
+  // Group messages that came before the bot knew its open_id wait in the inbox; the first handling that knows it
+  // sends them through.
+  let waiting = false;
+
+  const core: Core = {
+    config,
+    dbh,
+    clock,
+    log,
+    messenger,
+    sender,
+    bot,
+    runner,
+    async accept(body, opts = {}): Promise<Accepted> {
+      const checked = checkEvent(body);
+      if (!checked.ok) {
+        log.warn('event refused', { status: 400, reason: checked.problems.join('; ') });
+        return { status: 400, body: { error: `bad event: ${checked.problems.join('; ')}` } };
+      }
+      const ev = checked.event;
+      if (ev.header.event_type === 'card.action.trigger') {
+        const toast = await bot.handleCardAction(ev);
+        defer(async () => {});
+        return { status: 200, body: toast };
+      }
+      // Stored before we answer; handled after. A redelivery (same event_id) is answered and dropped.
+      if (await bot.record(ev.header.event_id, ev.header.event_type, ev)) {
+        if (opts.wait) await core.handle(ev);
+        else defer(() => core.handle(ev).then(() => undefined));
+      }
+      return { status: 200, body: {} as Partial<Toast> };
+    },
+    async handle(ev) {
+      const outcome = await bot.handle(ev);
+      if (outcome === 'waiting') waiting = true;
+      else if (waiting && memo.botOpenId) {
+        waiting = false;
+        defer(() => core.replayUnhandled().then(() => undefined));
+      }
+      return outcome;
+    },
+    async replayUnhandled(opts) {
+      const backlog = await bot.unhandled(opts);
+      let handled = 0;
+      for (const ev of backlog) if ((await bot.handle(ev)) !== 'waiting') handled++;
+      if (handled) log.info('handled events left unhandled', { count: handled });
+      return handled;
+    },
+    deliverSoon() {
+      defer(async () => {});
+    },
+    defer,
+  };
+  return core;
+}

@@ -1,0 +1,42 @@
+// Queuing into the outbox: a message is a row first, keyed by a dedupe key (a second queue of the same key is a no-op),
+// written alone or inside the atomic write that also marks an event handled or a job occasion run.
+import type { DbHandle } from '../db/client.js';
+import { outbox } from '../db/schema.js';
+import type { Clock } from './core/clock.js';
+import { fitMessage } from './lark/card-size.js';
+
+export interface Outgoing {
+  dedupeKey: string;
+  campaignId?: number | null;
+  kind: 'send' | 'reply' | 'patch';
+  target: string;
+  targetType?: 'chat_id' | 'open_id';
+  chatId?: string | null;
+  msgType: 'text' | 'interactive' | 'file';
+  content: unknown;
+}
+
+/** The statement that queues one message; run it alone or inside an atomic batch with other writes. A message over
+ * Lark's size limits is queued as the several rows that carry it (src/lark/card-size.ts). */
+export function queueStatement(dbh: DbHandle, m: Outgoing, now: Date) {
+  return dbh.db
+    .insert(outbox)
+    .values(fitMessage(m).map((m) => ({
+      dedupeKey: m.dedupeKey,
+      campaignId: m.campaignId ?? null,
+      kind: m.kind,
+      target: m.target,
+      targetType: m.targetType ?? 'chat_id',
+      chatId: m.chatId ?? (m.kind === 'send' && (m.targetType ?? 'chat_id') === 'chat_id' ? m.target : null),
+      msgType: m.msgType,
+      content: m.content as string,
+      createdAt: now.toISOString(),
+    })))
+    .onConflictDoNothing();
+}
+
+/** Queues messages (outside any other write) and returns how many were new. */
+export async function queue(dbh: DbHandle, clock: Clock, messages: Outgoing[]): Promise<void> {
+  if (messages.length === 0) return;
+  await dbh.atomic(messages.map((m) => queueStatement(dbh, m, clock.now())));
+}

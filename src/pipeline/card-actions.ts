@@ -1,0 +1,80 @@
+// Card buttons carry an action and its object (`{"a":"task.done","id":"T3"}`), never command text: the server maps the
+// action to the command it stands for, which then runs through the same pipeline as a typed message, with the
+// clicker's roles (a card never grants more than chat). A form's inputs fill the action's named slots the same way.
+import type { Lang } from '../context.js';
+
+/** The value a button carries: the action, its object, and the language the card was written in. */
+export type ActionValue = { a: string; id?: string; l?: 'en' } & Record<string, string>;
+
+type Slots = Record<string, string>;
+
+interface ActionDef {
+  /** the object's id form, when the action has one */
+  id?: RegExp;
+  /** names of form inputs the action reads */
+  form?: readonly string[];
+  command(lang: Lang, id: string, slots: Slots): string;
+}
+
+const TASK = /^T\d{1,9}$/;
+const PROBLEM = /^P\d{1,9}$/;
+const say = (lang: Lang, zh: string, en: string) => (lang === 'en' ? en : zh);
+
+export const CARD_ACTIONS: Record<string, ActionDef> = {
+  'task.show': { id: TASK, command: (l, id) => `${say(l, '任务 查看', 'task show')} ${id}` },
+  'task.done': { id: TASK, command: (l, id) => `${say(l, '任务 销账', 'task done')} ${id}` },
+  'task.cancel': { id: TASK, command: (l, id) => `${say(l, '任务 取消', 'task cancel')} ${id}` },
+  'task.reopen': { id: TASK, command: (l, id) => `${say(l, '任务 重开', 'task reopen')} ${id}` },
+  'task.extend': {
+    id: TASK,
+    form: ['due', 'reason'],
+    command: (l, id, f) => say(l, `任务 延期 ${id} 截止：${f.due} 原因：${f.reason}`, `task extend ${id} due:${f.due} reason:${f.reason}`),
+  },
+  'task.note': { id: TASK, form: ['note'], command: (l, id, f) => `${say(l, '任务 进展', 'task note')} ${id} ${f.note}` },
+  'task.list': {
+    command: (l, _id, f) =>
+      [say(l, '任务 列表', 'task list'), f.scope, f.all === '1' ? say(l, '全部', 'all') : '', f.page ? say(l, `第${f.page}页`, `page ${f.page}`) : ''].filter(Boolean).join(' '),
+  },
+  'problem.resolve': { id: PROBLEM, command: (l, id) => say(l, `问题 解决 ${id} 已协调解决`, `problem resolve ${id} resolved by coordination`) },
+};
+
+/** Builds a button's value: `action('task.done', { id: 'T3' }, 'zh')`. */
+export function action(a: keyof typeof CARD_ACTIONS, fields: Record<string, string | number | boolean | undefined>, lang: Lang): ActionValue {
+  const v: ActionValue = { a } as ActionValue;
+  for (const [k, x] of Object.entries(fields)) if (x !== undefined && x !== false && x !== '') v[k] = x === true ? '1' : String(x);
+  if (lang === 'en') v.l = 'en';
+  return v;
+}
+
+/** One line, bounded: a form input is what the clicker could have typed, so it grants nothing chat does not. */
+const slot = (v: unknown, max: number) =>
+  String(v ?? '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, max);
+
+export type Click = { ok: true; text: string; lang: Lang } | { ok: false; reason: string };
+
+/** The command a click stands for, or why the click is refused. */
+export function commandOfClick(value: unknown, formValue: Record<string, unknown> | undefined): Click {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'a button value must name an action' };
+  const v = value as Record<string, unknown>;
+  if ('cmd' in v) return { ok: false, reason: 'command text in a button is not accepted (outdated card)' };
+  const def = typeof v.a === 'string' ? CARD_ACTIONS[v.a] : undefined;
+  if (!def) return { ok: false, reason: `unknown action ${JSON.stringify(String(v.a ?? '')).slice(0, 60)}` };
+  const id = typeof v.id === 'string' ? v.id : '';
+  if (def.id && !def.id.test(id)) return { ok: false, reason: `action ${String(v.a)} needs an id of the form ${def.id.source}` };
+  const lang: Lang = v.l === 'en' ? 'en' : 'zh';
+  const slots: Slots = {};
+  if (v.a === 'task.list') {
+    slots.scope = slot(v.scope, 100);
+    slots.all = v.all === '1' ? '1' : '';
+    slots.page = /^\d{1,5}$/.test(String(v.page ?? '')) ? String(v.page) : '';
+  }
+  for (const name of def.form ?? []) {
+    const x = slot(formValue?.[name], 2000);
+    if (!x) return { ok: false, reason: `the form's ${name} is empty` };
+    slots[name] = x;
+  }
+  return { ok: true, text: def.command(lang, id, slots), lang };
+}

@@ -1,0 +1,34 @@
+// The message pipeline as one chain with one error boundary:
+//   boundary → reply → dedupe → addressed to the bot? → who is speaking → which command → may they → arguments → run
+// (the reply step wraps the rest, so whatever a step answers becomes the reply). Receivers and the inbox never see
+// these steps; commands never see the receivers.
+import type { AnyCommand } from '../../commands/define.js';
+import { commands as allCommands } from '../../commands/index.js';
+import type { ContextDeps } from '../context.js';
+import type { ChatMessage } from '../lark/events.js';
+import type { Outgoing } from '../outbox.js';
+import { compileWords } from '../router.js';
+import { addressed, boundary, dedupe, languageOf, mayThey, readArguments, reply, run, speaking, whichCommand, type StepDeps } from './steps.js';
+import { compose, type Turn } from './turn.js';
+
+export interface Pipeline {
+  readonly commands: readonly AnyCommand[];
+  /** runs one message through the chain; the turn holds the outcome and the rows to queue */
+  run(msg: ChatMessage, opts: { botKnown: boolean }): Promise<Turn>;
+}
+
+export function createPipeline(deps: ContextDeps & { commands?: readonly AnyCommand[] }): Pipeline {
+  const commands = deps.commands ?? allCommands;
+  const d: StepDeps = { ...deps, commands, patterns: compileWords(commands) };
+  const chain = compose([boundary(d), reply(d), dedupe(d), addressed, speaking(d), whichCommand(d), mayThey, readArguments, run]);
+  return {
+    commands,
+    async run(msg, opts) {
+      const turn: Turn = { msg, botKnown: opts.botKnown, lang: languageOf(d, msg.text), outcome: 'ignored', out: [] as Outgoing[] };
+      await chain(turn);
+      return turn;
+    },
+  };
+}
+
+export type { Turn };

@@ -1,0 +1,78 @@
+// Lark's send limits as sliding windows (50/s and 1,000/min per app, 5/s per chat): exact, so a burst never exceeds
+// a limit in any window, with a margin for the jitter between our clock and Lark's. The outbox's sender takes a slot
+// before each send.
+export interface SendLimits {
+  perSecond: number;
+  perMinute: number;
+  perChatPerSecond: number;
+}
+
+export const larkLimits: SendLimits = { perSecond: 50, perMinute: 1000, perChatPerSecond: 5 };
+
+/** Sliding windows of send times: exact, so a burst can never exceed a limit in any window. */
+class SlidingWindow {
+  private times: number[] = [];
+  private head = 0;
+  constructor(
+    private readonly limit: number,
+    private readonly spanMs: number,
+  ) {}
+  private trim(now: number) {
+    while (this.head < this.times.length && this.times[this.head]! <= now - this.spanMs) this.head++;
+    if (this.head > 1024) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+  }
+  /** ms to wait before one more send fits (0 = now) */
+  waitMs(now: number): number {
+    this.trim(now);
+    const count = this.times.length - this.head;
+    if (count < this.limit) return 0;
+    return this.times[this.head + count - this.limit]! + this.spanMs - now + 1;
+  }
+  /** sends that fit now */
+  room(now: number): number {
+    this.trim(now);
+    return Math.max(0, this.limit - (this.times.length - this.head));
+  }
+  take(now: number) {
+    this.times.push(now);
+  }
+}
+
+export class RateLimiter {
+  private readonly second: SlidingWindow;
+  private readonly minute: SlidingWindow;
+  private readonly chats = new Map<string, SlidingWindow>();
+  // Lark counts a send when it arrives, we when it leaves; the margin absorbs event-loop and network jitter
+  // so that a burst timed exactly at the limit here never lands over it there.
+  constructor(
+    private readonly limits: SendLimits,
+    private readonly marginMs = 250,
+  ) {
+    this.second = new SlidingWindow(limits.perSecond, 1000 + marginMs);
+    this.minute = new SlidingWindow(limits.perMinute, 60_000 + marginMs * 4);
+  }
+  private chat(id: string) {
+    let w = this.chats.get(id);
+    if (!w) this.chats.set(id, (w = new SlidingWindow(this.limits.perChatPerSecond, 1000 + this.marginMs)));
+    return w;
+  }
+  /** How many sends the app-wide windows allow now, whatever the chats; and how long until one more fits. */
+  appRoom(now: number): number {
+    return Math.min(this.second.room(now), this.minute.room(now));
+  }
+  appWaitMs(now: number): number {
+    return Math.max(this.second.waitMs(now), this.minute.waitMs(now));
+  }
+  /** Takes a slot now if every window allows it; otherwise answers how long to wait. */
+  tryTake(chatKey: string, now: number): number {
+    const wait = Math.max(this.second.waitMs(now), this.minute.waitMs(now), this.chat(chatKey).waitMs(now));
+    if (wait > 0) return wait;
+    this.second.take(now);
+    this.minute.take(now);
+    this.chat(chatKey).take(now);
+    return 0;
+  }
+}
