@@ -2,7 +2,7 @@
 import { card, esc, md, note } from '../src/lark/cards.js';
 import { dueOf, isHeld, periodOf, shiftPeriod } from '../src/core/periods.js';
 import { defineJob, type Occasion } from './define.js';
-import { audiences, missingUnits, noLiaisonNotice, reportTemplate, unitLines, withNotice } from './reporting.js';
+import { audiences, missingUnits, noLiaisonNotice, noLiaisonRecord, reportTemplate, unitLines, withNotice } from './reporting.js';
 
 export default defineJob({
   name: 'report-chase',
@@ -48,11 +48,5 @@ export default defineJob({
     // Units nobody can be @-mentioned for are named to the office, once per period (shared with report-reminder).
     return withNotice(posts, await noLiaisonNotice(ctx, rule, period, missing, now));
   },
-  async effects(ctx, occ, now) {
-    const rule = ctx.org.rules.find((r) => r.id === occ.data?.ruleId);
-    if (!rule) return [];
-    const period = String(occ.data?.period);
-    const notice = await noLiaisonNotice(ctx, rule, period, await missingUnits(ctx.db, ctx.org, rule, period), now);
-    return notice ? [notice.record] : [];
-  },
+  effects: noLiaisonRecord,
 });

@@ -6,7 +6,7 @@ import { card, esc, md, note } from '../src/lark/cards.js';
 import { relativeDay } from '../src/core/dates.js';
 import { dueOf, isHeld, periodBounds, periodOf, reminderTimes, shiftPeriod } from '../src/core/periods.js';
 import { defineJob, type Occasion } from './define.js';
-import { audiences, missingUnits, noLiaisonNotice, reportTemplate, unitLines, withNotice } from './reporting.js';
+import { audiences, missingUnits, noLiaisonNotice, noLiaisonRecord, reportTemplate, unitLines, withNotice } from './reporting.js';
 
 /** How far ahead a reminder can go out: before the first period after a long holiday (春节) plus a weekend. */
 const LOOKAHEAD_DAYS = 20;
@@ -63,11 +63,5 @@ export default defineJob({
     // Units nobody can be @-mentioned for are named to the office, once per period (shared with report-chase).
     return withNotice(posts, await noLiaisonNotice(ctx, rule, period, missing, now));
   },
-  async effects(ctx, occ, now) {
-    const rule = ctx.org.rules.find((r) => r.id === occ.data?.ruleId);
-    if (!rule) return [];
-    const period = String(occ.data?.period);
-    const notice = await noLiaisonNotice(ctx, rule, period, await missingUnits(ctx.db, ctx.org, rule, period), now);
-    return notice ? [notice.record] : [];
-  },
+  effects: noLiaisonRecord,
 });

@@ -2,6 +2,7 @@
 // hear about which units (a group chat hears about its own units, the office and leaders' chats about all).
 import { and, eq } from 'drizzle-orm';
 import type { JobCtx, Speaker } from '../src/context.js';
+import type { Occasion } from './define.js';
 import type { Db } from '../db/client.js';
 import { jobRuns, reports } from '../db/schema.js';
 import { at, card, esc, md, note, type Card } from '../src/lark/cards.js';
@@ -91,6 +92,15 @@ export async function noLiaisonNotice(ctx: JobCtx, rule: Rule, period: string, m
     }),
     record: ctx.db.insert(jobRuns).values({ job: NO_LIAISON, campaignId: org.campaign.id, period: key, chatId: office, ranAt: at.toISOString() }).onConflictDoNothing(),
   };
+}
+
+/** The reminder's and the chase's effect: the record that the office was told about units without a liaison. */
+export async function noLiaisonRecord(ctx: JobCtx, occ: Occasion, now: Date): Promise<Array<{ run(): unknown }>> {
+  const rule = ctx.org.rules.find((r) => r.id === occ.data?.ruleId);
+  if (!rule) return [];
+  const period = String(occ.data?.period);
+  const notice = await noLiaisonNotice(ctx, rule, period, await missingUnits(ctx.db, ctx.org, rule, period), now);
+  return notice ? [notice.record] : [];
 }
 
 /** The posts with the office's notice added: into the office chat's own post when there is one (one message per chat). */
