@@ -22,6 +22,8 @@ import { childServerEnv, sleep, startChildServer, title, waitUntil, type ChildSe
 const OUTAGE_MS = Number(process.env.RELIABILITY_OUTAGE_MS ?? 60_000);
 const AT = '2026-10-22T17:00:00+08:00';
 const PERIOD = '2026-W43';
+/** The period as the reminder's subtitle names it. */
+const PERIOD_LABEL = '第43周（10月19日—23日）';
 const GROUPS = 80;
 
 /** A second campaign: 80 units, each leading a group with its own chat, all reporting weekly on Friday 17:00. */
@@ -50,7 +52,7 @@ afterAll(async () => {
 
 /** Reminders of the week per chat, as the fake accepted them. */
 function remindersIn(fake: FakeLark, chat: string, heading: string): number {
-  return fake.messagesIn(chat).filter((m) => title(m) === heading && String(m.content?.header?.subtitle?.content ?? '').startsWith(PERIOD)).length;
+  return fake.messagesIn(chat).filter((m) => title(m) === heading && String(m.content?.header?.subtitle?.content ?? '').startsWith(PERIOD_LABEL)).length;
 }
 
 function allDelivered(fake: FakeLark): boolean {
@@ -66,7 +68,7 @@ function describeDelivery(fake: FakeLark): string {
 function checkOncePerChat(expect: ExpectStatic, fake: FakeLark) {
   const counts = expectedChats.map(([chat, heading]) => [chat, remindersIn(fake, chat, heading)]);
   expect(counts.filter(([, n]) => n !== 1)).toEqual([]);
-  const all = fake.messages.filter((m) => title(m).startsWith('【报送提醒】') && String(m.content?.header?.subtitle?.content ?? '').startsWith(PERIOD));
+  const all = fake.messages.filter((m) => title(m).startsWith('【报送提醒】') && String(m.content?.header?.subtitle?.content ?? '').startsWith(PERIOD_LABEL));
   expect(all).toHaveLength(expectedChats.length);
 }
 
