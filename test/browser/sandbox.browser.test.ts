@@ -61,7 +61,7 @@ describe.skipIf(!haveBrowser)(title, () => {
     await expect.poll(() => page.textContent('#clock-status')).toContain('lagging-units');
 
     await page.click('.chat-item[data-chat="oc_xinhe_leaders"]');
-    const lagging = page.locator('.msg.bot .card', { hasText: '落后单位 · 本周（2026-W48）' });
+    const lagging = page.locator('.msg.bot .card', { hasText: '落后单位 · 本周 · 第48周（11月23日—27日）' });
     await lagging.waitFor();
     const text = (await lagging.textContent()) ?? '';
     for (const unit of ['经开区管委会', '区住房建设委', '区网信办', '新河周转房办公室']) expect(text).toContain(unit);
