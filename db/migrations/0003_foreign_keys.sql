@@ -4,8 +4,9 @@
 -- ignores foreign_keys=OFF, so the checks are deferred to the commit instead.
 -- Rows that point at something missing are kept: a missing campaign, unit or reporting rule gets an inactive stand-in
 -- named after its number; an optional reference to a missing group, meeting, report or person is cleared and its old
--- value written to `meta`. (One statement per table: D1 refuses a long compound SELECT.) A history row of a missing task, report, problem or meeting (never made by the code) makes
--- the migration fail and roll back, leaving the database as it was (docs/migrations.md).
+-- value written to `meta`. One statement per table: D1 refuses a long compound SELECT. A history row of a missing
+-- task, report, problem or meeting (the code never makes one) fails the commit and the migration rolls back, leaving
+-- the database as it was (docs/migrations.md).
 PRAGMA defer_foreign_keys = on;--> statement-breakpoint
 INSERT INTO `campaigns` (`id`, `name`, `created_at`) SELECT DISTINCT `campaign_id`, '缺失的专项工作 #' || `campaign_id`, '1970-01-01T00:00:00.000Z' FROM `units` WHERE `campaign_id` NOT IN (SELECT `id` FROM `campaigns`);--> statement-breakpoint
 INSERT INTO `campaigns` (`id`, `name`, `created_at`) SELECT DISTINCT `campaign_id`, '缺失的专项工作 #' || `campaign_id`, '1970-01-01T00:00:00.000Z' FROM `groups` WHERE `campaign_id` NOT IN (SELECT `id` FROM `campaigns`);--> statement-breakpoint
