@@ -8,23 +8,30 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrationsFolder } from '../db/client.js';
+import { migrationsFolder, openSqlite } from '../db/client.js';
+import { tasks } from '../db/schema.js';
 import { flatten, startHarness, type Harness } from './support/harness.js';
+import { ROWS_0002 } from './support/rows-0002.js';
 
 const OLD_TABLES = ['campaigns', 'units', 'groups', 'people', 'chats', 'reporting_rules', 'reports', 'report_revisions', 'tasks', 'task_events', 'problems', 'meetings'];
 
-/** A database as the code before migration 0002 made it: its own copy of migrations 0000 and 0001 applied. */
-function oldDatabase(dir: string): string {
-  const old = join(dir, 'migrations-0001');
+/** A database as the code before migration `n` made it: its own copy of the first `n` migrations applied. */
+function migratedTo(dir: string, n: number, name: string): Database.Database {
+  const old = join(dir, `migrations-${n}`);
   mkdirSync(join(old, 'meta'), { recursive: true });
   const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: Array<{ tag: string }> };
-  journal.entries = journal.entries.slice(0, 2);
-  expect(journal.entries.map((e) => e.tag)).toEqual(['0000_init', '0001_meeting_sittings']);
+  journal.entries = journal.entries.slice(0, n);
   writeFileSync(join(old, 'meta/_journal.json'), JSON.stringify(journal));
   for (const e of journal.entries) copyFileSync(join(migrationsFolder, `${e.tag}.sql`), join(old, `${e.tag}.sql`));
-  const path = join(dir, 'old.db');
-  const sqlite = new Database(path);
+  const sqlite = new Database(join(dir, name));
   migrate(drizzle(sqlite), { migrationsFolder: old });
+  return sqlite;
+}
+
+/** A database as the code before migration 0002 made it: migrations 0000 and 0001 applied. */
+function oldDatabase(dir: string): string {
+  const sqlite = migratedTo(dir, 2, 'old.db');
+  const path = join(dir, 'old.db');
   sqlite.exec(`
     INSERT INTO campaigns (id, name, created_at) VALUES (1, '新河周转房居住环境改善', '2026-10-01T00:00:00Z');
     INSERT INTO units (id, campaign_id, name, aliases) VALUES (1, 1, '区住房建设委', '["住建委"]'), (2, 1, '新河街道办事处', '[]'), (3, 1, '区公安局', '[]');
@@ -126,5 +133,78 @@ describe('migration 0002 on a database of the schema before it', () => {
     expect(await office('会议 安排 推动会 时间：2026-12-01 15:00')).toContain('M4');
     // the ledger still holds every task, the cancelled one included
     expect(await office('台账 导出')).toContain('共 4 项');
+  });
+});
+
+
+const rowsOf = (sqlite: Database.Database, t: string) => sqlite.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all() as Array<Record<string, unknown>>;
+const tableNames = (sqlite: Database.Database) =>
+  (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+/** Every index with its table, columns and uniqueness, whether a constraint's or a CREATE INDEX's. */
+const indexesOf = (sqlite: Database.Database) =>
+  tableNames(sqlite).flatMap((t) =>
+    (sqlite.prepare(`SELECT name, "unique", origin FROM pragma_index_list('${t}')`).all() as Array<{ name: string; unique: number; origin: string }>).map((i) => ({
+      table: t,
+      unique: i.unique,
+      origin: i.origin,
+      columns: (sqlite.prepare(`SELECT name FROM pragma_index_info('${i.name}')`).all() as Array<{ name: string }>).map((c) => c.name),
+      name: i.origin === 'c' ? i.name : `(${i.origin})`,
+    })),
+  ).sort((a, b) => `${a.table}${a.columns}`.localeCompare(`${b.table}${b.columns}`));
+
+describe('migration 0003 (foreign keys) on a database of migrations 0000–0002', () => {
+  let fkDir: string;
+  beforeAll(() => {
+    fkDir = mkdtempSync(join(tmpdir(), 'duban-migration-fk-'));
+  });
+  afterAll(() => rmSync(fkDir, { recursive: true, force: true }));
+
+  it('keeps every row of every table, keeps orphans pointing somewhere, recreates the indexes, then enforces the keys', async () => {
+    const sqlite = migratedTo(fkDir, 3, 'fk.db');
+    sqlite.exec(ROWS_0002);
+    const tables = tableNames(sqlite);
+    const before = Object.fromEntries(tables.map((t) => [t, rowsOf(sqlite, t)]));
+    const indexesBefore = indexesOf(sqlite);
+    for (const t of tables) if (t !== 'meta') expect(before[t]!.length, t).toBeGreaterThan(0);
+    sqlite.close();
+
+    const dbh = openSqlite(join(fkDir, 'fk.db'));
+    const after = new Database(join(fkDir, 'fk.db'));
+    // the missing unit 99 gets an inactive stand-in; the missing group 9 and person 77 are cleared and kept in meta
+    const expected = structuredClone(before);
+    expected.units!.push({ id: 99, campaign_id: 1, name: '缺失的单位 #99', aliases: '[]', active: 0 });
+    expected.tasks![1]!.group_id = null;
+    expected.task_events![1]!.by_person_id = null;
+    expected.meta!.push({ key: 'migration 0003 cleared tasks.group_id of row 2', value: '9' }, { key: 'migration 0003 cleared task_events.by_person_id of row 2', value: '77' });
+    expect(tableNames(after)).toEqual(tables);
+    for (const t of tables) expect(rowsOf(after, t), t).toEqual(expected[t]);
+    expect(indexesOf(after)).toEqual(indexesBefore);
+    expect(after.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+    expect(after.prepare("SELECT count(*) AS n FROM pragma_foreign_key_list('tasks')").get()).toEqual({ n: 4 });
+    after.close();
+
+    const task = { campaignId: 1, seq: 3, title: '排查安全隐患', leadUnitId: 12345, deadline: '2026-12-31', createdAt: '2026-11-28T00:00:00Z' };
+    await expect(Promise.resolve().then(() => dbh.db.insert(tasks).values(task).run())).rejects.toThrow(/FOREIGN KEY constraint failed/);
+    await dbh.db.insert(tasks).values({ ...task, leadUnitId: 1 }).run();
+    dbh.close();
+  });
+
+  it('refuses, and leaves the database as it was, when history belongs to a task that does not exist', () => {
+    const sqlite = migratedTo(fkDir, 3, 'history-orphan.db');
+    sqlite.exec(`${ROWS_0002} INSERT INTO task_events (campaign_id, task_id, kind, at) VALUES (1, 404, 'note', '2026-10-03T00:00:00Z');`);
+    const before = Object.fromEntries(tableNames(sqlite).map((t) => [t, rowsOf(sqlite, t)]));
+    sqlite.close();
+    // the deferred foreign key check fails the migrator's COMMIT (cause: FOREIGN KEY constraint failed); it rolls back
+    let failure: unknown;
+    try {
+      openSqlite(join(fkDir, 'history-orphan.db'));
+    } catch (err) {
+      failure = err;
+    }
+    expect(String((failure as Error | undefined)?.cause)).toMatch(/FOREIGN KEY constraint failed/);
+    const again = new Database(join(fkDir, 'history-orphan.db'));
+    expect(Object.fromEntries(tableNames(again).map((t) => [t, rowsOf(again, t)]))).toEqual(before);
+    expect(again.prepare("SELECT count(*) AS n FROM pragma_foreign_key_list('tasks')").get()).toEqual({ n: 0 });
+    again.close();
   });
 });

@@ -1,0 +1,68 @@
+// Migration 0003 (foreign keys) on local D1 through wrangler, as `wrangler d1 migrations apply` runs it in production:
+// a database of migrations 0000–0002 with rows in every table keeps them all, and the keys are enforced afterwards.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROWS_0002 } from '../support/rows-0002.js';
+import { root } from './wrangler-dev.js';
+
+const wranglerBin = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+const dir = mkdtempSync(join(tmpdir(), 'duban-d1-migration-'));
+const migrations = join(dir, 'migrations');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function wrangler(...args: string[]) {
+  const r = spawnSync(process.execPath, [wranglerBin, 'd1', ...args, 'DB', '--local', '--config', join(dir, 'wrangler.toml'), '--persist-to', join(dir, 'state')], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' },
+  });
+  return { ok: r.status === 0, out: `${r.stdout}\n${r.stderr}` };
+}
+
+function query(sql: string): Array<Record<string, unknown>> {
+  const r = wrangler('execute', '--json', '--command', sql);
+  expect(r.ok, r.out).toBe(true);
+  return (JSON.parse(r.out.slice(r.out.indexOf('['), r.out.lastIndexOf(']') + 1)) as Array<{ results: Array<Record<string, unknown>> }>)[0]!.results;
+}
+
+/** Copies the project's migrations up to and including `tag` into the config's migrations_dir. */
+function migrationsUpTo(tag: string) {
+  mkdirSync(migrations, { recursive: true });
+  for (const f of readdirSync(join(root, 'db/migrations')).filter((f) => f.endsWith('.sql') && f <= `${tag}.sql`)) copyFileSync(join(root, 'db/migrations', f), join(migrations, f));
+}
+
+describe('migration 0003 on D1', () => {
+  it('keeps every row of a 0002 database, orphans included, and then refuses a task with an unknown lead unit', () => {
+    writeFileSync(join(dir, 'wrangler.toml'), readFileSync(join(root, 'wrangler.toml'), 'utf8').replace(/^main = .*$/m, '').replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(migrations)}`));
+    migrationsUpTo('0002_history_and_counters');
+    let r = wrangler('migrations', 'apply');
+    expect(r.ok, r.out).toBe(true);
+    writeFileSync(join(dir, 'rows.sql'), ROWS_0002);
+    r = wrangler('execute', '--file', join(dir, 'rows.sql'));
+    expect(r.ok, r.out).toBe(true);
+    const tables = query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name <> 'd1_migrations' ORDER BY name").map((t) => String(t.name));
+    const count = () => query(`SELECT ${tables.map((t) => `(SELECT count(*) FROM "${t}") AS "${t}"`).join(', ')}`)[0]!;
+    const before = count();
+    const indexes = () => query("SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' ORDER BY name");
+    const indexesBefore = indexes();
+
+    migrationsUpTo('0003_foreign_keys');
+    r = wrangler('migrations', 'apply');
+    expect(r.ok, r.out).toBe(true);
+    // one stand-in unit (99) and two meta rows for the cleared references; nothing else changes in number
+    expect(count()).toEqual({ ...before, units: Number(before.units) + 1, meta: Number(before.meta) + 2 });
+    expect(indexes()).toEqual(indexesBefore);
+    expect(query('SELECT name, active FROM units WHERE id = 99')).toEqual([{ name: '缺失的单位 #99', active: 0 }]);
+    // (wrangler prints NULL as "null", so ask for the type)
+    expect(query('SELECT id, lead_unit_id, typeof(group_id) AS g FROM tasks ORDER BY id')).toEqual([{ id: 1, lead_unit_id: 2, g: 'integer' }, { id: 2, lead_unit_id: 99, g: 'null' }]);
+    expect(query("SELECT count(*) AS n FROM pragma_foreign_key_list('tasks')")).toEqual([{ n: 4 }]);
+
+    r = wrangler('execute', '--command', "INSERT INTO tasks (campaign_id, seq, title, lead_unit_id, deadline, created_at) VALUES (1, 3, '排查安全隐患', 12345, '2026-12-31', '2026-11-28T00:00:00Z')");
+    expect(r.ok).toBe(false);
+    expect(r.out).toMatch(/FOREIGN KEY constraint failed/);
+  }, 240_000);
+});
