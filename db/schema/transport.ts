@@ -1,0 +1,64 @@
+// Transport and bookkeeping: the inbox of Lark events, the outbox of messages, the job ledger and meta values.
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { campaigns } from './org.js';
+
+/** Inbox: every accepted Lark event, stored before the HTTP answer; handled_at is set once it was handled. */
+export const inbox = sqliteTable(
+  'inbox',
+  {
+    eventId: text('event_id').primaryKey(),
+    eventType: text('event_type').notNull(),
+    receivedAt: text('received_at').notNull(),
+    payload: text('payload').notNull(),
+    handledAt: text('handled_at'),
+    outcome: text('outcome'),
+  },
+  (t) => [index('inbox_unhandled').on(t.handledAt)],
+);
+
+/** Outbox: every outgoing message is a row first; dedupe_key doubles as Lark's message uuid. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    campaignId: integer('campaign_id'),
+    /** send: target is a chat_id / open_id; reply: target is a message_id; patch: target is a message_id */
+    kind: text('kind').$type<'send' | 'reply' | 'patch' | 'file'>().notNull(),
+    target: text('target').notNull(),
+    targetType: text('target_type').notNull().default('chat_id'),
+    /** the chat the message shows in, when known (replies and sends to chats) */
+    chatId: text('chat_id'),
+    msgType: text('msg_type').notNull(),
+    content: text('content').notNull(),
+    status: text('status').$type<'pending' | 'sending' | 'sent' | 'failed'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    /** epoch ms: not before */
+    nextAttemptAt: integer('next_attempt_at').notNull().default(0),
+    leaseUntil: integer('lease_until').notNull().default(0),
+    lastError: text('last_error'),
+    messageId: text('message_id'),
+    createdAt: text('created_at').notNull(),
+    sentAt: text('sent_at'),
+  },
+  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt)],
+);
+
+/** The exactly-once ledger of job runs, keyed by (job, campaign, period, chat). */
+export const jobRuns = sqliteTable(
+  'job_runs',
+  {
+    job: text('job').notNull(),
+    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+    period: text('period').notNull(),
+    chatId: text('chat_id').notNull(),
+    ranAt: text('ran_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.campaignId, t.period, t.chatId] })],
+);
+
+/** Small key/value state: the bot's own open_id, the calendar id, "said once" log flags. */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
