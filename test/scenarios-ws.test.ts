@@ -2,7 +2,7 @@
 // gateway carries every chat event, so the webhook, the long connection and the Worker are held to one behaviour.
 // url_verification is a webhook handshake and has no long-connection form; it is not run here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminRunDelivered, cronAfterEventsDelivered, helpAnswered, ledgerExported, reminderSentOnce, reportSeenByStatus, twoTicksOneCopy, type Driver } from './scenarios/basic.js';
+import { sharedScenarios, type Driver } from './scenarios/basic.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { messageEvent } from './support/lark-events.js';
 
@@ -45,11 +45,5 @@ describe('the shared scenarios over the long connection', () => {
   it('/lark/* is not served in ws mode', async () => {
     expect((await fetch(`${h.url}/lark/events`, { method: 'POST', body: '{}' })).status).toBe(404);
   });
-  it('a pushed 帮助 is answered in the chat', () => helpAnswered(d));
-  it('a 汇报 is stored and seen by 进度', () => reportSeenByStatus(d));
-  it('a scheduled trigger twice at the reminder minute sends the report reminder once', () => reminderSentOnce(d));
-  it('导出 台账 builds the xlsx and uploads it to the chat', () => ledgerExported(d));
-  it('chat, then an admin job run: its posts are delivered', () => adminRunDelivered(d));
-  it('chat, then a cron tick: its posts are delivered within 5 s', () => cronAfterEventsDelivered(d));
-  it('two cron ticks at once: one copy each', () => twoTicksOneCopy(d));
+  sharedScenarios(() => d);
 });

@@ -1,6 +1,6 @@
 // Scenarios run against both targets — the Node server (test/scenarios.test.ts) and the Worker under wrangler dev
 // (test/workers/worker.test.ts) — through a small driver, so the two targets cannot drift apart.
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import type { FakeLark } from '../fake-lark/server.js';
 import type { MessageSpec } from '../support/lark-events.js';
 
@@ -131,4 +131,21 @@ export async function twoTicksOneCopy(d: Driver): Promise<void> {
   const chats = new Set(d.fake.messages.filter((m) => titleOf(m).startsWith('【催报】工作进度专报 第48周')).map((m) => m.chat_id));
   expect(chats.size).toBeGreaterThan(1);
   for (const chat of chats) expect(chases(chat), chat).toBe(1);
+}
+
+/**
+ * Registers the shared scenarios, in order, for one target. `driver` is read when each runs (targets build it in
+ * beforeAll); `challenge` is the verification token, or undefined where there is no webhook (the long connection).
+ */
+export function sharedScenarios(driver: () => Driver, opts: { challenge?: string } = {}): void {
+  const { challenge } = opts;
+  if (challenge !== undefined) it('url_verification is answered with the challenge', () => challengeAnswered(driver(), challenge));
+  it('a signed, encrypted 帮助 is answered in the chat', () => helpAnswered(driver()));
+  it('a 汇报 is stored and seen by 进度', () => reportSeenByStatus(driver()));
+  it('a scheduled trigger twice at the reminder minute sends the report reminder once', () => reminderSentOnce(driver()));
+  it('导出 台账 builds the xlsx and uploads it to the chat', () => ledgerExported(driver()));
+  // Issue 17: the target has served requests before each of these; nothing a request made may be awaited later.
+  it('chat, then an admin job run: its posts are delivered', () => adminRunDelivered(driver()));
+  it('chat, then a cron tick: its posts are delivered within 5 s', () => cronAfterEventsDelivered(driver()));
+  it('two cron ticks at once: one copy each', () => twoTicksOneCopy(driver()));
 }

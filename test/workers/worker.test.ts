@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFakeLark, type FakeLark } from '../fake-lark/server.js';
-import { adminRunDelivered, challengeAnswered, cronAfterEventsDelivered, helpAnswered, ledgerExported, reminderSentOnce, reportSeenByStatus, twoTicksOneCopy, type Driver } from '../scenarios/basic.js';
+import { sharedScenarios, type Driver } from '../scenarios/basic.js';
 import { ENCRYPT_KEY, flatten, TOKEN } from '../support/harness.js';
 import { deliver, messageEvent } from '../support/lark-events.js';
 import { root, startWranglerDev, type WranglerDev } from './wrangler-dev.js';
@@ -77,13 +77,5 @@ describe.skipIf(Boolean(skip))(skip ? `the shared scenarios on Workers (skipped:
     expect(res.status, JSON.stringify(json)).toBe(200);
     expect(json.campaign).toBe('新河周转房居住环境改善');
   });
-  it('url_verification is answered with the challenge', () => challengeAnswered(driver, TOKEN));
-  it('a signed, encrypted 帮助 is answered in the chat', () => helpAnswered(driver));
-  it('a 汇报 is stored and seen by 进度', () => reportSeenByStatus(driver));
-  it('a scheduled trigger twice at the reminder minute sends the report reminder once', () => reminderSentOnce(driver));
-  it('导出 台账 builds the xlsx and uploads it to the chat', () => ledgerExported(driver));
-  // Issue 17: the isolate has served requests before each of these; nothing a request made may be awaited later.
-  it('chat, then an admin job run: its posts are delivered', () => adminRunDelivered(driver));
-  it('chat, then a cron tick: its posts are delivered within 5 s', () => cronAfterEventsDelivered(driver));
-  it('two cron ticks at once: one copy each', () => twoTicksOneCopy(driver));
+  sharedScenarios(() => driver, { challenge: TOKEN });
 });
