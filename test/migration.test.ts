@@ -10,6 +10,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationsFolder, openSqlite } from '../db/client.js';
 import { tasks } from '../db/schema.js';
+import { takeNumber } from '../src/ledger/counters.js';
 import { flatten, startHarness, type Harness } from './support/harness.js';
 import { ROWS_0002 } from './support/rows-0002.js';
 
@@ -152,6 +153,8 @@ const indexesOf = (sqlite: Database.Database) =>
     })),
   ).sort((a, b) => `${a.table}${a.columns}`.localeCompare(`${b.table}${b.columns}`));
 
+const TABLES_0004 = ['notices', 'notice_events', 'task_requests', 'report_evidence'];
+
 describe('migration 0003 (foreign keys) on a database of migrations 0000–0002', () => {
   let fkDir: string;
   beforeAll(() => {
@@ -176,9 +179,11 @@ describe('migration 0003 (foreign keys) on a database of migrations 0000–0002'
     expected.tasks![1]!.group_id = null;
     expected.task_events![1]!.by_person_id = null;
     expected.meta!.push({ key: 'migration 0003 cleared tasks.group_id of row 2', value: '9' }, { key: 'migration 0003 cleared task_events.by_person_id of row 2', value: '77' });
-    expect(tableNames(after)).toEqual(tables);
+    // openSqlite applies every later migration too: 0004 adds tables of its own and two empty task columns
+    for (const row of expected.tasks!) Object.assign(row, { phase: null, quarter: null });
+    expect(tableNames(after).filter((t) => !TABLES_0004.includes(t))).toEqual(tables);
     for (const t of tables) expect(rowsOf(after, t), t).toEqual(expected[t]);
-    expect(indexesOf(after)).toEqual(indexesBefore);
+    expect(indexesOf(after).filter((i) => !TABLES_0004.includes(i.table))).toEqual(indexesBefore);
     expect(after.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
     expect(after.prepare("SELECT count(*) AS n FROM pragma_foreign_key_list('tasks')").get()).toEqual({ n: 4 });
     after.close();
@@ -206,5 +211,39 @@ describe('migration 0003 (foreign keys) on a database of migrations 0000–0002'
     expect(Object.fromEntries(tableNames(again).map((t) => [t, rowsOf(again, t)]))).toEqual(before);
     expect(again.prepare("SELECT count(*) AS n FROM pragma_foreign_key_list('tasks')").get()).toEqual({ n: 0 });
     again.close();
+  });
+});
+
+describe('migration 0004 (supervision: notices, requests, evidence, task phase and quarter) on a database of 0000–0003', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'duban-migration-0004-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps every row and value of every table, adds the task columns empty and the new tables empty, and numbers notices from D1', async () => {
+    const sqlite = migratedTo(dir, 4, 'sup.db');
+    // ROWS_0002 without its orphans (0003 repairs those, and a database at 0003 cannot hold them)
+    sqlite.exec(ROWS_0002.replace("'清理楼道堆物', 9, 99,", "'清理楼道堆物', 1, 1,").replace("(1, 2, 'note', 77,", "(1, 2, 'note', 1,"));
+    const tables = tableNames(sqlite);
+    const before = Object.fromEntries(tables.map((t) => [t, rowsOf(sqlite, t)]));
+    for (const t of ['reports', 'tasks', 'problems', 'meetings']) expect(before[t]!.length, t).toBeGreaterThan(0);
+    sqlite.close();
+
+    const dbh = openSqlite(join(dir, 'sup.db'));
+    const after = new Database(join(dir, 'sup.db'));
+    expect(tableNames(after)).toEqual([...tables, ...TABLES_0004].sort());
+    for (const t of tables) {
+      const expected = t === 'tasks' ? before[t]!.map((r) => ({ ...r, phase: null, quarter: null })) : before[t];
+      expect(rowsOf(after, t), t).toEqual(expected);
+    }
+    for (const t of TABLES_0004) expect(rowsOf(after, t), t).toEqual([]);
+    after.close();
+    // the first notice is D1, and the task counter goes on from T2
+    await dbh.atomic([takeNumber(dbh, 1, 'D'), takeNumber(dbh, 1, 'T')]);
+    dbh.close();
+    const counters = new Database(join(dir, 'sup.db'));
+    expect(counters.prepare("SELECT kind, last FROM id_counters WHERE kind IN ('D', 'T') ORDER BY kind").all()).toEqual([{ kind: 'D', last: 1 }, { kind: 'T', last: 3 }]);
+    counters.close();
   });
 });

@@ -60,6 +60,10 @@ export const tasks = sqliteTable(
     status: text('status').$type<TaskStatus>().notNull().default('open'),
     meetingId: integer('meeting_id').references(() => meetings.id),
     source: text('source').notNull().default('chat'),
+    /** the plan's phase (阶段) it belongs to, by name */
+    phase: text('phase'),
+    /** the quarter's task list (季度工作任务单) it belongs to, e.g. 2026Q1 */
+    quarter: text('quarter'),
     createdBy: integer('created_by'),
     createdAt: text('created_at').notNull(),
     closedAt: text('closed_at'),

@@ -10,7 +10,7 @@ export type NumberKind = 'T' | 'M' | 'P' | 'D';
  * The table each kind numbers, when it exists. The counter never falls below the highest number already in the table,
  * so a row numbered outside the counter (an import that keeps its 编号) can never be numbered twice.
  */
-const NUMBERED: Partial<Record<NumberKind, string>> = { T: 'tasks', M: 'meetings', P: 'problems' };
+const NUMBERED: Partial<Record<NumberKind, string>> = { T: 'tasks', M: 'meetings', P: 'problems', D: 'notices' };
 
 const floorOf = (campaignId: number, kind: NumberKind): SQL => {
   const table = NUMBERED[kind];
