@@ -31,7 +31,61 @@ export interface DbHandle {
    * database's queries, which settle at once on better-sqlite3: no other request's query can run in between.
    */
   transaction?<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Group commit (better-sqlite3 only): runs synchronous `work` in one transaction with the other work queued in the
+   * same turn of the event loop, and settles once that transaction committed. Each work runs in its own savepoint, so
+   * one that throws rejects alone. A thousand events a second cost a few commits a second instead of a thousand.
+   */
+  grouped?<T>(work: () => T): Promise<T>;
   close(): void;
+}
+
+interface Pending {
+  work: () => unknown;
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+}
+
+/** The group-commit queue of one connection: flushed in one transaction on the next turn of the event loop. */
+function groupCommit(sqlite: Database.Database) {
+  let queue: Pending[] = [];
+  let scheduled = false;
+  const flush = () => {
+    // An interactive transaction (DbHandle.transaction) spans microtasks only; should one be open, come back after it.
+    if (sqlite.inTransaction) return void setImmediate(flush);
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    const results: Array<{ ok: true; v: unknown } | { ok: false; e: unknown }> = [];
+    try {
+      sqlite.transaction(() => {
+        for (const p of batch) {
+          try {
+            results.push({ ok: true, v: sqlite.transaction(p.work)() });
+          } catch (e) {
+            results.push({ ok: false, e });
+          }
+        }
+      })();
+    } catch (e) {
+      // the commit itself failed: nothing of the batch was written
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const r = results[i]!;
+      if (r.ok) p.resolve(r.v);
+      else p.reject(r.e);
+    });
+  };
+  return <T>(work: () => T): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
 }
 
 export interface SqliteOptions {
@@ -62,6 +116,7 @@ export function openSqlite(path: string, opts: SqliteOptions = {}): DbHandle {
         for (const s of statements) s.run();
       })();
     },
+    grouped: groupCommit(sqlite),
     async transaction(work) {
       // Nested inside another transaction (better-sqlite3 uses savepoints for atomic() then), it joins the outer one.
       if (sqlite.inTransaction) return work();

@@ -1,11 +1,13 @@
 // The statements on the hot paths (every event handled, every message sent), prepared once per database with drizzle's
 // `.prepare()` and placeholders, instead of building and preparing their SQL for each call. At a thousand events a
 // second, preparing cost more than running. Other queries are built where they are used.
-import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { chats, inbox, outbox, people } from './schema.js';
 
 const p = sql.placeholder;
+/** a placeholder where drizzle's types want an SQL value (update's set) */
+const v = (name: string) => sql`${sql.placeholder(name)}`;
 
 function prepareAll(db: Db) {
   const dueCols = { id: outbox.id, status: outbox.status, attempts: outbox.attempts, target: outbox.target, chatId: outbox.chatId, nextAttemptAt: outbox.nextAttemptAt };
@@ -28,6 +30,37 @@ function prepareAll(db: Db) {
       .prepare(),
     /** one row with its content, to send */
     outboxRow: db.select().from(outbox).where(eq(outbox.id, p('id'))).prepare(),
+    /** rows claimed by a sender that died: their lease ran out */
+    orphaned: db
+      .select(dueCols)
+      .from(outbox)
+      .where(and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, p('now')), gt(outbox.id, p('floor'))))
+      .limit(p('limit'))
+      .prepare(),
+    /** marks an event handled, once */
+    markHandled: db
+      .update(inbox)
+      .set({ handledAt: v('at'), outcome: v('outcome') })
+      .where(and(eq(inbox.eventId, p('eventId')), isNull(inbox.handledAt)))
+      .prepare(),
+    /** queues one message row (a second row with the same dedupe key is a no-op) */
+    queueRow: db
+      .insert(outbox)
+      .values({ dedupeKey: p('dedupeKey'), campaignId: p('campaignId'), kind: p('kind'), target: p('target'), targetType: p('targetType'), chatId: p('chatId'), msgType: p('msgType'), content: p('content'), createdAt: p('createdAt') })
+      .onConflictDoNothing()
+      .prepare(),
+    /** a sender takes a due row: only if no other sender changed it since it was read */
+    claim: db
+      .update(outbox)
+      .set({ status: 'sending', leaseUntil: v('leaseUntil'), attempts: v('attempts') })
+      .where(and(eq(outbox.id, p('id')), eq(outbox.status, p('status')), eq(outbox.attempts, p('was'))))
+      .prepare(),
+    /** a row Lark accepted */
+    markSent: db
+      .update(outbox)
+      .set({ status: 'sent', sentAt: v('sentAt'), messageId: v('messageId'), chatId: v('chatId'), lastError: null })
+      .where(eq(outbox.id, p('id')))
+      .prepare(),
   };
 }
 

@@ -62,7 +62,11 @@ export class Bot {
       .values({ eventId: sql.placeholder('eventId'), eventType: sql.placeholder('eventType'), receivedAt: sql.placeholder('receivedAt'), payload: sql.placeholder('payload') })
       .onConflictDoNothing()
       .prepare();
-    const res = await this.insertInbox.run({ eventId, eventType, receivedAt: this.deps.clock.now().toISOString(), payload: JSON.stringify(body) });
+    const row = { eventId, eventType, receivedAt: this.deps.clock.now().toISOString(), payload: JSON.stringify(body) };
+    const insert = this.insertInbox;
+    // Group commit: the events that arrive in one turn of the event loop are stored by one transaction; each is
+    // answered once that transaction committed.
+    const res = this.deps.dbh.grouped ? await this.deps.dbh.grouped(() => insert.run(row)) : await insert.run(row);
     const r = res as { changes?: number; meta?: { changes?: number } };
     return (r.changes ?? r.meta?.changes ?? 0) === 1;
   }
@@ -168,10 +172,20 @@ export class Bot {
   private async commit(eventId: string, out: Outgoing[], outcome: string): Promise<void> {
     const now = this.deps.clock.now();
     const { dbh } = this.deps;
-    await dbh.atomic([
-      ...out.map((m) => queueStatement(dbh, m, now)),
-      dbh.db.update(inbox).set({ handledAt: now.toISOString(), outcome }).where(and(eq(inbox.eventId, eventId), isNull(inbox.handledAt))),
-    ]);
+    if (dbh.grouped) {
+      // better-sqlite3: prepared statements, committed with whatever else this turn writes (group commit)
+      const queueRows = out.map((m) => queueStatement(dbh, m, now));
+      const mark = statements(dbh.db).markHandled;
+      await dbh.grouped(() => {
+        for (const q of queueRows) q.run();
+        mark.run({ eventId, at: now.toISOString(), outcome });
+      });
+    } else {
+      await dbh.atomic([
+        ...out.map((m) => queueStatement(dbh, m, now)),
+        dbh.db.update(inbox).set({ handledAt: now.toISOString(), outcome }).where(and(eq(inbox.eventId, eventId), isNull(inbox.handledAt))),
+      ]);
+    }
     if (out.length) this.deps.queued?.();
   }
 }

@@ -2,6 +2,7 @@
 // written alone or inside the atomic write that also marks an event handled or a job occasion run.
 import type { DbHandle } from '../db/client.js';
 import { outbox } from '../db/schema.js';
+import { statements } from '../db/statements.js';
 import type { Clock } from './core/clock.js';
 import { fitMessage } from './lark/card-size.js';
 
@@ -18,21 +19,22 @@ export interface Outgoing {
 
 /** The statement that queues one message; run it alone or inside an atomic batch with other writes. A message over
  * Lark's size limits is queued as the several rows that carry it (src/lark/card-size.ts). */
-export function queueStatement(dbh: DbHandle, m: Outgoing, now: Date) {
-  return dbh.db
-    .insert(outbox)
-    .values(fitMessage(m).map((m) => ({
-      dedupeKey: m.dedupeKey,
-      campaignId: m.campaignId ?? null,
-      kind: m.kind,
-      target: m.target,
-      targetType: m.targetType ?? 'chat_id',
-      chatId: m.chatId ?? (m.kind === 'send' && (m.targetType ?? 'chat_id') === 'chat_id' ? m.target : null),
-      msgType: m.msgType,
-      content: m.content as string,
-      createdAt: now.toISOString(),
-    })))
-    .onConflictDoNothing();
+export function queueStatement(dbh: DbHandle, m: Outgoing, now: Date): { run(): unknown } {
+  const rows = fitMessage(m).map((m) => ({
+    dedupeKey: m.dedupeKey,
+    campaignId: m.campaignId ?? null,
+    kind: m.kind,
+    target: m.target,
+    targetType: m.targetType ?? 'chat_id',
+    chatId: m.chatId ?? (m.kind === 'send' && (m.targetType ?? 'chat_id') === 'chat_id' ? m.target : null),
+    msgType: m.msgType,
+    content: m.content as string,
+    createdAt: now.toISOString(),
+  }));
+  // D1 batches take query builders; on better-sqlite3 the prepared insert skips building the SQL for every row
+  if (dbh.driver === 'd1') return dbh.db.insert(outbox).values(rows).onConflictDoNothing();
+  const insert = statements(dbh.db).queueRow;
+  return { run: () => rows.forEach((r) => insert.run(r)) };
 }
 
 /** Queues messages (outside any other write) and returns how many were new. */

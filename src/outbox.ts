@@ -155,24 +155,15 @@ export class Sender {
    * pass): the content is read by id when a row is sent. Two queries, each on the (status, next_attempt_at) index.
    */
   private async dueRows(now: number, limit: number): Promise<DueRow[]> {
-    const cols = { id: outbox.id, status: outbox.status, attempts: outbox.attempts, target: outbox.target, chatId: outbox.chatId, nextAttemptAt: outbox.nextAttemptAt };
     const pending: DueRow[] = await statements(this.dbh.db).duePending.all({ now, floor: this.floor, limit });
     // a row claimed by a sender that died: its lease ran out
-    const orphaned = await this.dbh.db
-      .select(cols)
-      .from(outbox)
-      .where(and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, now), gt(outbox.id, this.floor)))
-      .limit(limit);
+    const orphaned: DueRow[] = await statements(this.dbh.db).orphaned.all({ now, floor: this.floor, limit });
     if (orphaned.length === 0) return pending;
     return [...orphaned, ...pending].sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id).slice(0, limit);
   }
 
   private async claim(row: DueRow, now: number): Promise<boolean> {
-    const res = await this.dbh.db
-      .update(outbox)
-      .set({ status: 'sending', leaseUntil: now + this.opts.leaseMs, attempts: row.attempts + 1 })
-      .where(and(eq(outbox.id, row.id), eq(outbox.status, row.status), eq(outbox.attempts, row.attempts)))
-      .run();
+    const res = await statements(this.dbh.db).claim.run({ id: row.id, status: row.status, was: row.attempts, attempts: row.attempts + 1, leaseUntil: now + this.opts.leaseMs });
     return changes(res) === 1;
   }
 
@@ -239,11 +230,7 @@ export class Sender {
     });
     const now = this.wall();
     if (result.ok) {
-      await this.dbh.db
-        .update(outbox)
-        .set({ status: 'sent', sentAt: new Date(now).toISOString(), messageId: result.messageId ?? null, chatId: row.chatId ?? result.chatId ?? null, lastError: null })
-        .where(eq(outbox.id, row.id))
-        .run();
+      await statements(this.dbh.db).markSent.run({ id: row.id, sentAt: new Date(now).toISOString(), messageId: result.messageId ?? null, chatId: row.chatId ?? result.chatId ?? null });
       return;
     }
     // A card refused for one unknown @ id goes again without it; the office is told whose id is wrong.

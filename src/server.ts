@@ -136,8 +136,8 @@ function printBanner(config: Config, url: string, rt: Runtime) {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isMain) {
+/** The process entry (`npm start` runs it from dist/, `tsx src/server.ts` from the source): start, stop on a signal. */
+export function main(): void {
   startServer({ banner: true })
     .then((s) => {
       const stop = () => {
@@ -151,3 +151,6 @@ if (isMain) {
       process.exit(1);
     });
 }
+
+const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain) main();

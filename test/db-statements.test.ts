@@ -84,3 +84,43 @@ describe('the WAL checkpointed from a worker thread', () => {
     }
   });
 });
+
+describe('group commit (DbHandle.grouped)', () => {
+  it('work queued in one turn commits together; each resolves with its own result', async () => {
+    const put = (key: string) => dbh.grouped!(() => dbh.db.insert(meta).values({ key, value: key }).run());
+    const before = (await dbh.db.select().from(meta)).length;
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => put(`g${i}`)));
+    expect(results.every((r) => (r as { changes: number }).changes === 1)).toBe(true);
+    expect((await dbh.db.select().from(meta)).length).toBe(before + 50);
+  });
+
+  it('one work that throws rejects alone and leaves nothing of its own; the others of its turn are stored', async () => {
+    const ok1 = dbh.grouped!(() => dbh.db.insert(meta).values({ key: 'ok1', value: '1' }).run());
+    const bad = dbh.grouped!(() => {
+      dbh.db.insert(meta).values({ key: 'half', value: 'written before the throw' }).run();
+      throw new Error('boom');
+    });
+    const ok2 = dbh.grouped!(() => dbh.db.insert(meta).values({ key: 'ok2', value: '2' }).run());
+    await expect(bad).rejects.toThrow('boom');
+    await Promise.all([ok1, ok2]);
+    const keys = (await dbh.db.select({ k: meta.key }).from(meta)).map((r) => r.k);
+    expect(keys).toContain('ok1');
+    expect(keys).toContain('ok2');
+    expect(keys).not.toContain('half');
+  });
+
+  it('waits for an interactive transaction that is open, and does not join it', async () => {
+    let inner: Promise<unknown> | undefined;
+    await expect(
+      dbh.transaction!(async () => {
+        await dbh.db.insert(meta).values({ key: 'rolled back', value: 'x' }).run();
+        inner = dbh.grouped!(() => dbh.db.insert(meta).values({ key: 'kept', value: 'y' }).run());
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    await inner;
+    const keys = (await dbh.db.select({ k: meta.key }).from(meta)).map((r) => r.k);
+    expect(keys).toContain('kept');
+    expect(keys).not.toContain('rolled back');
+  });
+});

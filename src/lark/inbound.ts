@@ -69,8 +69,11 @@ export type Checked = { ok: true; event: LarkEvent } | { ok: false; problems: st
 const describe = (e: z.ZodError, prefix: string) => e.issues.slice(0, 5).map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.')}: ${i.message}`);
 
 /** Checks one event's envelope and, for the types we read, its body. Other types pass on their envelope alone. */
+const envelope = z.looseObject({ header, event: z.record(z.string(), z.unknown()).optional() });
+
 export function checkEvent(body: unknown): Checked {
-  const env = z.looseObject({ header, event: z.record(z.string(), z.unknown()).optional() }).safeParse(body);
+  // built once: a zod schema compiles its checker at first use, which cost more than the check itself per event
+  const env = envelope.safeParse(body);
   if (!env.success) return { ok: false, problems: describe(env.error, '') };
   const schema = eventSchemas[env.data.header.event_type];
   if (schema) {

@@ -1,13 +1,14 @@
 // A table of strings in and out of a file: .xlsx through exceljs, or CSV (UTF-8 with a BOM, so Excel shows the Chinese).
 // The ledger decides what the columns mean; this file only moves cells.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../core/lazy.js';
 import { fromCsv, toCsv } from '../core/csv.js';
 import { checkCsvBytes, checkSheetShape, checkXlsxBytes } from './sheet-limits.js';
 
 export type Sheet = string[][];
 
 export async function writeXlsx(rows: Sheet, opts: { sheetName: string; widths?: number[] }): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   const ws = wb.addWorksheet(opts.sheetName);
   for (const r of rows) ws.addRow(r);
   ws.getRow(1).font = { bold: true };
@@ -34,7 +35,7 @@ function cellText(v: ExcelJS.CellValue): string {
 /** The first worksheet as rows of text; row i of the result is spreadsheet row i + 1. */
 export async function readXlsx(bytes: Buffer): Promise<Sheet> {
   checkXlsxBytes(bytes);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   const ws = wb.worksheets[0];
   if (!ws) return [];

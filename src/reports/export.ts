@@ -2,7 +2,8 @@
 // (单位, 周期, 进展情况, 存在问题, 下一步计划, …) and one column per metric. xlsx through exceljs; CSV with a UTF-8 BOM
 // so Excel opens the Chinese text.
 import { asc, eq } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../core/lazy.js';
 import { DateTime } from 'luxon';
 import { toCsv } from '../core/csv.js';
 import type { DbHandle } from '../../db/client.js';
@@ -65,7 +66,7 @@ export function reportsCsv(header: string[], rows: Array<Array<string | number>>
 export async function exportReports(dbh: DbHandle, opts: ExportOptions): Promise<Buffer> {
   const { campaign, header, rows } = await reportRows(dbh, opts.campaignName);
   if (opts.format === 'csv') return reportsCsv(header, rows);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = '督办 Duban';
   wb.title = `${campaign} 进度专报`;
   const ws = wb.addWorksheet('进度专报', { views: [{ state: 'frozen', ySplit: 1 }] });

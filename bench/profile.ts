@@ -1,0 +1,98 @@
+// npm run bench:profile — one load phase against the webhook with the server under --cpu-prof, to find where an
+// event's time goes. Writes the profile into the folder given (default ./prof) and prints the heaviest functions.
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openSqlite } from '../db/client.js';
+import { projectRoot } from '../src/runtime.js';
+import { startFakeLark } from '../test/fake-lark/server.js';
+import { pct } from './load.js';
+import type { LoadRequest, LoadResult } from './loadgen.js';
+import { seed } from './seed.js';
+
+const KEY = 'bench-encrypt-key';
+const out = resolve(process.argv[2] ?? 'prof');
+const rate = Number(process.env.RATE ?? 1000);
+const seconds = Number(process.env.SECONDS ?? 6);
+
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+
+/** Self time per function and the total time under each, from a .cpuprofile. */
+function summarise(file: string) {
+  const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  const name = (n: Node) => `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/^.*node_modules\//, '~/').replace(/^file:\/\/.*?\/(src|db|commands|jobs)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
+  const counts = new Map<number, number>();
+  for (const s of prof.samples) counts.set(s, (counts.get(s) ?? 0) + 1);
+  let all = 0;
+  for (const [id, c] of counts) {
+    all += c;
+    const n = byId.get(id)!;
+    self.set(name(n), (self.get(name(n)) ?? 0) + c);
+    const seen = new Set<string>();
+    for (let x: number | undefined = id; x !== undefined; x = parent.get(x)) {
+      const k = name(byId.get(x)!);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      total.set(k, (total.get(k) ?? 0) + c);
+    }
+  }
+  const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([f, c]) => `  ${((100 * c) / all).toFixed(1).padStart(5)}%  ${f}`).join('\n');
+  process.stdout.write(`\nself time (top 40 of ${all} samples)\n${top(self, 40)}\n\ntotal time (top 60)\n${top(total, 60)}\n`);
+}
+
+async function main() {
+  mkdirSync(out, { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'duban-prof-'));
+  const dbPath = join(dir, 'bench.db');
+  const dbh = openSqlite(dbPath);
+  await seed(dbh, new Date());
+  dbh.close();
+  const fake = await startFakeLark({ botOpenId: 'ou_bot', knows: (id) => /^ou_(bench|fan)_/.test(id) });
+  const env = { LARK_ENCRYPT_KEY: KEY, LARK_VERIFICATION_TOKEN: 'vtoken_test', LOG_LEVEL: 'silent', PORT: '38421', DATABASE_PATH: dbPath, LARK_APP_ID: 'cli_bench', LARK_APP_SECRET: 'secret', LARK_DOMAIN: fake.url, SEND_PER_SECOND: '5000', SEND_PER_MINUTE: '1000000' };
+  const server = fork(join(projectRoot, 'src/server.ts'), [], { execArgv: ['--import', 'tsx', '--cpu-prof', `--cpu-prof-dir=${out}`], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  for (let i = 0; i < 200; i++) {
+    if (await fetch('http://127.0.0.1:38421/healthz').then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const loadgen: ChildProcess = fork(join(projectRoot, 'bench/loadgen.ts'), [], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  await new Promise((r) => loadgen.once('message', r));
+  const load = (req: Omit<LoadRequest, 'key'>) =>
+    new Promise<LoadResult>((res) => {
+      loadgen.once('message', (m: LoadResult) => res(m));
+      loadgen.send({ ...req, key: KEY });
+    });
+  await load({ mode: 'open', url: 'http://127.0.0.1:38421', n: 1000, tag: 'warm', rate: 1000 });
+  const r = await load({ mode: 'open', url: 'http://127.0.0.1:38421', n: rate * seconds, tag: 'prof', rate });
+  const ms = r.samples.map((s) => s.ms);
+  process.stdout.write(`at ${rate}/s for ${seconds} s: p50 ${pct(ms, 50).toFixed(2)} ms p99 ${pct(ms, 99).toFixed(2)} ms\n`);
+  await fake.waitFor((m) => m.filter((x) => x.reply_to).length >= 1000 + rate * seconds, 120_000).catch(() => {});
+  const c = await load({ mode: 'closed', url: 'http://127.0.0.1:38421', n: 2000, tag: 'max', concurrency: 32 });
+  process.stdout.write(`max rate ${c.perSecond.toFixed(0)}/s\n`);
+  await fake.waitFor((m) => m.filter((x) => x.reply_to).length >= 3000 + rate * seconds, 120_000).catch(() => {});
+  process.stdout.write(`peak RSS ${/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]} kB\n`);
+  loadgen.kill();
+  const before = new Set(readdirSync(out));
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+  const file = readdirSync(out).find((f) => !before.has(f) && f.endsWith('.cpuprofile'));
+  if (file) summarise(join(out, file));
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`profile failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
