@@ -230,7 +230,11 @@ export class Sender {
     });
     const now = this.wall();
     if (result.ok) {
-      await statements(this.dbh.db).markSent.run({ id: row.id, sentAt: new Date(now).toISOString(), messageId: result.messageId ?? null, chatId: row.chatId ?? result.chatId ?? null });
+      const sent = { id: row.id, sentAt: new Date(now).toISOString(), messageId: result.messageId ?? null, chatId: row.chatId ?? result.chatId ?? null };
+      const markSent = statements(this.dbh.db).markSent;
+      // better-sqlite3: committed with the other sends and events of this turn (group commit)
+      if (this.dbh.grouped) await this.dbh.grouped(() => markSent.run(sent));
+      else await markSent.run(sent);
       return;
     }
     // A card refused for one unknown @ id goes again without it; the office is told whose id is wrong.

@@ -68,7 +68,7 @@ export function appEnv(fake: Pick<FakeLark, 'url'>, databasePath: string) {
     LARK_DOMAIN: fake.url,
     LARK_ENCRYPT_KEY: ENCRYPT_KEY,
     LARK_VERIFICATION_TOKEN: TOKEN,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   };
 }
 
