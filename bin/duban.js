@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// The `duban` command: runs the TypeScript CLI through tsx, so no build step is needed.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The `duban` command: runs the CLI from compiled JavaScript (dist/cli.js), building it first when a source is newer
+// (bin/build.js), so it starts as fast as the server does and needs no build step by hand.
+import { build, isStale } from './build.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = createRequire(import.meta.url).resolve('tsx/cli');
-const r = spawnSync(process.execPath, [tsx, join(root, 'src/cli.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+process.setSourceMapsEnabled(true);
+if (isStale()) await build();
+const { main } = await import('../dist/cli.js');
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);
