@@ -6,6 +6,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openSqlite } from '../db/client.js';
 import { projectRoot } from '../src/runtime.js';
+// @ts-expect-error: a plain JavaScript module without types
+import { build, isStale } from '../bin/build.js';
+
+const rssSamples: number[] = [];
 import { startFakeLark } from '../test/fake-lark/server.js';
 import { pct } from './load.js';
 import type { LoadRequest, LoadResult } from './loadgen.js';
@@ -60,7 +64,14 @@ async function main() {
   dbh.close();
   const fake = await startFakeLark({ botOpenId: 'ou_bot', knows: (id) => /^ou_(bench|fan)_/.test(id) });
   const env = { LARK_ENCRYPT_KEY: KEY, LARK_VERIFICATION_TOKEN: 'vtoken_test', LOG_LEVEL: 'silent', PORT: '38421', DATABASE_PATH: dbPath, LARK_APP_ID: 'cli_bench', LARK_APP_SECRET: 'secret', LARK_DOMAIN: fake.url, SEND_PER_SECOND: '5000', SEND_PER_MINUTE: '1000000' };
-  const server = fork(join(projectRoot, 'src/server.ts'), [], { execArgv: ['--import', 'tsx', '--cpu-prof', `--cpu-prof-dir=${out}`], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // the server as `npm start` runs it (compiled), with the flags of NODE_FLAGS added (e.g. --max-semi-space-size=8)
+  if (isStale()) await build();
+  const flags = (process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const server = fork(join(projectRoot, 'bin/start.js'), [], { execArgv: [...flags, ...(process.env.NO_PROF ? [] : ['--cpu-prof', `--cpu-prof-dir=${out}`])], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const rssEvery = setInterval(() => {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'));
+    if (m) rssSamples.push(Number(m[1]) / 1024);
+  }, 250);
   for (let i = 0; i < 200; i++) {
     if (await fetch('http://127.0.0.1:38421/healthz').then((r) => r.ok, () => false)) break;
     await new Promise((r) => setTimeout(r, 50));
@@ -80,7 +91,8 @@ async function main() {
   const c = await load({ mode: 'closed', url: 'http://127.0.0.1:38421', n: 2000, tag: 'max', concurrency: 32 });
   process.stdout.write(`max rate ${c.perSecond.toFixed(0)}/s\n`);
   await fake.waitFor((m) => m.filter((x) => x.reply_to).length >= 3000 + rate * seconds, 120_000).catch(() => {});
-  process.stdout.write(`peak RSS ${/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]} kB\n`);
+  clearInterval(rssEvery);
+  process.stdout.write(`peak RSS ${/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]} kB; RSS every 250 ms (MB): ${rssSamples.filter((_, i) => i % 4 === 0).map((x) => x.toFixed(0)).join(' ')}\n`);
   loadgen.kill();
   const before = new Set(readdirSync(out));
   server.kill('SIGTERM');

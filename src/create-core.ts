@@ -34,6 +34,12 @@ export interface CoreDeps {
   jobs?: readonly JobDef[];
   /** how far back the job runner's first tick looks for missed occasions */
   catchUpMs?: number;
+  /**
+   * A memory budget for events waiting to be handled (Node): past `budget` events in the work queue, new events stay
+   * in the inbox only (they are stored before the answer either way) and are read back in batches when the queue is
+   * empty. Under any load the process holds at most `budget` waiting events; none is lost or handled twice.
+   */
+  backlog?: { size(): number; idle(): Promise<void>; budget: number };
 }
 
 /** What a receiver answers: 200 with Lark's expected body (empty, or a card's toast), or 400 with what was wrong. */
@@ -77,6 +83,29 @@ export function createCore(deps: CoreDeps): Core {
   // Group messages that came before the bot knew its open_id wait in the inbox; the first handling that knows it
   // sends them through.
   let waiting = false;
+  // Past the backlog budget, events wait in the inbox (see CoreDeps.backlog); `spilled` says some do.
+  let spilled = false;
+  const backlog = deps.backlog;
+  const refill = async (): Promise<void> => {
+    const batch = await bot.unhandled({ limit: backlog!.budget });
+    // Group messages waiting for the bot's open_id stay unhandled: a batch of only those ends the refill.
+    const ready = memo.botOpenId ? batch : batch.filter((ev) => ev.header.event_type !== 'im.message.receive_v1');
+    if (ready.length === 0) {
+      spilled = false;
+      return;
+    }
+    for (const ev of ready) defer(() => core.handle(ev).then(() => undefined));
+    void backlog!.idle().then(refill);
+  };
+  const leaveInInbox = (): boolean => {
+    if (!backlog) return false;
+    if (!spilled && backlog.size() >= backlog.budget) {
+      spilled = true;
+      log.warn('events wait in the inbox: the work queue is at its budget', { budget: backlog.budget });
+      void backlog.idle().then(refill);
+    }
+    return spilled;
+  };
 
   const core: Core = {
     config,
@@ -102,7 +131,7 @@ export function createCore(deps: CoreDeps): Core {
       // Stored before we answer; handled after. A redelivery (same event_id) is answered and dropped.
       if (await bot.record(ev.header.event_id, ev.header.event_type, ev)) {
         if (opts.wait) await core.handle(ev);
-        else defer(() => core.handle(ev).then(() => undefined));
+        else if (!leaveInInbox()) defer(() => core.handle(ev).then(() => undefined));
       }
       return { status: 200, body: {} as Partial<Toast> };
     },

@@ -38,7 +38,12 @@ export interface RuntimeOptions {
   sender?: SenderOptions;
   /** checkpoint the SQLite WAL from a worker thread (the long-running server) */
   backgroundCheckpoint?: boolean;
+  /** events held in memory waiting to be handled; more wait in the inbox (default BACKLOG_BUDGET) */
+  backlogBudget?: number;
 }
+
+/** Events held in memory waiting to be handled; past it they wait in the inbox and are read back in batches. */
+export const BACKLOG_BUDGET = 256;
 
 export function createRuntime(opts: RuntimeOptions): Runtime {
   const { config } = opts;
@@ -52,7 +57,17 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   // Work after an answer runs in the process's work queue; the sender outlives every request, so rows go out the
   // moment they are queued.
   const work = new WorkQueue((err) => log.error('deferred work failed', { error: String(err) }));
-  const core = createCore({ config, dbh, clock: opts.clock ?? systemClock, log, messenger, sender: opts.sender, defer: (fn) => work.push(fn), deliverEagerly: true });
+  const core = createCore({
+    config,
+    dbh,
+    clock: opts.clock ?? systemClock,
+    log,
+    messenger,
+    sender: opts.sender,
+    defer: (fn) => work.push(fn),
+    deliverEagerly: true,
+    backlog: { size: () => work.size, idle: () => work.idle(), budget: opts.backlogBudget ?? BACKLOG_BUDGET },
+  });
   const app = createApp(core, {
     webhook: config.LARK_MODE === 'webhook',
     encryptKey: config.LARK_ENCRYPT_KEY,

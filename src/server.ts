@@ -31,6 +31,8 @@ export interface ServerOptions {
   banner?: boolean;
   /** run the job scheduler every minute (off in tests, which tick the runner with their own clock) */
   scheduler?: boolean;
+  /** events held in memory waiting to be handled (src/runtime.ts BACKLOG_BUDGET) */
+  backlogBudget?: number;
   /** sandbox mode: the sandbox clock's starting time (default SANDBOX_START, else the real time) */
   sandboxStart?: Date | string;
 }
@@ -42,7 +44,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   const sandbox = check.mode === 'sandbox';
   // Without a Lark app the sandbox page moves the clock: real time plus an offset it advances.
   const sandboxClock = sandbox && !opts.clock ? new SandboxClock(opts.sandboxStart ?? (process.env.SANDBOX_START || undefined)) : undefined;
-  const rt = createRuntime({ config, clock: opts.clock ?? sandboxClock, log: opts.log, messenger: opts.messenger, sender: opts.sender, backgroundCheckpoint: true });
+  const rt = createRuntime({ config, clock: opts.clock ?? sandboxClock, log: opts.log, messenger: opts.messenger, sender: opts.sender, backgroundCheckpoint: true, backlogBudget: opts.backlogBudget });
   for (const w of check.warnings) rt.log.warn(w);
   if (sandbox) {
     const traces = await larkTraces(rt.dbh.db);

@@ -40,6 +40,8 @@ export interface HarnessOptions {
   sender?: SenderOptions;
   env?: Record<string, string>;
   logLines?: string[];
+  /** events held in memory waiting to be handled (src/runtime.ts BACKLOG_BUDGET) */
+  backlogBudget?: number;
 }
 
 /** Keys that hold card structure, not words a reader sees. */
@@ -79,7 +81,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const config: Config = configSchema.parse({ PORT: '0', ...appEnv(fake, join(dir, 'duban.db')), ...opts.env });
   const log = opts.logLines ? createLog({}, (l) => opts.logLines!.push(l)) : undefined;
   const sender: SenderOptions = { baseBackoffMs: 20, maxBackoffMs: 200, clock, ...opts.sender };
-  const start = () => startServer({ config, clock, sender, log, scheduler: false });
+  const start = () => startServer({ config, clock, sender, log, scheduler: false, backlogBudget: opts.backlogBudget });
   let server = await start();
   if (opts.plan !== false) await applyPlanFile(server.runtime, opts.plan ?? examplePlan);
 

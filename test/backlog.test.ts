@@ -1,0 +1,33 @@
+// The memory budget for waiting events (issue 19): past the budget, events stay in the inbox (stored before the
+// answer either way) and are read back in batches when the work queue is empty. A burst far past the budget is
+// answered at once, every event is handled, and each gets exactly one reply.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './support/harness.js';
+import { messageEvent } from './support/lark-events.js';
+
+let h: Harness;
+const lines: string[] = [];
+beforeAll(async () => {
+  h = await startHarness({ backlogBudget: 3, logLines: lines, env: { LOG_LEVEL: 'info' } });
+});
+afterAll(() => h.close());
+
+describe('backlog budget', () => {
+  it('a burst of 60 events with a budget of 3: all answered 200, all handled, one reply each', async () => {
+    const events = Array.from({ length: 60 }, (_, i) => messageEvent({ from: 'ou_chenbo', chat: `oc_p2p_burst_${i}`, chatType: 'p2p', text: '帮助' }));
+    for (const [i, ev] of events.entries()) h.fake.seedMessage(ev.event.message.message_id, `oc_p2p_burst_${i}`);
+    const answers = await Promise.all(events.map((ev) => h.post(ev)));
+    expect(answers.map((r) => r.status)).toEqual(events.map(() => 200));
+    await h.settle();
+    // settle waits for the queue; events read back from the inbox queue more work: settle until nothing is left
+    for (let i = 0; i < 20 && h.fake.messages.filter((m) => m.reply_to).length < 60; i++) await h.settle();
+    const replies = h.fake.messages.filter((m) => m.reply_to);
+    const perMessage = new Map<string, number>();
+    for (const m of replies) perMessage.set(m.reply_to!, (perMessage.get(m.reply_to!) ?? 0) + 1);
+    expect(perMessage.size).toBe(60);
+    expect([...perMessage.values()].every((n) => n === 1)).toBe(true);
+    expect(lines.some((l) => l.includes('events wait in the inbox'))).toBe(true);
+    // nothing is left unhandled
+    expect(await h.server.runtime.bot.unhandled()).toEqual([]);
+  });
+});
