@@ -33,8 +33,8 @@ export interface DbHandle {
   transaction?<T>(work: () => Promise<T>): Promise<T>;
   /**
    * Group commit (better-sqlite3 only): runs synchronous `work` in one transaction with the other work queued in the
-   * same turn of the event loop, and settles once that transaction committed. Each work runs in its own savepoint, so
-   * one that throws rejects alone. A thousand events a second cost a few commits a second instead of a thousand.
+   * same turn of the event loop, and settles once that transaction committed. A work that throws rejects alone and
+   * leaves nothing of its own; the others are still written. A thousand events a second cost a few commits a second instead of a thousand.
    */
   grouped?<T>(work: () => T): Promise<T>;
   close(): void;
@@ -56,27 +56,26 @@ function groupCommit(sqlite: Database.Database) {
     scheduled = false;
     const batch = queue;
     queue = [];
-    const results: Array<{ ok: true; v: unknown } | { ok: false; e: unknown }> = [];
+    // Optimistic: the whole batch in one transaction. Should any work throw, nothing of the batch was written and
+    // each work runs again in its own transaction, so only the one that throws fails (a work only writes: running it
+    // again after the rollback is the same as running it once).
+    let results: unknown[] | undefined;
     try {
-      sqlite.transaction(() => {
-        for (const p of batch) {
-          try {
-            results.push({ ok: true, v: sqlite.transaction(p.work)() });
-          } catch (e) {
-            results.push({ ok: false, e });
-          }
-        }
-      })();
-    } catch (e) {
-      // the commit itself failed: nothing of the batch was written
-      for (const p of batch) p.reject(e);
+      results = sqlite.transaction(() => batch.map((p) => p.work()))();
+    } catch {
+      results = undefined;
+    }
+    if (results) {
+      batch.forEach((p, i) => p.resolve(results![i]));
       return;
     }
-    batch.forEach((p, i) => {
-      const r = results[i]!;
-      if (r.ok) p.resolve(r.v);
-      else p.reject(r.e);
-    });
+    for (const p of batch) {
+      try {
+        p.resolve(sqlite.transaction(p.work)());
+      } catch (e) {
+        p.reject(e);
+      }
+    }
   };
   return <T>(work: () => T): Promise<T> =>
     new Promise<T>((resolve, reject) => {
