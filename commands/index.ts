@@ -7,6 +7,10 @@ import lagging from './lagging.js';
 import report from './report.js';
 import status from './status.js';
 import meetingAdd from './meeting-add.js';
+import noticeClose from './notice-close.js';
+import noticeIssue from './notice-issue.js';
+import noticeList from './notice-list.js';
+import noticeReply from './notice-reply.js';
 import meetingCancel from './meeting-cancel.js';
 import meetingList from './meeting-list.js';
 import meetingMinutes from './meeting-minutes.js';
@@ -28,4 +32,4 @@ import taskNote from './task-note.js';
 import taskReopen from './task-reopen.js';
 import taskShow from './task-show.js';
 
-export const commands: readonly AnyCommand[] = [help, bind, report, status, lagging, meetingAdd, meetingList, meetingShow, meetingCancel, meetingMinutes, problemAdd, problemList, problemShow, problemResolve, problemCancel, problemEscalate, taskAdd, taskList, taskShow, taskDone, taskExtend, taskNote, taskCancel, taskReopen, overdue, exportLedger, bulletin];
+export const commands: readonly AnyCommand[] = [help, bind, report, status, lagging, meetingAdd, meetingList, meetingShow, meetingCancel, meetingMinutes, problemAdd, problemList, problemShow, problemResolve, problemCancel, problemEscalate, taskAdd, taskList, taskShow, taskDone, taskExtend, taskNote, taskCancel, taskReopen, overdue, exportLedger, bulletin, noticeIssue, noticeReply, noticeList, noticeClose];
