@@ -20,6 +20,10 @@ function unreadable(ctx: Ctx, text: string): string {
   if (r.ok) return '';
   if (r.reason === 'empty') return ctx.t('请写明责任单位和督办事项。', 'Say which unit and what is asked.') + form;
   if (r.reason === 'no-matter') return ctx.t(`请写明督办「${ctx.org.unit(r.unitId)?.name ?? ''}」办理的事项。`, `Say what ${ctx.org.unit(r.unitId)?.name ?? 'the unit'} is asked to do.`) + form;
+  if (r.reason === 'several') {
+    const names = r.unitIds.map((id) => ctx.org.unit(id)?.name ?? '');
+    return ctx.t(`一张督办单只发给一个单位。请分别下发，如「督办 ${names[0]} <事项> 截止：<日期>」，再督办${names.slice(1).join('、')}。`, `A notice goes to one unit. Issue one to each, e.g. "notice ${names[0]} <text> due:<date>", then one to ${names.slice(1).join(', ')}.`);
+  }
   if (r.reason === 'ambiguous') {
     const names = r.candidates.map((id) => ctx.org.unit(id)?.name ?? '').filter(Boolean);
     return ctx.t(`「${r.word}」可能是多个单位：${names.join('、')}。请写全称。`, `"${r.word}" could be several units: ${names.join(', ')}. Please write the full name.`);

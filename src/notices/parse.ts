@@ -16,6 +16,8 @@ export type UnitAndMatter =
   | { ok: false; reason: 'no-unit'; word: string }
   | { ok: false; reason: 'ambiguous'; word: string; candidates: number[] }
   | { ok: false; reason: 'no-matter'; unitId: number }
+  /** several units listed (区公安局、区司法局 …): a notice goes to one unit, so each gets its own */
+  | { ok: false; reason: 'several'; unitIds: number[] }
   | { ok: false; reason: 'empty' };
 
 /** Separators people put between the unit and the matter: spaces, colons, commas, a dash. */
@@ -33,9 +35,8 @@ function typedLength(text: string, foldedLength: number): number {
   return i;
 }
 
-export function readUnitAndMatter(units: readonly Named[], input: string): UnitAndMatter {
-  const text = input.trim();
-  if (!text) return { ok: false, reason: 'empty' };
+/** The unit whose name or alias the text starts with (the longest one), how many typed characters it takes, and ties. */
+function leadingUnit(units: readonly Named[], text: string): { unit: Named; typed: number; tied: number[] } | undefined {
   const head = fold(text);
   // 1. The longest name or alias the text starts with (after folding: full-width, case and spaces do not matter).
   let best: { unit: Named; len: number } | undefined;
@@ -53,9 +54,21 @@ export function readUnitAndMatter(units: readonly Named[], input: string): UnitA
       } else if (f.length === best.len) tied.add(u.id);
     }
   }
-  if (best && tied.size > 1) return { ok: false, reason: 'ambiguous', word: text.slice(0, typedLength(text, best.len)), candidates: [...tied] };
+  return best ? { unit: best.unit, typed: typedLength(text, best.len), tied: [...tied] } : undefined;
+}
+
+export function readUnitAndMatter(units: readonly Named[], input: string): UnitAndMatter {
+  const text = input.trim();
+  if (!text) return { ok: false, reason: 'empty' };
+  const best = leadingUnit(units, text);
+  if (best && best.tied.length > 1) return { ok: false, reason: 'ambiguous', word: text.slice(0, best.typed), candidates: best.tied };
   if (best) {
-    const matter = text.slice(typedLength(text, best.len)).replace(SEP, '').trim();
+    const after = text.slice(best.typed);
+    // 「区公安局、区司法局 联合排查」: a list of units is refused, not sent to the first with the others in its text.
+    const listed = /^\s*[、,，;；]\s*/.exec(halfWidth(after));
+    const next = listed ? leadingUnit(units, after.slice(listed[0].length)) : undefined;
+    if (next && next.unit.id !== best.unit.id) return { ok: false, reason: 'several', unitIds: [best.unit.id, next.unit.id] };
+    const matter = after.replace(SEP, '').trim();
     return matter ? { ok: true, unitId: best.unit.id, matter } : { ok: false, reason: 'no-matter', unitId: best.unit.id };
   }
   // 2. The first word as a prefix of exactly one unit's name or alias (新河街 for 新河街道办事处).
