@@ -209,3 +209,12 @@ describe('English', () => {
     expect((await say('ou_chenbo', 'notice close D9999')).text).toBe('There is no notice D9999. Send "notice list" to see the notices.');
   });
 });
+
+describe('the cards', () => {
+  it('every notice card was accepted by the Open Platform as sent, without warnings', () => {
+    expect(h.fake.cardRefusals.map((r) => r.msg)).toEqual([]);
+    const cards = h.fake.messages.filter((m) => m.msg_type === 'interactive' && /督办|Notice|notice/.test(String((m.content as any).header?.title?.content ?? '')));
+    expect(cards.length).toBeGreaterThan(10);
+    for (const c of cards) expect(c.cardNotes, String((c.content as any).header.title.content)).toBeUndefined();
+  });
+});
