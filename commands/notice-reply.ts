@@ -37,7 +37,7 @@ export default defineCommand({
     if (!ref.rest) return { text: t(`请写明办理情况，如「督办 回复 ${code} 已完成排查」。`, `Say what was done, e.g. "notice reply ${code} checked and fixed".`) };
     await replyToNotice(ctx.dbh, n, { by: ctx.actor.person.id, at: ctx.clock.now(), text: ref.rest });
     const view = campaignView(org);
-    const content = replyCard(view, n, { by: `${ctx.actor.person.name}（${ctx.actor.unit?.name ?? ''}）`, text: ref.rest });
+    const content = replyCard(view, n, { by: view.t(`${ctx.actor.person.name}（${ctx.actor.unit?.name ?? ''}）`, `${ctx.actor.person.name} (${ctx.actor.unit?.name ?? ''})`), text: ref.rest });
     // Each reply is its own message: keyed by the message that carried it.
     const key = (to: string) => `notice:${ctx.campaign.id}:${code}:reply:${ctx.chat.messageId ?? ctx.chat.eventId ?? ''}:${to}`;
     const out: Outgoing[] = [];

@@ -28,7 +28,7 @@ const unitName = (v: NoticeView, id: number) => v.org.unit(id)?.name ?? `#${id}`
 function personName(v: NoticeView, id: number | null): string {
   if (id == null) return v.t('系统', 'system');
   const p = v.org.people.find((x) => x.id === id);
-  return p ? `${p.name}（${unitName(v, p.unitId)}）` : v.t('已移除人员', 'a removed person');
+  return p ? v.t(`${p.name}（${unitName(v, p.unitId)}）`, `${p.name} (${unitName(v, p.unitId)})`) : v.t('已移除人员', 'a removed person');
 }
 
 /** "@张丽 @李强", or a note that the unit has no liaison registered. */
@@ -40,7 +40,7 @@ export function liaisonMentions(v: NoticeView, unitId: number): string {
 function eventLine(v: NoticeView, e: NoticeEvent): string {
   const when = DateTime.fromISO(e.at, { zone: v.campaign.timezone }).toFormat('yyyy-MM-dd HH:mm');
   const what: Record<string, string> = { issued: v.t('下发督办', 'issued'), reply: v.t('回复', 'replied'), chased: v.t('逾期催办', 'chased (overdue)'), closed: v.t('办结', 'closed') };
-  const body = e.kind === 'chased' ? '' : e.note ? `：${esc(clip(e.note, 300))}` : '';
+  const body = e.kind === 'chased' ? '' : e.note ? `${v.t('：', ': ')}${esc(clip(e.note, 300))}` : '';
   return `- ${esc(when)} ${esc(e.kind === 'chased' ? v.t('督办', 'Duban') : personName(v, e.byPersonId))} **${esc(what[e.kind] ?? e.kind)}**${body}`;
 }
 
@@ -145,7 +145,7 @@ export function replyCard(v: NoticeView, n: Notice, reply: { by: string; text: s
 export function chaseCard(v: NoticeView, list: Notice[], o: { today: string; mention: boolean; office: boolean }): Card {
   const lines = list.map((n) => {
     const who = o.mention ? ` ${liaisonMentions(v, n.unitId)}` : '';
-    return `- **${noticeCode(n)}** ${esc(unitName(v, n.unitId))}${who}：${esc(clip(n.text, 80))}　${v.t('时限', 'due')} **${n.due}**`;
+    return `- **${noticeCode(n)}** ${esc(unitName(v, n.unitId))}${who}${v.t('：', ': ')}${esc(clip(n.text, 80))}${v.t('　时限', ', due')} **${n.due}**`;
   });
   return card({
     title: o.office ? v.t('【督办催办】逾期未回复的督办单', 'Chase: notices overdue without a reply') : v.t('【督办催办】请尽快回复办理情况', 'Chase: please reply to these notices'),
