@@ -146,6 +146,18 @@ describe('who may', () => {
   });
 });
 
+describe('the bot’s name', () => {
+  it('督办 before a command word is the bot addressed, not a notice', async () => {
+    const before = await latest();
+    const r = await say('ou_zhangli', '督办 逾期');
+    expect(r.text).not.toContain('需要以下角色');
+    expect(r.text).toContain('逾期');
+    expect((await say('ou_chenbo', '督办 督办 区公安局 复查 截止：2026-12-04')).text).toContain('已下发督办单');
+    expect((await latest())!.text).toBe('复查');
+    expect((await latest())!.id).not.toBe(before?.id);
+  });
+});
+
 describe('bad inputs', () => {
   it('an unknown notice id and a malformed one are answered, nothing recorded', async () => {
     expect((await say('ou_zhangli', '督办 回复 D9999 已办理')).text).toContain('没有督办单 D9999');
