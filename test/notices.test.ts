@@ -182,6 +182,13 @@ describe('bad inputs', () => {
     expect((await latest())?.id).toBe(before?.id);
   });
 
+  it('a matter over 2,000 characters is refused with the limit named, and nothing is stored', async () => {
+    const before = await latest();
+    const r = await say('ou_chenbo', `督办 区公安局 ${'排查'.repeat(1001)} 截止：2026-12-04`);
+    expect(r.text).toContain('督办事项最多 2,000 字');
+    expect((await latest())?.id).toBe(before?.id);
+  });
+
   it('closing twice and replying to a closed notice are answered plainly', async () => {
     const { n } = await issue('复查消防通道');
     await say('ou_chenbo', `督办 办结 D${n.seq}`);
