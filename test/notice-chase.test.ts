@@ -2,12 +2,15 @@
 // chased once on each workday after it (never on a public holiday, never twice a day) in its unit's group chats with
 // an @ of the liaison, and the office hears; it stops once the unit replies. Such a notice weighs 2 in the lagging
 // score (src/reports/scoring.ts, README).
+import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noticeEvents, notices } from '../db/schema.js';
 import { workCalendar } from '../src/core/calendar.js';
+import { readPlan } from '../src/plan/apply.js';
 import { POINTS, scoreUnits } from '../src/reports/scoring.js';
+import { examplePlan } from '../src/runtime.js';
 import { flatten, startHarness, type Harness } from './support/harness.js';
 
 const ZONE = 'Asia/Shanghai';
@@ -119,5 +122,16 @@ describe('unanswered notices in the lagging score', () => {
       ['notice', 2],
       ['task', 1],
     ]);
+  });
+});
+
+describe('the chase in the plan', () => {
+  const reference = readFileSync(examplePlan, 'utf8');
+  it('its time of day is a plan setting like the other timed jobs; anything else under it is a problem', () => {
+    const ok = readPlan(`${reference}\njobs:\n  notice-chase: { time: "10:00" }\n`);
+    expect(ok.ok).toBe(true);
+    const bad = readPlan(`${reference}\njobs:\n  notice-chase: { every: daily }\n`);
+    expect(bad.ok).toBe(false);
+    expect(bad.ok ? [] : bad.problems.map((p) => p.path)).toContain('jobs.notice-chase');
   });
 });
