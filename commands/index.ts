@@ -18,6 +18,10 @@ import problemList from './problem-list.js';
 import problemResolve from './problem-resolve.js';
 import problemShow from './problem-show.js';
 import exportLedger from './export.js';
+import noticeClose from './notice-close.js';
+import noticeIssue from './notice-issue.js';
+import noticeList from './notice-list.js';
+import noticeReply from './notice-reply.js';
 import overdue from './overdue.js';
 import taskAdd from './task-add.js';
 import taskCancel from './task-cancel.js';
@@ -28,4 +32,4 @@ import taskNote from './task-note.js';
 import taskReopen from './task-reopen.js';
 import taskShow from './task-show.js';
 
-export const commands: readonly AnyCommand[] = [help, bind, report, status, lagging, meetingAdd, meetingList, meetingShow, meetingCancel, meetingMinutes, problemAdd, problemList, problemShow, problemResolve, problemCancel, problemEscalate, taskAdd, taskList, taskShow, taskDone, taskExtend, taskNote, taskCancel, taskReopen, overdue, exportLedger, bulletin];
+export const commands: readonly AnyCommand[] = [help, bind, report, status, lagging, meetingAdd, meetingList, meetingShow, meetingCancel, meetingMinutes, problemAdd, problemList, problemShow, problemResolve, problemCancel, problemEscalate, taskAdd, taskList, taskShow, taskDone, taskExtend, taskNote, taskCancel, taskReopen, overdue, exportLedger, bulletin, noticeIssue, noticeReply, noticeList, noticeClose];

@@ -11,6 +11,7 @@ import { ROLE_NAMES } from '../commands/define.js';
 import { groups, people, units, type Role } from '../db/schema.js';
 import { addTask, writeOff } from '../src/ledger/tasks.js';
 import { addMeeting } from '../src/meetings/store.js';
+import { issueNotice } from '../src/notices/store.js';
 import { raiseProblem } from '../src/problems/store.js';
 import { compileWords, matchCommand } from '../src/router.js';
 import { flatten, startHarness, type Harness } from './support/harness.js';
@@ -64,6 +65,8 @@ interface Maker {
   meeting(group?: '维稳保障组' | '安全保障组'): Promise<string>;
   /** an open problem at group level */
   problem(group?: '维稳保障组' | '安全保障组'): Promise<string>;
+  /** an open notice (督办单) to 新河街道办事处, issued by the office */
+  notice(): Promise<string>;
   n: number;
 }
 
@@ -131,6 +134,12 @@ const ROWS: Row[] = [
   // Not a chat command in DESIGN (only the CLI's export): the whole ledger as a file is for those who manage it.
   { command: 'export ledger', text: () => '导出 台账', allowed: [...MANAGERS, 'group_lead'], writes: false, needs: { roles: [...MANAGER_ROLES, 'group_lead'] }, why: 'not in DESIGN: those who add tasks' },
   { command: 'bulletin', text: () => '通报', allowed: MANAGERS, writes: false, needs: { roles: MANAGER_ROLES } },
+  // 督办单 (DESIGN §5): issued by the office and the leaders; answered by the unit itself (its liaison or any person of
+  // it, not the office on its behalf); closed by the issuer, the office or the commander (src/notices/audience.ts).
+  { command: 'notice', text: (mk) => `督办 区公安局 排查治安隐患${mk.n} 截止：12月31日`, allowed: MANAGERS, writes: true, needs: { roles: MANAGER_ROLES } },
+  { command: 'notice reply', text: (mk) => mk.notice().then((d) => `督办 回复 ${d} 已完成入户排查`), allowed: ['lead_liaison'], writes: true, needs: { roles: [], also: ['新河街道办事处'] }, why: 'the unit answers for itself' },
+  { command: 'notice list', text: () => '督办 列表', allowed: REGISTERED, writes: false, needs: { roles: [] }, why: 'a read, anyone' },
+  { command: 'notice close', text: (mk) => mk.notice().then((d) => `督办 办结 ${d}`), allowed: ['office', 'commander'], writes: true, needs: { roles: ['office', 'commander'] }, why: 'the issuer (here the office), the office, the commander' },
 ];
 
 let h: Harness;
@@ -180,6 +189,10 @@ function maker(): Maker {
       const p = await raiseProblem(dbh, ids.campaign, { text: `管线切改协调未果${n}`, unitId: unit('区公安局'), groupId: group(g), raisedBy: ids.office }, now());
       return `P${p.seq}`;
     },
+    async notice() {
+      const d = await issueNotice(dbh, ids.campaign, { unitId: unit('新河街道办事处'), text: `入户排查${n}`, due: '2026-12-31', by: ids.office, at: now(), chatId: CHAT });
+      return `D${d.seq}`;
+    },
   };
 }
 
@@ -216,10 +229,11 @@ async function run(row: Row, who: Who): Promise<Cell> {
 /** The button a card shows for a command, when a card has one: its action value and the form's inputs. */
 function buttonFor(text: string): { value: Record<string, string>; form?: Record<string, string> } | undefined {
   let m: RegExpExecArray | null;
-  const simple: Array<[RegExp, string]> = [[/^任务 销账 (T\d+)/, 'task.done'], [/^任务 取消 (T\d+)/, 'task.cancel'], [/^任务 重开 (T\d+)/, 'task.reopen'], [/^问题 解决 (P\d+)/, 'problem.resolve']];
+  const simple: Array<[RegExp, string]> = [[/^任务 销账 (T\d+)/, 'task.done'], [/^任务 取消 (T\d+)/, 'task.cancel'], [/^任务 重开 (T\d+)/, 'task.reopen'], [/^问题 解决 (P\d+)/, 'problem.resolve'], [/^督办 办结 (D\d+)/, 'notice.close']];
   for (const [re, a] of simple) if ((m = re.exec(text))) return { value: { a, id: m[1]! } };
   if ((m = /^任务 延期 (T\d+) 截止：(\S+) 原因：(.+)$/.exec(text))) return { value: { a: 'task.extend', id: m[1]! }, form: { due: m[2]!, reason: m[3]! } };
   if ((m = /^任务 进展 (T\d+) (.+)$/.exec(text))) return { value: { a: 'task.note', id: m[1]! }, form: { note: m[2]! } };
+  if ((m = /^督办 回复 (D\d+) (.+)$/.exec(text))) return { value: { a: 'notice.reply', id: m[1]! }, form: { reply: m[2]! } };
   return undefined;
 }
 
@@ -256,7 +270,7 @@ describe('the table', () => {
     expect([...names].filter((x) => !covered.has(x)), 'commands without a row').toEqual([]);
     expect([...covered].filter((x) => !names.has(x)), 'rows naming no command').toEqual([]);
     const patterns = compileWords(commands);
-    const stub: Maker = { n: 0, task: async () => 'T1', doneTask: async () => 'T1', meeting: async () => 'M1', problem: async () => 'P1' };
+    const stub: Maker = { n: 0, task: async () => 'T1', doneTask: async () => 'T1', meeting: async () => 'M1', problem: async () => 'P1', notice: async () => 'D1' };
     return Promise.all(
       ROWS.map(async (r) => {
         const text = await r.text(stub);
@@ -300,7 +314,7 @@ describe.each(ROWS.map((r) => [`${r.command}${r.variant ? ` (${r.variant})` : ''
   });
 });
 
-const STUB: Maker = { n: 0, task: async () => 'T1', doneTask: async () => 'T1', meeting: async () => 'M1', problem: async () => 'P1' };
+const STUB: Maker = { n: 0, task: async () => 'T1', doneTask: async () => 'T1', meeting: async () => 'M1', problem: async () => 'P1', notice: async () => 'D1' };
 /** The write rows a card has a button for. */
 const BUTTONED = (await Promise.all(ROWS.filter((r) => r.writes).map(async (r) => ((buttonFor(await r.text(STUB)) ? r : undefined))))).filter((r): r is Row => Boolean(r));
 
@@ -310,7 +324,7 @@ describe('as card buttons', () => {
   it('every button a card shows for a write has a row here', async () => {
     const actions = new Set<string>();
     for (const r of BUTTONED) actions.add(buttonFor(await r.text(STUB))!.value.a!);
-    expect([...actions].sort()).toEqual(['problem.resolve', 'task.cancel', 'task.done', 'task.extend', 'task.note', 'task.reopen']);
+    expect([...actions].sort()).toEqual(['notice.close', 'notice.reply', 'problem.resolve', 'task.cancel', 'task.done', 'task.extend', 'task.note', 'task.reopen']);
   });
   it.each(BUTTONED.map((r) => [`${r.command}${r.variant ? ` (${r.variant})` : ''}`, r] as const))('%s', async (_, row) => {
     for (const who of EVERYONE) {

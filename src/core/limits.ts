@@ -53,6 +53,9 @@ const RULES: Record<string, Record<string, Rule | 'report'>> = {
   'problem resolve': { text: note('解决说明', 'note', true) },
   'problem escalate': { text: note('说明', 'note', true) },
   report: { text: 'report' },
+  notice: { text: note('督办事项', 'notice text') },
+  'notice reply': { text: note('回复', 'reply', true) },
+  'notice close': { text: note('办结说明', 'note', true) },
 };
 
 const count = (s: string) => {

@@ -18,6 +18,7 @@ interface ActionDef {
 
 const TASK = /^T\d{1,9}$/;
 const PROBLEM = /^P\d{1,9}$/;
+const NOTICE = /^D\d{1,9}$/;
 const say = (lang: Lang, zh: string, en: string) => (lang === 'en' ? en : zh);
 
 export const CARD_ACTIONS: Record<string, ActionDef> = {
@@ -35,6 +36,8 @@ export const CARD_ACTIONS: Record<string, ActionDef> = {
     command: (l, _id, f) =>
       [say(l, '任务 列表', 'task list'), f.scope, f.all === '1' ? say(l, '全部', 'all') : '', f.page ? say(l, `第${f.page}页`, `page ${f.page}`) : ''].filter(Boolean).join(' '),
   },
+  'notice.reply': { id: NOTICE, form: ['reply'], command: (l, id, f) => say(l, `督办 回复 ${id} ${f.reply}`, `notice reply ${id} ${f.reply}`) },
+  'notice.close': { id: NOTICE, command: (l, id) => `${say(l, '督办 办结', 'notice close')} ${id}` },
   'problem.resolve': { id: PROBLEM, command: (l, id) => say(l, `问题 解决 ${id} 已协调解决`, `problem resolve ${id} resolved by coordination`) },
 };
 

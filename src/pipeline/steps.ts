@@ -22,7 +22,14 @@ export interface StepDeps extends ContextDeps {
 
 /** The command a text names: its words, or a question read as the command it means (谁还没报 → 进度, src/core/questions.ts). */
 export function commandOf(deps: StepDeps, text: string) {
-  return matchCommand(deps.patterns, asCommandText(text, (t) => matchCommand(deps.patterns, t) !== undefined));
+  const m = matchCommand(deps.patterns, asCommandText(text, (t) => matchCommand(deps.patterns, t) !== undefined));
+  // The bot is called 督办, and people write its name before a command (「督办 汇报 …」 in a private chat): a command
+  // word right after it is that command. 「督办 <单位> …」 stays a supervision notice.
+  if (m?.command.name === 'notice') {
+    const inner = matchCommand(deps.patterns, m.rest);
+    if (inner) return inner;
+  }
+  return m;
 }
 
 /** The language a text is written in, as far as its command words tell (else: plain ASCII is English). */

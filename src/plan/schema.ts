@@ -32,7 +32,7 @@ const recurrence = z
 export const ROLES = ['commander', 'deputy', 'office', 'group_lead', 'liaison', 'member'] as const;
 
 /** Jobs that fire at a time of day: the plan may move that time. */
-export const TIMED_JOBS = ['deadline-reminder', 'overdue-digest', 'lagging-units', 'problem-escalation', 'monthly-bulletin', 'calendar-notice'] as const;
+export const TIMED_JOBS = ['deadline-reminder', 'overdue-digest', 'lagging-units', 'problem-escalation', 'monthly-bulletin', 'calendar-notice', 'notice-chase'] as const;
 /** Jobs whose moments follow the reporting rules or the meetings: the plan may only turn them off. */
 export const FOLLOWING_JOBS = ['report-reminder', 'report-chase', 'meeting-reminder'] as const;
 
@@ -49,6 +49,7 @@ const jobSettings = z
       'problem-escalation': timedJob.optional(),
       'monthly-bulletin': timedJob.optional(),
       'calendar-notice': timedJob.optional(),
+      'notice-chase': timedJob.optional(),
       'report-reminder': followingJob('the reporting rules (remind_before)').optional(),
       'report-chase': followingJob('the reporting rules (due)').optional(),
       'meeting-reminder': followingJob('the meetings').optional(),

@@ -7,6 +7,7 @@ import { reports, tasks } from '../../db/schema.js';
 import { periodName } from '../core/period-words.js';
 import { isHeld, periodBounds, periodOf, shiftPeriod } from '../core/periods.js';
 import { leadsGroup, leadUnitsOf, liaisonsOf, unitsOfGroup, type Org, type Person, type Rule, type Scope, type Unit } from '../org.js';
+import { unansweredOverdue } from '../notices/store.js';
 import { scoreUnits, type Lagging, type UnitRecord } from './scoring.js';
 import { calendarOf, dueOfPeriod } from './store.js';
 
@@ -198,6 +199,14 @@ export async function laggingUnits(db: Db, org: Org, periods: DuePeriod[], now: 
     // org.unit() knows only active units: a deactivated unit is not named in a 通报
     const unit = org.unit(t.unitId);
     if (unit) recordOf(unit).overdueDeadlines.push(t.deadline);
+  }
+  // 督办单 the unit has let pass without a reply, as of today (like overdue tasks, not tied to the list's periods).
+  for (const n of await unansweredOverdue(db, org.campaign.id, today)) {
+    const unit = org.unit(n.unitId);
+    if (unit) {
+      const r = recordOf(unit);
+      r.unansweredNotices = (r.unansweredNotices ?? 0) + 1;
+    }
   }
   return scoreUnits([...records.values()], calendarOf(org), today);
 }
