@@ -97,7 +97,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     dir,
     async post(payload, o = {}) {
       const d = deliver(payload, ENCRYPT_KEY, { at: o.at ?? clock.now(), sign: o.sign });
-      return fetch(`${server.url}${o.path ?? '/lark/events'}`, { method: 'POST', headers: d.headers, body: d.body });
+      const send = () => fetch(`${server.url}${o.path ?? '/lark/events'}`, { method: 'POST', headers: d.headers, body: d.body });
+      // A kept-alive connection the server closed after 5 idle seconds (a long test step) can be reset as the next
+      // request goes out on it. Lark redelivers on a failed push and the inbox drops a second copy: so do we, once.
+      return send().catch((err: unknown) => {
+        if (!/ECONNRESET|socket hang up|other side closed/i.test(String((err as { cause?: unknown }).cause ?? err))) throw err;
+        return send();
+      });
     },
     async say(spec) {
       const ev = messageEvent(spec);
