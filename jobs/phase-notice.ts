@@ -4,7 +4,7 @@
 // The job ledger keeps each notice to once per phase.
 import { and, asc, eq } from 'drizzle-orm';
 import { tasks } from '../db/schema.js';
-import { calendarOf } from '../src/core/calendar.js';
+import { calendarOf, workdaysBetween } from '../src/core/calendar.js';
 import { lightsOf } from '../src/ledger/light.js';
 import { phaseEndingCard, phaseStartCard } from '../src/ledger/phase-cards.js';
 import { endNoticeDay, phasesOf, startNoticeDay, workdaysLeft } from '../src/ledger/phases.js';
@@ -61,7 +61,8 @@ export default defineJob({
       .orderBy(asc(tasks.deadline), asc(tasks.seq));
     const lights = await lightsOf(ctx.db, ctx.campaign, open, now);
     const items = open.map((task) => ({ task, light: lights.get(task.id) }));
-    const left = workdaysLeft(cal, day, p);
+    // Workdays after today up to the last day: five on the day of this notice.
+    const left = workdaysBetween(cal, day, p.to);
     const posts: Post[] = [];
     if (office) posts.push({ chatId: office, card: phaseEndingCard(ctx.t, ctx.org, p, items, { left, mention: false }) });
     const byChat = new Map<string, typeof items>();

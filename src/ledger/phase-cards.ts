@@ -34,9 +34,10 @@ export function phaseEndingCard(t: Say, org: Org, p: Phase, items: Array<{ task:
   const leads = [...new Set(items.map((i) => i.task.leadUnitId))];
   const who = o.mention ? leads.flatMap((id) => liaisonsOf(org, id).map((x) => at(x.openId))).join(' ') : '';
   const title = t(`【阶段即将结束】${p.name}`, `Phase ending: ${p.name}`);
+  const end = p.to.split('-').map(Number);
   const head = t(
-    `本阶段 ${p.to} 结束，还剩 ${o.left} 个工作日${items.length ? `，尚有 ${items.length} 项任务未销账` : '，本阶段任务已全部销账'}。`,
-    `This phase ends on ${p.to}, ${o.left} workdays left${items.length ? `; ${items.length} items still open` : '; every item of this phase is written off'}.`,
+    `距本阶段结束（${end[0]}年${end[1]}月${end[2]}日）还有 ${o.left} 个工作日${items.length ? `，尚有 ${items.length} 项任务未销账` : '，本阶段任务已全部销账'}。`,
+    `${o.left} workdays before it ends (${p.to})${items.length ? `; ${items.length} items still open` : '; every item of this phase is written off'}.`,
   );
   if (!items.length) return card({ title, template: 'green', elements: [md(esc(head))] });
   return card({

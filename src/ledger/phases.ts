@@ -57,13 +57,13 @@ const day = (d: string, t: Say) => {
   return t(`${x.year}年${x.month}月${x.day}日`, d);
 };
 
-/** 当前阶段：集中攻坚（至2019年2月25日，剩余 12 个工作日）; undefined when the campaign has no phases. */
+/** 当前阶段：集中攻坚（2019年1月10日至2019年2月25日，剩余 12 个工作日，含今天）; undefined when the campaign has no phases. */
 export function phaseLine(t: Say, now: PhaseNow): string | undefined {
   if (now.current) {
     const p = now.current;
     return t(
-      `当前阶段：${p.name}（${day(p.from, t)}至${day(p.to, t)}，剩余 ${now.left} 个工作日）${p.goal ? `　目标：${p.goal}` : ''}`,
-      `Current phase: ${p.name} (${p.from} to ${p.to}, ${now.left} workdays left)${p.goal ? ` · goal: ${p.goal}` : ''}`,
+      `当前阶段：${p.name}（${day(p.from, t)}至${day(p.to, t)}，剩余 ${now.left} 个工作日，含今天）${p.goal ? `　目标：${p.goal}` : ''}`,
+      `Current phase: ${p.name} (${p.from} to ${p.to}, ${now.left} workdays left, today included)${p.goal ? ` · goal: ${p.goal}` : ''}`,
     );
   }
   if (now.next) return t(`下一阶段：${now.next.name}（${day(now.next.from, t)}开始）`, `Next phase: ${now.next.name} (from ${now.next.from})`);
@@ -78,7 +78,7 @@ export function phaseText(t: Say, cal: WorkCalendar, today: string, p: Phase): s
       ? t('，已结束', ', ended')
       : today < p.from
         ? t('，未开始', ', not begun')
-        : t(`，剩余 ${workdaysLeft(cal, today, p)} 个工作日`, `, ${workdaysLeft(cal, today, p)} workdays left`);
+        : t(`，剩余 ${workdaysLeft(cal, today, p)} 个工作日，含今天`, `, ${workdaysLeft(cal, today, p)} workdays left, today included`);
   return `${p.name}${t(`（${dates}${state}）`, ` (${dates}${state})`)}`;
 }
 
