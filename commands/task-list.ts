@@ -14,7 +14,7 @@ import { defineCommand } from './define.js';
 const PAGE_SIZE = 10;
 const ALL = /(^|\s)(全部|所有|all)(?=\s|$)/i;
 // A quarter written anywhere in the filter: 2026Q1, 2026-Q1, 2026年第一季度, 2026年一季度.
-const QUARTER = /(^|\s)(\d{4}\s*[-_/.]?\s*[Qq]\s*[1-4]|[\d〇零一二三四五六七八九]{4}\s*年\s*(?:第\s*)?[1-4一二三四]\s*季度?)(?=\s|$)/;
+const QUARTER = /(^|\s)(\d{4}\s*[-_/.]?\s*[Qq]\s*[1-4]|[Qq]\s*[1-4]\s+\d{4}|[\d〇零一二三四五六七八九]{4}\s*年\s*(?:第\s*)?[1-4一二三四]\s*季度?)(?=\s|$)/;
 
 export default defineCommand({
   name: 'task list',

@@ -81,3 +81,73 @@ describe('plan validation', () => {
     expect(flatten(reply!.content)).toContain('截止 11月26日（周四）17:00');
   });
 });
+
+describe('phases, quarters and the ledger settings', () => {
+  const withPhases = (phases: string, tasks = '') =>
+    reference.replace('tasks:\n', `phases:\n${phases}\n${tasks ? `tasks:\n${tasks}\n` : 'tasks:\n'}`);
+  const problems = (text: string) => {
+    const r = readPlan(text);
+    return r.ok ? [] : r.problems.map((p) => `${p.path}: ${p.message}`);
+  };
+
+  it('seed 004’s three stages, one after another, are a good plan', () => {
+    const r = readPlan(
+      withPhases(
+        [
+          '  - { name: 摸底排查阶段, from: 2019-07-15, to: 2019-08-15, goal: 全面集中摸排，初步建立工作台账 }',
+          '  - { name: 梳理上报阶段, from: 2019-08-16, to: 2019-09-15, goal: 一户一档，建立准确全面的违法建设台账 }',
+          '  - { name: 攻坚整治阶段, from: 2019-09-16, to: 2020-12-31 }',
+        ].join('\n'),
+      ),
+    );
+    expect(r.ok ? r.plan.phases.map((p) => p.name) : r.problems).toEqual(['摸底排查阶段', '梳理上报阶段', '攻坚整治阶段']);
+  });
+
+  it('overlapping phases, a phase that ends before it begins and a name used twice are each named', () => {
+    const found = problems(
+      withPhases(
+        [
+          '  - { name: 集中攻坚, from: 2026-11-16, to: 2026-12-18 }',
+          '  - { name: 迎接验收, from: 2026-12-18, to: 2026-12-31 }',
+          '  - { name: 巩固提升, from: 2027-02-01, to: 2027-01-15 }',
+          '  - { name: 集中攻坚, from: 2027-03-01, to: 2027-03-31 }',
+        ].join('\n'),
+      ),
+    );
+    expect(found).toContain('phases[1].from: 2026-12-18..2026-12-31 overlaps phases[0] "集中攻坚" (2026-11-16..2026-12-18); a day belongs to one phase');
+    expect(found).toContain('phases[2].to: ends (2027-01-15) before it begins (2027-02-01)');
+    expect(found).toContain('phases[3].name: duplicate phase "集中攻坚"');
+  });
+
+  it('a phase key misspelt is named with the key it meant; a bad date is a bad date', () => {
+    const found = problems(withPhases('  - { name: 集中攻坚, from: 2026-11-16, to: 2026-02-30, goals: 攻坚 }'));
+    expect(found).toContain('phases[0].goals: unknown key; did you mean goal?');
+    expect(found).toContain('phases[0].to: must be a date YYYY-MM-DD');
+  });
+
+  it('a task’s unknown phase names the phases; a quarter is 2026Q1 or 2026年第一季度, nothing else', () => {
+    const found = problems(
+      withPhases(
+        '  - { name: 集中攻坚, from: 2026-11-16, to: 2026-12-18 }',
+        [
+          '  - { title: 甲, lead: 区公安局, deadline: 2026-12-01, phase: 迎接验收 }',
+          '  - { title: 乙, lead: 区公安局, deadline: 2026-12-01, quarter: 2026年第一季度 }',
+          '  - { title: 丙, lead: 区公安局, deadline: 2026-12-01, quarter: 2026Q5 }',
+        ].join('\n'),
+      ),
+    );
+    expect(found).toContain('tasks[0].phase: unknown phase "迎接验收"; the phases are 集中攻坚');
+    expect(found).toContain('tasks[2].quarter: must be a quarter like 2026Q1 or 2026年第一季度');
+    expect(found.filter((p) => p.startsWith('tasks[1]'))).toEqual([]);
+  });
+
+  it('a task’s phase without any phases says the plan has none', () => {
+    expect(problems(reference.replace('deadline: 2026-12-31 }', 'deadline: 2026-12-31, phase: 集中攻坚 }'))).toContain('tasks[0].phase: unknown phase "集中攻坚"; the plan has no phases: section');
+  });
+
+  it('ledger.yellow_within is a whole number of workdays, 0 to 60', () => {
+    expect(problems(reference.replace('tasks:\n', 'ledger: { yellow_within: -1 }\ntasks:\n')).some((p) => p.startsWith('ledger.yellow_within:'))).toBe(true);
+    expect(problems(reference.replace('tasks:\n', 'ledger: { yellow_within: 2.5 }\ntasks:\n')).some((p) => p.startsWith('ledger.yellow_within:'))).toBe(true);
+    expect(problems(reference.replace('tasks:\n', 'ledger: { yellow_within: 5 }\ntasks:\n'))).toEqual([]);
+  });
+});
