@@ -44,7 +44,7 @@ describe('export and import', () => {
   it('the export has the seed’s headings in Chinese', async () => {
     const sheet = await readSheet(await exportLedger(h.server.runtime.dbh, { campaignName: XINHE, format: 'xlsx' }));
     expect(sheet[0]).toEqual([...HEADINGS]);
-    expect(sheet[1]).toEqual(['1', 'T1', '完成周转房住户一户一册登记', '全部住户登记造册并建立台账', '新河周转房办公室', '大沽街道办事处、塘沽街道办事处', '基础数据摸排组', '2026-12-31', '已销账', '', '', '', '2026-11-27', '已完成全部住户登记造册', '', '']);
+    expect(sheet[1]).toEqual(['1', 'T1', '完成周转房住户一户一册登记', '全部住户登记造册并建立台账', '新河周转房办公室', '大沽街道办事处、塘沽街道办事处', '基础数据摸排组', '2026-12-31', '已销账', '', '', '', '2026-11-27', '已完成全部住户登记造册', '摸排登记', '2026年第四季度']);
   });
 
   it('an exported xlsx imported into an empty campaign gives the same ledger', async () => {

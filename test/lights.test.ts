@@ -56,7 +56,7 @@ let h: Harness;
 beforeAll(async () => {
   // The reference plan with the 🟡 window narrowed to 2 workdays.
   const plan = join(mkdtempSync(join(tmpdir(), 'duban-lights-')), 'plan.yaml');
-  writeFileSync(plan, `${readFileSync(examplePlan, 'utf8')}\nledger:\n  yellow_within: 2\n`);
+  writeFileSync(plan, readFileSync(examplePlan, 'utf8').replace('ledger: { yellow_within: 3 }', 'ledger: { yellow_within: 2 }'));
   h = await startHarness({ plan, now: MONDAY, env: { SEND_PER_CHAT_PER_SECOND: '100' } });
   // 区司法局's items, added on Monday 23 November: due Wednesday (2 workdays), Thursday (3), last Friday, yesterday.
   const add = (title: string, due: string, group = '综合管理组') => h.say({ from: 'ou_chenbo', chat: 'oc_lights_setup', text: `任务 新增 ${title} 牵头：区司法局 截止：${due} 工作组：${group}` });

@@ -8,6 +8,11 @@ import { examplePlan } from '../src/runtime.js';
 import { flatten, startHarness, type Harness } from './support/harness.js';
 
 const reference = readFileSync(examplePlan, 'utf8');
+// The reference plan without its phases, ledger settings and tasks' phases and quarters, for the cases that add their own.
+const bare = reference
+  .replace(/\nphases:\n(?: {2}- .*\n)+/, '\n')
+  .replace(/\nledger: .*\n/, '\n')
+  .replace(/, phase: [^,}]+, quarter: [^,}]+ \}/g, ' }');
 const ADMIN = 'admin-token-for-the-plan-validation-test';
 let h: Harness;
 
@@ -44,7 +49,7 @@ describe('plan validation', () => {
   });
 
   it('every key of DESIGN.md section 5 is known: calendar, remind_by, ledger, liaison, several lead units, phases, phase and quarter', () => {
-    const plan = reference
+    const plan = bare
       .replace('units:\n', 'calendar:\n  holidays: ["2027-02-06..2027-02-13", 2027-10-01]\n  workdays: [2027-02-14]\nledger: { yellow_within: 3, writeoff_review: true }\nphases:\n  - { name: 集中攻坚, from: 2026-11-01, to: 2027-03-31, goal: 完成摸排登记 }\nunits:\n')
       .replace('remind_before: [1d, 2h]', 'remind_before: [1d, 2h]\n    remind_by: [group, dm]')
       .replace('roles: [liaison] }', 'roles: [member], liaison: true }')
@@ -84,7 +89,7 @@ describe('plan validation', () => {
 
 describe('phases, quarters and the ledger settings', () => {
   const withPhases = (phases: string, tasks = '') =>
-    reference.replace('tasks:\n', `phases:\n${phases}\n${tasks ? `tasks:\n${tasks}\n` : 'tasks:\n'}`);
+    bare.replace('tasks:\n', `phases:\n${phases}\n${tasks ? `tasks:\n${tasks}\n` : 'tasks:\n'}`);
   const problems = (text: string) => {
     const r = readPlan(text);
     return r.ok ? [] : r.problems.map((p) => `${p.path}: ${p.message}`);
@@ -142,12 +147,22 @@ describe('phases, quarters and the ledger settings', () => {
   });
 
   it('a task’s phase without any phases says the plan has none', () => {
-    expect(problems(reference.replace('deadline: 2026-12-31 }', 'deadline: 2026-12-31, phase: 集中攻坚 }'))).toContain('tasks[0].phase: unknown phase "集中攻坚"; the plan has no phases: section');
+    expect(problems(bare.replace('deadline: 2026-12-31 }', 'deadline: 2026-12-31, phase: 集中攻坚 }'))).toContain('tasks[0].phase: unknown phase "集中攻坚"; the plan has no phases: section');
   });
 
   it('ledger.yellow_within is a whole number of workdays, 0 to 60', () => {
-    expect(problems(reference.replace('tasks:\n', 'ledger: { yellow_within: -1 }\ntasks:\n')).some((p) => p.startsWith('ledger.yellow_within:'))).toBe(true);
-    expect(problems(reference.replace('tasks:\n', 'ledger: { yellow_within: 2.5 }\ntasks:\n')).some((p) => p.startsWith('ledger.yellow_within:'))).toBe(true);
-    expect(problems(reference.replace('tasks:\n', 'ledger: { yellow_within: 5 }\ntasks:\n'))).toEqual([]);
+    expect(problems(bare.replace('tasks:\n', 'ledger: { yellow_within: -1 }\ntasks:\n')).some((p) => p.startsWith('ledger.yellow_within:'))).toBe(true);
+    expect(problems(bare.replace('tasks:\n', 'ledger: { yellow_within: 2.5 }\ntasks:\n')).some((p) => p.startsWith('ledger.yellow_within:'))).toBe(true);
+    expect(problems(bare.replace('tasks:\n', 'ledger: { yellow_within: 5 }\ntasks:\n'))).toEqual([]);
+  });
+
+  it('the reference plan’s own phases, ledger settings and tasks’ phases and quarters are good', () => {
+    const r = readPlan(reference);
+    expect(r.ok ? r.plan.tasks.map((t) => [t.phase, t.quarter]) : r.problems).toEqual([
+      ['摸排登记', '2026Q4'],
+      ['方案编制', '2027Q1'],
+      ['方案编制', '2027Q1'],
+    ]);
+    expect(bare).not.toMatch(/phases:|ledger:|quarter:/);
   });
 });
