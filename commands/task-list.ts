@@ -40,13 +40,16 @@ export default defineCommand({
       words.push(quarter);
       q = (q.slice(0, qm.index) + ' ' + q.slice(qm.index + qm[0].length)).trim();
     }
-    // A phase named in full (集中攻坚) filters by phase; anything else is a unit or a group.
-    const phase = q ? findPhase(ctx.campaign, q) : undefined;
+    // A phase named in full (集中攻坚), alone or beside a unit, filters by phase; the rest is a unit or a group.
+    const parts = q.split(/\s+/).filter(Boolean);
+    const phase = findPhase(ctx.campaign, q) ?? parts.map((w) => findPhase(ctx.campaign, w)).find(Boolean);
     if (phase) {
       filter.phase = phase.name;
       labels.push(phase.name);
       words.push(phase.name);
-    } else if (q) {
+      q = findPhase(ctx.campaign, q) ? '' : parts.filter((w) => findPhase(ctx.campaign, w) !== phase).join(' ');
+    }
+    if (q) {
       const s = readScope(ctx.org, ctx.t, q);
       if (!s.ok) return { text: s.text };
       if (s.value.kind === 'unit') filter.unitId = s.value.unit.id;

@@ -176,6 +176,9 @@ describe('phases and quarters in chat', () => {
   it('任务 列表 <phase> lists the phase’s open tasks', async () => {
     await h.say({ from: 'ou_hq_gerufu', chat, text: '任务 列表 迎接验收' });
     expect(rowsOf(last()).map((r) => r.title)).toEqual(['申请单项达标验收']);
+    await h.say({ from: 'ou_hq_gerufu', chat, text: '任务 列表 集中攻坚 施工工地管理工作组' });
+    expect(rowsOf(last()).map((r) => r.title).sort()).toEqual(['清理工地积存生活垃圾', '规范建筑围挡'].sort());
+    expect(flatten(last())).toContain('台账 · 集中攻坚 · 施工工地管理工作组');
   });
 
   it('导出 台账 2026Q4 exports the quarter’s list, with 阶段 and 季度 columns', async () => {
