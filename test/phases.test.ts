@@ -9,12 +9,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tasks } from '../db/schema.js';
 import { workCalendar } from '../src/core/calendar.js';
 import { endNoticeDay, startNoticeDay, workdaysLeft } from '../src/ledger/phases.js';
-import { readSheet } from '../src/ledger/sheet.js';
+import { readSheet, writeCsv } from '../src/ledger/sheet.js';
+import { exportLedger, importLedger } from '../src/ledger/xlsx.js';
 import { flatten, startHarness, type Harness } from './support/harness.js';
 
 const PLAN = join(import.meta.dirname, 'fixtures', 'hongqiao.plan.yaml');
 const MONDAY = '2026-11-23T01:00:00Z'; // Monday 23 November 2026, 09:00 in Shanghai: inside 集中攻坚
 const OFFICE = 'oc_hq_office';
+const CAMPAIGN = '红桥区住建委创文创卫攻坚行动';
 const at9 = (date: string) => new Date(`${date}T01:00:00Z`); // 09:00 in Shanghai
 
 describe('phase days', () => {
@@ -190,6 +192,22 @@ describe('phases and quarters in chat', () => {
     expect(sheet.slice(1).map((r) => r[2]).sort()).toEqual(['整治河道岸坡', '物业小区全覆盖巡查', '规范建筑围挡'].sort());
     expect(sheet.slice(1).every((r) => r[col('季度')] === '2026年第四季度' && r[col('阶段')] === '集中攻坚')).toBe(true);
     expect(h.textsIn(chat).join('\n')).toContain('2026年第四季度任务单已导出：共 3 项');
+  });
+});
+
+describe('the ledger sheet back in', () => {
+  it('a 季度 changed in the sheet is stored; an unknown 阶段 rejects the file naming row, column and the phases', async () => {
+    const dbh = h.server.runtime.dbh;
+    const sheet = await readSheet(await exportLedger(dbh, { campaignName: CAMPAIGN, format: 'csv', now: h.clock.now() }));
+    const col = (name: string) => sheet[0]!.indexOf(name);
+    const row = sheet.findIndex((r) => r[2] === '申请单项达标验收');
+    sheet[row]![col('季度')] = '2026年第四季度';
+    expect(await importLedger(dbh, CAMPAIGN, writeCsv(sheet), { now: h.clock.now() })).toEqual({ ok: true, added: 0, updated: 1 });
+    expect(await task('申请单项达标验收')).toMatchObject({ phase: '迎接验收', quarter: '2026Q4' });
+    sheet[row]![col('阶段')] = '巩固提升';
+    const res = await importLedger(dbh, CAMPAIGN, writeCsv(sheet), { now: h.clock.now() });
+    expect(res.ok).toBe(false);
+    if (!res.ok) expect(res.problems.map((p) => p.message)).toContainEqual(expect.stringContaining('「阶段」（O' + (row + 1) + '）：没有阶段「巩固提升」。本专项的工作阶段：集中攻坚、迎接验收'));
   });
 });
 
