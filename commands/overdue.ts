@@ -1,8 +1,10 @@
-// 逾期 / overdue [unit or group]: open items past their deadline, oldest first, with lead unit and days overdue.
+// 逾期 / overdue [unit or group]: open items past their deadline (🔴), oldest first, with lead unit and days overdue,
+// then the 🟡 items (due within ledger.yellow_within workdays, or extended).
 import { z } from 'zod';
 import { overdueCard } from '../src/ledger/cards.js';
 import { readScope, scopeName } from '../src/ledger/input.js';
 import { overdueTasks, type OverdueScope } from '../src/ledger/overdue.js';
+import { yellowTasks } from '../src/ledger/light.js';
 import { defineCommand } from './define.js';
 
 export default defineCommand({
@@ -23,7 +25,8 @@ export default defineCommand({
       else scope.groupId = s.value.group.id;
       name = scopeName(s.value);
     }
-    const { today, items } = await overdueTasks(ctx.db, ctx.campaign, ctx.clock.now(), scope);
-    return { card: overdueCard(ctx, items, { today, scope: name }) };
+    const now = ctx.clock.now();
+    const [{ today, items }, yellow] = await Promise.all([overdueTasks(ctx.db, ctx.campaign, now, scope), yellowTasks(ctx.db, ctx.campaign, now, scope)]);
+    return { card: overdueCard(ctx, items, { today, scope: name, yellow }) };
   },
 });

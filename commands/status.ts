@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { calendarOf } from '../src/core/calendar.js';
 import { reportingPeriod } from '../src/core/periods.js';
 import { leadUnitsOf, matchScope, type Scope } from '../src/org.js';
+import { todayIn } from '../src/ledger/overdue.js';
+import { phaseLine, phaseOn } from '../src/ledger/phases.js';
 import { missingCard, statusCard } from '../src/reports/cards.js';
 import { ruleStatus, taskCounts } from '../src/reports/status.js';
 import { defineCommand } from './define.js';
@@ -45,6 +47,7 @@ export default defineCommand({
     const leads = scope?.kind === 'group' ? leadUnitsOf(scope.group).map((id) => ctx.org.unit(id)?.name ?? '').filter(Boolean) : [];
     const label = scope ? (scope.kind === 'group' ? `${scope.group.name}${ctx.t(`（牵头：${leads.join('、')}）`, ` (lead: ${leads.join(', ')})`)}` : scope.unit.name) : undefined;
     if (missingOnly) return { card: missingCard(statuses, { org: ctx.org, scope: label, t: ctx.t, lang: ctx.lang }) };
-    return { card: statusCard(statuses, { org: ctx.org, scope: label, t: ctx.t, lang: ctx.lang }) };
+    const phase = phaseLine(ctx.t, phaseOn(ctx.campaign, todayIn(ctx.campaign, now)));
+    return { card: statusCard(statuses, { org: ctx.org, scope: label, phase, t: ctx.t, lang: ctx.lang }) };
   },
 });

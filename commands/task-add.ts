@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { taskCard } from '../src/ledger/cards.js';
 import { overdueOf } from '../src/ledger/overdue.js';
-import { readDeadline, readGroup, readUnit, readUnits } from '../src/ledger/input.js';
+import { readDeadline, readGroup, readPhase, readQuarter, readUnit, readUnits } from '../src/ledger/input.js';
 import { ADDERS, groupRefusal, mayAddInGroup } from '../src/ledger/rules.js';
 import { addTask, historyOf, taskCode } from '../src/ledger/tasks.js';
 import { matchGroup } from '../src/org.js';
@@ -13,12 +13,13 @@ export default defineCommand({
   words: { zh: ['任务 新增', '任务 添加', '新增任务'], en: ['task add', 'add task'] },
   summary: { zh: '新增台账任务', en: 'add a ledger item' },
   usage: {
-    zh: '任务 新增 <重点工作事项> 牵头：<主责部门> 配合：<配合部门> 截止：<完成时限> [工作组：<协调推动组>] [目标：<具体任务目标>]',
-    en: 'task add <title> lead:<unit> with:<units> due:<date> [group:<group>] [target:<text>]',
+    zh: '任务 新增 <重点工作事项> 牵头：<主责部门> 配合：<配合部门> 截止：<完成时限> [工作组：<协调推动组>] [目标：<具体任务目标>] [阶段：<工作阶段>] [季度：2026Q1]',
+    en: 'task add <title> lead:<unit> with:<units> due:<date> [group:<group>] [target:<text>] [phase:<phase>] [quarter:2026Q1]',
   },
   examples: [
     '任务 新增 完成周转房消防通道整治 牵头：区消防支队 配合：新河街道办事处、区城市管理委 截止：12月31日 工作组：综合管理组',
     'task add Repair road surfaces lead:经开区管委会 with:泰达城发集团 due:next friday group:安全保障组',
+    '任务 新增 完成轨道交通Z2线征收入户调查 牵头：区住房建设委 截止：3月31日 季度：2026年第一季度',
   ],
   roles: ADDERS,
   keys: {
@@ -27,6 +28,8 @@ export default defineCommand({
     due: ['due', 'deadline', '截止', '截止日期', '完成时限', '时限'],
     group: ['group', '工作组', '协调推动组'],
     target: ['target', '目标', '任务目标', '具体任务目标'],
+    phase: ['phase', '阶段', '所属阶段'],
+    quarter: ['quarter', '季度'],
   },
   args: z.object({
     text: z.string().min(1, { message: '请写明任务（重点工作事项）' }),
@@ -35,6 +38,8 @@ export default defineCommand({
     due: z.string({ message: '请写明完成时限，如「截止：12月31日」' }).min(1, { message: '请写明完成时限' }),
     group: z.string().optional(),
     target: z.string().optional(),
+    phase: z.string().optional(),
+    quarter: z.string().optional(),
   }),
   allow(ctx, args) {
     if (!args.group) return true;
@@ -52,6 +57,10 @@ export default defineCommand({
     if (group && !group.ok) return { text: group.text };
     const due = readDeadline(ctx, args.due);
     if (!due.ok) return { text: due.text };
+    const phase = args.phase ? readPhase(ctx, args.phase) : undefined;
+    if (phase && !phase.ok) return { text: phase.text };
+    const quarter = args.quarter ? readQuarter(ctx, args.quarter) : undefined;
+    if (quarter && !quarter.ok) return { text: quarter.text };
     const task = await addTask(
       ctx.dbh,
       ctx.campaign.id,
@@ -63,6 +72,8 @@ export default defineCommand({
         groupId: group?.ok ? group.value.id : null,
         deadline: due.value,
         source: 'chat',
+        phase: phase?.ok ? phase.value : null,
+        quarter: quarter?.ok ? quarter.value : null,
       },
       { by: ctx.actor.person.id, at: ctx.clock.now() },
     );

@@ -1,6 +1,7 @@
 // overdue-digest: Monday 09:00 (the week's first workday when Monday is a holiday): each group chat gets its overdue
-// tasks, the office chat all of them, oldest first with days overdue.
+// (🔴) tasks and its 🟡 ones, the office chat all of them, oldest first with days overdue.
 import { overdueCard } from '../src/ledger/cards.js';
+import { yellowTasks } from '../src/ledger/light.js';
 import { overdueTasks } from '../src/ledger/overdue.js';
 import { chatOf, observer } from '../src/org.js';
 import { defineJob, timeOf } from './define.js';
@@ -17,16 +18,18 @@ export default defineJob({
   },
   async posts(ctx, _occ, now) {
     const view = { org: ctx.org, campaign: ctx.campaign, actor: observer(ctx.org), lang: ctx.lang, t: ctx.t } as const;
-    const { today, items } = await overdueTasks(ctx.db, ctx.campaign, now);
-    if (!items.length) return [];
+    const [{ today, items }, yellow] = await Promise.all([overdueTasks(ctx.db, ctx.campaign, now), yellowTasks(ctx.db, ctx.campaign, now)]);
+    // The 🔴 items, with the 🟡 ones that will be red soon (due within yellow_within workdays, or extended).
+    if (!items.length && !yellow.length) return [];
     const posts: Post[] = [];
     for (const g of ctx.org.groups) {
       const chatId = chatOf(ctx.org, 'group', g.id);
       const mine = items.filter((i) => i.task.groupId === g.id);
-      if (chatId && mine.length) posts.push({ chatId, card: overdueCard(view, mine, { today, scope: g.name }) });
+      const soon = yellow.filter((i) => i.task.groupId === g.id);
+      if (chatId && (mine.length || soon.length)) posts.push({ chatId, card: overdueCard(view, mine, { today, scope: g.name, yellow: soon }) });
     }
     const office = chatOf(ctx.org, 'office');
-    if (office) posts.push({ chatId: office, card: overdueCard(view, items, { today }) });
+    if (office) posts.push({ chatId: office, card: overdueCard(view, items, { today, yellow }) });
     return posts;
   },
 });

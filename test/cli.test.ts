@@ -50,6 +50,17 @@ describe('duban CLI', { timeout: 60_000 }, () => {
     // four CLI processes, each starting tsx: slow on a shared machine
   }, 60_000);
 
+  it('export ledger --quarter writes that quarter’s task list only; a quarter it cannot read is refused', async () => {
+    const out = join(dir, 'q.csv');
+    await cli('export', 'ledger', '--quarter', '2027年第一季度', '--format', 'csv', '--out', out);
+    const rows = readFileSync(out, 'utf8').trim().split(/\r?\n/).slice(1);
+    // the reference plan's two 2027Q1 tasks
+    expect(rows.map((r) => r.split(',')[2]).sort()).toEqual(['制定居住改善项目建设实施方案', '组织搬迁方案听证会'].sort());
+    const bad = await fails('export', 'ledger', '--quarter', '第五季度');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--quarter');
+  }, 30_000);
+
   it('export reports writes the reports file', async () => {
     const out = join(dir, 'reports.csv');
     const { stdout } = await cli('export', 'reports', '--out', out);

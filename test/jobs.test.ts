@@ -128,12 +128,15 @@ describe('a month of jobs for the reference plan', () => {
 describe('digests, the lagging list and the bulletin over the same month', () => {
   const titles = (chat: string) => h.fake.messagesIn(chat).map((m) => String(m.content.header?.title?.content ?? ''));
 
-  it('the overdue digest goes out on the week’s first workday, once the task is overdue', () => {
+  it('the overdue digest goes out on the week’s first workday, with the task yellow before it is overdue', () => {
     const digests = h.fake.messagesIn('oc_xinhe_anquan').filter((m) => String(m.content.header?.title?.content).startsWith('逾期任务'));
-    // T99 (due Friday 9 October) is overdue from Saturday 10 October: Mondays 12, 19 and 26 October
-    expect(digests).toHaveLength(3);
-    expect(JSON.stringify(digests[0]!.content)).toContain('T99');
-    expect(titles('oc_xinhe_office').filter((t) => t === '逾期任务')).toHaveLength(3);
+    // T99 (due Friday 9 October) is 🟡 on Thursday 8 October (the first workday after the holiday week), and overdue
+    // from Saturday 10 October: Mondays 12, 19 and 26 October
+    expect(digests).toHaveLength(4);
+    expect(JSON.stringify(digests[0]!.content)).toContain('🟡 黄灯预警（1 项）');
+    expect(JSON.stringify(digests[1]!.content)).toContain('🔴 逾期 1');
+    expect(JSON.stringify(digests[1]!.content)).toContain('T99');
+    expect(titles('oc_xinhe_office').filter((t) => t === '逾期任务')).toHaveLength(4);
   });
 
   it('the lagging list goes to the leaders on the last workday of each week and month, with its chart', () => {

@@ -44,7 +44,7 @@ describe('export and import', () => {
   it('the export has the seed’s headings in Chinese', async () => {
     const sheet = await readSheet(await exportLedger(h.server.runtime.dbh, { campaignName: XINHE, format: 'xlsx' }));
     expect(sheet[0]).toEqual([...HEADINGS]);
-    expect(sheet[1]).toEqual(['1', 'T1', '完成周转房住户一户一册登记', '全部住户登记造册并建立台账', '新河周转房办公室', '大沽街道办事处、塘沽街道办事处', '基础数据摸排组', '2026-12-31', '已销账', '', '', '2026-11-27', '已完成全部住户登记造册']);
+    expect(sheet[1]).toEqual(['1', 'T1', '完成周转房住户一户一册登记', '全部住户登记造册并建立台账', '新河周转房办公室', '大沽街道办事处、塘沽街道办事处', '基础数据摸排组', '2026-12-31', '已销账', '', '', '', '2026-11-27', '已完成全部住户登记造册', '摸排登记', '2026年第四季度']);
   });
 
   it('an exported xlsx imported into an empty campaign gives the same ledger', async () => {
@@ -106,9 +106,13 @@ describe('导出 台账 in chat', () => {
     const sheet = await readSheet(Buffer.from(file.data!));
     const col = (name: string) => sheet[0]!.indexOf(name);
     const row = (id: string) => sheet.find((r) => r[1] === id)!;
-    expect(sheet[0]).toEqual(['序号', '编号', '重点工作事项', '具体任务目标', '主责部门', '配合部门', '协调推动组', '完成时限', '状态', '最新进展', '延期记录', '销账日期', '销账说明']);
-    // T4 was due on 20 November: overdue, not 进行中
+    expect(sheet[0]).toEqual(['序号', '编号', '重点工作事项', '具体任务目标', '主责部门', '配合部门', '协调推动组', '完成时限', '状态', '预警', '最新进展', '延期记录', '销账日期', '销账说明', '阶段', '季度']);
+    // T4 was due on 20 November: overdue, not 进行中, and its light is red
     expect(row('T4')[col('状态')]).toBe('逾期');
+    expect(row('T4')[col('预警')]).toBe('🔴 红灯');
+    // T2 was extended: yellow though its deadline is two months away; T1 is written off: no light
+    expect(row('T2')[col('预警')]).toBe('🟡 黄灯');
+    expect(row('T1')[col('预警')]).toBe('');
     expect(row('T4')[col('最新进展')]).toBe('已清理两处堆物（2026-11-27）');
     expect(row('T2')[col('状态')]).toBe('进行中');
     expect(row('T2')[col('延期记录')]).toBe('2027-01-15 → 2027-01-31：规划条件调整（陈波，2026-11-27）');

@@ -88,8 +88,8 @@ describe('a week in the life of the reference plan', () => {
   it('进度 counts each unit’s open and overdue tasks', async () => {
     const { content } = await say(h, 'ou_dailei', '进度');
     const rows = (content.body.elements as any[]).find((e) => e.tag === 'table').rows as Array<Record<string, unknown>>;
-    expect(rows.find((r) => r.unit === '经开区管委会')).toEqual({ unit: '经开区管委会', report: '按时', open: 3, overdue: 1 });
-    expect(rows.find((r) => r.unit === '区网信办')).toEqual({ unit: '区网信办', report: '未报', open: 1, overdue: 1 });
+    expect(rows.find((r) => r.unit === '经开区管委会')).toEqual({ unit: '经开区管委会', report: '按时', open: 3, yellow: 0, overdue: 1 });
+    expect(rows.find((r) => r.unit === '区网信办')).toEqual({ unit: '区网信办', report: '未报', open: 1, yellow: 0, overdue: 1 });
     expect(rows.find((r) => r.unit === '新河周转房办公室')).toMatchObject({ report: '逾期', open: 1, overdue: 0 });
   });
 

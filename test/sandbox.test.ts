@@ -163,6 +163,19 @@ describe('the sandbox page and its chats', () => {
     expect(seen((await c.last('oc_xinhe_gongcheng')).html)).toContain('完成方案初稿');
   });
 
+  it('a task card shows its light (红黄绿灯) and the phase with its workdays left', async () => {
+    await c.say('ou_chenbo', 'oc_xinhe_office', '任务 新增 清理三号楼楼道堆物 牵头：区公安局 截止：11月25日');
+    const added = seen((await c.last('oc_xinhe_office')).html);
+    expect(added).toContain('🟡 黄灯（3个工作日内到期）');
+    expect(added).toContain('当前阶段：摸排登记（2026年11月1日至2026年12月31日');
+    expect(added).toContain('剩余 29 个工作日，含今天');
+    await c.say('ou_liqiang', 'oc_xinhe_gongcheng', '任务 查看 T3');
+    const t3 = seen((await c.last('oc_xinhe_gongcheng')).html);
+    expect(t3).toContain('🟢 绿灯（正常推进）');
+    expect(t3).toContain('方案编制（2027年1月1日至2027年3月31日，未开始）');
+    expect(t3).toContain('2027年第一季度');
+  });
+
   it('what users typed is shown as text, never as markup', async () => {
     await c.say('ou_zhaojing', 'oc_p2p_sandbox_ou_zhaojing', '<img src=x onerror=alert(1)> **粗** <at id=all></at>');
     const msgs = await c.messages('oc_p2p_sandbox_ou_zhaojing');

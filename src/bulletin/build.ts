@@ -10,6 +10,7 @@ import { leadUnitsOf, unitsOfGroup, type Org } from '../org.js';
 import { periodName } from '../core/period-words.js';
 import { laggingUnits, periodsFor, ruleStatus } from '../reports/status.js';
 import { LEVEL_NAMES } from '../problems/ladder.js';
+import { lightsElements, phaseElements, unitLights, type UnitLights } from './lights.js';
 
 export interface BulletinNumbers {
   month: string;
@@ -18,6 +19,10 @@ export interface BulletinNumbers {
   tasks: { added: number; done: number; open: number; overdue: number };
   problems: { raised: number; resolved: number; open: Record<string, number> };
   worst: Array<{ name: string; score: number }>;
+  /** open items per lead unit by light (src/bulletin/lights.ts) */
+  lights?: UnitLights[];
+  /** the day the figures are as of (YYYY-MM-DD): the phase shown is that day's */
+  asOfDay?: string;
 }
 
 /** The month's figures as of `now` (a past month is taken as of its last moment). */
@@ -75,7 +80,7 @@ export async function bulletinNumbers(db: Db, org: Org, month: string, now: Date
     open: Object.fromEntries(openByLevel.map((r) => [r.level, Number(r.n)])),
   };
   const worst = (await laggingUnits(db, org, periods, asOf)).slice(0, 5).map((l) => ({ name: l.name, score: l.score }));
-  return { month, reports, byGroup, tasks: taskFigures, problems: problemFigures, worst };
+  return { month, reports, byGroup, tasks: taskFigures, problems: problemFigures, worst, lights: await unitLights(db, org, asOf), asOfDay: today };
 }
 
 export function bulletinCard(n: BulletinNumbers, org: Org, lang: 'zh' | 'en'): Card {
@@ -106,7 +111,9 @@ export function bulletinCard(n: BulletinNumbers, org: Org, lang: 'zh' | 'en'): C
     title: t(`${org.campaign.name} · ${periodName(n.month, 'zh')}月度通报`, `${org.campaign.name} · bulletin ${n.month}`),
     template: n.reports.missed || n.tasks.overdue ? 'orange' : 'green',
     elements: [
+      ...phaseElements(org, n.asOfDay, lang),
       md(lines.join('\n')),
+      ...lightsElements(n.lights ?? [], org, lang),
       md(worst),
       ...(n.byGroup.length ? [barChart(t('各工作组按时报送率（%）', 'Reports on time per group (%)'), n.byGroup.map((g) => ({ x: g.name, y: g.onTimePct })), { percent: true })] : []),
       note(t('数据截至发布时；发送「落后 本月」查看扣分明细，「逾期」查看逾期任务。', 'Figures as of posting; send "lagging month" for the scores, "overdue" for the items.')),

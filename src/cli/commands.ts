@@ -9,6 +9,7 @@ import { commandLineClock } from '../sandbox/clock.js';
 import { exportLedger, importLedger } from '../ledger/xlsx.js';
 import { applyPlanText, formatProblems } from '../plan/apply.js';
 import { exportReports } from '../reports/export.js';
+import { parseQuarter } from '../core/quarters.js';
 import { createRuntime } from '../runtime.js';
 
 export interface Io {
@@ -44,7 +45,13 @@ async function exportCommand(what: 'ledger' | 'reports', args: Parsed, config: C
   }
   const dbh = openSqlite(config.DATABASE_PATH);
   try {
-    const opts = { campaignName: str(args.values.campaign), format };
+    const quarterArg = str(args.values.quarter);
+    const quarter = quarterArg ? parseQuarter(quarterArg) : undefined;
+    if (quarterArg && (!quarter || what !== 'ledger')) {
+      io.err(what !== 'ledger' ? '--quarter is for export ledger' : `--quarter: cannot read "${quarterArg}"; write it like 2026Q1 or 2026年第一季度`);
+      return 2;
+    }
+    const opts = { campaignName: str(args.values.campaign), format, quarter };
     const bytes = what === 'ledger' ? await exportLedger(dbh, opts) : await exportReports(dbh, opts);
     const file = outArg ?? `${what === 'ledger' ? '台账' : '进度专报'}.${format}`;
     await writeFile(file, bytes);
@@ -58,7 +65,7 @@ async function exportCommand(what: 'ledger' | 'reports', args: Parsed, config: C
   }
 }
 
-const exportOptions = { campaign: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } } as const;
+const exportOptions = { campaign: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, quarter: { type: 'string' } } as const;
 
 export const SUBCOMMANDS: Record<string, Subcommand> = {
   'plan apply': {
@@ -102,7 +109,7 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
     },
   },
   'export ledger': {
-    usage: 'duban export ledger [--campaign NAME] [--format xlsx|csv] [--out FILE]',
+    usage: 'duban export ledger [--campaign NAME] [--format xlsx|csv] [--quarter 2026Q1] [--out FILE]',
     help: "The ledger (台账) with the seeds' Chinese column headings. Default: xlsx to ./台账.xlsx (csv when --out ends in .csv).",
     options: exportOptions,
     run: (args, config, io) => exportCommand('ledger', args, config, io),

@@ -21,8 +21,14 @@ import { listTitle } from '../core/limits.js';
 import type { OverdueItem } from './overdue.js';
 import { mayManage, mayNote, mayWriteOff } from './rules.js';
 import { taskCode, type Task, type TaskEvent } from './tasks.js';
+import { LIGHT_EMOJI, lightRule, lightRuleText, lightText, yellowWithin, type Light, type YellowItem } from './light.js';
+import { yellowSection } from './light-cards.js';
+import { findPhase, phaseLine, phaseOn, phaseText } from './phases.js';
+import { calendarOf } from '../core/calendar.js';
+import { quarterName } from '../core/quarters.js';
 
-export type View = Pick<Ctx, 't' | 'lang' | 'org' | 'actor' | 'campaign'>;
+/** Who is looking and in what language; with the clock, cards show the light (红黄绿灯) and the phase as of now. */
+export type View = Pick<Ctx, 't' | 'lang' | 'org' | 'actor' | 'campaign'> & Partial<Pick<Ctx, 'clock'>>;
 
 export function statusText(v: Pick<View, 't'>, status: Task['status']): string {
   return status === 'done' ? v.t('已销账', 'written off') : status === 'cancelled' ? v.t('已取消', 'cancelled') : v.t('进行中', 'open');
@@ -107,6 +113,7 @@ export function taskCard(v: View, task: Task, history: TaskEvent[], overdue?: { 
     ...(group ? [[v.t('协调推动组', 'Group'), group] as [string, string]] : []),
     [v.t('完成时限', 'Deadline'), task.deadline + (overdue ? v.t(`（已逾期 ${overdue.days} 天，${overdue.workdays} 个工作日）`, ` (${overdue.days} days, ${overdue.workdays} workdays overdue)`) : '')],
     [v.t('状态', 'Status'), statusText(v, task.status)],
+    ...signals(v, task, history),
   ];
   const template = task.status === 'done' ? 'green' : task.status === 'cancelled' ? 'grey' : overdue ? 'red' : 'blue';
   const tags = [{ text: statusText(v, task.status), color: task.status === 'done' ? 'green' : task.status === 'cancelled' ? 'neutral' : 'blue' }];
@@ -125,10 +132,34 @@ export function taskCard(v: View, task: Task, history: TaskEvent[], overdue?: { 
   });
 }
 
+/** 预警 (the light, open items only), 所属阶段 or 当前阶段, and 季度, as of the viewer's clock. */
+function signals(v: View, task: Task, history: TaskEvent[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (!v.clock) return out;
+  const now = v.clock.now();
+  const rule = lightRule(v.campaign, now);
+  const extended = history.some((e) => e.kind === 'extend');
+  const light = rule.of(task, extended);
+  if (light) out.push([v.t('预警', 'Light'), lightText(v.t, light, rule.why(task, extended), rule.within)]);
+  const own = task.phase ? findPhase(v.campaign, task.phase) : undefined;
+  if (own) out.push([v.t('所属阶段', 'Phase'), phaseText(v.t, calendarOf(v.campaign), rule.today, own)]);
+  else if (task.phase) out.push([v.t('所属阶段', 'Phase'), task.phase]);
+  else {
+    const line = phaseLine(v.t, phaseOn(v.campaign, rule.today));
+    if (line) out.push([v.t('工作阶段', 'Phase'), line]);
+  }
+  if (task.quarter) out.push([v.t('季度', 'Quarter'), quarterName(task.quarter, v.lang)]);
+  return out;
+}
+
 /** 任务 列表: one page of the ledger, with paging buttons. */
-export function listCard(v: View, rows: Task[], o: { total: number; page: number; size: number; scope?: string; all: boolean; today: string }): Card {
+export function listCard(
+  v: View,
+  rows: Task[],
+  o: { total: number; page: number; size: number; scope?: string; all: boolean; today: string; lights?: Map<number, Light>; query?: string },
+): Card {
   const pages = Math.max(1, Math.ceil(o.total / o.size));
-  const pageCmd = (p: number) => act(v, 'task.list', { scope: o.scope, all: o.all, page: p });
+  const pageCmd = (p: number) => act(v, 'task.list', { scope: o.query ?? o.scope, all: o.all, page: p });
   const nav: Element[] = [];
   if (o.page > 1) nav.push(button(v.t('上一页', 'Previous'), pageCmd(o.page - 1)));
   if (o.page < pages) nav.push(button(v.t('下一页', 'Next'), pageCmd(o.page + 1)));
@@ -145,11 +176,16 @@ export function listCard(v: View, rows: Task[], o: { total: number; page: number
               { name: 'lead', title: v.t('主责部门', 'Lead unit') },
               { name: 'deadline', title: v.t('完成时限', 'Deadline'), width: '100px' },
               { name: 'status', title: v.t('状态', 'Status'), width: '80px' },
+              ...(o.lights ? [{ name: 'light', title: v.t('预警', 'Light'), width: '60px' }] : []),
             ],
-            rows.map((t) => ({ code: taskCode(t), title: listTitle(t.title), lead: unitName(v, t.leadUnitId), deadline: t.deadline, status: state(t) })),
+            rows.map((t) => {
+              const light = o.lights?.get(t.id);
+              return { code: taskCode(t), title: listTitle(t.title), lead: unitName(v, t.leadUnitId), deadline: t.deadline, status: state(t), ...(o.lights ? { light: light ? LIGHT_EMOJI[light] : '—' } : {}) };
+            }),
             10,
           ),
           ...(nav.length ? [buttons(nav)] : []),
+          ...(o.lights ? [note(lightRuleText(v.t, yellowWithin(v.campaign)))] : []),
           note(v.t(`发送「任务 查看 编号」查看详情${o.all ? '' : '；「任务 列表 全部」含已销账和已取消的任务'}。`, `Send "task show <id>" for details${o.all ? '' : '; "task list all" includes closed items'}.`)),
         ]
       : [md(v.t('没有符合条件的任务。', 'No tasks match.'))],
@@ -160,10 +196,16 @@ const SHOWN = 50;
 const WITH_ACTIONS = 10;
 
 /** 逾期: the overdue items in a table, oldest first, then per-item actions for the oldest ones. */
-export function overdueCard(v: View, items: OverdueItem[], o: { today: string; scope?: string }): Card {
+export function overdueCard(v: View, items: OverdueItem[], o: { today: string; scope?: string; yellow?: YellowItem[] }): Card {
   const title = v.t(`逾期任务${o.scope ? ` · ${o.scope}` : ''}`, `Overdue${o.scope ? ` · ${o.scope}` : ''}`);
+  const yellow = o.yellow?.length ? yellowSection(v, o.yellow) : [];
   if (!items.length) {
-    return card({ title, template: 'green', elements: [md(v.t(`截至 ${o.today}，没有逾期任务。`, `No overdue items as of ${o.today}.`))] });
+    return card({
+      title,
+      template: yellow.length ? 'yellow' : 'green',
+      tags: yellow.length ? [{ text: v.t(`🟡 黄灯 ${o.yellow!.length}`, `🟡 ${o.yellow!.length} yellow`), color: 'yellow' }] : undefined,
+      elements: [md(v.t(`截至 ${o.today}，没有逾期任务。`, `No overdue items as of ${o.today}.`)), ...yellow],
+    });
   }
   const byLead = new Map<number, number>();
   for (const i of items) byLead.set(i.task.leadUnitId, (byLead.get(i.task.leadUnitId) ?? 0) + 1);
@@ -181,7 +223,10 @@ export function overdueCard(v: View, items: OverdueItem[], o: { today: string; s
     title,
     subtitle: v.t(`截至 ${o.today} 共 ${items.length} 项逾期`, `${items.length} overdue as of ${o.today}`),
     template: 'red',
-    tags: [{ text: v.t(`逾期 ${items.length}`, `${items.length} overdue`), color: 'red' }],
+    tags: [
+      { text: v.t(`🔴 逾期 ${items.length}`, `🔴 ${items.length} overdue`), color: 'red' },
+      ...(o.yellow?.length ? [{ text: v.t(`🟡 黄灯 ${o.yellow.length}`, `🟡 ${o.yellow.length} yellow`), color: 'yellow' }] : []),
+    ],
     elements: [
       md(`**${v.t('按主责部门', 'By lead unit')}**：${esc(leads.join(v.lang === 'zh' ? '、' : ', '))}`),
       table(
@@ -197,6 +242,7 @@ export function overdueCard(v: View, items: OverdueItem[], o: { today: string; s
         10,
       ),
       ...(items.length > SHOWN ? [note(v.t(`只列出最早的 ${SHOWN} 项；发送「逾期 单位或工作组」缩小范围。`, `Only the oldest ${SHOWN} are listed; send "overdue <unit or group>" to narrow it.`))] : []),
+      ...yellow,
       hr(),
       ...rows,
     ],

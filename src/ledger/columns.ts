@@ -5,11 +5,13 @@
 import { DateTime } from 'luxon';
 import type { TaskStatus } from '../../db/schema.js';
 
-export const HEADINGS = ['序号', '编号', '重点工作事项', '具体任务目标', '主责部门', '配合部门', '协调推动组', '完成时限', '状态', '最新进展', '延期记录', '销账日期', '销账说明'] as const;
+// 预警 is the light (红黄绿灯, src/ledger/light.ts): computed, like 逾期 in 状态, so import reads past it. 阶段 and 季度
+// are the plan's phase and the quarter's task list (2026年第一季度).
+export const HEADINGS = ['序号', '编号', '重点工作事项', '具体任务目标', '主责部门', '配合部门', '协调推动组', '完成时限', '状态', '预警', '最新进展', '延期记录', '销账日期', '销账说明', '阶段', '季度'] as const;
 export type Heading = (typeof HEADINGS)[number];
 
 /** Column widths in characters, in heading order. */
-export const WIDTHS = [6, 8, 36, 36, 18, 30, 14, 12, 8, 36, 44, 12, 30];
+export const WIDTHS = [6, 8, 36, 36, 18, 30, 14, 12, 8, 8, 36, 44, 12, 30, 12, 14];
 
 /** Other names offices give the same columns in their own sheets. */
 export const ALIASES: Record<Heading, string[]> = {
@@ -22,10 +24,13 @@ export const ALIASES: Record<Heading, string[]> = {
   协调推动组: ['协调推动组', '相关协调推动组', '工作组', 'group'],
   完成时限: ['完成时限', '工作完成时限', '截止日期', '截止时间', 'deadline', 'due'],
   状态: ['状态', 'status'],
+  预警: ['预警', '红黄绿灯', '预警灯', 'light'],
   最新进展: ['最新进展', '进展情况', '进展', 'progress'],
   延期记录: ['延期记录', '延期情况', 'extensions'],
   销账日期: ['销账日期', '销账时间', '完成日期', 'closed'],
   销账说明: ['销账说明', '销账情况', '说明', 'note'],
+  阶段: ['阶段', '工作阶段', '所属阶段', 'phase'],
+  季度: ['季度', '所属季度', 'quarter'],
 };
 export const REQUIRED: Heading[] = ['重点工作事项', '主责部门', '完成时限'];
 

@@ -13,6 +13,8 @@ import { ALIASES, HEADINGS, instantOf, readExtensions, readProgress, REQUIRED, S
 import { DATE_FORMS, readGroup, readUnit } from './input.js';
 import { columnLetter, readSheet, type Sheet } from './sheet.js';
 import { takenNumber } from './counters.js';
+import { findPhase, phasesOf } from './phases.js';
+import { parseQuarter, QUARTER_FORMS } from '../core/quarters.js';
 import { addTaskStatements, allTasks, changeStatements, parseTaskRef, taskIdOf, type NewTask, type Task } from './tasks.js';
 
 export interface ImportProblem {
@@ -32,6 +34,9 @@ interface RowIn {
   closedOn?: string;
   progress: string;
   extensions: string;
+  /** 阶段 and 季度, undefined when the sheet has no such column (an office's own sheet): then they are left alone */
+  phase?: string | null;
+  quarter?: string | null;
 }
 
 const zh = (a: string) => a;
@@ -87,7 +92,11 @@ function checkRows(sheet: Sheet, org: Org, now: Date): { rows: RowIn[]; problems
     if (!status) bad('状态', `「${get('状态')}」应为 进行中、逾期、已销账 或 已取消`);
     const closedOn = get('销账日期') ? parseDate(get('销账日期'), now, zone) : undefined;
     if (get('销账日期') && !closedOn) bad('销账日期', `无法识别日期「${get('销账日期')}」，可用写法：${DATE_FORMS.zh}`);
-    if (title && lead?.ok && deadline && status && (!group || group.ok) && (closedOn || !get('销账日期'))) {
+    const phase = col.has('阶段') ? (get('阶段') ? findPhase(org.campaign, get('阶段'))?.name : null) : undefined;
+    if (phase === undefined && get('阶段')) bad('阶段', `没有阶段「${get('阶段')}」。${phasesOf(org.campaign).length ? `本专项的工作阶段：${phasesOf(org.campaign).map((p) => p.name).join('、')}` : '本专项的工作方案没有划分阶段'}`);
+    const quarter = col.has('季度') ? (get('季度') ? parseQuarter(get('季度')) : null) : undefined;
+    if (quarter === undefined && get('季度')) bad('季度', `无法识别季度「${get('季度')}」，可用写法：${QUARTER_FORMS.zh}`);
+    if (title && lead?.ok && deadline && status && (!group || group.ok) && (closedOn || !get('销账日期')) && (phase !== undefined || !get('阶段')) && (quarter !== undefined || !get('季度'))) {
       rows.push({
         row,
         seq,
@@ -95,7 +104,9 @@ function checkRows(sheet: Sheet, org: Org, now: Date): { rows: RowIn[]; problems
         closedOn: closedOn ?? undefined,
         progress: get('最新进展'),
         extensions: get('延期记录'),
-        task: { title, target: get('具体任务目标'), leadUnitId: lead.value.id, cooperatingUnitIds: coop, groupId: group?.ok ? group.value.id : null, deadline, status, source: 'import', seq },
+        phase,
+        quarter,
+        task: { title, target: get('具体任务目标'), leadUnitId: lead.value.id, cooperatingUnitIds: coop, groupId: group?.ok ? group.value.id : null, deadline, status, source: 'import', seq, phase, quarter },
       });
     }
   }
@@ -154,6 +165,8 @@ export async function importLedger(dbh: DbHandle, campaignName: string, bytes: B
     if (!same(old.cooperatingUnitIds, t.cooperatingUnitIds ?? [])) (set.cooperatingUnitIds = t.cooperatingUnitIds ?? []), changed.push('配合部门');
     if (old.groupId !== (t.groupId ?? null)) (set.groupId = t.groupId ?? null), changed.push('协调推动组');
     if (old.deadline !== t.deadline) (set.deadline = t.deadline), changed.push('完成时限');
+    if (r.phase !== undefined && old.phase !== r.phase) (set.phase = r.phase), changed.push('阶段');
+    if (r.quarter !== undefined && old.quarter !== r.quarter) (set.quarter = r.quarter), changed.push('季度');
     if (changed.length) {
       updates.push(...changeStatements(dbh, old, set, { kind: 'import', note: `导入台账更新：${changed.join('、')}`, fromDeadline: set.deadline ? old.deadline : null, toDeadline: set.deadline ?? null }, c));
     }

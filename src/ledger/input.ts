@@ -4,6 +4,8 @@ import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import type { Ctx } from '../context.js';
 import { parseDate } from '../core/dates.js';
+import { parseQuarter, QUARTER_FORMS } from '../core/quarters.js';
+import { findPhase, phasesOf } from './phases.js';
 import { fold, splitList } from '../core/text.js';
 import { matchGroup, matchScope, matchUnit, type Group, type Org, type Scope, type Unit } from '../org.js';
 import { findTask, parseTaskRef, type Task } from './tasks.js';
@@ -99,4 +101,21 @@ export function readPage(text: string): { page: number; rest: string } {
   const m = /第\s*(\d+)\s*页|\bpage\s*(\d+)\b|\bp(\d+)\b/i.exec(text);
   if (!m) return { page: 1, rest: text.trim() };
   return { page: Math.max(1, Number(m[1] ?? m[2] ?? m[3])), rest: (text.slice(0, m.index) + text.slice(m.index + m[0].length)).trim() };
+}
+
+/** A phase of the plan by name; an unknown one is refused naming the phases (or saying the plan has none). */
+export function readPhase(ctx: Pick<Ctx, 't' | 'campaign'>, q: string): Read<string> {
+  const hit = findPhase(ctx.campaign, q);
+  if (hit) return { ok: true, value: hit.name };
+  const names = phasesOf(ctx.campaign).map((p) => p.name);
+  return names.length
+    ? { ok: false, text: ctx.t(`没有阶段「${q}」。本专项的工作阶段：${names.join('、')}`, `No phase "${q}". The phases are: ${names.join(', ')}`) }
+    : { ok: false, text: ctx.t(`本专项的工作方案没有划分阶段（phases），不能写「阶段：${q}」。`, `This campaign's plan has no phases, so "phase:${q}" cannot be given.`) };
+}
+
+/** A quarter as 2026Q1 (from 2026Q1, 2026年第一季度, …). */
+export function readQuarter(ctx: Pick<Ctx, 't'>, q: string): Read<string> {
+  const quarter = parseQuarter(q);
+  if (quarter) return { ok: true, value: quarter };
+  return { ok: false, text: ctx.t(`无法识别季度「${q}」。可用的写法：${QUARTER_FORMS.zh}`, `Cannot read the quarter "${q}". Accepted forms: ${QUARTER_FORMS.en}`) };
 }

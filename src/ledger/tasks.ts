@@ -33,6 +33,10 @@ export interface NewTask {
   meetingId?: number | null;
   /** keep this short id (import of an exported ledger); otherwise the next free one */
   seq?: number;
+  /** the plan's phase (阶段) by name */
+  phase?: string | null;
+  /** the quarter's task list it belongs to: 2026Q1 */
+  quarter?: string | null;
 }
 
 /** Who made a change and when; by is a people.id (null for the plan or an import without a person). */
@@ -69,6 +73,8 @@ export function addTaskStatements(dbh: DbHandle, campaignId: number, t: NewTask,
       status,
       source: t.source ?? 'chat',
       meetingId: t.meetingId ?? null,
+      phase: t.phase ?? null,
+      quarter: t.quarter ?? null,
       createdBy: c.by,
       createdAt: at,
       closedAt: status === 'open' ? null : at,
@@ -113,6 +119,10 @@ export interface TaskFilter {
   unitId?: number;
   groupId?: number;
   statuses?: TaskStatus[];
+  /** the quarter's task list: 2026Q1 */
+  quarter?: string;
+  /** the phase, by name */
+  phase?: string;
 }
 
 /** The SQL condition for a unit's tasks: it leads them or is among the cooperating units. */
@@ -126,6 +136,8 @@ export function filterWhere(campaignId: number, f: TaskFilter): SQL | undefined 
     f.statuses?.length ? inArray(tasks.status, f.statuses) : undefined,
     f.groupId !== undefined ? eq(tasks.groupId, f.groupId) : undefined,
     f.unitId !== undefined ? ofUnit(f.unitId) : undefined,
+    f.quarter !== undefined ? eq(tasks.quarter, f.quarter) : undefined,
+    f.phase !== undefined ? eq(tasks.phase, f.phase) : undefined,
   );
 }
 

@@ -9,6 +9,8 @@ import { systemClock } from '../core/clock.js';
 import { loadOrg, type Campaign } from '../org.js';
 import { dateIn, extensionsCell, HEADINGS, progressCell, STATUS_OUT, WIDTHS, type Extension } from './columns.js';
 import { todayIn } from './overdue.js';
+import { lightRule } from './light.js';
+import { quarterName } from '../core/quarters.js';
 import { writeCsv, writeXlsx, type Sheet } from './sheet.js';
 import { allTasks, taskCode, type Task, type TaskEvent } from './tasks.js';
 
@@ -30,7 +32,11 @@ interface Story {
   note?: TaskEvent;
   extensions: TaskEvent[];
   writeOff?: TaskEvent;
+  /** extended by 延期 at least once (the 🟡 light); an imported deadline change is not an extension granted */
+  extended?: boolean;
 }
+
+const LIGHT_CELL = { green: '🟢 绿灯', yellow: '🟡 黄灯', red: '🔴 红灯' } as const;
 
 async function storiesOf(dbh: DbHandle, campaignId: number): Promise<Map<number, Story>> {
   const events = await dbh.db.select().from(taskEvents).where(eq(taskEvents.campaignId, campaignId)).orderBy(asc(taskEvents.id));
@@ -38,6 +44,7 @@ async function storiesOf(dbh: DbHandle, campaignId: number): Promise<Map<number,
   for (const e of events) {
     let s = out.get(e.taskId);
     if (!s) out.set(e.taskId, (s = { extensions: [] }));
+    if (e.kind === 'extend') s.extended = true;
     if (e.kind === 'note') s.note = e;
     else if (e.kind === 'done') s.writeOff = e;
     // A deadline moved by 延期 or by an imported sheet is an extension either way.
@@ -46,17 +53,28 @@ async function storiesOf(dbh: DbHandle, campaignId: number): Promise<Map<number,
   return out;
 }
 
-/** The ledger rows under the headings, by short id, as of `now` (which items are 逾期). */
-export async function ledgerSheet(dbh: DbHandle, campaign: Campaign, now: Date = systemClock.now()): Promise<Sheet> {
+/** What an export takes besides the campaign: the quarter's task list only (2026Q1). */
+export interface LedgerFilter {
+  quarter?: string;
+}
+
+/** The ledger rows under the headings, by short id, as of `now` (which items are 逾期, and each item's light). */
+export async function ledgerSheet(dbh: DbHandle, campaign: Campaign, now: Date = systemClock.now(), filter: LedgerFilter = {}): Promise<Sheet> {
   const org = (await loadOrg(dbh.db, campaign.id))!;
-  const [rows, stories, persons] = await Promise.all([
+  const [all, stories, persons] = await Promise.all([
     allTasks(dbh.db, campaign.id),
     storiesOf(dbh, campaign.id),
     // every person who ever made a change, the ones no longer in the plan too
     dbh.db.select({ id: people.id, name: people.name }).from(people).where(and(eq(people.campaignId, campaign.id))),
   ]);
+  const rows = filter.quarter ? all.filter((t) => t.quarter === filter.quarter) : all;
   const zone = campaign.timezone;
   const today = todayIn(campaign, now);
+  const rule = lightRule(campaign, now);
+  const light = (t: Task) => {
+    const l = rule.of(t, (stories.get(t.id)?.extended ?? false));
+    return l ? LIGHT_CELL[l] : '';
+  };
   const unit = (id: number) => org.unit(id)?.name ?? '';
   const who = (id: number | null) => persons.find((p) => p.id === id)?.name ?? '';
   const status = (t: Task) => (t.status === 'open' ? (t.deadline < today ? STATUS_OUT.overdue : STATUS_OUT.open) : STATUS_OUT[t.status]);
@@ -76,22 +94,25 @@ export async function ledgerSheet(dbh: DbHandle, campaign: Campaign, now: Date =
         org.group(t.groupId)?.name ?? '',
         t.deadline,
         status(t),
+        light(t),
         s.note ? progressCell(s.note.note, dateIn(s.note.at, zone)) : '',
         extensionsCell(extensions),
         done && t.closedAt ? dateIn(t.closedAt, zone) : '',
         done ? (s.writeOff?.note ?? '') : '',
+        t.phase ?? '',
+        t.quarter ? quarterName(t.quarter, 'zh') : '',
       ];
     }),
   ];
 }
 
-export async function exportLedger(dbh: DbHandle, opts: { campaignName?: string; format: 'xlsx' | 'csv'; now?: Date }): Promise<Buffer> {
+export async function exportLedger(dbh: DbHandle, opts: { campaignName?: string; format: 'xlsx' | 'csv'; now?: Date } & LedgerFilter): Promise<Buffer> {
   const campaign = await campaignByName(dbh, opts.campaignName);
-  const sheet = await ledgerSheet(dbh, campaign, opts.now);
+  const sheet = await ledgerSheet(dbh, campaign, opts.now, { quarter: opts.quarter });
   return opts.format === 'csv' ? writeCsv(sheet) : writeXlsx(sheet, { sheetName: '台账', widths: WIDTHS });
 }
 
-/** The export's file name: 台账-<campaign>-<date in the campaign's timezone>.xlsx */
-export function ledgerFileName(campaign: Pick<Campaign, 'name' | 'timezone'>, now: Date, format: 'xlsx' | 'csv' = 'xlsx'): string {
-  return `台账-${campaign.name}-${DateTime.fromJSDate(now, { zone: campaign.timezone }).toISODate()}.${format}`;
+/** The export's file name: 台账-<campaign>[-2026Q1]-<date in the campaign's timezone>.xlsx */
+export function ledgerFileName(campaign: Pick<Campaign, 'name' | 'timezone'>, now: Date, format: 'xlsx' | 'csv' = 'xlsx', quarter?: string): string {
+  return `台账-${campaign.name}${quarter ? `-${quarter}` : ''}-${DateTime.fromJSDate(now, { zone: campaign.timezone }).toISODate()}.${format}`;
 }

@@ -76,6 +76,22 @@ export async function applyPlan(dbh: DbHandle, plan: Plan, clock: Clock): Promis
     changes.push(`~ campaign ${c.name}: holiday calendar`);
   }
 
+  // The ledger's settings (`ledger:`, e.g. yellow_within for the 🟡 light) and the phases (`phases:`), kept in
+  // campaigns.settings only when the plan gives them, so a plan without them changes nothing.
+  const [fresh] = await db.select({ settings: campaigns.settings }).from(campaigns).where(eq(campaigns.id, cid));
+  const kept: Record<string, unknown> = { ...(fresh?.settings ?? {}) };
+  const ledger = same(plan.ledger, LEDGER_DEFAULTS) ? undefined : plan.ledger;
+  const phases = plan.phases.length ? plan.phases.map((p) => ({ name: p.name, from: p.from, to: p.to, goal: p.goal })) : undefined;
+  let settingsChanged = false;
+  for (const [key, want, label] of [['ledger', ledger, 'ledger settings'], ['phases', phases, 'phases']] as const) {
+    if (same(kept[key], want)) continue;
+    if (want === undefined) delete kept[key];
+    else kept[key] = want;
+    settingsChanged = true;
+    changes.push(`~ campaign ${c.name}: ${label}`);
+  }
+  if (settingsChanged) await db.update(campaigns).set({ settings: kept }).where(eq(campaigns.id, cid)).run();
+
   // Units
   const existingUnits = await db.select().from(units).where(eq(units.campaignId, cid));
   for (const u of plan.units) {
@@ -237,9 +253,19 @@ export async function applyPlan(dbh: DbHandle, plan: Plan, clock: Clock): Promis
   for (const t of plan.tasks) {
     const lead = unitId(t.lead);
     const key = taskKey(t.title, lead, t.deadline);
-    if (known.has(key)) continue;
-    known.add(key);
-    const task = { title: t.title, target: t.target, groupId: t.group ? groupId(t.group) : null, leadUnitId: lead, cooperatingUnitIds: t.cooperating.map(unitId), deadline: t.deadline, source: 'plan' };
+    const had = known.get(key);
+    if (had) {
+      // A phase or quarter the plan gives later (the quarter's list issued after the task) is filled in; one the plan
+      // no longer names is kept, as the ledger owns the task.
+      const set = { ...(t.phase && t.phase !== had.phase ? { phase: t.phase } : {}), ...(t.quarter && t.quarter !== had.quarter ? { quarter: t.quarter } : {}) };
+      if (had.id && Object.keys(set).length) {
+        await db.update(tasks).set(set).where(eq(tasks.id, had.id)).run();
+        changes.push(`~ task ${t.title}: ${Object.keys(set).join(', ')}`);
+      }
+      continue;
+    }
+    known.set(key, { phase: t.phase ?? null, quarter: t.quarter ?? null });
+    const task = { title: t.title, target: t.target, groupId: t.group ? groupId(t.group) : null, leadUnitId: lead, cooperatingUnitIds: t.cooperating.map(unitId), deadline: t.deadline, source: 'plan', phase: t.phase ?? null, quarter: t.quarter ?? null };
     adds.push(...addTaskStatements(dbh, cid, task, { by: null, at: clock.now() }, { created: 'plan' }));
     changes.push(`+ task ${t.title}${plan.tasks.filter((x) => x.title === t.title).length > 1 ? ` (${t.lead})` : ''}`);
   }
@@ -251,9 +277,11 @@ export async function applyPlan(dbh: DbHandle, plan: Plan, clock: Clock): Promis
 
 const taskKey = (title: string, leadUnitId: number, deadline: string) => JSON.stringify([title, leadUnitId, deadline]);
 
+const LEDGER_DEFAULTS = { yellow_within: 3, writeoff_review: false };
+
 /** (title, lead unit, first deadline) of every task already in the ledger; the first deadline is the one before any extension. */
-async function plannedKeys(dbh: DbHandle, cid: number): Promise<Set<string>> {
-  const rows = await dbh.db.select({ id: tasks.id, title: tasks.title, lead: tasks.leadUnitId, deadline: tasks.deadline }).from(tasks).where(eq(tasks.campaignId, cid));
+async function plannedKeys(dbh: DbHandle, cid: number): Promise<Map<string, { id?: number; phase: string | null; quarter: string | null }>> {
+  const rows = await dbh.db.select({ id: tasks.id, title: tasks.title, lead: tasks.leadUnitId, deadline: tasks.deadline, phase: tasks.phase, quarter: tasks.quarter }).from(tasks).where(eq(tasks.campaignId, cid));
   const moves = await dbh.db
     .select({ taskId: taskEvents.taskId, from: taskEvents.fromDeadline })
     .from(taskEvents)
@@ -261,7 +289,7 @@ async function plannedKeys(dbh: DbHandle, cid: number): Promise<Set<string>> {
     .orderBy(asc(taskEvents.id));
   const first = new Map<number, string>();
   for (const m of moves) if (!first.has(m.taskId)) first.set(m.taskId, m.from!);
-  return new Set(rows.map((r) => taskKey(r.title, r.lead, first.get(r.id) ?? r.deadline)));
+  return new Map(rows.map((r) => [taskKey(r.title, r.lead, first.get(r.id) ?? r.deadline), { id: r.id, phase: r.phase, quarter: r.quarter }]));
 }
 
 export function formatProblems(problems: Problem[]): string {

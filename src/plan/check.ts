@@ -163,6 +163,7 @@ export function checkPlan(doc: unknown): Problem[] {
     units(m['attendees'], `meetings[${i}].attendees`);
   });
   const phaseNames = new Set<string>();
+  const spans: Array<{ i: number; name: string; from: string; to: string }> = [];
   list(plan['phases']).forEach((raw, i) => {
     const ph = obj(raw);
     const n = text(ph['name']);
@@ -170,6 +171,12 @@ export function checkPlan(doc: unknown): Problem[] {
     if (n) phaseNames.add(n);
     const [from, to] = [ph['from'], ph['to']].map((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : text(v)));
     if (from && to && from > to) add(`phases[${i}].to`, `ends (${to}) before it begins (${from})`);
+    // Phases follow one another (seeds/003: 集中攻坚 until 2月25日, 迎接验收 from 2月26日): a day is in one phase only.
+    else if (from && to) {
+      const other = spans.find((x) => x.from <= to && from <= x.to);
+      if (other) add(`phases[${i}].from`, `${from}..${to} overlaps phases[${other.i}] "${other.name}" (${other.from}..${other.to}); a day belongs to one phase`);
+      spans.push({ i, name: n ?? '', from, to });
+    }
   });
   // The same task for several lead units is normal (seeds/004 gives one task to every community); only the same title,
   // lead unit and deadline twice is a duplicate. An alias names the same unit as its name.
@@ -186,7 +193,7 @@ export function checkPlan(doc: unknown): Problem[] {
     group(t['group'], `tasks[${i}].group`);
     units(t['cooperating'], `tasks[${i}].cooperating`);
     const phase = text(t['phase']);
-    if (phase && !phaseNames.has(phase)) add(`tasks[${i}].phase`, `unknown phase "${phase}"`);
+    if (phase && !phaseNames.has(phase)) add(`tasks[${i}].phase`, phaseNames.size ? `unknown phase "${phase}"; the phases are ${[...phaseNames].join(', ')}` : `unknown phase "${phase}"; the plan has no phases: section`);
   });
   const cal = obj(plan['calendar']);
   const holidays = new Set(texts(cal['holidays']));

@@ -2,6 +2,7 @@
 // does not know is a problem naming the nearest known key (src/plan/check.ts words it and checks cross-references).
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { parseQuarter } from '../core/quarters.js';
 
 const name = z.string().trim().min(1, { message: 'must not be empty' });
 const names = z.array(name).default([]);
@@ -32,7 +33,7 @@ const recurrence = z
 export const ROLES = ['commander', 'deputy', 'office', 'group_lead', 'liaison', 'member'] as const;
 
 /** Jobs that fire at a time of day: the plan may move that time. */
-export const TIMED_JOBS = ['deadline-reminder', 'overdue-digest', 'lagging-units', 'problem-escalation', 'monthly-bulletin', 'calendar-notice', 'notice-chase'] as const;
+export const TIMED_JOBS = ['deadline-reminder', 'overdue-digest', 'lagging-units', 'problem-escalation', 'monthly-bulletin', 'calendar-notice', 'notice-chase', 'phase-notice'] as const;
 /** Jobs whose moments follow the reporting rules or the meetings: the plan may only turn them off. */
 export const FOLLOWING_JOBS = ['report-reminder', 'report-chase', 'meeting-reminder'] as const;
 
@@ -50,6 +51,7 @@ const jobSettings = z
       'monthly-bulletin': timedJob.optional(),
       'calendar-notice': timedJob.optional(),
       'notice-chase': timedJob.optional(),
+      'phase-notice': timedJob.optional(),
       'report-reminder': followingJob('the reporting rules (remind_before)').optional(),
       'report-chase': followingJob('the reporting rules (due)').optional(),
       'meeting-reminder': followingJob('the meetings').optional(),
@@ -155,7 +157,11 @@ export const planSchema = z.strictObject({
         cooperating: names,
         deadline: isoDate,
         phase: name.optional(),
-        quarter: z.string().regex(/^\d{4}Q[1-4]$/, { message: 'must be like 2026Q1' }).optional(),
+        // 季度工作任务单 (seeds/001): 2026Q1, or as the office writes it, 2026年第一季度; stored as 2026Q1.
+        quarter: z
+          .union([z.string(), z.number()])
+          .transform((v, c) => parseQuarter(String(v)) ?? (c.addIssue({ code: 'custom', message: 'must be a quarter like 2026Q1 or 2026年第一季度' }), z.NEVER))
+          .optional(),
       }),
     )
     .default([]),

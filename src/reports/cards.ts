@@ -99,10 +99,11 @@ function capped(items: string[], max: number, l: CardLang): string {
   return items.length > max ? l.t(`${shown} 等 ${items.length} 个单位`, `${shown} and ${items.length - max} more`) : shown;
 }
 
-export function statusCard(statuses: RuleStatus[], ctx: { org: Org; scope?: string } & CardLang): Card {
+export function statusCard(statuses: RuleStatus[], ctx: { org: Org; scope?: string; phase?: string } & CardLang): Card {
   const { t, org } = ctx;
   const zone = org.campaign.timezone;
-  const elements: Element[] = [];
+  // The current phase and the workdays left in it (src/ledger/phases.ts), first: it sets the pace of everything below.
+  const elements: Element[] = ctx.phase ? [md(`**${esc(ctx.phase)}**`)] : [];
   const tags: Array<{ text: string; color: string }> = [];
   const paren = (x: string) => t(`（${x}）`, ` (${x})`);
   const count = (label: string, n: number) => `${label}${paren(String(n))}`;
@@ -140,7 +141,7 @@ export function statusCard(statuses: RuleStatus[], ctx: { org: Org; scope?: stri
     elements.push(note(t(`下表只列出最需关注的 ${ROWS_MAX} 个单位（共 ${all.length} 个）；发送「进度 工作组名称」查看一个工作组。`, `The table shows the ${ROWS_MAX} units most in need of attention (of ${all.length}); send "status <group>" for one group.`)));
     all.length = ROWS_MAX;
   }
-  const rows = all.map(({ line, states }) => ({ unit: line.unit.name, report: states.map((st) => STATE[st][ctx.lang === 'zh' ? 0 : 1]).join('/'), open: line.open, overdue: line.overdue }));
+  const rows = all.map(({ line, states }) => ({ unit: line.unit.name, report: states.map((st) => STATE[st][ctx.lang === 'zh' ? 0 : 1]).join('/'), open: line.open, yellow: line.yellow ?? 0, overdue: line.overdue }));
   if (rows.length)
     elements.push(
       table(
@@ -148,7 +149,8 @@ export function statusCard(statuses: RuleStatus[], ctx: { org: Org; scope?: stri
           { name: 'unit', title: t('单位', 'Unit') },
           { name: 'report', title: t('专报', 'Report') },
           { name: 'open', title: t('在办任务', 'Open tasks'), type: 'number' },
-          { name: 'overdue', title: t('逾期任务', 'Overdue'), type: 'number' },
+          { name: 'yellow', title: t('🟡 黄灯', '🟡 Yellow'), type: 'number' },
+          { name: 'overdue', title: t('🔴 逾期任务', '🔴 Overdue'), type: 'number' },
         ],
         rows,
       ),

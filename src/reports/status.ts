@@ -8,6 +8,7 @@ import { periodName } from '../core/period-words.js';
 import { isHeld, periodBounds, periodOf, shiftPeriod } from '../core/periods.js';
 import { leadsGroup, leadUnitsOf, liaisonsOf, unitsOfGroup, type Org, type Person, type Rule, type Scope, type Unit } from '../org.js';
 import { unansweredOverdue } from '../notices/store.js';
+import { lightCountsByUnit } from '../ledger/light.js';
 import { scoreUnits, type Lagging, type UnitRecord } from './scoring.js';
 import { calendarOf, dueOfPeriod } from './store.js';
 
@@ -26,18 +27,16 @@ export const todayOf = (org: Org, now: Date) => DateTime.fromJSDate(now, { zone:
 
 export interface TaskCount {
   open: number;
+  /** 🔴: deadline before today */
   overdue: number;
+  /** 🟡: due within ledger.yellow_within workdays, or extended (src/ledger/light.ts) */
+  yellow?: number;
 }
 
-/** Open and overdue (deadline before today) tasks per lead unit. */
+/** Open tasks per lead unit, with how many are 🔴 overdue and 🟡 yellow. */
 export async function taskCounts(db: Db, org: Org, now: Date): Promise<Map<number, TaskCount>> {
-  const today = todayOf(org, now);
-  const rows = await db
-    .select({ unitId: tasks.leadUnitId, open: sql<number>`count(*)`, overdue: sql<number>`coalesce(sum(case when ${tasks.deadline} < ${today} then 1 else 0 end), 0)` })
-    .from(tasks)
-    .where(and(eq(tasks.campaignId, org.campaign.id), eq(tasks.status, 'open')))
-    .groupBy(tasks.leadUnitId);
-  return new Map(rows.map((r) => [r.unitId, { open: Number(r.open), overdue: Number(r.overdue) }]));
+  const byUnit = await lightCountsByUnit(db, org.campaign, now);
+  return new Map([...byUnit].map(([id, c]) => [id, { open: c.green + c.yellow + c.red, overdue: c.red, yellow: c.yellow }]));
 }
 
 export type UnitState = 'on_time' | 'late' | 'missing' | 'not_required';
@@ -50,6 +49,7 @@ export interface UnitLine {
   liaisons: Person[];
   open: number;
   overdue: number;
+  yellow?: number;
 }
 
 export interface RuleStatus {
