@@ -25,11 +25,13 @@ import noticeReply from './notice-reply.js';
 import overdue from './overdue.js';
 import taskAdd from './task-add.js';
 import taskCancel from './task-cancel.js';
+import taskDecide from './task-decide.js';
 import taskDone from './task-done.js';
 import taskExtend from './task-extend.js';
 import taskList from './task-list.js';
 import taskNote from './task-note.js';
 import taskReopen from './task-reopen.js';
+import taskRequestExtension from './task-request-extension.js';
 import taskShow from './task-show.js';
 
-export const commands: readonly AnyCommand[] = [help, bind, report, status, lagging, meetingAdd, meetingList, meetingShow, meetingCancel, meetingMinutes, problemAdd, problemList, problemShow, problemResolve, problemCancel, problemEscalate, taskAdd, taskList, taskShow, taskDone, taskExtend, taskNote, taskCancel, taskReopen, overdue, exportLedger, bulletin, noticeIssue, noticeReply, noticeList, noticeClose];
+export const commands: readonly AnyCommand[] = [help, bind, report, status, lagging, meetingAdd, meetingList, meetingShow, meetingCancel, meetingMinutes, problemAdd, problemList, problemShow, problemResolve, problemCancel, problemEscalate, taskAdd, taskList, taskShow, taskDone, taskExtend, taskRequestExtension, taskDecide, taskNote, taskCancel, taskReopen, overdue, exportLedger, bulletin, noticeIssue, noticeReply, noticeList, noticeClose];

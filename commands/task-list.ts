@@ -1,4 +1,5 @@
 // 任务 列表 / task list [unit or group] [全部] [第2页]: the ledger, filtered by a unit (lead or cooperating) or a group, paged.
+import { awaitingReview } from '../src/ledger/requests.js';
 import { z } from 'zod';
 import { listCard } from '../src/ledger/cards.js';
 import { readPage, readScope, scopeName } from '../src/ledger/input.js';
@@ -34,6 +35,7 @@ export default defineCommand({
     if (!rows.length && total > 0) {
       return { text: ctx.t(`只有 ${Math.ceil(total / PAGE_SIZE)} 页。`, `There are only ${Math.ceil(total / PAGE_SIZE)} pages.`) };
     }
-    return { card: listCard(ctx, rows, { total, page, size: PAGE_SIZE, scope, all, today: todayIn(ctx.campaign, ctx.clock.now()) }) };
+    const review = await awaitingReview(ctx.db, rows.filter((r) => r.status === 'open').map((r) => r.id));
+    return { card: listCard(ctx, rows, { total, page, size: PAGE_SIZE, scope, all, today: todayIn(ctx.campaign, ctx.clock.now()), review }) };
   },
 });

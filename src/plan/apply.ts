@@ -75,6 +75,14 @@ export async function applyPlan(dbh: DbHandle, plan: Plan, clock: Clock): Promis
     await db.update(campaigns).set({ settings: calendar ? { ...rest, calendar } : rest }).where(eq(campaigns.id, cid)).run();
     changes.push(`~ campaign ${c.name}: holiday calendar`);
   }
+  // The ledger's settings (`ledger:` yellow_within, writeoff_review), kept in campaigns.settings (src/ledger/settings.ts).
+  const [fresh] = await db.select({ settings: campaigns.settings }).from(campaigns).where(eq(campaigns.id, cid));
+  const storedLedger = (fresh?.settings ?? {})['ledger'];
+  const defaultLedger = plan.ledger.yellow_within === 3 && !plan.ledger.writeoff_review;
+  if (JSON.stringify(storedLedger) !== JSON.stringify(plan.ledger) && !(storedLedger === undefined && defaultLedger)) {
+    await db.update(campaigns).set({ settings: { ...(fresh?.settings ?? {}), ledger: plan.ledger } }).where(eq(campaigns.id, cid)).run();
+    changes.push(`~ campaign ${c.name}: ledger settings`);
+  }
 
   // Units
   const existingUnits = await db.select().from(units).where(eq(units.campaignId, cid));
