@@ -5,6 +5,7 @@ import type { AnyCommand } from './define.js';
 import help from './help.js';
 import lagging from './lagging.js';
 import report from './report.js';
+import reportShow from './report-show.js';
 import status from './status.js';
 import meetingAdd from './meeting-add.js';
 import meetingCancel from './meeting-cancel.js';
@@ -34,4 +35,4 @@ import taskReopen from './task-reopen.js';
 import taskRequestExtension from './task-request-extension.js';
 import taskShow from './task-show.js';
 
-export const commands: readonly AnyCommand[] = [help, bind, report, status, lagging, meetingAdd, meetingList, meetingShow, meetingCancel, meetingMinutes, problemAdd, problemList, problemShow, problemResolve, problemCancel, problemEscalate, taskAdd, taskList, taskShow, taskDone, taskExtend, taskRequestExtension, taskDecide, taskNote, taskCancel, taskReopen, overdue, exportLedger, bulletin, noticeIssue, noticeReply, noticeList, noticeClose];
+export const commands: readonly AnyCommand[] = [help, bind, report, reportShow, status, lagging, meetingAdd, meetingList, meetingShow, meetingCancel, meetingMinutes, problemAdd, problemList, problemShow, problemResolve, problemCancel, problemEscalate, taskAdd, taskList, taskShow, taskDone, taskExtend, taskRequestExtension, taskDecide, taskNote, taskCancel, taskReopen, overdue, exportLedger, bulletin, noticeIssue, noticeReply, noticeList, noticeClose];

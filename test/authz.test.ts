@@ -91,6 +91,8 @@ const ROWS: Row[] = [
   // "liaison or member of a unit": anyone registered reports for their own unit (all_units must report here)
   { command: 'report', text: () => '汇报 进展：完成入户排查 问题：无 下一步：继续推进', allowed: REGISTERED, writes: true, needs: { roles: [] } },
   { command: 'report', variant: '代 another unit', text: () => '汇报 代 大沽街道办事处 进展：完成入户排查 下一步：继续推进', allowed: ['office'], writes: true, needs: { roles: ['office'], also: ['大沽街道办事处'] } },
+  // 查看 汇报 (issue 18): the office and the leaders, the lead of the unit's group, and the unit's own people.
+  { command: 'report show', text: () => '查看 汇报 新河街道办事处', allowed: [...MANAGERS, 'group_lead', 'lead_liaison'], writes: false, needs: { roles: [], also: ['新河街道办事处'] } },
   { command: 'status', text: () => '进度', allowed: REGISTERED, writes: false, needs: { roles: [] } },
   { command: 'lagging', text: () => '落后', allowed: REGISTERED, writes: false, needs: { roles: [] } },
   { command: 'meeting add', text: (mk) => `会议 安排 排查调度会${mk.n} 时间：明天10:00 地点：三楼会议室`, allowed: [...MANAGERS, 'group_lead'], writes: true, needs: { roles: [...MANAGER_ROLES, 'group_lead'] } },
