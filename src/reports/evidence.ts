@@ -50,6 +50,14 @@ export async function evidenceOf(db: Db, reportIds: number[]): Promise<Map<numbe
   return out;
 }
 
+/** Every report's evidence in a campaign, by report (for the export: one query, however many reports). */
+export async function evidenceOfCampaign(db: Db, campaignId: number): Promise<Map<number, Evidence[]>> {
+  const out = new Map<number, Evidence[]>();
+  const rows = await db.select().from(reportEvidence).where(eq(reportEvidence.campaignId, campaignId)).orderBy(asc(reportEvidence.id));
+  for (const r of rows) out.set(r.reportId, [...(out.get(r.reportId) ?? []), r]);
+  return out;
+}
+
 /** 图片2张、文件1个 / 2 images, 1 file. */
 export function evidenceCount(items: Array<{ kind: string }>, t: (zh: string, en: string) => string): string {
   const images = items.filter((i) => i.kind === 'image').length;
