@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { loadTask, notFound, taskRefArgs } from '../src/ledger/input.js';
 import { personText } from '../src/ledger/request-cards.js';
-import { tellAsker } from '../src/ledger/request-notices.js';
+import { markCardDecided, tellAsker } from '../src/ledger/request-notices.js';
 import { decide, findRequest, requestsOf, type TaskRequest } from '../src/ledger/requests.js';
 import { DECIDERS } from '../src/ledger/rules.js';
 import { taskCode, type Task } from '../src/ledger/tasks.js';
@@ -118,6 +118,7 @@ export default defineCommand({
     const done = await decide(ctx.dbh, task, req, { approve: a.approve, by: ctx.actor.person.id, at: ctx.clock.now(), note: a.note });
     if (!done.decided) return { text: decidedText(ctx, task, done.request) };
     await tellAsker(ctx, done.task, done.request);
+    await markCardDecided(ctx, task, done.request);
     const asker = personText(ctx, req.askedBy);
     if (req.kind === 'extension') {
       return {

@@ -1,7 +1,7 @@
 // 任务 销账 / task done T3 [note]: write a ledger item off — by the office or a person of its lead unit (主责部门).
 import { taskCard } from '../src/ledger/cards.js';
 import { loadTask, notFound, taskRefArgs } from '../src/ledger/input.js';
-import { sendToOffice, tellAsker } from '../src/ledger/request-notices.js';
+import { markCardDecided, sendToOffice, tellAsker } from '../src/ledger/request-notices.js';
 import { askStatement, decide, pendingRequests, type TaskRequest } from '../src/ledger/requests.js';
 import { mayManage, mayWriteOff, writeOffRefusal } from '../src/ledger/rules.js';
 import { ledgerSettingsOf } from '../src/ledger/settings.js';
@@ -51,7 +51,10 @@ export default defineCommand({
     if (ledgerSettingsOf(ctx.campaign).writeoffReview && !mayManage(ctx.actor)) return askWriteOff(ctx, task, pending, rest);
     if (pending) {
       const decided = await decide(ctx.dbh, task, pending, { approve: true, by: ctx.actor.person.id, at: ctx.clock.now(), note: rest });
-      if (decided.decided) await tellAsker(ctx, decided.task, decided.request);
+      if (decided.decided) {
+        await tellAsker(ctx, decided.task, decided.request);
+        await markCardDecided(ctx, task, decided.request);
+      }
       return { card: taskCard(ctx, decided.task, await historyOf(ctx.db, task.id)) };
     }
     const done = await writeOff(ctx.dbh, task, { by: ctx.actor.person.id, at: ctx.clock.now(), note: rest });

@@ -4,7 +4,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, desc, eq } from 'drizzle-orm';
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import taskDecide, { decideArgs } from '../commands/task-decide.js';
+import { parseArgs } from '../src/core/args.js';
+import './support/fuzz-seed.js';
 import { taskEvents, taskRequests, tasks } from '../db/schema.js';
 import { configSchema } from '../src/config.js';
 import { examplePlan } from '../src/runtime.js';
@@ -131,6 +136,20 @@ describe('申请延期: the lead unit asks, the office decides', () => {
     expect(s.last(OFFICE_CHAT)).toMatch(/已于 2026-11-27 09:00 由 陈波（区住房建设委） 驳回/);
     expect((await s.requests(t.id))[0]!.status).toBe('rejected');
     expect((await s.task(t.seq)).deadline).toBe('2026-12-20');
+  });
+
+  it('once decided, the office chat’s card shows the decision in place of its buttons', async () => {
+    const t = await s.addTask();
+    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 申请延期 T${t.seq} 截止：2027-01-15 原因：资金未到位` });
+    const cardMessage = h.fake.messagesIn(OFFICE_CHAT).filter((m) => flatten(m.content).includes(`延期申请 · T${t.seq}`)).at(-1)!;
+    await h.say({ from: 'ou_chenbo', chat: s.chat(), text: `任务 审批 T${t.seq} 同意 请按期完成` });
+    const patched = h.fake.messagesIn(OFFICE_CHAT).find((m) => m.message_id === cardMessage.message_id)!;
+    expect(patched.patched).toBe(1);
+    const text = flatten(patched.content);
+    expect(text).toContain('已同意');
+    expect(text).toContain('陈波（区住房建设委）');
+    expect(text).toContain('请按期完成');
+    expect(JSON.stringify(patched.content)).not.toContain('request.approve');
   });
 
   it('an old card’s 同意 never decides the newer request of the same task', async () => {
@@ -299,5 +318,34 @@ describe('the sandbox shows the request card', () => {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('reading 任务 审批 (a corpus and a property)', () => {
+  const read = (text: string) => {
+    const { text: rest, named } = parseArgs(text, taskDecide.keys ?? {});
+    const r = decideArgs.safeParse({ text: rest, ...named });
+    return r.success ? r.data : undefined;
+  };
+  const cases = parseYaml(readFileSync(join(import.meta.dirname, 'fixtures', 'decisions.yaml'), 'utf8')) as Array<Record<string, unknown>>;
+  it.each(cases.map((c) => [c.text as string, c] as const))('%s', (text, c) => {
+    const got = read(text);
+    if (c.refused) return expect(got).toBeUndefined();
+    expect(got).toEqual({ seq: c.seq, approve: c.approve, kind: c.kind, note: c.note, request: c.request });
+  });
+
+  it('whatever follows the verb, 驳回 never reads as approval and 同意 never as rejection; nothing else decides at all', () => {
+    const verb = fc.constantFrom('同意', '批准', '驳回', '不同意', '退回', 'approve', 'reject', '好', '行', '同意吧', '');
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9999 }), verb, fc.string({ maxLength: 60 }), (seq, v, note) => {
+        const got = read(`T${seq} ${v} ${note}`);
+        if (!got) return;
+        expect(got.seq).toBe(seq);
+        if (/^(驳回|不同意|退回|reject)$/.test(v)) expect(got.approve).toBe(false);
+        else if (/^(同意|批准|approve)$/.test(v)) expect(got.approve).toBe(true);
+        else expect(v === '' && /^\s*(同意|批准|通过|准予|approve[ds]?|yes|驳回|不同意|不予同意|退回|reject(ed)?|no)(\s|$)/i.test(note)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

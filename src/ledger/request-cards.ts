@@ -54,8 +54,26 @@ export function requestCard(v: Speak, task: Task, req: TaskRequest): Card {
       },
     ],
   };
+  const title = extension ? v.t(`延期申请 · ${code}`, `Extension request · ${code}`) : v.t(`销账审核 · ${code}`, `Write-off review · ${code}`);
+  // Decided: the card shows the decision in place of its buttons (the office chat's card is patched to this).
+  if (req.status !== 'pending') {
+    const approved = req.status === 'approved';
+    const result: Array<[string, string]> = [
+      [v.t('审批结果', 'Decision'), approved ? v.t('同意', 'approved') : v.t('驳回', 'rejected')],
+      [v.t('审批人', 'Decided by'), personText(v, req.decidedBy)],
+      [v.t('审批时间', 'Decided at'), req.decidedAt ? at(v, req.decidedAt) : ''],
+      ...(req.decisionNote ? [[v.t('审批意见', 'Note'), req.decisionNote] as [string, string]] : []),
+    ];
+    return card({
+      title,
+      subtitle: clip(task.title, 60),
+      template: approved ? 'green' : 'grey',
+      tags: [{ text: approved ? v.t('已同意', 'approved') : v.t('已驳回', 'rejected'), color: approved ? 'green' : 'neutral' }],
+      elements: [fields(pairs), fields(result)],
+    });
+  }
   return card({
-    title: extension ? v.t(`延期申请 · ${code}`, `Extension request · ${code}`) : v.t(`销账审核 · ${code}`, `Write-off review · ${code}`),
+    title,
     subtitle: clip(task.title, 60),
     template: 'orange',
     tags: [{ text: v.t('待审批', 'awaiting decision'), color: 'orange' }],

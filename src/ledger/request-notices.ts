@@ -5,6 +5,8 @@ import type { Ctx } from '../context.js';
 import { langOf, translate } from '../context.js';
 import { textContent } from '../lark/cards.js';
 import { chatOf, officeContacts } from '../org.js';
+import { and, eq, isNotNull, like, or } from 'drizzle-orm';
+import { outbox } from '../../db/schema.js';
 import { queue, type Outgoing } from '../outbox.js';
 import { personText, requestCard } from './request-cards.js';
 import type { TaskRequest } from './requests.js';
@@ -58,4 +60,23 @@ export async function tellAsker(ctx: NoticeCtx, task: Task, req: TaskRequest): P
   await queue(ctx.dbh, ctx.clock, [
     { dedupeKey: `request:${req.id}:decided`, campaignId: ctx.campaign.id, kind: 'send', target: asker.openId, targetType: 'open_id', msgType: 'text', content: textContent(text) },
   ]);
+}
+
+/**
+ * Shows the decision on the request's card where it was sent (the office chat, or each office person): the card is
+ * patched to its decided form, so its buttons are gone. A card not delivered yet keeps its buttons; a click on them
+ * is refused by the command (the request is no longer pending).
+ */
+export async function markCardDecided(ctx: NoticeCtx, taskAsAsked: Task, req: TaskRequest): Promise<void> {
+  const sent = await ctx.dbh.db
+    .select({ messageId: outbox.messageId })
+    .from(outbox)
+    .where(and(or(eq(outbox.dedupeKey, `request:${req.id}:office`), like(outbox.dedupeKey, `request:${req.id}:office:%`)), eq(outbox.kind, 'send'), isNotNull(outbox.messageId)));
+  if (!sent.length) return;
+  const content = requestCard(campaignView(ctx), taskAsAsked, req);
+  await queue(
+    ctx.dbh,
+    ctx.clock,
+    sent.map((s): Outgoing => ({ dedupeKey: `request:${req.id}:decided:${s.messageId}`, campaignId: ctx.campaign.id, kind: 'patch', target: s.messageId!, msgType: 'interactive', content })),
+  );
 }
