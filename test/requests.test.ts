@@ -100,6 +100,20 @@ describe('申请延期: the lead unit asks, the office decides', () => {
     expect((await s.task(t.seq)).deadline).toBe('2026-12-20');
   });
 
+  it('the lead unit’s 任务 查看 carries a 申请延期 form; once asked, the card says the request waits for the office', async () => {
+    const t = await s.addTask();
+    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 查看 T${t.seq}` });
+    const before = JSON.stringify(h.fake.messagesIn(s.chat()).at(-1)!.content);
+    expect(before).toContain('"a":"task.request-extension"');
+    expect(before).not.toContain('"a":"task.extend"');
+    await s.click('ou_zhangli', { a: 'task.request-extension', id: `T${t.seq}` }, { due: '2026-12-31', reason: '补登记' }, s.chat());
+    expect((await s.requests(t.id))[0]).toMatchObject({ status: 'pending', toDeadline: '2026-12-31', reason: '补登记' });
+    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 查看 T${t.seq}` });
+    const after = h.fake.messagesIn(s.chat()).at(-1)!;
+    expect(flatten(after.content)).toContain('待办公室审批');
+    expect(JSON.stringify(after.content)).not.toContain('"a":"task.request-extension"');
+  });
+
   it('the office approves by text: the deadline moves as 任务 延期 would, the history says who asked and who decided, the asker is told', async () => {
     const t = await s.addTask();
     await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 申请延期 T${t.seq} 截止：2026-12-31 原因：需补登记` });
