@@ -236,6 +236,38 @@ describe('申请延期: the lead unit asks, the office decides', () => {
     expect((await s.requests(t.id))[0]!.status).toBe('approved');
   });
 
+  it('what the asker and the office typed is shown as typed and never becomes markup (card, history, notice)', async () => {
+    const evil = '<at id=all></at> [点我](https://evil.example) **bold**';
+    const t = await s.addTask();
+    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 申请延期 T${t.seq} 截止：2026-12-31 原因：${evil}` });
+    const card = h.fake.messagesIn(OFFICE_CHAT).at(-1)!;
+    const markdown: string[] = [];
+    const walk = (v: unknown) => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        if (o.tag === 'markdown' && typeof o.content === 'string') markdown.push(o.content);
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(card.content);
+    for (const m of markdown) {
+      const rest = m.replace(/<font color='grey'>|<\/font>/g, '');
+      expect(rest).not.toMatch(/<\/?[A-Za-z]/);
+      expect(rest).not.toContain('](');
+      expect(rest).not.toContain('**bold**');
+    }
+    expect(flatten(card.content)).toContain(evil);
+    await h.say({ from: 'ou_chenbo', chat: s.chat(), text: `任务 审批 T${t.seq} 驳回 ${evil}` });
+    const notice = h.fake.messagesIn('ou_zhangli').at(-1)!;
+    expect(String(notice.content.text)).not.toMatch(/<\/?[A-Za-z]/);
+    expect(String(notice.content.text)).not.toContain('](');
+    expect(String(notice.content.text).replace(/\u200b/g, '')).toContain(evil);
+    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 查看 T${t.seq}` });
+    expect(s.last()).toContain(evil);
+    expect(JSON.stringify(h.fake.messagesIn(s.chat()).at(-1)!.content)).not.toContain('<at id=all>');
+  });
+
   it('English: task request-extension and task decide', async () => {
     const t = await s.addTask();
     await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `task request-extension T${t.seq} due:2026-12-31 reason:more households` });
@@ -268,6 +300,7 @@ describe('销账审核 (ledger.writeoff_review): a unit’s write-off waits for 
     expect(s.cardButtons().text).toContain(`销账审核 · T${t.seq}`);
     await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 查看 T${t.seq}` });
     expect(s.last()).toContain('待审核');
+    expect(JSON.stringify(h.fake.messagesIn(s.chat()).at(-1)!.content)).not.toContain('"a":"task.done"');
     await h.say({ from: 'ou_zhangli', chat: s.chat(), text: '任务 列表 区公安局' });
     expect(s.last()).toContain('（待审核）');
     h.clock.set(new Date('2026-11-27T03:30:00Z'));
@@ -296,6 +329,8 @@ describe('销账审核 (ledger.writeoff_review): a unit’s write-off waits for 
 
   it('a second write-off request while one waits is refused', async () => {
     const t = await s.addTask();
+    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 查看 T${t.seq}` });
+    expect(s.last()).toContain('申请销账');
     await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 销账 T${t.seq} 已完成` });
     await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 销账 T${t.seq} 已完成并复查` });
     expect(s.last()).toContain('已有一份销账申请');

@@ -20,6 +20,7 @@ import { clip } from '../core/text.js';
 import { listTitle } from '../core/limits.js';
 import type { OverdueItem } from './overdue.js';
 import { mayAskExtension, mayManage, mayNote, mayWriteOff } from './rules.js';
+import { ledgerSettingsOf } from './settings.js';
 import { taskCode, type Task, type TaskEvent } from './tasks.js';
 
 export type View = Pick<Ctx, 't' | 'lang' | 'org' | 'actor' | 'campaign'>;
@@ -99,7 +100,9 @@ function actions(v: View, task: Task, pending: Set<'extension' | 'writeoff'>): E
   const out: Element[] = [];
   const row: Element[] = [];
   if (task.status === 'open') {
-    if (mayWriteOff(v.actor, task) && !(pending.has('writeoff') && !mayManage(v.actor))) row.push(button(v.t('销账', 'Write off'), act(v, 'task.done', { id: code }), 'primary'));
+    // Under 销账审核 a unit's button asks for the write-off; the office's writes off.
+    const review = ledgerSettingsOf(v.campaign).writeoffReview && !mayManage(v.actor);
+    if (mayWriteOff(v.actor, task) && !(review && pending.has('writeoff'))) row.push(button(review ? v.t('申请销账', 'Ask to write off') : v.t('销账', 'Write off'), act(v, 'task.done', { id: code }), 'primary'));
     if (mayManage(v.actor)) row.push(button(v.t('取消任务', 'Cancel task'), act(v, 'task.cancel', { id: code }), 'danger'));
   } else if (mayManage(v.actor)) {
     row.push(button(v.t('重新打开', 'Reopen'), act(v, 'task.reopen', { id: code })));
