@@ -93,3 +93,33 @@ describe('查看 汇报', () => {
     expect(last()).toContain('Revisions (0 changes)');
   });
 });
+
+describe('查看 汇报 under a monthly rule', () => {
+  let m: Harness;
+  let dir = '';
+  beforeAll(async () => {
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { examplePlan } = await import('../src/runtime.js');
+    dir = mkdtempSync(join(tmpdir(), 'duban-monthly-plan-'));
+    const plan = readFileSync(examplePlan, 'utf8').replace('reporting:\n', 'reporting:\n  - { name: 月度治安报表, cadence: monthly, due: { day: 25, time: "17:00" }, who: [区公安局], remind_before: [1d], chats: [office] }\n');
+    writeFileSync(join(dir, 'plan.yaml'), plan);
+    m = await startHarness({ now: '2026-11-20T02:00:00Z', plan: join(dir, 'plan.yaml') });
+  });
+  afterAll(async () => {
+    await m.close();
+    (await import('node:fs')).rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads 2026年11月 and 本月 for a monthly rule', async () => {
+    await m.say({ from: 'ou_zhangli', chat: 'oc_monthly', text: '汇报 进展：夜间巡逻120人次 问题：无 下一步：继续巡逻 指标：巡逻=120' });
+    await m.say({ from: 'ou_chenbo', chat: 'oc_monthly', text: '查看 汇报 区公安局 2026年11月' });
+    const shown = flatten(m.fake.messagesIn('oc_monthly').at(-1)!.content);
+    expect(shown).toContain('月度治安报表 · 2026年11月');
+    expect(shown).toContain('夜间巡逻120人次');
+    expect(shown).toContain('巡逻：120');
+    await m.say({ from: 'ou_chenbo', chat: 'oc_monthly', text: '查看 汇报 区公安局 上月' });
+    expect(flatten(m.fake.messagesIn('oc_monthly').at(-1)!.content)).toContain('截止时间 10月23日（周五）17:00（已过截止时间）');
+  });
+});
