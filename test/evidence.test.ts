@@ -135,3 +135,36 @@ describe('佐证材料 after a report', () => {
     expect(rows.map((r) => r.fileKey)).toEqual(['img_v3_02gc_11111111-2222-3333-4444-555555555555g', 'img_v3_02gc_66666666-7777-8888-9999-000000000000g']);
   });
 });
+
+describe('an English campaign', () => {
+  let e: Harness;
+  let dir = '';
+  beforeAll(async () => {
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { examplePlan } = await import('../src/runtime.js');
+    dir = mkdtempSync(join(tmpdir(), 'duban-en-evidence-'));
+    writeFileSync(join(dir, 'plan.yaml'), readFileSync(examplePlan, 'utf8').replace('locale: zh', 'locale: en'));
+    e = await startHarness({ now: '2026-11-27T01:00:00Z', plan: join(dir, 'plan.yaml') });
+  });
+  afterAll(async () => {
+    await e.close();
+    (await import('node:fs')).rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('confirms evidence and shows it in English', async () => {
+    const chat = 'oc_xinhe_weiwen';
+    await e.say({ from: 'ou_wangmin', chat, text: 'report progress: 80 households visited problems: none next: keep visiting' });
+    const ev = fixture('im.message.receive_v1.file');
+    ev.event.sender.sender_id.open_id = 'ou_wangmin';
+    e.fake.seedMessage(ev.event.message.message_id, chat);
+    await e.post(ev);
+    await e.settle();
+    expect(flatten(e.fake.messagesIn(chat).at(-1)!.content)).toBe('Evidence attached: 1 file (新河街道办事处, 2026-W48 report)');
+    await e.say({ from: 'ou_chenbo', chat: 'oc_en_read', text: 'report show 新河街道办事处' });
+    const shown = flatten(e.fake.messagesIn('oc_en_read').at(-1)!.content);
+    expect(shown).toContain('Evidence (1)');
+    expect(shown).toContain('file 入户走访台账.xlsx (file_v3_00gc_1f0b8e2a-4d5c-4a7e-b0c1-7e2f9d3a6b5g)');
+  });
+});

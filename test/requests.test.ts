@@ -398,3 +398,30 @@ describe('reading 任务 审批 (a corpus and a property)', () => {
     );
   });
 });
+
+describe('an English campaign', () => {
+  let h: Harness;
+  let dir = '';
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'duban-en-requests-'));
+    writeFileSync(join(dir, 'plan.yaml'), readFileSync(examplePlan, 'utf8').replace('locale: zh', 'locale: en'));
+    h = await startHarness({ now: '2026-11-27T01:00:00Z', plan: join(dir, 'plan.yaml') });
+  });
+  afterAll(async () => {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the office card, the decision and the asker’s notice speak English', async () => {
+    const chat = 'oc_en_requests';
+    await h.say({ from: 'ou_chenbo', chat, text: 'task add Clear the fire lane lead:区公安局 due:2026-12-20' });
+    const [t] = await h.server.runtime.dbh.db.select().from(tasks).where(eq(tasks.title, 'Clear the fire lane'));
+    await h.say({ from: 'ou_zhangli', chat, text: `task request-extension T${t!.seq} due:2026-12-31 reason:residents away` });
+    const card = flatten(h.fake.messagesIn(OFFICE_CHAT).at(-1)!.content);
+    expect(card).toContain(`Extension request · T${t!.seq}`);
+    expect(card).toContain('Approve');
+    expect(card).toContain('Reject');
+    await h.say({ from: 'ou_chenbo', chat, text: `task decide T${t!.seq} reject finish the register first` });
+    expect(flatten(h.fake.messagesIn('ou_zhangli').at(-1)!.content)).toContain('rejected: the deadline stays 2026-12-20');
+  });
+});
