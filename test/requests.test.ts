@@ -1,80 +1,18 @@
-// Requests the office decides (申请延期, 销账审核) through the real path: signed chat events and card clicks in, the
-// office's card, the decision and the asker's notice out at the fake Lark; the ledger and its history in the database.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Requests the office decides (申请延期) through the real path: signed chat events and card clicks in, the office's
+// card, the decision and the asker's notice out at the fake Lark; the ledger and its history in the database. The
+// reading of 任务 审批 is proven on a corpus and a property. 销账审核 and the sandbox: requests-review.test.ts.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import taskDecide, { decideArgs } from '../commands/task-decide.js';
+import { taskEvents } from '../db/schema.js';
 import { parseArgs } from '../src/core/args.js';
 import './support/fuzz-seed.js';
-import { taskEvents, taskRequests, tasks } from '../db/schema.js';
-import { configSchema } from '../src/config.js';
-import { examplePlan } from '../src/runtime.js';
-import { startServer } from '../src/server.js';
 import { flatten, startHarness, type Harness } from './support/harness.js';
-import { fixture } from './support/lark-events.js';
-
-const OFFICE_CHAT = 'oc_xinhe_office';
-const reviewPlan = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'duban-review-plan-'));
-  const path = join(dir, 'plan.yaml');
-  writeFileSync(path, `${readFileSync(examplePlan, 'utf8')}\nledger: { writeoff_review: true }\n`);
-  return { path, dir };
-};
-
-function suite(h: () => Harness) {
-  let n = 0;
-  let chat = '';
-  beforeEach(() => {
-    chat = `oc_req_${Math.random().toString(36).slice(2, 8)}_${++n}`;
-  });
-  const db = () => h().server.runtime.dbh.db;
-  const last = (where = chat) => flatten(h().fake.messagesIn(where).at(-1)?.content ?? '');
-  const task = async (seq: number) => (await db().select().from(tasks).where(eq(tasks.seq, seq)))[0]!;
-  const requests = async (taskId: number) => db().select().from(taskRequests).where(eq(taskRequests.taskId, taskId)).orderBy(taskRequests.id);
-
-  /** The office adds a task led by 区公安局 (张丽 is its liaison), due 2026-12-20. */
-  async function addTask(title = `整治消防通道${++n}`, due = '2026-12-20') {
-    await h().say({ from: 'ou_chenbo', chat, text: `任务 新增 ${title} 牵头：区公安局 截止：${due}` });
-    const [row] = await db().select().from(tasks).where(eq(tasks.title, title));
-    expect(row, last()).toBeDefined();
-    return row!;
-  }
-
-  async function click(from: string, value: Record<string, string>, formValue?: Record<string, string>, where = OFFICE_CHAT) {
-    const ev = fixture('card.action.trigger');
-    ev.header.event_id = `ev_req_${Math.random().toString(36).slice(2)}`;
-    ev.event.operator.open_id = from;
-    ev.event.action.value = value;
-    if (formValue) ev.event.action.form_value = formValue;
-    ev.event.context.open_chat_id = where;
-    const res = await h().post(ev, { path: '/lark/cards' });
-    const body = (await res.json()) as { toast: { type: string; content: string } };
-    await h().settle();
-    return body.toast;
-  }
-
-  /** The 同意 / 驳回 button values of the newest request card in the office chat. */
-  function cardButtons() {
-    const m = h().fake.messagesIn(OFFICE_CHAT).filter((x) => x.msg_type === 'interactive').at(-1)!;
-    const found: Array<{ a: string; [k: string]: string }> = [];
-    const walk = (v: unknown) => {
-      if (Array.isArray(v)) v.forEach(walk);
-      else if (v && typeof v === 'object') {
-        const o = v as Record<string, unknown>;
-        if (o.tag === 'button' && Array.isArray(o.behaviors)) found.push((o.behaviors as Array<{ value: { a: string } }>)[0]!.value as never);
-        Object.values(o).forEach(walk);
-      }
-    };
-    walk(m.content);
-    return { approve: found.find((b) => b.a === 'request.approve')!, reject: found.find((b) => b.a === 'request.reject')!, text: flatten(m.content) };
-  }
-
-  return { db, last, task, requests, addTask, click, cardButtons, chat: () => chat };
-}
+import { OFFICE_CHAT, suite } from './support/requests.js';
 
 describe('申请延期: the lead unit asks, the office decides', () => {
   let h: Harness;
@@ -278,98 +216,6 @@ describe('申请延期: the lead unit asks, the office decides', () => {
   });
 });
 
-describe('销账审核 (ledger.writeoff_review): a unit’s write-off waits for the office', () => {
-  let h: Harness;
-  let planDir = '';
-  beforeAll(async () => {
-    const p = reviewPlan();
-    planDir = p.dir;
-    h = await startHarness({ now: '2026-11-27T01:00:00Z', plan: p.path });
-  });
-  afterAll(async () => {
-    await h.close();
-    rmSync(planDir, { recursive: true, force: true });
-  });
-  const s = suite(() => h);
-
-  it('a unit’s 销账 is pending review: the task stays open and shows 待审核; the office approves and it is done, with who and when', async () => {
-    const t = await s.addTask();
-    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 销账 T${t.seq} 已全部整改` });
-    expect(s.last()).toContain('已送办公室审核');
-    expect((await s.task(t.seq)).status).toBe('open');
-    expect(s.cardButtons().text).toContain(`销账审核 · T${t.seq}`);
-    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 查看 T${t.seq}` });
-    expect(s.last()).toContain('待审核');
-    expect(JSON.stringify(h.fake.messagesIn(s.chat()).at(-1)!.content)).not.toContain('"a":"task.done"');
-    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: '任务 列表 区公安局' });
-    expect(s.last()).toContain('（待审核）');
-    h.clock.set(new Date('2026-11-27T03:30:00Z'));
-    expect((await s.click('ou_chenbo', s.cardButtons().approve)).type).toBe('success');
-    const done = await s.task(t.seq);
-    expect(done.status).toBe('done');
-    expect(done.closedAt).toBe('2026-11-27T03:30:00.000Z');
-    const [ev] = await s.db().select().from(taskEvents).where(and(eq(taskEvents.taskId, t.id), eq(taskEvents.kind, 'done'))).orderBy(desc(taskEvents.id));
-    expect(ev!.note).toBe('已全部整改');
-    expect(s.last('ou_zhangli')).toContain('审核同意，任务已销账');
-    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 查看 T${t.seq}` });
-    expect(s.last()).toMatch(/11:30 陈波（区住房建设委） \*\*审核同意销账\*\*/);
-  });
-
-  it('rejected, the task stays open with the office’s note in its history', async () => {
-    const t = await s.addTask();
-    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 销账 T${t.seq} 已完成` });
-    await h.say({ from: 'ou_chenbo', chat: s.chat(), text: `任务 审批 T${t.seq} 驳回 现场仍有堆放物` });
-    expect((await s.task(t.seq)).status).toBe('open');
-    expect(s.last('ou_zhangli')).toContain('现场仍有堆放物');
-    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 查看 T${t.seq}` });
-    expect(s.last()).toContain('驳回销账申请');
-    expect(s.last()).toContain('现场仍有堆放物');
-    expect(s.last()).not.toContain('（销账待审核）');
-  });
-
-  it('a second write-off request while one waits is refused', async () => {
-    const t = await s.addTask();
-    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 查看 T${t.seq}` });
-    expect(s.last()).toContain('申请销账');
-    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 销账 T${t.seq} 已完成` });
-    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 销账 T${t.seq} 已完成并复查` });
-    expect(s.last()).toContain('已有一份销账申请');
-    expect(await s.requests(t.id)).toHaveLength(1);
-  });
-
-  it('the office’s own 销账 is done at once', async () => {
-    const t = await s.addTask();
-    await h.say({ from: 'ou_chenbo', chat: s.chat(), text: `任务 销账 T${t.seq} 办公室核实完成` });
-    expect((await s.task(t.seq)).status).toBe('done');
-    expect(await s.requests(t.id)).toEqual([]);
-  });
-});
-
-describe('the sandbox shows the request card', () => {
-  it('a request sent in the sandbox appears in the office chat with 同意 and 驳回 drawn', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'duban-sandbox-req-'));
-    const config = configSchema.parse({ PORT: '0', DATABASE_PATH: join(dir, 'duban.db'), LOG_LEVEL: 'silent' });
-    const server = await startServer({ config, scheduler: false, sandboxStart: '2026-11-23T09:00:00+08:00' });
-    try {
-      const call = async (path: string, body?: unknown) => {
-        const r = await fetch(`${server.url}/sandbox${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-        return (await r.json()) as any;
-      };
-      // T1 is led by 新河周转房办公室, whose liaison is 刘洋
-      await call('/api/send', { from: 'ou_liuyang', chat: 'oc_xinhe_mopai', text: '任务 申请延期 T1 截止：2027-01-31 原因：部分住户外出' });
-      const msgs = (await call(`/api/messages?chat=${encodeURIComponent(OFFICE_CHAT)}`)).messages as Array<{ html: string }>;
-      const html = msgs.at(-1)!.html;
-      expect(html).toContain('延期申请 · T1');
-      expect(html).toMatch(/<button[^>]*>同意<\/button>/);
-      expect(html).toMatch(/<button[^>]*>驳回<\/button>/);
-      expect(html).toMatch(/<input type="text" name="note"/);
-    } finally {
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
 describe('reading 任务 审批 (a corpus and a property)', () => {
   const read = (text: string) => {
     const { text: rest, named } = parseArgs(text, taskDecide.keys ?? {});
@@ -396,32 +242,5 @@ describe('reading 任务 审批 (a corpus and a property)', () => {
       }),
       { numRuns: 300 },
     );
-  });
-});
-
-describe('an English campaign', () => {
-  let h: Harness;
-  let dir = '';
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'duban-en-requests-'));
-    writeFileSync(join(dir, 'plan.yaml'), readFileSync(examplePlan, 'utf8').replace('locale: zh', 'locale: en'));
-    h = await startHarness({ now: '2026-11-27T01:00:00Z', plan: join(dir, 'plan.yaml') });
-  });
-  afterAll(async () => {
-    await h.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('the office card, the decision and the asker’s notice speak English', async () => {
-    const chat = 'oc_en_requests';
-    await h.say({ from: 'ou_chenbo', chat, text: 'task add Clear the fire lane lead:区公安局 due:2026-12-20' });
-    const [t] = await h.server.runtime.dbh.db.select().from(tasks).where(eq(tasks.title, 'Clear the fire lane'));
-    await h.say({ from: 'ou_zhangli', chat, text: `task request-extension T${t!.seq} due:2026-12-31 reason:residents away` });
-    const card = flatten(h.fake.messagesIn(OFFICE_CHAT).at(-1)!.content);
-    expect(card).toContain(`Extension request · T${t!.seq}`);
-    expect(card).toContain('Approve');
-    expect(card).toContain('Reject');
-    await h.say({ from: 'ou_chenbo', chat, text: `task decide T${t!.seq} reject finish the register first` });
-    expect(flatten(h.fake.messagesIn('ou_zhangli').at(-1)!.content)).toContain('rejected: the deadline stays 2026-12-20');
   });
 });
