@@ -9,7 +9,9 @@ import { fold } from '../src/core/text.js';
 import { matchUnit, type Rule } from '../src/org.js';
 import { labelIn, reportCard, when } from '../src/reports/cards.js';
 import { mustReport } from '../src/reports/status.js';
+import { attachEvidence, evidenceCount } from '../src/reports/evidence.js';
 import { dueOfPeriod, saveReport } from '../src/reports/store.js';
+import { note } from '../src/lark/cards.js';
 import { defineCommand, type Ctx } from './define.js';
 
 interface Head {
@@ -123,6 +125,13 @@ export default defineCommand({
 
     const saved = await saveReport(ctx.dbh, { org: ctx.org, rule, unit, period, parsed, by: ctx.actor.person, at: now, chatId: ctx.chat.id });
     ctx.log.info('report saved', { unit: unit.id, rule: rule.id, period, revision: saved.report.revision, late: saved.report.late });
-    return { card: reportCard(saved, { org: ctx.org, rule, unit, parsed, by: ctx.actor.person.name, t: ctx.t, lang: ctx.lang }) };
+    const card = reportCard(saved, { org: ctx.org, rule, unit, parsed, by: ctx.actor.person.name, t: ctx.t, lang: ctx.lang });
+    // A rich-text report's images are its evidence (佐证材料), kept by key with the report.
+    const items = ctx.chat.attachments ?? [];
+    if (items.length && ctx.chat.messageId) {
+      await attachEvidence(ctx.dbh, saved.report, items, { messageId: ctx.chat.messageId, by: ctx.actor.person.id, at: now });
+      card.body.elements.push(note(ctx.t(`已附佐证材料：${evidenceCount(items, ctx.t)}`, `Evidence attached: ${evidenceCount(items, ctx.t)}`)));
+    }
+    return { card };
   },
 });

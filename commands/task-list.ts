@@ -1,6 +1,7 @@
 // 任务 列表 / task list [unit or group] [quarter] [phase] [全部] [第2页]: the ledger, filtered by a unit (lead or
 // cooperating) or a group, by the quarter's task list (2026Q1, 2026年第一季度) or by a phase, paged, each item with its
-// light (红黄绿灯).
+// light (红黄绿灯) and, where the office has yet to decide, 待审核.
+import { awaitingReview } from '../src/ledger/requests.js';
 import { z } from 'zod';
 import { parseQuarter, quarterName } from '../src/core/quarters.js';
 import { listCard } from '../src/ledger/cards.js';
@@ -63,7 +64,8 @@ export default defineCommand({
     }
     const now = ctx.clock.now();
     const lights = await lightsOf(ctx.db, ctx.campaign, rows, now);
+    const review = await awaitingReview(ctx.db, rows.filter((r) => r.status === 'open').map((r) => r.id));
     const scope = labels.length ? labels.join(' · ') : undefined;
-    return { card: listCard(ctx, rows, { total, page, size: PAGE_SIZE, scope, query: words.join(' ') || undefined, all, today: todayIn(ctx.campaign, now), lights }) };
+    return { card: listCard(ctx, rows, { total, page, size: PAGE_SIZE, scope, query: words.join(' ') || undefined, all, today: todayIn(ctx.campaign, now), lights, review }) };
   },
 });

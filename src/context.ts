@@ -8,6 +8,7 @@ import { periodLabel, ruleOfKey } from './core/period-words.js';
 import type { RuleTiming } from './core/periods.js';
 import type { Clock } from './core/clock.js';
 import type { Messenger } from './lark/messenger.js';
+import type { Attachment } from './lark/events.js';
 import type { Log } from './log.js';
 import type { AnyCommand } from '../commands/define.js';
 import type { Actor, Campaign, Org } from './org.js';
@@ -107,6 +108,8 @@ export interface ChatRef {
   type: 'p2p' | 'group';
   messageId?: string;
   eventId?: string;
+  /** the images and files the message carries (a rich-text report's photos) */
+  attachments?: Attachment[];
 }
 
 /** A command's context: the campaign's, plus who is speaking and where; its speaker answers in the command's language. */

@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.js';
 import { ROLE_NAMES } from '../commands/define.js';
-import { groups, people, units, type Role } from '../db/schema.js';
+import { groups, people, taskRequests, tasks, units, type Role } from '../db/schema.js';
 import { addTask, writeOff } from '../src/ledger/tasks.js';
 import { addMeeting } from '../src/meetings/store.js';
 import { issueNotice } from '../src/notices/store.js';
@@ -91,6 +91,8 @@ const ROWS: Row[] = [
   // "liaison or member of a unit": anyone registered reports for their own unit (all_units must report here)
   { command: 'report', text: () => '汇报 进展：完成入户排查 问题：无 下一步：继续推进', allowed: REGISTERED, writes: true, needs: { roles: [] } },
   { command: 'report', variant: '代 another unit', text: () => '汇报 代 大沽街道办事处 进展：完成入户排查 下一步：继续推进', allowed: ['office'], writes: true, needs: { roles: ['office'], also: ['大沽街道办事处'] } },
+  // 查看 汇报 (issue 18): the office and the leaders, the lead of the unit's group, and the unit's own people.
+  { command: 'report show', text: () => '查看 汇报 新河街道办事处', allowed: [...MANAGERS, 'group_lead', 'lead_liaison'], writes: false, needs: { roles: [], also: ['新河街道办事处'] } },
   { command: 'status', text: () => '进度', allowed: REGISTERED, writes: false, needs: { roles: [] } },
   { command: 'lagging', text: () => '落后', allowed: REGISTERED, writes: false, needs: { roles: [] } },
   { command: 'meeting add', text: (mk) => `会议 安排 排查调度会${mk.n} 时间：明天10:00 地点：三楼会议室`, allowed: [...MANAGERS, 'group_lead'], writes: true, needs: { roles: [...MANAGER_ROLES, 'group_lead'] } },
@@ -124,6 +126,10 @@ const ROWS: Row[] = [
   // "office, or a person of the lead unit": not the commander or a deputy, not the group lead of another unit
   { command: 'task done', text: (mk) => mk.task().then((t) => `任务 销账 ${t} 已完成全部排查`), allowed: ['office', 'lead_liaison'], writes: true, needs: { roles: ['office'], also: ['新河街道办事处'] } },
   { command: 'task extend', text: (mk) => mk.task().then((t) => `任务 延期 ${t} 截止：2027-01-31 原因：住户外出务工`), allowed: MANAGERS, writes: true, needs: { roles: MANAGER_ROLES } },
+  // 申请延期 (issue 18): a person of the lead unit asks; the office and the leaders extend directly (refused, told so).
+  { command: 'task request-extension', text: (mk) => mk.task().then((t) => `任务 申请延期 ${t} 截止：2027-01-31 原因：住户外出务工`), allowed: ['lead_liaison'], writes: true, needs: { roles: [], also: ['新河街道办事处'] } },
+  // 审批: the office and the leaders decide a pending request (here an extension the lead unit asked for).
+  { command: 'task decide', text: (mk) => mk.task().then((t) => pendingExtension(mk, t)).then(({ t, r }) => `任务 审批 ${t} 同意 申请号：${r}`), allowed: MANAGERS, writes: true, needs: { roles: MANAGER_ROLES } },
   // "lead or cooperating unit"; the code lets the office write a note too (it writes off and reports for units as well).
   { command: 'task note', text: (mk) => mk.task().then((t) => `任务 进展 ${t} 已完成一半`), allowed: ['office', 'lead_liaison'], writes: true, needs: { roles: ['office'], also: ['新河街道办事处', '大沽街道办事处'] }, why: 'DESIGN: lead or cooperating unit; the office too (divergence kept)' },
   { command: 'task note', variant: "by a cooperating unit's person", text: (mk) => mk.task({ cooperating: ['区公安局'] }).then((t) => `任务 进展 ${t} 已配合完成摸排`), allowed: ['office', 'lead_liaison', 'other_liaison'], writes: true, needs: { roles: ['office'], also: ['新河街道办事处', '区公安局'] } },
@@ -144,6 +150,19 @@ const ROWS: Row[] = [
 
 let h: Harness;
 let reader: Database.Database;
+
+/** A pending extension request on task `t`, asked by the lead unit's liaison (a stub maker, n 0, stores nothing). */
+async function pendingExtension(mk: Maker, t: string): Promise<{ t: string; r: number }> {
+  if (mk.n === 0) return { t, r: 1 };
+  const db = h.server.runtime.dbh.db;
+  const [task] = await db.select().from(tasks).where(eq(tasks.seq, Number(t.slice(1))));
+  const [asker] = await db.select().from(people).where(eq(people.openId, OPEN_ID.lead_liaison));
+  const [row] = await db
+    .insert(taskRequests)
+    .values({ campaignId: task!.campaignId, taskId: task!.id, kind: 'extension', askedBy: asker!.id, askedAt: h.clock.now().toISOString(), toDeadline: '2027-01-31', reason: '住户外出务工' })
+    .returning();
+  return { t, r: row!.id };
+}
 const ids = { units: new Map<string, number>(), groups: new Map<string, number>(), office: 0, campaign: 0 };
 let n = 0;
 
@@ -234,6 +253,8 @@ function buttonFor(text: string): { value: Record<string, string>; form?: Record
   if ((m = /^任务 延期 (T\d+) 截止：(\S+) 原因：(.+)$/.exec(text))) return { value: { a: 'task.extend', id: m[1]! }, form: { due: m[2]!, reason: m[3]! } };
   if ((m = /^任务 进展 (T\d+) (.+)$/.exec(text))) return { value: { a: 'task.note', id: m[1]! }, form: { note: m[2]! } };
   if ((m = /^督办 回复 (D\d+) (.+)$/.exec(text))) return { value: { a: 'notice.reply', id: m[1]! }, form: { reply: m[2]! } };
+  if ((m = /^任务 申请延期 (T\d+) 截止：(\S+) 原因：(.+)$/.exec(text))) return { value: { a: 'task.request-extension', id: m[1]! }, form: { due: m[2]!, reason: m[3]! } };
+  if ((m = /^任务 审批 (T\d+) 同意 申请号：(\d+)$/.exec(text))) return { value: { a: 'request.approve', id: m[1]!, r: m[2]! } };
   return undefined;
 }
 
@@ -324,7 +345,7 @@ describe('as card buttons', () => {
   it('every button a card shows for a write has a row here', async () => {
     const actions = new Set<string>();
     for (const r of BUTTONED) actions.add(buttonFor(await r.text(STUB))!.value.a!);
-    expect([...actions].sort()).toEqual(['notice.close', 'notice.reply', 'problem.resolve', 'task.cancel', 'task.done', 'task.extend', 'task.note', 'task.reopen']);
+    expect([...actions].sort()).toEqual(['notice.close', 'notice.reply', 'problem.resolve', 'request.approve', 'task.cancel', 'task.done', 'task.extend', 'task.note', 'task.reopen', 'task.request-extension']);
   });
   it.each(BUTTONED.map((r) => [`${r.command}${r.variant ? ` (${r.variant})` : ''}`, r] as const))('%s', async (_, row) => {
     for (const who of EVERYONE) {

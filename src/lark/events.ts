@@ -11,6 +11,16 @@ export interface ChatMessage {
   mentionsBot: boolean;
   /** other people mentioned, in order */
   mentions: Array<{ openId: string; name: string }>;
+  /** the images and files the message carries (an image or file message, or images inside a rich-text post) */
+  attachments?: Attachment[];
+}
+
+/** An image or file a message carries, by Lark's key; the bytes stay with Lark. */
+export interface Attachment {
+  kind: 'image' | 'file';
+  key: string;
+  /** the file's name (files only) */
+  name: string;
 }
 
 interface Mention {
@@ -48,16 +58,49 @@ function postText(content: Record<string, unknown>): string {
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
+// Keys as Lark writes them (img_v2_…, file_v3_…, or a UUID): anything else is not a key we store or echo.
+const KEY = /^[A-Za-z0-9_.-]{1,200}$/;
+const MAX_ATTACHMENTS = 50;
+
+/**
+ * The images and files of a message, per Lark's 接收消息内容结构: image `{image_key}`, file `{file_key, file_name}`,
+ * post paragraphs with `{tag:'img', image_key}` and `{tag:'media', file_key, image_key}` (a video: kept as a file).
+ */
+function attachmentsOf(type: string | undefined, content: Record<string, unknown>): Attachment[] {
+  const out: Attachment[] = [];
+  const add = (kind: Attachment['kind'], key: unknown, name: unknown = '') => {
+    const k = str(key);
+    if (KEY.test(k) && out.length < MAX_ATTACHMENTS && !out.some((a) => a.key === k)) out.push({ kind, key: k, name: Array.from(str(name).replace(/[\r\n\t]+/g, ' ')).slice(0, 200).join('') });
+  };
+  if (type === 'image') add('image', content.image_key);
+  else if (type === 'file') add('file', content.file_key, content.file_name);
+  else if (type === 'post') {
+    const post = (Array.isArray(content.content) ? content : Object.values(content).find((v) => v && typeof v === 'object')) as { content?: unknown } | undefined;
+    const paras = Array.isArray(post?.content) ? post.content : [];
+    for (const para of paras) {
+      if (!Array.isArray(para)) continue;
+      for (const el of para as Array<Record<string, unknown>>) {
+        if (!el || typeof el !== 'object') continue;
+        if (el.tag === 'img') add('image', el.image_key);
+        else if (el.tag === 'media') add('file', el.file_key, el.file_name);
+      }
+    }
+  }
+  return out;
+}
+
 export function toChatMessage(eventId: string, event: unknown, botOpenId: string | undefined): ChatMessage | undefined {
   // The event is Lark's, but checked as untrusted input: a field of the wrong shape drops the message, never throws.
   const e = (event && typeof event === 'object' ? event : {}) as MessageEvent;
   const m = e.message;
   if (!m || typeof m !== 'object' || typeof m.message_id !== 'string' || !m.message_id || typeof m.chat_id !== 'string' || !m.chat_id) return undefined;
   let text = '';
+  let attachments: Attachment[] = [];
   try {
     const content = JSON.parse(m.content ?? '{}') as Record<string, unknown>;
     if (m.message_type === 'text') text = String(content.text ?? '');
     else if (m.message_type === 'post') text = postText(content);
+    if (content && typeof content === 'object') attachments = attachmentsOf(m.message_type, content);
   } catch {
     text = '';
   }
@@ -87,5 +130,6 @@ export function toChatMessage(eventId: string, event: unknown, botOpenId: string
     text: text.trim(),
     mentionsBot,
     mentions: others,
+    ...(attachments.length ? { attachments } : {}),
   };
 }

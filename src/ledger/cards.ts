@@ -19,7 +19,8 @@ import { button, buttons, card, esc, fields, hr, md, note, table, type Card, typ
 import { clip } from '../core/text.js';
 import { listTitle } from '../core/limits.js';
 import type { OverdueItem } from './overdue.js';
-import { mayManage, mayNote, mayWriteOff } from './rules.js';
+import { mayAskExtension, mayManage, mayNote, mayWriteOff } from './rules.js';
+import { ledgerSettingsOf } from './settings.js';
 import { taskCode, type Task, type TaskEvent } from './tasks.js';
 import { LIGHT_EMOJI, lightRule, lightRuleText, lightText, yellowWithin, type Light, type YellowItem } from './light.js';
 import { yellowSection } from './light-cards.js';
@@ -68,18 +69,46 @@ function eventLine(v: View, e: TaskEvent): string {
     cancel: v.t('取消', 'cancelled'),
     reopen: v.t('重新打开', 'reopened'),
     import: v.t('台账导入更新', 'updated by import'),
+    ...requestWords(v, e),
   };
-  const reason = e.kind === 'extend' ? v.t('原因：', 'reason: ') : '';
+  const reason = e.kind === 'extend' || e.kind === 'extension_requested' ? v.t('原因：', 'reason: ') : /_(approved|rejected)$/.test(e.kind) ? v.t('意见：', 'note: ') : '';
   return `- ${esc(at)} ${esc(who)} **${esc(what[e.kind] ?? e.kind)}**${e.note ? `：${reason}${esc(clip(e.note, 200))}` : ''}`;
 }
 
+/** History words of the requests the office decides (申请延期, 销账审核: src/ledger/requests.ts). */
+function requestWords(v: View, e: TaskEvent): Record<string, string> {
+  return {
+    extension_requested: v.t(`申请延期至 ${e.toDeadline ?? ''}`, `asked to extend to ${e.toDeadline ?? ''}`),
+    extension_approved: v.t('同意延期申请', 'approved the extension'),
+    extension_rejected: v.t('驳回延期申请', 'rejected the extension'),
+    writeoff_requested: v.t('申请销账（待审核）', 'asked to write off (awaiting review)'),
+    writeoff_approved: v.t('审核同意销账', 'approved the write-off'),
+    writeoff_rejected: v.t('驳回销账申请', 'rejected the write-off'),
+  };
+}
+
+/** The requests still waiting for the office, as the history tells them (a request line without its decision). */
+export function pendingKinds(history: TaskEvent[]): Set<'extension' | 'writeoff'> {
+  const out = new Set<'extension' | 'writeoff'>();
+  for (const e of history) {
+    const m = /^(extension|writeoff)_(requested|approved|rejected)$/.exec(e.kind);
+    if (!m) continue;
+    const kind = m[1] as 'extension' | 'writeoff';
+    if (m[2] === 'requested') out.add(kind);
+    else out.delete(kind);
+  }
+  return out;
+}
+
 /** The actions the viewer may take on this task, as buttons and forms. */
-function actions(v: View, task: Task): Element[] {
+function actions(v: View, task: Task, pending: Set<'extension' | 'writeoff'>): Element[] {
   const code = taskCode(task);
   const out: Element[] = [];
   const row: Element[] = [];
   if (task.status === 'open') {
-    if (mayWriteOff(v.actor, task)) row.push(button(v.t('销账', 'Write off'), act(v, 'task.done', { id: code }), 'primary'));
+    // Under 销账审核 a unit's button asks for the write-off; the office's writes off.
+    const review = ledgerSettingsOf(v.campaign).writeoffReview && !mayManage(v.actor);
+    if (mayWriteOff(v.actor, task) && !(review && pending.has('writeoff'))) row.push(button(review ? v.t('申请销账', 'Ask to write off') : v.t('销账', 'Write off'), act(v, 'task.done', { id: code }), 'primary'));
     if (mayManage(v.actor)) row.push(button(v.t('取消任务', 'Cancel task'), act(v, 'task.cancel', { id: code }), 'danger'));
   } else if (mayManage(v.actor)) {
     row.push(button(v.t('重新打开', 'Reopen'), act(v, 'task.reopen', { id: code })));
@@ -96,6 +125,18 @@ function actions(v: View, task: Task): Element[] {
       ),
     );
   }
+  // The lead unit asks the office for more time (申请延期); the managers extend directly above.
+  if (task.status === 'open' && !mayManage(v.actor) && mayAskExtension(v.actor, task) && !pending.has('extension')) {
+    out.push(
+      form(
+        `ask_${code}`,
+        v.t('申请延期', 'Ask for an extension'),
+        [input('due', v.t('申请延至，如 12月31日', 'new deadline, e.g. 2026-12-31')), input('reason', v.t('延期原因（必填）', 'reason (required)'))],
+        v.t('提交申请', 'Send to the office'),
+        act(v, 'task.request-extension', { id: code }),
+      ),
+    );
+  }
   if (task.status === 'open' && mayNote(v.actor, task)) {
     out.push(form(`note_${code}`, v.t('填写进展', 'Progress note'), [input('note', v.t('本项工作的最新进展', 'latest progress on this item'))], v.t('提交进展', 'Add note'), act(v, 'task.note', { id: code })));
   }
@@ -105,6 +146,7 @@ function actions(v: View, task: Task): Element[] {
 /** 任务 查看: the item, its history (who, when, what), and the viewer's actions. */
 export function taskCard(v: View, task: Task, history: TaskEvent[], overdue?: { days: number; workdays: number }): Card {
   const group = v.org.group(task.groupId)?.name;
+  const pending = pendingKinds(history);
   const pairs: Array<[string, string]> = [
     [v.t('重点工作事项', 'Item'), task.title],
     ...(task.target ? [[v.t('具体任务目标', 'Target'), task.target] as [string, string]] : []),
@@ -112,11 +154,13 @@ export function taskCard(v: View, task: Task, history: TaskEvent[], overdue?: { 
     ...(task.cooperatingUnitIds.length ? [[v.t('配合部门', 'Cooperating'), unitNames(v, task.cooperatingUnitIds)] as [string, string]] : []),
     ...(group ? [[v.t('协调推动组', 'Group'), group] as [string, string]] : []),
     [v.t('完成时限', 'Deadline'), task.deadline + (overdue ? v.t(`（已逾期 ${overdue.days} 天，${overdue.workdays} 个工作日）`, ` (${overdue.days} days, ${overdue.workdays} workdays overdue)`) : '')],
-    [v.t('状态', 'Status'), statusText(v, task.status)],
+    [v.t('状态', 'Status'), statusText(v, task.status) + (task.status === 'open' && pending.has('writeoff') ? v.t('（销账待审核）', ' (write-off awaiting review)') : '')],
+    ...(task.status === 'open' && pending.has('extension') ? [[v.t('延期申请', 'Extension'), v.t('待办公室审批', 'awaiting the office')] as [string, string]] : []),
     ...signals(v, task, history),
   ];
   const template = task.status === 'done' ? 'green' : task.status === 'cancelled' ? 'grey' : overdue ? 'red' : 'blue';
   const tags = [{ text: statusText(v, task.status), color: task.status === 'done' ? 'green' : task.status === 'cancelled' ? 'neutral' : 'blue' }];
+  if (task.status === 'open' && pending.has('writeoff')) tags.push({ text: v.t('待审核', 'awaiting review'), color: 'orange' });
   if (overdue) tags.push({ text: v.t('逾期', 'overdue'), color: 'red' });
   return card({
     title: `${taskCode(task)} · ${clip(task.title, 40)}`,
@@ -127,7 +171,7 @@ export function taskCard(v: View, task: Task, history: TaskEvent[], overdue?: { 
       fields(pairs),
       hr(),
       md(`**${v.t('办理记录', 'History')}**\n${history.map((e) => eventLine(v, e)).join('\n') || v.t('暂无', 'none')}`),
-      ...actions(v, task),
+      ...actions(v, task, pending),
     ],
   });
 }
@@ -156,14 +200,15 @@ function signals(v: View, task: Task, history: TaskEvent[]): Array<[string, stri
 export function listCard(
   v: View,
   rows: Task[],
-  o: { total: number; page: number; size: number; scope?: string; all: boolean; today: string; lights?: Map<number, Light>; query?: string },
+  o: { total: number; page: number; size: number; scope?: string; all: boolean; today: string; lights?: Map<number, Light>; query?: string; review?: Set<number> },
 ): Card {
   const pages = Math.max(1, Math.ceil(o.total / o.size));
   const pageCmd = (p: number) => act(v, 'task.list', { scope: o.query ?? o.scope, all: o.all, page: p });
   const nav: Element[] = [];
   if (o.page > 1) nav.push(button(v.t('上一页', 'Previous'), pageCmd(o.page - 1)));
   if (o.page < pages) nav.push(button(v.t('下一页', 'Next'), pageCmd(o.page + 1)));
-  const state = (t: Task) => (t.status === 'open' && t.deadline < o.today ? v.t('逾期', 'overdue') : statusText(v, t.status));
+  const waiting = (t: Task) => (o.review?.has(t.id) ? v.t('（待审核）', ' (review)') : '');
+  const state = (t: Task) => (t.status === 'open' && t.deadline < o.today ? v.t('逾期', 'overdue') : statusText(v, t.status)) + waiting(t);
   return card({
     title: v.t(`台账${o.scope ? ` · ${o.scope}` : ''}`, `Ledger${o.scope ? ` · ${o.scope}` : ''}`),
     subtitle: v.t(`共 ${o.total} 项${o.all ? '' : '进行中'} · 第 ${o.page}/${pages} 页`, `${o.total} ${o.all ? '' : 'open '}items · page ${o.page}/${pages}`),

@@ -16,6 +16,12 @@ export const mayManage = (actor: Actor) => actor.is(...MANAGERS);
 /** 销账: the office, or a person of the lead unit (主责部门). */
 export const mayWriteOff = (actor: Actor, task: Task) => actor.is('office') || actor.person.unitId === task.leadUnitId;
 
+/** 申请延期: a person of the lead unit (主责部门) asks the office; the managers extend directly. */
+export const mayAskExtension = (actor: Actor, task: Task) => actor.person.unitId === task.leadUnitId;
+
+/** 审批: the office and the leaders decide the requests (申请延期, 销账审核). */
+export const DECIDERS: readonly Role[] = MANAGERS;
+
 /** 进展: the office, or a person of the lead or a cooperating unit. */
 export const mayNote = (actor: Actor, task: Task) =>
   actor.is('office') || actor.person.unitId === task.leadUnitId || task.cooperatingUnitIds.includes(actor.person.unitId);
@@ -53,5 +59,13 @@ export function groupRefusal(org: Org, actor: Actor, groupName: string, t: Say):
   return t(
     `工作组组长只能在自己牵头的工作组（${mine.join('、') || '无'}）新增任务，「${groupName}」不在其中。其他工作组请联系办公室、组长/指挥长或副组长/副指挥长。`,
     `A group lead adds tasks only to their own groups (${mine.join(', ') || 'none'}); "${groupName}" is not one. Ask the office, the commander or a deputy.`,
+  );
+}
+
+export function askRefusal(org: Org, actor: Actor, task: Task, t: Say): string {
+  const lead = org.unit(task.leadUnitId)?.name ?? '';
+  return t(
+    `T${task.seq} 只能由主责（牵头）单位「${lead}」的人员申请延期；${whoAmI(org, actor, t)}。`,
+    `Only a person of T${task.seq}'s lead unit "${lead}" may ask for its extension; ${whoAmI(org, actor, t)}.`,
   );
 }

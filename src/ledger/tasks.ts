@@ -3,9 +3,10 @@
 // so the ledger and its history never disagree.
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbHandle } from '../../db/client.js';
-import { taskEvents, tasks, type TaskStatus } from '../../db/schema.js';
+import { taskEvents, taskRequests, tasks, type TaskStatus } from '../../db/schema.js';
 import { halfWidth } from '../core/text.js';
 import { reserveNumber, takeNumber, takenNumber } from './counters.js';
+import { withRequests } from './request-history.js';
 
 export type Task = typeof tasks.$inferSelect;
 export type TaskEvent = typeof taskEvents.$inferSelect;
@@ -162,9 +163,13 @@ export async function allTasks(db: Db, campaignId: number): Promise<Task[]> {
   return db.select().from(tasks).where(eq(tasks.campaignId, campaignId)).orderBy(asc(tasks.seq));
 }
 
-/** A task's history, oldest first. */
+/** A task's history, oldest first, with the requests the office decided or has yet to decide woven in. */
 export async function historyOf(db: Db, taskId: number): Promise<TaskEvent[]> {
-  return db.select().from(taskEvents).where(eq(taskEvents.taskId, taskId)).orderBy(asc(taskEvents.id));
+  const [events, reqs] = await Promise.all([
+    db.select().from(taskEvents).where(eq(taskEvents.taskId, taskId)).orderBy(asc(taskEvents.id)),
+    db.select().from(taskRequests).where(eq(taskRequests.taskId, taskId)).orderBy(asc(taskRequests.id)),
+  ]);
+  return reqs.length ? withRequests(events, reqs) : events;
 }
 
 export interface EventSpec {

@@ -13,6 +13,10 @@ interface ActionDef {
   id?: RegExp;
   /** names of form inputs the action reads */
   form?: readonly string[];
+  /** form inputs that may be left empty (the decision's note) */
+  optional?: readonly string[];
+  /** further fields of the button's value, each with the form it must have (a request's number) */
+  extra?: Record<string, RegExp>;
   command(lang: Lang, id: string, slots: Slots): string;
 }
 
@@ -38,6 +42,25 @@ export const CARD_ACTIONS: Record<string, ActionDef> = {
   },
   'notice.reply': { id: NOTICE, form: ['reply'], command: (l, id, f) => say(l, `督办 回复 ${id} ${f.reply}`, `notice reply ${id} ${f.reply}`) },
   'notice.close': { id: NOTICE, command: (l, id) => `${say(l, '督办 办结', 'notice close')} ${id}` },
+  // The office's decision on a request (申请延期, 销账审核): the button names the task and the request, so a click on
+  // an old card never decides a newer request of the same task.
+  'request.approve': {
+    id: TASK,
+    extra: { r: /^\d{1,12}$/ },
+    optional: ['note'],
+    command: (l, id, f) => say(l, `任务 审批 ${id} 同意 ${f.note ?? ''} 申请号：${f.r}`, `task decide ${id} approve ${f.note ?? ''} request:${f.r}`),
+  },
+  'request.reject': {
+    id: TASK,
+    extra: { r: /^\d{1,12}$/ },
+    optional: ['note'],
+    command: (l, id, f) => say(l, `任务 审批 ${id} 驳回 ${f.note ?? ''} 申请号：${f.r}`, `task decide ${id} reject ${f.note ?? ''} request:${f.r}`),
+  },
+  'task.request-extension': {
+    id: TASK,
+    form: ['due', 'reason'],
+    command: (l, id, f) => say(l, `任务 申请延期 ${id} 截止：${f.due} 原因：${f.reason}`, `task request-extension ${id} due:${f.due} reason:${f.reason}`),
+  },
   'problem.resolve': { id: PROBLEM, command: (l, id) => say(l, `问题 解决 ${id} 已协调解决`, `problem resolve ${id} resolved by coordination`) },
 };
 
@@ -74,6 +97,12 @@ export function commandOfClick(value: unknown, formValue: Record<string, unknown
     slots.all = v.all === '1' ? '1' : '';
     slots.page = /^\d{1,5}$/.test(String(v.page ?? '')) ? String(v.page) : '';
   }
+  for (const [name, form] of Object.entries(def.extra ?? {})) {
+    const x = String(v[name] ?? '');
+    if (!form.test(x)) return { ok: false, reason: `action ${String(v.a)} needs ${name} of the form ${form.source}` };
+    slots[name] = x;
+  }
+  for (const name of def.optional ?? []) slots[name] = slot(formValue?.[name], 2000);
   for (const name of def.form ?? []) {
     const x = slot(formValue?.[name], 2000);
     if (!x) return { ok: false, reason: `the form's ${name} is empty` };

@@ -1,5 +1,5 @@
 // The message pipeline as one chain with one error boundary:
-//   boundary → reply → dedupe → addressed to the bot? → who is speaking → which command → may they → arguments → run
+//   boundary → reply → dedupe → evidence (佐证材料) → addressed to the bot? → who is speaking → which command → may they → arguments → run
 // (the reply step wraps the rest, so whatever a step answers becomes the reply). Receivers and the inbox never see
 // these steps; commands never see the receivers.
 import type { AnyCommand } from '../../commands/define.js';
@@ -9,6 +9,7 @@ import type { ChatMessage } from '../lark/events.js';
 import type { Outgoing } from '../outbox.js';
 import { compileWords } from '../router.js';
 import { addressed, boundary, dedupe, languageOf, mayThey, readArguments, reply, run, speaking, whichCommand, type StepDeps } from './steps.js';
+import { evidence } from './evidence.js';
 import { compose, type Turn } from './turn.js';
 
 export interface Pipeline {
@@ -20,7 +21,7 @@ export interface Pipeline {
 export function createPipeline(deps: ContextDeps & { commands?: readonly AnyCommand[] }): Pipeline {
   const commands = deps.commands ?? allCommands;
   const d: StepDeps = { ...deps, commands, patterns: compileWords(commands) };
-  const chain = compose([boundary(d), reply(d), dedupe(d), addressed, speaking(d), whichCommand(d), mayThey, readArguments, run]);
+  const chain = compose([boundary(d), reply(d), dedupe(d), evidence(d), addressed, speaking(d), whichCommand(d), mayThey, readArguments, run]);
   return {
     commands,
     async run(msg, opts) {

@@ -92,7 +92,7 @@ export const whichCommand =
     const ctx = {
       ...contextFor({ ...deps, log: deps.log.child({ event_id: msg.eventId, campaign: org.campaign.id }) }, org, lang),
       actor: turn.actor!,
-      chat: { id: msg.chatId, type: msg.chatType, messageId: msg.messageId, eventId: msg.eventId },
+      chat: { id: msg.chatId, type: msg.chatType, messageId: msg.messageId, eventId: msg.eventId, ...(msg.attachments ? { attachments: msg.attachments } : {}) },
       commands: deps.commands,
     };
     turn.ctx = ctx;

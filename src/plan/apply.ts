@@ -75,8 +75,7 @@ export async function applyPlan(dbh: DbHandle, plan: Plan, clock: Clock): Promis
     await db.update(campaigns).set({ settings: calendar ? { ...rest, calendar } : rest }).where(eq(campaigns.id, cid)).run();
     changes.push(`~ campaign ${c.name}: holiday calendar`);
   }
-
-  // The ledger's settings (`ledger:`, e.g. yellow_within for the 🟡 light) and the phases (`phases:`), kept in
+  // The ledger's settings (`ledger:`, read by src/ledger/settings.ts) and the phases (`phases:`), kept in
   // campaigns.settings only when the plan gives them, so a plan without them changes nothing.
   const [fresh] = await db.select({ settings: campaigns.settings }).from(campaigns).where(eq(campaigns.id, cid));
   const kept: Record<string, unknown> = { ...(fresh?.settings ?? {}) };

@@ -10,6 +10,7 @@ import type { DbHandle } from '../../db/client.js';
 import { campaigns, people, reportingRules, reports, units } from '../../db/schema.js';
 import { calendarOf } from '../core/calendar.js';
 import { periodLabel } from '../core/period-words.js';
+import { evidenceLine, evidenceOfCampaign } from './evidence.js';
 
 export interface ExportOptions {
   campaignName?: string;
@@ -35,11 +36,15 @@ export async function reportRows(dbh: DbHandle, campaignName?: string): Promise<
     .leftJoin(people, eq(people.id, reports.submittedBy))
     .where(eq(reports.campaignId, campaign.id))
     .orderBy(asc(reports.period), asc(units.id), asc(reports.ruleId));
+  // 佐证材料 (evidence): a column only when some report has any, one line per image or file (its key, a file's name).
+  const evidence = await evidenceOfCampaign(db, campaign.id);
+  const withEvidence = evidence.size > 0;
+  const t = (zh: string, en: string) => (campaign.locale === 'en' ? en : zh);
   const metricNames: string[] = [];
   for (const { r } of rows) for (const k of Object.keys(r.metrics)) if (!metricNames.includes(k)) metricNames.push(k);
   // A campaign with several reporting rules gets a 汇报制度 column, else unit + period would repeat.
   const several = new Set(rows.map((x) => x.rule)).size > 1;
-  const header = [...REPORT_COLUMNS.slice(0, 2), ...(several ? ['汇报制度'] : []), ...REPORT_COLUMNS.slice(2), ...metricNames];
+  const header = [...REPORT_COLUMNS.slice(0, 2), ...(several ? ['汇报制度'] : []), ...REPORT_COLUMNS.slice(2), ...(withEvidence ? ['佐证材料'] : []), ...metricNames];
   const zone = campaign.timezone;
   // The period as the office writes it (第48周（11月23日—27日）); the rows stay in period order.
   const words = { zone, cal: calendarOf(campaign), lang: campaign.locale === 'en' ? ('en' as const) : ('zh' as const) };
@@ -53,6 +58,7 @@ export async function reportRows(dbh: DbHandle, campaignName?: string): Promise<
     by ?? '',
     DateTime.fromISO(r.submittedAt).setZone(zone).toFormat('yyyy-MM-dd HH:mm'),
     r.late ? '是' : '否',
+    ...(withEvidence ? [(evidence.get(r.id) ?? []).map((e) => evidenceLine(e, t)).join('\n')] : []),
     ...metricNames.map((m) => r.metrics[m] ?? ''),
   ]);
   return { campaign: campaign.name, header, rows: out };
@@ -72,7 +78,7 @@ export async function exportReports(dbh: DbHandle, opts: ExportOptions): Promise
   const ws = wb.addWorksheet('进度专报', { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.addRow(header).font = { bold: true };
   for (const r of rows) ws.addRow(r);
-  const wide = new Set(['进展情况', '存在问题', '下一步计划']);
+  const wide = new Set(['进展情况', '存在问题', '下一步计划', '佐证材料']);
   ws.columns.forEach((col, i) => {
     const name = header[i] ?? '';
     col.width = wide.has(name) ? 48 : name === '单位' ? 24 : name === '报送时间' ? 18 : 12;
