@@ -15,7 +15,7 @@ describe('销账审核 (ledger.writeoff_review): a unit’s write-off waits for 
   let h: Harness;
   let planDir = '';
   beforeAll(async () => {
-    const p = planWith((yaml) => `${yaml}\nledger: { writeoff_review: true }\n`);
+    const p = planWith((yaml) => yaml.replace(/^ledger: .*$/m, "ledger: { yellow_within: 3, writeoff_review: true }"));
     planDir = p.dir;
     h = await startHarness({ now: '2026-11-27T01:00:00Z', plan: p.path });
   });

@@ -11,7 +11,7 @@ import { fixture } from './lark-events.js';
 
 export const OFFICE_CHAT = 'oc_xinhe_office';
 
-/** The reference plan with one change (e.g. `ledger: { writeoff_review: true }` appended, or the locale), in a temp dir. */
+/** The reference plan with one change (e.g. the ledger line set to `writeoff_review: true`, or the locale), in a temp dir. */
 export function planWith(change: (yaml: string) => string): { path: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'duban-req-plan-'));
   const path = join(dir, 'plan.yaml');
