@@ -1,6 +1,7 @@
 // Every chat command, in the order help lists them.
 import bind from './bind.js';
 import bulletin from './bulletin.js';
+import compile from './compile.js';
 import type { AnyCommand } from './define.js';
 import help from './help.js';
 import lagging from './lagging.js';
@@ -32,4 +33,4 @@ import taskNote from './task-note.js';
 import taskReopen from './task-reopen.js';
 import taskShow from './task-show.js';
 
-export const commands: readonly AnyCommand[] = [help, bind, report, status, lagging, meetingAdd, meetingList, meetingShow, meetingCancel, meetingMinutes, problemAdd, problemList, problemShow, problemResolve, problemCancel, problemEscalate, taskAdd, taskList, taskShow, taskDone, taskExtend, taskNote, taskCancel, taskReopen, overdue, exportLedger, bulletin, noticeIssue, noticeReply, noticeList, noticeClose];
+export const commands: readonly AnyCommand[] = [help, bind, report, status, lagging, meetingAdd, meetingList, meetingShow, meetingCancel, meetingMinutes, problemAdd, problemList, problemShow, problemResolve, problemCancel, problemEscalate, taskAdd, taskList, taskShow, taskDone, taskExtend, taskNote, taskCancel, taskReopen, overdue, exportLedger, bulletin, noticeIssue, noticeReply, noticeList, noticeClose, compile];

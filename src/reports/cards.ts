@@ -33,7 +33,7 @@ export function labelIn(org: Org, rule: Rule, period: string, lang: 'zh' | 'en')
 const section = (title: string, text: string, l: CardLang) => md(`**${title}**\n${text ? esc(clip(text, 1500)) : l.t('无', 'none')}`);
 
 /** A metric as the office reads it: 拆除：12, and a percentage (stored as 累计进度（%）) as 累计进度：45%. */
-function metricText(name: string, value: number, t: T): string {
+export function metricText(name: string, value: number, t: T): string {
   const percent = name.endsWith('（%）');
   return `${esc(percent ? name.slice(0, -3) : name)}${t('：', ': ')}${value}${percent ? '%' : ''}`;
 }
