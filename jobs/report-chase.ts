@@ -2,6 +2,7 @@
 import { card, esc, md, note } from '../src/lark/cards.js';
 import { dueOf, isHeld, periodOf, shiftPeriod } from '../src/core/periods.js';
 import { defineJob, type Occasion } from './define.js';
+import { formPosts, formRecords } from './report-forms.js';
 import { audiences, missingUnits, noLiaisonNotice, noLiaisonRecord, reportTemplate, unitLines, withNotice } from './reporting.js';
 
 export default defineJob({
@@ -46,7 +47,8 @@ export default defineJob({
       }),
     }));
     // Units nobody can be @-mentioned for are named to the office, once per period (shared with report-reminder).
-    return withNotice(posts, await noLiaisonNotice(ctx, rule, period, missing, now));
+    // remind_by: dm — a liaison who has not had this period's form yet (the rule reminds nobody before) gets it now.
+    return [...withNotice(posts, await noLiaisonNotice(ctx, rule, period, missing, now)), ...(await formPosts(ctx, rule, period, missing, true))];
   },
-  effects: noLiaisonRecord,
+  effects: async (ctx, occ, now) => [...(await noLiaisonRecord(ctx, occ, now)), ...(await formRecords(ctx, occ, now))],
 });

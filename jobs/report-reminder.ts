@@ -5,7 +5,9 @@ import { DateTime } from 'luxon';
 import { card, esc, md, note } from '../src/lark/cards.js';
 import { relativeDay } from '../src/core/dates.js';
 import { dueOf, isHeld, periodBounds, periodOf, reminderTimes, shiftPeriod } from '../src/core/periods.js';
+import { ruleOptions } from '../src/reports/rule-options.js';
 import { defineJob, type Occasion } from './define.js';
+import { formPosts, formRecords } from './report-forms.js';
 import { audiences, missingUnits, noLiaisonNotice, noLiaisonRecord, reportTemplate, unitLines, withNotice } from './reporting.js';
 
 /** How far ahead a reminder can go out: before the first period after a long holiday (春节) plus a weekend. */
@@ -44,7 +46,9 @@ export default defineJob({
     // 明天 / 后天 / 10天后（周二）: from the day the reminder goes out, not from an assumed offset.
     const rel = relativeDay(DateTime.fromJSDate(now, { zone: ctx.zone }), due, ctx.lang);
     const hhmm = due.toFormat('HH:mm');
-    const posts = audiences(ctx.org, rule, missing).map(({ chatId, units }) => ({
+    // remind_by: group (the default) posts in the bound chats; dm sends each liaison the form privately (once a period).
+    const inChats = ruleOptions(ctx.campaign, rule).remindBy.includes('group');
+    const posts = (inChats ? audiences(ctx.org, rule, missing) : []).map(({ chatId, units }) => ({
       chatId,
       card: card({
         title: t(`【报送提醒】${rule.name}`, `Report reminder: ${rule.name}`),
@@ -61,7 +65,7 @@ export default defineJob({
       }),
     }));
     // Units nobody can be @-mentioned for are named to the office, once per period (shared with report-chase).
-    return withNotice(posts, await noLiaisonNotice(ctx, rule, period, missing, now));
+    return [...withNotice(posts, await noLiaisonNotice(ctx, rule, period, missing, now)), ...(await formPosts(ctx, rule, period, missing, false))];
   },
-  effects: noLiaisonRecord,
+  effects: async (ctx, occ, now) => [...(await noLiaisonRecord(ctx, occ, now)), ...(await formRecords(ctx, occ, now))],
 });

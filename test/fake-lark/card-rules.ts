@@ -30,6 +30,16 @@ const BUTTON_TYPES = new Set(['default', 'primary', 'danger', 'text', 'primary_t
 const DATA_TYPES = new Set(['text', 'lark_md', 'options', 'number', 'persons', 'date', 'markdown']);
 const FLEX_MODES = new Set(['none', 'stretch', 'flow', 'bisect', 'trisect']);
 const ASPECT_RATIOS = new Set(['1:1', '2:1', '4:3', '16:9']);
+/** 图表组件: the chart types the card docs show (VChart spec `type`); 环图 is a pie with an inner radius. */
+const CHART_TYPES = new Set(['line', 'area', 'bar', 'pie', 'common', 'funnel', 'scatter', 'radar', 'linearProgress', 'circularProgress', 'wordCloud']);
+const COLOR_THEMES = new Set(['brand', 'rainbow', 'complementary', 'converse', 'primary']);
+/** Charts drawn on x/y fields: their spec names both, and each data row carries them. */
+const XY_CHARTS = new Set(['line', 'area', 'bar', 'scatter']);
+/**
+ * Components a form submits (表单容器: "在表单容器中所有的交互组件中，该字段(name)必填且需在卡片全局内唯一，否则数据会
+ * 发送失败").
+ */
+const FORM_FIELDS = new Set(['input', 'button', 'select_static', 'multi_select_static', 'select_person', 'multi_select_person', 'date_picker', 'picker_time', 'picker_datetime', 'select_img', 'checker', 'overflow']);
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -81,7 +91,11 @@ export function checkCard(raw: string, knows: (openId: string) => boolean): Card
     const body = card['body'];
     if (!isObj(body) || !Array.isArray(body['elements'])) throw bad('ROOT -> body', 'body.elements must be an array', body);
     let tables = 0;
-    const walk = (els: unknown[], path: string, inForm: boolean) =>
+    // 表单容器: only at the body root; no table, chart or form inside (at any depth); every component it submits has a
+    // name unique in the whole card (as is each form's name); at least one button with form_action_type submit.
+    const names = new Set<string>();
+    const form = { submits: 0 };
+    const walk = (els: unknown[], path: string, inForm: boolean, atRoot: boolean) =>
       els.forEach((el, i) => {
         const where = `${path} -> [${i}]`;
         if (!isObj(el) || typeof el['tag'] !== 'string') throw bad(where, 'a component needs a tag', el);
@@ -89,11 +103,24 @@ export function checkCard(raw: string, knows: (openId: string) => boolean): Card
         if (V1_ONLY_TAGS.has(tag)) throw new Refused(230099, 200861, 'cards of schema V2 no longer support this capability', `unsupported tag ${tag}`, `ROOT -> body -> elements -> [${i}]`);
         if (!V2_TAGS.has(tag) || tag === 'column') throw bad(where, `unknown component ${tag}`, tag);
         if (tag === 'table') tables++;
+        if (tag === 'form' && !atRoot) throw bad(where, 'a form sits only at the root of the body', tag);
+        if (inForm && (tag === 'table' || tag === 'chart' || tag === 'form')) throw bad(where, `a form may not hold ${tag}`, tag);
+        if (inForm && FORM_FIELDS.has(tag) && (typeof el['name'] !== 'string' || !el['name'])) throw bad(where, `a ${tag} in a form needs a name`, el['name']);
+        if (typeof el['name'] === 'string' && el['name'] && (tag === 'form' || FORM_FIELDS.has(tag))) {
+          if (names.has(el['name'])) throw bad(where, `name ${el['name']} is not unique in the card`, el['name']);
+          names.add(el['name']);
+        }
+        if (inForm && tag === 'button' && el['form_action_type'] === 'submit') form.submits++;
         checkComponent(el, `${where}(tag: ${tag})`, inForm, notes);
-        if (tag === 'column_set') (el['columns'] as Json[]).forEach((c, j) => walk((c['elements'] as unknown[] | undefined) ?? [], `${where} -> columns -> [${j}]`, inForm));
-        if (tag === 'form' || tag === 'interactive_container' || tag === 'collapsible_panel') walk(el['elements'] as unknown[], `${where} -> elements`, inForm || tag === 'form');
+        if (tag === 'column_set') (el['columns'] as Json[]).forEach((c, j) => walk((c['elements'] as unknown[] | undefined) ?? [], `${where} -> columns -> [${j}]`, inForm, false));
+        if (tag === 'form') {
+          form.submits = 0;
+          walk(el['elements'] as unknown[], `${where} -> elements`, true, false);
+          if (!form.submits) throw bad(where, 'a form needs a button with form_action_type submit', el['name']);
+        }
+        if (tag === 'interactive_container' || tag === 'collapsible_panel') walk(el['elements'] as unknown[], `${where} -> elements`, inForm, false);
       });
-    walk(body['elements'], 'ROOT -> body -> elements', false);
+    walk(body['elements'], 'ROOT -> body -> elements', false, true);
     if (tables > 5) notes.push(`${tables} tables: a card shows at most five`);
   } catch (e) {
     if (e instanceof Refused) return { refusal: refusal(e), notes };
@@ -206,6 +233,10 @@ function checkComponent(el: Json, path: string, inForm: boolean, notes: string[]
       if (el['placeholder'] !== undefined) checkText(el['placeholder'], `${path} -> placeholder`, 100);
       if (el['required'] !== undefined && !inForm) throw bad(path, 'required only inside a form', el['required']);
       enumOf('input_type', ['text', 'multiline_text', 'password']);
+      enumOf('label_position', ['top', 'left']);
+      if (el['label'] !== undefined) checkText(el['label'], `${path} -> label`);
+      if (el['rows'] !== undefined && !(Number.isInteger(el['rows']) && (el['rows'] as number) >= 1)) throw bad(path, 'rows: an integer of at least 1', el['rows']);
+      if (el['default_value'] !== undefined && typeof el['default_value'] !== 'string') throw bad(path, 'default_value is a string', el['default_value']);
       break;
     }
     case 'form': {
@@ -254,8 +285,9 @@ function checkComponent(el: Json, path: string, inForm: boolean, notes: string[]
       break;
     }
     case 'chart': {
-      if (!isObj(el['chart_spec'])) throw new Refused(230099, 200550, 'chart spec is invalid', JSON.stringify(el['chart_spec']), path);
+      checkChartSpec(el['chart_spec'], path);
       enumOf('aspect_ratio', ASPECT_RATIOS);
+      enumOf('color_theme', COLOR_THEMES);
       const h = el['height'];
       if (h !== undefined && h !== 'auto' && !inRange(px(h), 1, 999)) throw bad(path, 'height', h);
       break;
@@ -263,4 +295,43 @@ function checkComponent(el: Json, path: string, inForm: boolean, notes: string[]
     default:
       break;
   }
+}
+
+/**
+ * 图表组件: chart_spec is a VChart spec of one of the card's chart types. A line, area, bar or scatter chart names its
+ * xField and yField, and its data (`data: {values: [...]}` or a list of such) holds rows that carry them; a combined
+ * (common) chart's series are checked the same way. Lark answers 200550 for a spec it cannot draw.
+ */
+function checkChartSpec(spec: unknown, path: string) {
+  const invalid = (why: string) => new Refused(230099, 200550, `chart spec is invalid (${why})`, JSON.stringify(spec).slice(0, 200), path);
+  if (!isObj(spec)) throw invalid('chart_spec must be an object');
+  const type = String(spec['type'] ?? '');
+  if (!CHART_TYPES.has(type)) throw invalid(`unknown chart type ${type || '(none)'}`);
+  const rowsOf = (data: unknown): Json[] => {
+    const sets = Array.isArray(data) ? data : data === undefined ? [] : [data];
+    return sets.flatMap((d) => {
+      if (!isObj(d) || !Array.isArray(d['values'])) throw invalid('data is {values: [...]} or a list of those');
+      return d['values'] as Json[];
+    });
+  };
+  const xy = (s: Json, rows: Json[]) => {
+    for (const f of ['xField', 'yField']) {
+      const v = s[f];
+      const fields = Array.isArray(v) ? v : [v];
+      if (!fields.length || fields.some((x) => typeof x !== 'string' || !x)) throw invalid(`${String(s['type'])} needs ${f}`);
+      for (const r of rows) if (!isObj(r) || fields.some((x) => !((x as string) in r))) throw invalid(`a data row lacks ${f} ${JSON.stringify(v)}`);
+    }
+  };
+  if (type === 'common') {
+    const series = spec['series'];
+    if (!Array.isArray(series) || !series.length) throw invalid('a common chart needs series');
+    const shared = spec['data'] === undefined ? [] : rowsOf(spec['data']);
+    for (const s of series) {
+      if (!isObj(s) || !XY_CHARTS.has(String(s['type']))) throw invalid('a series is a line, area, bar or scatter');
+      xy(s, s['data'] === undefined ? shared : rowsOf(s['data']));
+    }
+    return;
+  }
+  const rows = rowsOf(spec['data']);
+  if (XY_CHARTS.has(type)) xy(spec, rows);
 }
