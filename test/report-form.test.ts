@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { reports, units } from '../db/schema.js';
+import { readPlan } from '../src/plan/apply.js';
 import { flatten, startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/lark-events.js';
 
@@ -141,5 +143,21 @@ describe('remind_by: [dm] with no reminder offset', () => {
     const { said } = await submit('ou_linhai', value, { progress: '本月拆除违建4处' });
     expect(said).toContain('逾期报送');
     expect((await reportOf('新港街道', '2026-11'))?.late).toBe(true);
+  });
+});
+
+describe('the plan keys', () => {
+  const plan = readFileSync(PLAN, 'utf8');
+  it('remind_by takes group and dm only, and not an empty list; metrics are names, each once', () => {
+    const problems = (text: string) => {
+      const r = readPlan(text);
+      return r.ok ? [] : r.problems.map((p) => `${p.path}: ${p.message}`);
+    };
+    expect(problems(plan)).toEqual([]);
+    expect(problems(plan.replace('    remind_by: [group, dm]', '    remind_by: [group, sms]')).join()).toContain('reporting[0].remind_by[1]');
+    expect(problems(plan.replace('    remind_by: [group, dm]', '    remind_by: []'))).toContain('reporting[0].remind_by: remind_by needs group, dm or both');
+    expect(problems(plan.replace('metrics: [拆除, 面积]', 'metrics: [拆除, 面积, 拆除]'))).toContain('reporting[0].metrics[2]: duplicate metric "拆除"');
+    expect(problems(plan.replace('metrics: [拆除, 面积]', 'metrics: [拆除=0]'))).toContain('reporting[0].metrics[0]: a metric name cannot hold = : , ; or 、 (they separate metrics in a report)');
+    expect(problems(plan.replace('    remind_by: [group, dm]', '    remind_bye: [dm]'))).toContain('reporting[0].remind_bye: unknown key; did you mean remind_by?');
   });
 });
