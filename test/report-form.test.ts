@@ -1,7 +1,8 @@
 // Private reminders with a form (remind_by: [group, dm]) through the real path: the reminder job sends each liaison of
 // each unit that has not reported a card with a form container, once per period; the submit arrives as a signed
 // card.action.trigger with form_value and files the report as a chat report would (same store, revisions, card);
-// a metric that is not a number is refused and nothing is stored; the chase brings the form when no reminder did.
+// a metric that is not a number is refused and nothing is stored; [dm] alone posts nothing in the group; the chase
+// brings the form when no reminder did, and never a second one.
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
@@ -29,10 +30,12 @@ const formOf = (content: any) => content.body.elements.find((e: any) => e.tag ==
 
 /** A click on the form's submit button: Lark's card.action.trigger with the button's value and the form's inputs. */
 async function submit(from: string, value: Record<string, string>, formValue: Record<string, string>) {
-  const ev = fixture('card.action.trigger');
+  // The shape of a form submit as Lark documents it (表单容器, 回调结构): action.value, tag, timezone, form_value, name.
+  const ev = fixture('card.action.trigger.form');
   ev.header.event_id = `ev_form_${++n}`;
   ev.event.operator.open_id = from;
-  ev.event.action = { value, tag: 'button', name: 'report_submit', timezone: 'Asia/Shanghai', form_value: formValue };
+  ev.event.action.value = value;
+  ev.event.action.form_value = formValue;
   ev.event.context.open_chat_id = `oc_p2p_${from}`;
   const res = await h.post(ev, { path: '/lark/cards' });
   const body = (await res.json()) as { toast: { type: string; content: string } };
@@ -114,7 +117,7 @@ describe('remind_by: [group, dm]', () => {
     expect(await reportOf('新港街道', '2026-W48')).toBeUndefined();
   });
 
-  it('a liaison sends the form of another rule’s period only for their own unit, like a chat report', async () => {
+  it('a form submitted by someone else of the campaign files for their own unit, as a chat report would', async () => {
     h.clock.set(sh('2026-11-27T16:20'));
     // 胡家园街道's member submits a form forwarded to them: it files for 胡家园街道, their own unit.
     const { said } = await submit('ou_songjia', { a: 'report.submit', r: '拆违周报', p: '2026-W48', m: '["拆除","面积"]' }, { progress: '排查完毕', metric_0: '0' });
@@ -123,26 +126,42 @@ describe('remind_by: [group, dm]', () => {
   });
 });
 
-describe('remind_by: [dm] with no reminder offset', () => {
-  it('the chase sends the late form once to each liaison of a unit that missed it, and no group reminder came', async () => {
-    // 月度进展 is due on the last day of November (Monday 30th) 17:00; 北塘街道 reports in time, 新港街道 does not.
+describe('remind_by: [dm]', () => {
+  it('a private-only rule reminds each liaison with the form and posts nothing in the group chat', async () => {
+    // 月度进展 is due on Monday 30 November 17:00; its 1-day reminder falls on Sunday and moves back to Friday 17:00.
+    await tick('2026-11-27T17:00');
+    for (const who of ['ou_malan', 'ou_linhai']) expect(formsTo(who).filter((m) => flatten(m.content).includes('【报送提醒】月度进展')), who).toHaveLength(1);
+    expect(formsTo('ou_gaoyuan').filter((m) => flatten(m.content).includes('月度进展'))).toHaveLength(1);
+    expect(h.textsIn('oc_wj_chaiwei').some((t) => t.includes('月度进展'))).toBe(false);
+    expect(formOf(formsTo('ou_linhai').at(-1)!.content).elements.map((e: any) => e.name)).toEqual(['progress', 'problems', 'next', 'report_submit']);
+  });
+
+  it('the chase after a reminder sends no second form for the period', async () => {
+    await tick('2026-11-27T17:01');
+    expect(h.textsIn('oc_wj_chaiwei').some((t) => t.includes('【催报】拆违周报'))).toBe(true);
+    expect(formsTo('ou_linhai').filter((m) => flatten(m.content).includes('拆违周报'))).toHaveLength(1);
     h.clock.set(sh('2026-11-30T10:00'));
     await h.say({ from: 'ou_malan', chat: 'oc_p2p_ou_malan', text: '汇报 制度 月度进展\n进展：本月拆除违建11处\n问题：无\n下一步：巩固成果' });
     await tick('2026-11-30T17:01');
-    const late = formsTo('ou_linhai').filter((m) => flatten(m.content).includes('【催报】月度进展'));
+    expect(h.textsIn('oc_wj_chaiwei').some((t) => t.includes('【催报】月度进展'))).toBe(true);
+    expect(formsTo('ou_linhai').filter((m) => flatten(m.content).includes('月度进展'))).toHaveLength(1);
+  });
+
+  it('a rule with no reminder offset brings the late form with the chase, once, and it files a late report', async () => {
+    // 季度总结 is due on Thursday 31 December 17:00.
+    await tick('2026-12-31T17:01');
+    const late = formsTo('ou_linhai').filter((m) => flatten(m.content).includes('【催报】季度总结'));
     expect(late).toHaveLength(1);
     expect(flatten(late[0]!.content)).toContain('已过截止时间');
-    expect(formOf(late[0]!.content).elements.map((e: any) => e.name)).toEqual(['progress', 'problems', 'next', 'report_submit']);
-    expect(formsTo('ou_malan').filter((m) => flatten(m.content).includes('月度进展'))).toHaveLength(0);
-    expect(h.textsIn('oc_wj_chaiwei').some((t) => t.includes('【报送提醒】月度进展'))).toBe(false);
-    await tick('2026-11-30T17:31');
-    expect(formsTo('ou_linhai').filter((m) => flatten(m.content).includes('月度进展'))).toHaveLength(1);
-    // the late form files a late report
+    expect(formsTo('ou_malan').filter((m) => flatten(m.content).includes('季度总结'))).toHaveLength(0);
+    await tick('2026-12-31T17:31');
+    expect(formsTo('ou_linhai').filter((m) => flatten(m.content).includes('季度总结'))).toHaveLength(1);
     const { value } = formOf(late[0]!.content).elements.at(-1).behaviors[0];
-    h.clock.set(sh('2026-11-30T18:00'));
-    const { said } = await submit('ou_linhai', value, { progress: '本月拆除违建4处' });
+    h.clock.set(sh('2026-12-31T18:00'));
+    const { said } = await submit('ou_linhai', value, { progress: '本季度拆除违建14处' });
+    expect(said).toContain('进度专报已收到 · 新港街道');
     expect(said).toContain('逾期报送');
-    expect((await reportOf('新港街道', '2026-11'))?.late).toBe(true);
+    expect((await reportOf('新港街道', '2026-Q4'))?.late).toBe(true);
   });
 });
 
