@@ -1,6 +1,8 @@
 // 汇编 / compile through the real path: four lead units report for 2026-W48 (one late, one with text that looks like
 // markup), one never does; the office compiles the week into a card and a .docx uploaded through the SDK; a group
 // lead compiles only their group; an empty period answers in words and uploads nothing.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,5 +124,31 @@ describe('汇编: the week compiled into a card and a .docx', () => {
     expect(text).toContain('未报送单位（1）：区网信办');
     const refused = await say(h, 'ou_zhangli', '汇编');
     expect(refused.text).toContain('「汇编」需要以下角色之一：办公室');
+  });
+});
+
+describe('compile in an English campaign', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    const plan = join(mkdtempSync(join(tmpdir(), 'duban-en-compile-')), 'plan.yaml');
+    writeFileSync(plan, readFileSync(join(import.meta.dirname, 'fixtures', 'report-form.plan.yaml'), 'utf8').replace('locale: zh', 'locale: en'));
+    h = await startHarness({ plan, now: '2026-11-23T01:00:00Z' });
+    await say(h, 'ou_malan', 'report\nprogress: 5 illegal structures removed\nproblems: none\nnext: keep going\nmetrics: 拆除=5, 面积=120', '2026-11-25T03:00:00Z');
+  });
+  afterAll(() => h.close());
+
+  it('answers in English, card and document alike', async () => {
+    const { text } = await say(h, 'ou_zhouping', 'compile this week', '2026-11-27T10:00:00Z');
+    expect(text).toContain('Compiled reports · 违建治理专项');
+    expect(text).toContain('this week · 2026-W48 (23–27 Nov)');
+    expect(text).toContain('3 reports due: 1 in (1 on time, 0 late), 2 missing.');
+    expect(text).toContain('Not reported (2): 新港街道, 胡家园街道');
+    const file = h.fake.files.at(-1)!;
+    expect(file.file_name).toBe('compiled-reports-违建治理专项-2026-W48.docx');
+    const p = paragraphs(await documentXml(file.data));
+    expect(p[0]).toBe('违建治理专项: compiled progress reports');
+    const unit = p.indexOf('1.1 北塘街道');
+    expect(p.slice(unit + 2, unit + 8)).toEqual(['Progress', '5 illegal structures removed', 'Problems', 'None.', 'Next steps', 'keep going']);
+    expect(p.slice(-3)).toEqual(['3. Units that have not reported', '1. 新港街道', '2. 胡家园街道']);
   });
 });
