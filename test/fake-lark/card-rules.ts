@@ -2,6 +2,7 @@
 // feishu/001-开发指南/飞书卡片/: 卡片-JSON-2.0-结构, the 2.0 component pages, and the 230099 sub-codes of 发送消息).
 // Lark refuses a card that breaks one (HTTP 400, code 230099 with a sub-code, or 230025 for size); what the docs say is
 // merely not shown (a fourth header tag, a 51st table column) is noted, not refused, so a test can still insist on it.
+import { checkChartSpec } from './chart-rules.js';
 
 export interface CardVerdict {
   /** the refusal Lark would answer, or undefined when it accepts the card */
@@ -30,24 +31,20 @@ const BUTTON_TYPES = new Set(['default', 'primary', 'danger', 'text', 'primary_t
 const DATA_TYPES = new Set(['text', 'lark_md', 'options', 'number', 'persons', 'date', 'markdown']);
 const FLEX_MODES = new Set(['none', 'stretch', 'flow', 'bisect', 'trisect']);
 const ASPECT_RATIOS = new Set(['1:1', '2:1', '4:3', '16:9']);
-/** 图表组件: the chart types the card docs show (VChart spec `type`); 环图 is a pie with an inner radius. */
-const CHART_TYPES = new Set(['line', 'area', 'bar', 'pie', 'common', 'funnel', 'scatter', 'radar', 'linearProgress', 'circularProgress', 'wordCloud']);
 const COLOR_THEMES = new Set(['brand', 'rainbow', 'complementary', 'converse', 'primary']);
-/** Charts drawn on x/y fields: their spec names both, and each data row carries them. */
-const XY_CHARTS = new Set(['line', 'area', 'bar', 'scatter']);
 /**
  * Components a form submits (表单容器: "在表单容器中所有的交互组件中，该字段(name)必填且需在卡片全局内唯一，否则数据会
  * 发送失败").
  */
 const FORM_FIELDS = new Set(['input', 'button', 'select_static', 'multi_select_static', 'select_person', 'multi_select_person', 'date_picker', 'picker_time', 'picker_datetime', 'select_img', 'checker', 'overflow']);
 
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+export type Json = Record<string, unknown>;
+export const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const px = (v: unknown): number | undefined => (typeof v === 'string' && /^\d+px$/.test(v) ? Number(v.slice(0, -2)) : undefined);
 const pct = (v: unknown): number | undefined => (typeof v === 'string' && /^\d+%$/.test(v) ? Number(v.slice(0, -1)) : undefined);
 const inRange = (n: number | undefined, lo: number, hi: number) => n !== undefined && n >= lo && n <= hi;
 
-class Refused extends Error {
+export class Refused extends Error {
   constructor(
     readonly code: number,
     readonly sub: number,
@@ -297,41 +294,3 @@ function checkComponent(el: Json, path: string, inForm: boolean, notes: string[]
   }
 }
 
-/**
- * 图表组件: chart_spec is a VChart spec of one of the card's chart types. A line, area, bar or scatter chart names its
- * xField and yField, and its data (`data: {values: [...]}` or a list of such) holds rows that carry them; a combined
- * (common) chart's series are checked the same way. Lark answers 200550 for a spec it cannot draw.
- */
-function checkChartSpec(spec: unknown, path: string) {
-  const invalid = (why: string) => new Refused(230099, 200550, `chart spec is invalid (${why})`, JSON.stringify(spec).slice(0, 200), path);
-  if (!isObj(spec)) throw invalid('chart_spec must be an object');
-  const type = String(spec['type'] ?? '');
-  if (!CHART_TYPES.has(type)) throw invalid(`unknown chart type ${type || '(none)'}`);
-  const rowsOf = (data: unknown): Json[] => {
-    const sets = Array.isArray(data) ? data : data === undefined ? [] : [data];
-    return sets.flatMap((d) => {
-      if (!isObj(d) || !Array.isArray(d['values'])) throw invalid('data is {values: [...]} or a list of those');
-      return d['values'] as Json[];
-    });
-  };
-  const xy = (s: Json, rows: Json[]) => {
-    for (const f of ['xField', 'yField']) {
-      const v = s[f];
-      const fields = Array.isArray(v) ? v : [v];
-      if (!fields.length || fields.some((x) => typeof x !== 'string' || !x)) throw invalid(`${String(s['type'])} needs ${f}`);
-      for (const r of rows) if (!isObj(r) || fields.some((x) => !((x as string) in r))) throw invalid(`a data row lacks ${f} ${JSON.stringify(v)}`);
-    }
-  };
-  if (type === 'common') {
-    const series = spec['series'];
-    if (!Array.isArray(series) || !series.length) throw invalid('a common chart needs series');
-    const shared = spec['data'] === undefined ? [] : rowsOf(spec['data']);
-    for (const s of series) {
-      if (!isObj(s) || !XY_CHARTS.has(String(s['type']))) throw invalid('a series is a line, area, bar or scatter');
-      xy(s, s['data'] === undefined ? shared : rowsOf(s['data']));
-    }
-    return;
-  }
-  const rows = rowsOf(spec['data']);
-  if (XY_CHARTS.has(type)) xy(spec, rows);
-}
