@@ -179,6 +179,8 @@ describe('the plan keys', () => {
     expect(problems(plan.replace('metrics: [拆除, 面积]', 'metrics: [拆除, 面积, 拆除]'))).toContain('reporting[0].metrics[2]: duplicate metric "拆除"');
     expect(problems(plan.replace('metrics: [拆除, 面积]', 'metrics: [拆除=0]'))).toContain('reporting[0].metrics[0]: a metric name cannot hold = : , ; or 、 (they separate metrics in a report)');
     expect(problems(plan.replace('    remind_by: [group, dm]', '    remind_bye: [dm]'))).toContain('reporting[0].remind_bye: unknown key; did you mean remind_by?');
+    expect(problems(plan.replace('metrics: [拆除, 面积]', `metrics: [${Array.from({ length: 11 }, (_, i) => `指标${i}`).join(', ')}]`))).toContain('reporting[0].metrics: at most 10 metrics per rule (one form box each)');
+    expect(problems(plan.replace('metrics: [拆除, 面积]', `metrics: [${'长'.repeat(21)}]`))).toContain('reporting[0].metrics[0]: a metric name takes at most 20 characters (it labels a form box)');
   });
 });
 
