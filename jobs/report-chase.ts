@@ -8,7 +8,7 @@ import { audiences, missingUnits, noLiaisonNotice, noLiaisonRecord, reportTempla
 export default defineJob({
   name: 'report-chase',
   schedule: 'per reporting rule, one minute after the due time',
-  summary: '催报：截止后点名未报送单位',
+  summary: '催报：截止后点名未报送单位；remind_by 含 dm 且本期未发过表单时私信联络员',
   occasions(ctx, from, to) {
     const out: Occasion[] = [];
     for (const rule of ctx.org.rules) {

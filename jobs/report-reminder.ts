@@ -1,6 +1,8 @@
 // report-reminder: before a reporting rule's due time (each remind_before offset), in each bound chat: the rule, the
-// due time, and @mentions of the liaisons of units that have not reported yet. A reminder that would fall on a
-// weekend or holiday moves back to the previous workday at the same time; a period with no workday has none.
+// due time, and @mentions of the liaisons of units that have not reported yet (remind_by: group, the default); with
+// remind_by: dm, each of those liaisons also gets the report form privately, once per period (jobs/report-forms.ts).
+// A reminder that would fall on a weekend or holiday moves back to the previous workday at the same time; a period
+// with no workday has none.
 import { DateTime } from 'luxon';
 import { card, esc, md, note } from '../src/lark/cards.js';
 import { relativeDay } from '../src/core/dates.js';
@@ -16,7 +18,7 @@ const LOOKAHEAD_DAYS = 20;
 export default defineJob({
   name: 'report-reminder',
   schedule: 'per reporting rule, at each remind_before offset before the due time (workdays)',
-  summary: '报送提醒：截止前提醒尚未报送的单位，@联络员',
+  summary: '报送提醒：截止前提醒尚未报送的单位，@联络员；remind_by 含 dm 时私信每位联络员一份填报表单',
   occasions(ctx, from, to) {
     const out: Occasion[] = [];
     for (const rule of ctx.org.rules) {
