@@ -88,7 +88,7 @@ describe('汇编: the week compiled into a card and a .docx', () => {
     expect(at('五、指标合计')).toBeGreaterThan(at('四、改善政策组'));
     const missing = at('六、未报送单位');
     expect(missing).toBeGreaterThan(at('五、指标合计'));
-    expect(p[missing + 1]).toBe('1. 区网信办');
+    expect(p[missing + 1]).toBe('1. 区网信办（联络员：孙悦）');
     // the user's markup is text in the document, never XML
     expect(xml).not.toContain('<b>');
     expect(xml).toContain('w:val="Heading1"');
@@ -149,6 +149,6 @@ describe('compile in an English campaign', () => {
     expect(p[0]).toBe('违建治理专项: compiled progress reports');
     const unit = p.indexOf('1.1 北塘街道');
     expect(p.slice(unit + 2, unit + 8)).toEqual(['Progress', '5 illegal structures removed', 'Problems', 'None.', 'Next steps', 'keep going']);
-    expect(p.slice(-3)).toEqual(['3. Units that have not reported', '1. 新港街道', '2. 胡家园街道']);
+    expect(p.slice(-3)).toEqual(['3. Units that have not reported', '1. 新港街道 (liaison 林海)', '2. 胡家园街道 (no liaison registered)']);
   });
 });

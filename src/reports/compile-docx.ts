@@ -3,7 +3,7 @@
 // metrics in total, and a closing list of the units that have not reported. The docx library is loaded on first use:
 // most processes never compile, and startup time matters (issue 19). It escapes text for XML itself.
 import { DateTime } from 'luxon';
-import type { Org } from '../org.js';
+import { liaisonsOf, type Org } from '../org.js';
 import { labelIn, when, type CardLang } from './cards.js';
 import type { Compilation } from './compile.js';
 
@@ -88,7 +88,10 @@ export async function compileDocx(c: Compilation, o: DocxOptions): Promise<Buffe
   if (!c.missing.length) children.push(para(t('无。各单位均已报送。', 'None: every unit has reported.')));
   c.missing.forEach((m, i) => {
     const period = many ? t(`（${m.rule.name} ${labelIn(org, m.rule, m.period, o.lang)}）`, ` (${m.rule.name} ${labelIn(org, m.rule, m.period, o.lang)})`) : '';
-    children.push(para(`${i + 1}. ${m.unit.name}${period}`));
+    // the office calls the liaison next: name them (seeds/001: each member unit names its 联络员)
+    const liaisons = liaisonsOf(org, m.unit.id).map((p) => p.name);
+    const who = liaisons.length ? t(`（联络员：${liaisons.join('、')}）`, ` (liaison ${liaisons.join(', ')})`) : t('（未登记联络员）', ' (no liaison registered)');
+    children.push(para(`${i + 1}. ${m.unit.name}${period}${who}`));
   });
   const doc = new Document({
     creator: 'Duban',
