@@ -9,7 +9,12 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import fc from 'fast-check';
+import { readHead } from '../commands/report.js';
 import { reports, units } from '../db/schema.js';
+import { readValue } from '../src/core/report-metrics.js';
+import { parseReport } from '../src/core/report-parser.js';
+import { commandOfClick } from '../src/pipeline/card-actions.js';
 import { readPlan } from '../src/plan/apply.js';
 import { flatten, startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/lark-events.js';
@@ -221,5 +226,33 @@ describe('an English campaign', () => {
     bad.event.context.open_chat_id = 'oc_p2p_ou_linhai';
     const res = (await (await en.post(bad, { path: '/lark/cards' })).json()) as { toast: { content: string } };
     expect(res.toast.content).toBe('The metric "面积" takes a number (12, 45%), not "lots". Nothing was filed; correct it and submit again.');
+  });
+});
+
+describe('the form’s metric boxes and the report parser agree', () => {
+  const value = { a: 'report.submit', r: '拆违周报', p: '2026-W48', m: '["拆除"]' };
+  const filed = (typed: string) => {
+    const click = commandOfClick(value, { progress: '完成排查', metric_0: typed });
+    if (!click.ok) return click;
+    const { body } = readHead(click.text.replace(/^汇报 /, ''));
+    return { ok: true as const, head: readHead(click.text.replace(/^汇报 /, '')), metrics: parseReport(body).metrics };
+  };
+  it('a box is either refused by name, or filed as exactly the number it reads as (never another)', () => {
+    const typed = fc.oneof(
+      fc.integer({ min: 0, max: 10_000_000 }).map(String),
+      fc.double({ min: 0, max: 1e6, noNaN: true }).map((x) => x.toFixed(2)),
+      fc.constantFrom('十二', '三百零五', '两', '45%', '百分之六十', '300平方米', '12处', '无', '1,200', '３', '约12', '12左右', 'abc', '-5', '1e3', '12.5.1'),
+      fc.string({ maxLength: 12 }),
+    );
+    fc.assert(
+      fc.property(typed, (t) => {
+        const r = filed(t);
+        if (!t.trim()) return r.ok && !('拆除' in r.metrics);
+        const reading = readValue(t.trim().replace(/\s+/g, ' '));
+        if (!r.ok) return reading === undefined && (r.tell ?? '').includes('指标「拆除」应填写数字');
+        if (!reading) return false;
+        return (r.metrics['拆除'] ?? r.metrics['拆除（%）']) === reading.value && r.head.rule === '拆违周报' && r.head.period === '2026-W48';
+      }),
+    );
   });
 });
