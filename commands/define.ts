@@ -10,7 +10,8 @@ import type { Actor } from '../src/org.js';
 export type { ChatRef, Ctx, Lang } from '../src/context.js';
 import type { Ctx, Lang } from '../src/context.js';
 
-export type Reply = { text: string } | { card: Card } | { file: { name: string; bytes: Buffer }; text?: string };
+/** A reply: a text, a card, or a file with a text or a card in front of it (汇编 answers with a card and its .docx). */
+export type Reply = { text: string } | { card: Card } | { file: { name: string; bytes: Buffer }; text?: string; card?: Card };
 
 export interface Refusal {
   refused: string;

@@ -1,6 +1,7 @@
 // Every chat command, in the order help lists them.
 import bind from './bind.js';
 import bulletin from './bulletin.js';
+import compile from './compile.js';
 import type { AnyCommand } from './define.js';
 import help from './help.js';
 import lagging from './lagging.js';
@@ -35,4 +36,4 @@ import taskReopen from './task-reopen.js';
 import taskRequestExtension from './task-request-extension.js';
 import taskShow from './task-show.js';
 
-export const commands: readonly AnyCommand[] = [help, bind, report, reportShow, status, lagging, meetingAdd, meetingList, meetingShow, meetingCancel, meetingMinutes, problemAdd, problemList, problemShow, problemResolve, problemCancel, problemEscalate, taskAdd, taskList, taskShow, taskDone, taskExtend, taskRequestExtension, taskDecide, taskNote, taskCancel, taskReopen, overdue, exportLedger, bulletin, noticeIssue, noticeReply, noticeList, noticeClose];
+export const commands: readonly AnyCommand[] = [help, bind, report, reportShow, status, lagging, meetingAdd, meetingList, meetingShow, meetingCancel, meetingMinutes, problemAdd, problemList, problemShow, problemResolve, problemCancel, problemEscalate, taskAdd, taskList, taskShow, taskDone, taskExtend, taskRequestExtension, taskDecide, taskNote, taskCancel, taskReopen, overdue, exportLedger, bulletin, noticeIssue, noticeReply, noticeList, noticeClose, compile];

@@ -21,7 +21,8 @@ interface Head {
   body: string;
 }
 
-const HEAD_RE = /^(代|for|制度|rule|周期|period)\s*(?::\s*|\s+)((?:last|this)\s+(?:week|month|quarter)|[^\s:]+)[ \t]*/i;
+// A name with spaces is written in corner brackets: 制度 「Weekly report」 (the private form's submit writes it so).
+const HEAD_RE = /^(代|for|制度|rule|周期|period)\s*(?::\s*|\s+)(「[^」\n]{1,100}」|(?:last|this)\s+(?:week|month|quarter)|[^\s:]+)[ \t]*/i;
 
 /** Reads the options in front of the report body: 代 区网信办, 制度 工作进度专报, 周期 2026-W47 (any order). */
 export function readHead(text: string): Head {
@@ -30,7 +31,7 @@ export function readHead(text: string): Head {
     const word = m[1]!.toLowerCase();
     const key = word === '代' || word === 'for' ? 'unit' : word === '制度' || word === 'rule' ? 'rule' : 'period';
     if (head[key] !== undefined) break;
-    head[key] = m[2]!;
+    head[key] = m[2]!.replace(/^「(.*)」$/, '$1');
     head.body = head.body.slice(m[0].length).replace(/^\n/, '');
   }
   return head;

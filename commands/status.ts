@@ -1,6 +1,7 @@
 // 进度 / status [unit or group]: this period per reporting rule — who reported (on time or late), who has not and
-// their liaisons — and the open and overdue tasks of each unit. `进度 未报` (what 谁还没报 / 哪些单位没报 / 还有谁没交
-// ask, src/core/questions.ts) answers only the units that have not reported, with their liaisons.
+// their liaisons — and the open and overdue tasks of each unit; for one unit also its last periods and metric trend.
+// `进度 未报` (what 谁还没报 / 哪些单位没报 / 还有谁没交 ask, src/core/questions.ts) answers only the units that have not
+// reported, with their liaisons.
 import { z } from 'zod';
 import { calendarOf } from '../src/core/calendar.js';
 import { reportingPeriod } from '../src/core/periods.js';
@@ -9,6 +10,7 @@ import { todayIn } from '../src/ledger/overdue.js';
 import { phaseLine, phaseOn } from '../src/ledger/phases.js';
 import { missingCard, statusCard } from '../src/reports/cards.js';
 import { ruleStatus, taskCounts } from '../src/reports/status.js';
+import { unitTrend, unitTrendElements } from '../src/reports/unit-trend.js';
 import { defineCommand } from './define.js';
 
 export default defineCommand({
@@ -48,6 +50,9 @@ export default defineCommand({
     const label = scope ? (scope.kind === 'group' ? `${scope.group.name}${ctx.t(`（牵头：${leads.join('、')}）`, ` (lead: ${leads.join(', ')})`)}` : scope.unit.name) : undefined;
     if (missingOnly) return { card: missingCard(statuses, { org: ctx.org, scope: label, t: ctx.t, lang: ctx.lang }) };
     const phase = phaseLine(ctx.t, phaseOn(ctx.campaign, todayIn(ctx.campaign, now)));
-    return { card: statusCard(statuses, { org: ctx.org, scope: label, phase, t: ctx.t, lang: ctx.lang }) };
+    const card = statusCard(statuses, { org: ctx.org, scope: label, phase, t: ctx.t, lang: ctx.lang });
+    // One unit: its last periods too — reports on time or not, and each metric's values (src/reports/unit-trend.ts).
+    if (scope?.kind === 'unit') card.body.elements.push(...unitTrendElements(await unitTrend(ctx.db, ctx.org, scope.unit, now), scope.unit, ctx));
+    return { card };
   },
 });

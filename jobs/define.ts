@@ -20,8 +20,11 @@ export interface Occasion {
 }
 
 export interface Post {
+  /** the chat; for a private post, the person's open_id */
   chatId: string;
   card: Card;
+  /** to one person privately (remind_by: dm): chatId is their open_id */
+  private?: boolean;
 }
 
 export interface JobDef {

@@ -2,12 +2,13 @@
 import { card, esc, md, note } from '../src/lark/cards.js';
 import { dueOf, isHeld, periodOf, shiftPeriod } from '../src/core/periods.js';
 import { defineJob, type Occasion } from './define.js';
+import { formPosts, formRecords } from './report-forms.js';
 import { audiences, missingUnits, noLiaisonNotice, noLiaisonRecord, reportTemplate, unitLines, withNotice } from './reporting.js';
 
 export default defineJob({
   name: 'report-chase',
   schedule: 'per reporting rule, one minute after the due time',
-  summary: '催报：截止后点名未报送单位',
+  summary: '催报：截止后点名未报送单位；remind_by 含 dm 且本期未发过表单时私信联络员',
   occasions(ctx, from, to) {
     const out: Occasion[] = [];
     for (const rule of ctx.org.rules) {
@@ -46,7 +47,8 @@ export default defineJob({
       }),
     }));
     // Units nobody can be @-mentioned for are named to the office, once per period (shared with report-reminder).
-    return withNotice(posts, await noLiaisonNotice(ctx, rule, period, missing, now));
+    // remind_by: dm — a liaison who has not had this period's form yet (the rule reminds nobody before) gets it now.
+    return [...withNotice(posts, await noLiaisonNotice(ctx, rule, period, missing, now)), ...(await formPosts(ctx, rule, period, missing, true))];
   },
-  effects: noLiaisonRecord,
+  effects: async (ctx, occ, now) => [...(await noLiaisonRecord(ctx, occ, now)), ...(await formRecords(ctx, occ, now))],
 });

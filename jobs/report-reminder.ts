@@ -1,11 +1,15 @@
 // report-reminder: before a reporting rule's due time (each remind_before offset), in each bound chat: the rule, the
-// due time, and @mentions of the liaisons of units that have not reported yet. A reminder that would fall on a
-// weekend or holiday moves back to the previous workday at the same time; a period with no workday has none.
+// due time, and @mentions of the liaisons of units that have not reported yet (remind_by: group, the default); with
+// remind_by: dm, each of those liaisons also gets the report form privately, once per period (jobs/report-forms.ts).
+// A reminder that would fall on a weekend or holiday moves back to the previous workday at the same time; a period
+// with no workday has none.
 import { DateTime } from 'luxon';
 import { card, esc, md, note } from '../src/lark/cards.js';
 import { relativeDay } from '../src/core/dates.js';
 import { dueOf, isHeld, periodBounds, periodOf, reminderTimes, shiftPeriod } from '../src/core/periods.js';
+import { ruleOptions } from '../src/reports/rule-options.js';
 import { defineJob, type Occasion } from './define.js';
+import { formPosts, formRecords } from './report-forms.js';
 import { audiences, missingUnits, noLiaisonNotice, noLiaisonRecord, reportTemplate, unitLines, withNotice } from './reporting.js';
 
 /** How far ahead a reminder can go out: before the first period after a long holiday (春节) plus a weekend. */
@@ -14,7 +18,7 @@ const LOOKAHEAD_DAYS = 20;
 export default defineJob({
   name: 'report-reminder',
   schedule: 'per reporting rule, at each remind_before offset before the due time (workdays)',
-  summary: '报送提醒：截止前提醒尚未报送的单位，@联络员',
+  summary: '报送提醒：截止前提醒尚未报送的单位，@联络员；remind_by 含 dm 时私信每位联络员一份填报表单',
   occasions(ctx, from, to) {
     const out: Occasion[] = [];
     for (const rule of ctx.org.rules) {
@@ -44,7 +48,9 @@ export default defineJob({
     // 明天 / 后天 / 10天后（周二）: from the day the reminder goes out, not from an assumed offset.
     const rel = relativeDay(DateTime.fromJSDate(now, { zone: ctx.zone }), due, ctx.lang);
     const hhmm = due.toFormat('HH:mm');
-    const posts = audiences(ctx.org, rule, missing).map(({ chatId, units }) => ({
+    // remind_by: group (the default) posts in the bound chats; dm sends each liaison the form privately (once a period).
+    const inChats = ruleOptions(ctx.campaign, rule).remindBy.includes('group');
+    const posts = (inChats ? audiences(ctx.org, rule, missing) : []).map(({ chatId, units }) => ({
       chatId,
       card: card({
         title: t(`【报送提醒】${rule.name}`, `Report reminder: ${rule.name}`),
@@ -61,7 +67,7 @@ export default defineJob({
       }),
     }));
     // Units nobody can be @-mentioned for are named to the office, once per period (shared with report-chase).
-    return withNotice(posts, await noLiaisonNotice(ctx, rule, period, missing, now));
+    return [...withNotice(posts, await noLiaisonNotice(ctx, rule, period, missing, now)), ...(await formPosts(ctx, rule, period, missing, false))];
   },
-  effects: noLiaisonRecord,
+  effects: async (ctx, occ, now) => [...(await noLiaisonRecord(ctx, occ, now)), ...(await formRecords(ctx, occ, now))],
 });

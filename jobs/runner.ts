@@ -212,7 +212,13 @@ export class JobRunner {
       seen.add(p.chatId);
       statements.push(row(p.chatId));
       statements.push(
-        queueStatement(dbh, { dedupeKey: `job:${job.name}:${ctx.campaign.id}:${occ.period}:${p.chatId}`, campaignId: ctx.campaign.id, kind: 'send', target: p.chatId, chatId: p.chatId, msgType: 'interactive', content: p.card }, now),
+        queueStatement(
+          dbh,
+          p.private
+            ? { dedupeKey: `job:${job.name}:${ctx.campaign.id}:${occ.period}:${p.chatId}`, campaignId: ctx.campaign.id, kind: 'send', target: p.chatId, targetType: 'open_id', msgType: 'interactive', content: p.card }
+            : { dedupeKey: `job:${job.name}:${ctx.campaign.id}:${occ.period}:${p.chatId}`, campaignId: ctx.campaign.id, kind: 'send', target: p.chatId, chatId: p.chatId, msgType: 'interactive', content: p.card },
+          now,
+        ),
       );
     }
     try {

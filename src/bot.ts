@@ -8,6 +8,7 @@ import type { DbHandle } from '../db/client.js';
 import { inbox, outbox } from '../db/schema.js';
 import { statements } from '../db/statements.js';
 import { stopwatch, type Clock } from './core/clock.js';
+import { textContent } from './lark/cards.js';
 import { toChatMessage, type ChatMessage } from './lark/events.js';
 import type { CardAction, LarkEvent } from './lark/inbound.js';
 import type { Messenger } from './lark/messenger.js';
@@ -141,7 +142,9 @@ export class Bot {
     if (!click.ok) {
       outcome = 'refused_click';
       this.deps.log.warn('card click refused', { event_id: eventId, reason: click.reason });
-      toast = { type: 'error', content: '此按钮已失效，请重新发送命令 / This button is outdated; send the command again' };
+      toast = { type: 'error', content: click.tell ?? '此按钮已失效，请重新发送命令 / This button is outdated; send the command again' };
+      // A form refused for what was typed in it (a metric that is not a number) says why in the chat too: a toast fades.
+      if (click.tell) out = [{ kind: 'send', target: chatId, targetType: 'chat_id', chatId, dedupeKey: `card:${eventId}:0`, msgType: 'text', content: textContent(click.tell) }];
     } else {
       // Each click is its own action: the card's message id would make a second click look like a redelivery.
       const msg: ChatMessage = { eventId, messageId: `card_${eventId}`, chatId, chatType: 'group', senderOpenId: e.operator.open_id, senderType: 'user', text: click.text, mentionsBot: true, mentions: [] };

@@ -146,6 +146,8 @@ const ROWS: Row[] = [
   { command: 'notice reply', text: (mk) => mk.notice().then((d) => `督办 回复 ${d} 已完成入户排查`), allowed: ['lead_liaison'], writes: true, needs: { roles: [], also: ['新河街道办事处'] }, why: 'the unit answers for itself' },
   { command: 'notice list', text: () => '督办 列表', allowed: REGISTERED, writes: false, needs: { roles: [] }, why: 'a read, anyone' },
   { command: 'notice close', text: (mk) => mk.notice().then((d) => `督办 办结 ${d}`), allowed: ['office', 'commander'], writes: true, needs: { roles: ['office', 'commander'] }, why: 'the issuer (here the office), the office, the commander' },
+  // DESIGN §5: office, commander, deputy, group leads (a group lead compiles the units of their groups).
+  { command: 'compile', text: () => '汇编 本周', allowed: [...MANAGERS, 'group_lead'], writes: false, needs: { roles: [...MANAGER_ROLES, 'group_lead'] } },
 ];
 
 let h: Harness;

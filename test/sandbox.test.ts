@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { inbox, tasks } from '../db/schema.js';
 import { configSchema } from '../src/config.js';
+import { reportFormCard } from '../src/reports/form-card.js';
+import { cardHtml } from '../src/sandbox/card-html.js';
 import { chartHtml } from '../src/sandbox/chart.js';
 import { markdownHtml } from '../src/sandbox/markdown.js';
 import { startServer, type Server } from '../src/server.js';
@@ -238,5 +240,46 @@ describe('rendering cards for the page', () => {
     expect(svg.match(/<rect [^>]*rx="2"/g)).toHaveLength(3);
     expect(svg).toContain('>本周</text>');
     expect(svg).toContain('<title>A · 上周: 1</title>');
+  });
+});
+
+describe('the sandbox shows 汇编, the report form and the bulletin’s trend', () => {
+  let sb: Awaited<ReturnType<typeof sandbox>>;
+  let c: ReturnType<typeof client>;
+  beforeAll(async () => {
+    sb = await sandbox();
+    c = client(sb.s);
+    await c.say('ou_wangmin', 'oc_xinhe_weiwen', '汇报\n进展：完成维稳排查\n问题：无\n下一步：继续值守\n指标：排查=12');
+  });
+  afterAll(() => sb.close());
+
+  it('汇编 answers with the card and the .docx, which the page links and serves', async () => {
+    await c.say('ou_chenbo', 'oc_p2p_sandbox_ou_chenbo', '汇编');
+    const [card, file] = (await c.messages('oc_p2p_sandbox_ou_chenbo')).slice(-2);
+    expect(seen(card!.html)).toContain('进度专报汇编 · 新河周转房居住环境改善');
+    expect(seen(card!.html)).toContain('新河街道办事处 按时报送');
+    const href = /href="(\/sandbox\/api\/files\/[^"]+)"/.exec(file!.html)![1]!;
+    const res = await fetch(`${sb.s.url}${href}`);
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('the bulletin after the week’s due time draws the on-time trend as a line chart', async () => {
+    await c.call('/api/clock', { kind: 'friday' });
+    await c.say('ou_chenbo', 'oc_p2p_sandbox_ou_chenbo', '通报');
+    const bulletin = await c.last('oc_p2p_sandbox_ou_chenbo');
+    expect(bulletin.html).toMatch(/<svg class="bar-chart line-chart"[^>]*>.*<title>新河街道办事处 · 11月: 100<\/title>/);
+    expect(seen(bulletin.html)).toContain('排查 12 12');
+  });
+
+  it('the private form renders its inputs (multi-line ones as text areas) and a submit button carrying the period', () => {
+    const rule = { id: 1, name: '工作进度专报' } as Parameters<typeof reportFormCard>[0]['rule'];
+    const unit = { id: 17, name: '新河街道办事处' } as Parameters<typeof reportFormCard>[0]['unit'];
+    const html = cardHtml(reportFormCard({ t: (zh) => zh, lang: 'zh', rule, period: '2026-W48', label: '第48周（11月23日—27日）', due: '11月27日（周五）17:00', unit, metrics: ['拆除'], late: false }), () => undefined);
+    expect(html).toContain('<form class="card-form" data-form="report_form"');
+    expect(html).toMatch(/<textarea name="progress" rows="3" placeholder="[^"]*" required maxlength="1000">/);
+    expect(html).toContain('<input type="text" name="metric_0"');
+    const [submit] = buttonsOf(html);
+    expect(submit).toMatchObject({ submit: true, label: '提交专报', value: { a: 'report.submit', r: '工作进度专报', p: '2026-W48', m: '["拆除"]' } });
   });
 });

@@ -1,5 +1,6 @@
 // The monthly bulletin (月度通报): the month in numbers — reports on time, late and missed per group (with a chart),
-// tasks added, written off, open and overdue, problems raised, resolved and still open by level, and the worst units.
+// tasks added, written off, open and overdue, problems raised, resolved and still open by level, the worst units, and
+// numbers over time: six months of on-time rates per unit and the metrics summed for the month and since the start.
 import { translate } from '../context.js';
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
@@ -11,6 +12,8 @@ import { periodName } from '../core/period-words.js';
 import { laggingUnits, periodsFor, ruleStatus } from '../reports/status.js';
 import { LEVEL_NAMES } from '../problems/ladder.js';
 import { lightsElements, phaseElements, unitLights, type UnitLights } from './lights.js';
+import { trendElements } from './trend-card.js';
+import { trends, type Trends } from './trends.js';
 
 export interface BulletinNumbers {
   month: string;
@@ -23,6 +26,8 @@ export interface BulletinNumbers {
   lights?: UnitLights[];
   /** the day the figures are as of (YYYY-MM-DD): the phase shown is that day's */
   asOfDay?: string;
+  /** six months of on-time rates per unit, and the metrics' sums (src/bulletin/trends.ts) */
+  trends?: Trends;
 }
 
 /** The month's figures as of `now` (a past month is taken as of its last moment). */
@@ -80,7 +85,7 @@ export async function bulletinNumbers(db: Db, org: Org, month: string, now: Date
     open: Object.fromEntries(openByLevel.map((r) => [r.level, Number(r.n)])),
   };
   const worst = (await laggingUnits(db, org, periods, asOf)).slice(0, 5).map((l) => ({ name: l.name, score: l.score }));
-  return { month, reports, byGroup, tasks: taskFigures, problems: problemFigures, worst, lights: await unitLights(db, org, asOf), asOfDay: today };
+  return { month, reports, byGroup, tasks: taskFigures, problems: problemFigures, worst, lights: await unitLights(db, org, asOf), asOfDay: today, trends: await trends(db, org, month, asOf) };
 }
 
 export function bulletinCard(n: BulletinNumbers, org: Org, lang: 'zh' | 'en'): Card {
@@ -116,6 +121,7 @@ export function bulletinCard(n: BulletinNumbers, org: Org, lang: 'zh' | 'en'): C
       ...lightsElements(n.lights ?? [], org, lang),
       md(worst),
       ...(n.byGroup.length ? [barChart(t('各工作组按时报送率（%）', 'Reports on time per group (%)'), n.byGroup.map((g) => ({ x: g.name, y: g.onTimePct })), { percent: true })] : []),
+      ...(n.trends ? trendElements(n.trends, lang) : []),
       note(t('数据截至发布时；发送「落后 本月」查看扣分明细，「逾期」查看逾期任务。', 'Figures as of posting; send "lagging month" for the scores, "overdue" for the items.')),
     ],
   });

@@ -139,6 +139,28 @@ export function barChart(title: string, values: Array<{ x: string; y: number; se
   };
 }
 
+/**
+ * A line chart of values over time, one line per series (the card chart element takes a VChart spec; 图表组件:
+ * type line, xField, yField, seriesField). `percent` fixes the axis at 0–100.
+ */
+export function lineChart(title: string, values: Array<{ x: string; y: number; series: string }>, opts: { percent?: boolean } = {}): Element {
+  return {
+    tag: 'chart',
+    aspect_ratio: '16:9',
+    chart_spec: {
+      type: 'line',
+      title: { text: title },
+      data: { values },
+      xField: 'x',
+      yField: 'y',
+      seriesField: 'series',
+      legends: { visible: true },
+      point: { visible: true },
+      ...(opts.percent ? { axes: [{ orient: 'left', min: 0, max: 100 }] } : {}),
+    },
+  };
+}
+
 /** A note line in grey, for hints like "send 帮助 for all commands". */
 export const note = (content: string): Element => ({ tag: 'markdown', content: `<font color='grey'>${content}</font>`, text_size: 'notation' });
 

@@ -112,7 +112,7 @@ export class LarkMessenger implements Messenger {
   }
 
   async uploadFile(name: string, bytes: Buffer): Promise<string> {
-    const res = await this.client.im.v1.file.create({ data: { file_type: name.endsWith('.xlsx') ? 'xls' : 'stream', file_name: name, file: bytes } });
+    const res = await this.client.im.v1.file.create({ data: { file_type: name.endsWith('.xlsx') ? 'xls' : name.endsWith('.docx') ? 'doc' : 'stream', file_name: name, file: bytes } });
     if (!res?.file_key) throw new Error('upload answered no file_key');
     return res.file_key;
   }

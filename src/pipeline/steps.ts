@@ -181,7 +181,8 @@ export const reply =
     if ('file' in r) {
       // A file goes up first (its key is what the message carries), then as a file message after the text.
       const fileKey = await deps.messenger.uploadFile(r.file.name, r.file.bytes);
-      if (r.text) turn.out.push({ ...base, dedupeKey: `reply:${msg.messageId}`, msgType: 'text', content: textContent(r.text) });
+      if (r.card) turn.out.push({ ...base, dedupeKey: `reply:${msg.messageId}`, msgType: 'interactive', content: r.card });
+      else if (r.text) turn.out.push({ ...base, dedupeKey: `reply:${msg.messageId}`, msgType: 'text', content: textContent(r.text) });
       turn.out.push({ dedupeKey: `file:${msg.messageId}`, campaignId: base.campaignId, kind: 'send', target: msg.chatId, chatId: msg.chatId, msgType: 'file', content: { file_key: fileKey } });
     } else if ('card' in r) turn.out.push({ ...base, dedupeKey: `reply:${msg.messageId}`, msgType: 'interactive', content: r.card });
     else turn.out.push({ ...base, dedupeKey: `reply:${msg.messageId}`, msgType: 'text', content: textContent(r.text) });

@@ -75,14 +75,19 @@ export async function applyPlan(dbh: DbHandle, plan: Plan, clock: Clock): Promis
     await db.update(campaigns).set({ settings: calendar ? { ...rest, calendar } : rest }).where(eq(campaigns.id, cid)).run();
     changes.push(`~ campaign ${c.name}: holiday calendar`);
   }
-  // The ledger's settings (`ledger:`, read by src/ledger/settings.ts) and the phases (`phases:`), kept in
-  // campaigns.settings only when the plan gives them, so a plan without them changes nothing.
+  // The ledger's settings (`ledger:`, e.g. yellow_within for the 🟡 light), the phases (`phases:`) and each reporting
+  // rule's reminder channels and metrics (remind_by, metrics; read by src/reports/rule-options.ts, by rule name), kept
+  // in campaigns.settings only when the plan gives them, so a plan without them changes nothing.
   const [fresh] = await db.select({ settings: campaigns.settings }).from(campaigns).where(eq(campaigns.id, cid));
   const kept: Record<string, unknown> = { ...(fresh?.settings ?? {}) };
   const ledger = same(plan.ledger, LEDGER_DEFAULTS) ? undefined : plan.ledger;
   const phases = plan.phases.length ? plan.phases.map((p) => ({ name: p.name, from: p.from, to: p.to, goal: p.goal })) : undefined;
+  const byRule = Object.fromEntries(
+    plan.reporting.filter((r) => r.metrics.length || r.remind_by.join() !== 'group').map((r) => [r.name, { remind_by: [...new Set(r.remind_by)], metrics: r.metrics }]),
+  );
+  const reporting = Object.keys(byRule).length ? byRule : undefined;
   let settingsChanged = false;
-  for (const [key, want, label] of [['ledger', ledger, 'ledger settings'], ['phases', phases, 'phases']] as const) {
+  for (const [key, want, label] of [['ledger', ledger, 'ledger settings'], ['phases', phases, 'phases'], ['reporting', reporting, 'reporting reminders and metrics']] as const) {
     if (same(kept[key], want)) continue;
     if (want === undefined) delete kept[key];
     else kept[key] = want;

@@ -147,6 +147,17 @@ export function checkPlan(doc: unknown): Problem[] {
     if (cadence === 'twice_weekly' && list(d['weekdays']).length !== 2) add(`reporting[${i}].due.weekdays`, 'a twice_weekly rule needs two due.weekdays');
     if ((cadence === 'monthly' || cadence === 'quarterly') && d['day'] === undefined) add(`reporting[${i}].due.day`, `a ${cadence} rule needs due.day (1–31 or "last")`);
     if (Array.isArray(r['who'])) units(r['who'], `reporting[${i}].who`);
+    // each metric is one input of the private form, named by it: a name twice would be two inputs for one number
+    const metricNames = new Set<string>();
+    list(r['metrics']).forEach((m, j) => {
+      const mn = text(m);
+      if (mn && metricNames.has(mn)) add(`reporting[${i}].metrics[${j}]`, `duplicate metric "${mn}"`);
+      if (mn && /[=:：，,；;、]/.test(mn)) add(`reporting[${i}].metrics[${j}]`, 'a metric name cannot hold = : , ; or 、 (they separate metrics in a report)');
+      if (mn && [...mn].length > 20) add(`reporting[${i}].metrics[${j}]`, 'a metric name takes at most 20 characters (it labels a form box)');
+      if (mn) metricNames.add(mn);
+    });
+    // the form's submit button carries the names (Lark's callback value is small: 500 characters here, src/lark/inbound.ts)
+    if (list(r['metrics']).length > 10) add(`reporting[${i}].metrics`, 'at most 10 metrics per rule (one form box each)');
     list(r['chats']).forEach((c, j) => {
       const id = text(c);
       if (id && !['groups', 'office', 'leaders'].includes(id) && !/^oc_/.test(id)) add(`reporting[${i}].chats[${j}]`, 'must be groups, office, leaders or a chat id (oc_…)');

@@ -127,7 +127,10 @@ export const planSchema = z.strictObject({
         }),
         who: z.union([z.enum(['all_units', 'group_leads']), z.array(name)]).default('all_units'),
         remind_before: z.array(duration).default([]),
-        remind_by: z.array(z.enum(['group', 'dm'])).default(['group']),
+        // group: the reminder in the bound chats; dm: also privately to each liaison, with a form to fill in
+        remind_by: z.array(z.enum(['group', 'dm'])).min(1, { message: 'remind_by needs group, dm or both' }).default(['group']),
+        /** the numbers each unit reports under the rule (拆除, 面积…): one input each in the private form */
+        metrics: z.array(name).default([]),
         chats: z.array(name).default(['groups', 'office']),
       }),
     )

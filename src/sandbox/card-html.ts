@@ -42,7 +42,10 @@ function input(el: El): string {
   const ph = str(obj(el.placeholder).content);
   const req = el.required ? ' required' : '';
   const max = typeof el.max_length === 'number' ? ` maxlength="${el.max_length}"` : '';
-  const field = `<input type="text" name="${attr(str(el.name))}" placeholder="${attr(ph)}" value="${attr(str(el.default_value))}"${req}${max}>`;
+  const field =
+    el.input_type === 'multiline_text'
+      ? `<textarea name="${attr(str(el.name))}" rows="${typeof el.rows === 'number' ? el.rows : 3}" placeholder="${attr(ph)}"${req}${max}>${escapeHtml(str(el.default_value))}</textarea>`
+      : `<input type="text" name="${attr(str(el.name))}" placeholder="${attr(ph)}" value="${attr(str(el.default_value))}"${req}${max}>`;
   return `<label class="input">${label ? `<span>${escapeHtml(label)}</span>` : ''}${field}</label>`;
 }
 

@@ -1,5 +1,5 @@
 // A card's chart element drawn as inline SVG from its chart_spec (a VChart spec): bar charts, with series as grouped
-// bars and a legend. Bars run horizontally so long unit names stay readable in a chat column; other chart types are
+// bars and a legend, and line charts (a trend over months or periods, one line per series). Bars run horizontally so long unit names stay readable in a chat column; other chart types are
 // shown as a small table of their values, so nothing a card says is lost.
 import { escapeHtml } from './markdown.js';
 
@@ -35,6 +35,7 @@ export function chartHtml(spec: Spec): string {
   const cat = field(horizontal ? spec.yField : spec.xField, 'x');
   const val = field(horizontal ? spec.xField : spec.yField, 'y');
   const ser = spec.seriesField;
+  if (spec.type === 'line') return lineHtml(spec, rows, cat, val, ser, title);
   if (spec.type !== 'bar') {
     const cells = rows.map((r) => `<tr><td>${escapeHtml(String(r[cat] ?? ''))}</td>${ser ? `<td>${escapeHtml(String(r[ser] ?? ''))}</td>` : ''}<td class="num">${escapeHtml(String(r[val] ?? ''))}</td></tr>`);
     return `<div class="chart">${title}<table class="card-table">${cells.join('')}</table></div>`;
@@ -76,4 +77,37 @@ export function chartHtml(spec: Spec): string {
   });
   parts.push(`<line x1="${labelW}" y1="${legendH}" x2="${labelW}" y2="${H - 4}" class="axis"/>`);
   return `<div class="chart">${title}<svg class="bar-chart" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${escapeHtml(spec.title?.text ?? 'chart')}">${parts.join('')}</svg></div>`;
+}
+
+/** A line chart: categories along the bottom in the order met, one polyline per series, a dot with its value per point. */
+function lineHtml(spec: Spec, rows: Row[], cat: string, val: string, ser: string | undefined, title: string): string {
+  const cats = [...new Set(rows.map((r) => String(r[cat] ?? '')))];
+  const series = ser ? [...new Set(rows.map((r) => String(r[ser] ?? '')))] : [''];
+  const num = (r: Row) => (typeof r[val] === 'number' ? (r[val] as number) : Number(r[val]) || 0);
+  const axis = spec.axes?.find((a) => a.orient === 'left');
+  const max = Math.max(axis?.max ?? 0, ...rows.map(num), 1);
+  const W = 520;
+  const legendH = series.length > 1 ? 22 * Math.ceil(series.length / 4) : 0;
+  const top = legendH + 8;
+  const plotH = 150;
+  const left = 36;
+  const H = top + plotH + 24;
+  const step = cats.length > 1 ? (W - left - 20) / (cats.length - 1) : 0;
+  const xOf = (c: string) => left + cats.indexOf(c) * step + (cats.length > 1 ? 0 : (W - left) / 2);
+  const yOf = (v: number) => top + plotH - (Math.max(v, 0) / max) * plotH;
+  const parts: string[] = [];
+  series.forEach((s, i) => {
+    const x = 8 + (i % 4) * 128;
+    const y = 4 + Math.floor(i / 4) * 22;
+    if (series.length > 1) parts.push(`<rect x="${x}" y="${y}" width="10" height="10" fill="${PALETTE[i % PALETTE.length]}"/><text x="${x + 14}" y="${y + 9}" class="legend">${escapeHtml(s)}</text>`);
+  });
+  parts.push(`<line x1="${left}" y1="${top + plotH}" x2="${W - 10}" y2="${top + plotH}" class="axis"/>`, `<text x="${left - 4}" y="${top + 4}" text-anchor="end" class="val">${max}</text>`);
+  cats.forEach((c) => parts.push(`<text x="${xOf(c).toFixed(1)}" y="${top + plotH + 16}" text-anchor="middle" class="cat">${escapeHtml(c)}</text>`));
+  series.forEach((s, si) => {
+    const pts = rows.filter((r) => !ser || String(r[ser] ?? '') === s).map((r) => ({ c: String(r[cat] ?? ''), v: num(r) }));
+    const colour = PALETTE[si % PALETTE.length];
+    parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${pts.map((p) => `${xOf(p.c).toFixed(1)},${yOf(p.v).toFixed(1)}`).join(' ')}"/>`);
+    for (const p of pts) parts.push(`<circle cx="${xOf(p.c).toFixed(1)}" cy="${yOf(p.v).toFixed(1)}" r="3" fill="${colour}"><title>${escapeHtml(`${s ? s + ' · ' : ''}${p.c}: ${p.v}`)}</title></circle>`);
+  });
+  return `<div class="chart">${title}<svg class="bar-chart line-chart" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${escapeHtml(spec.title?.text ?? 'chart')}">${parts.join('')}</svg></div>`;
 }

@@ -81,3 +81,51 @@ describe('card JSON 2.0 checks of the fake Open Platform', () => {
     expect(fake.messages.at(-1)!.cardNotes).toEqual(['4 header tags: Lark shows only the first 3']);
   });
 });
+
+const input = (name?: string) => ({ tag: 'input', ...(name ? { name } : {}), placeholder: { tag: 'plain_text', content: '请输入' } });
+const submit = (name = 'go', type = 'submit') => ({ tag: 'button', name, text: { tag: 'plain_text', content: '提交' }, form_action_type: type, behaviors: [{ type: 'callback', value: { a: 'x' } }] });
+const form = (elements: unknown[], name = 'f') => ({ tag: 'form', name, elements });
+
+describe('form containers (表单容器, 输入框)', () => {
+  it('a form with named inputs and a submit button is accepted, also with the button in a column', async () => {
+    expect((await send(card([form([input('a'), input('b'), submit()])]))).code).toBe(0);
+    expect((await send(card([form([input('a'), { tag: 'column_set', columns: [{ tag: 'column', elements: [submit()] }] }])]))).code).toBe(0);
+  });
+  it('an input without a name, a name used twice in the card, or no submit button is refused', async () => {
+    expect((await send(card([form([input(), submit()])]))).msg).toContain('needs a name');
+    expect((await send(card([form([input('a'), input('a'), submit()])]))).msg).toContain('not unique');
+    expect((await send(card([form([input('a'), submit('a')])]))).msg).toContain('not unique');
+    expect((await send(card([form([input('a'), submit()], 'f'), form([input('b'), submit('go2')], 'f')]))).msg).toContain('not unique');
+    expect((await send(card([form([input('a'), submit('r', 'reset')])]))).msg).toContain('form_action_type submit');
+  });
+  it('a form inside another container, or a table or chart inside a form (at any depth), is refused', async () => {
+    expect((await send(card([{ tag: 'column_set', columns: [{ tag: 'column', elements: [form([input('a'), submit()])] }] }]))).msg).toContain('root of the body');
+    const chart = { tag: 'chart', chart_spec: { type: 'line', data: { values: [{ x: 'a', y: 1 }] }, xField: 'x', yField: 'y' } };
+    expect((await send(card([form([input('a'), { tag: 'column_set', columns: [{ tag: 'column', elements: [chart] }] }, submit()])]))).msg).toContain('may not hold chart');
+  });
+  it('an input label is a text, rows a positive integer, label_position top or left', async () => {
+    expect((await send(card([form([{ ...input('a'), label: { tag: 'plain_text', content: '进展' }, input_type: 'multiline_text', rows: 3, label_position: 'top' }, submit()])]))).code).toBe(0);
+    expect((await send(card([form([{ ...input('a'), label: '进展' }, submit()])]))).code).toBe(230099);
+    expect((await send(card([form([{ ...input('a'), rows: 0 }, submit()])]))).code).toBe(230099);
+    expect((await send(card([form([{ ...input('a'), label_position: 'bottom' }, submit()])]))).code).toBe(230099);
+  });
+});
+
+describe('charts (图表组件)', () => {
+  const chart = (spec: unknown, extra: Record<string, unknown> = {}) => card([{ tag: 'chart', chart_spec: spec, ...extra }]);
+  it('a line chart names xField and yField that every row carries; several series by seriesField', async () => {
+    const values = [
+      { month: '2026-10', rate: 80, unit: '甲' },
+      { month: '2026-11', rate: 100, unit: '甲' },
+    ];
+    expect((await send(chart({ type: 'line', data: { values }, xField: 'month', yField: 'rate', seriesField: 'unit' }, { color_theme: 'rainbow' }))).code).toBe(0);
+    expect((await send(chart({ type: 'line', data: [{ values }], xField: 'month', yField: 'rate' }))).code).toBe(0);
+  });
+  it('an unknown chart type, a missing field, a row without it or data not in {values} is refused (200550)', async () => {
+    expect((await send(chart({ type: 'lines', data: { values: [] }, xField: 'x', yField: 'y' }))).msg).toContain('200550');
+    expect((await send(chart({ type: 'line', data: { values: [{ x: 1, y: 2 }] }, xField: 'x' }))).msg).toContain('needs yField');
+    expect((await send(chart({ type: 'line', data: { values: [{ x: 1 }] }, xField: 'x', yField: 'y' }))).msg).toContain('lacks yField');
+    expect((await send(chart({ type: 'bar', data: [{ x: 1, y: 2 }], xField: 'x', yField: 'y' }))).msg).toContain('{values');
+    expect((await send(chart({ type: 'line', data: { values: [] }, xField: 'x', yField: 'y' }, { color_theme: 'neon' }))).code).toBe(230099);
+  });
+});

@@ -2,6 +2,7 @@
 // feishu/001-开发指南/飞书卡片/: 卡片-JSON-2.0-结构, the 2.0 component pages, and the 230099 sub-codes of 发送消息).
 // Lark refuses a card that breaks one (HTTP 400, code 230099 with a sub-code, or 230025 for size); what the docs say is
 // merely not shown (a fourth header tag, a 51st table column) is noted, not refused, so a test can still insist on it.
+import { checkChartSpec } from './chart-rules.js';
 
 export interface CardVerdict {
   /** the refusal Lark would answer, or undefined when it accepts the card */
@@ -30,14 +31,20 @@ const BUTTON_TYPES = new Set(['default', 'primary', 'danger', 'text', 'primary_t
 const DATA_TYPES = new Set(['text', 'lark_md', 'options', 'number', 'persons', 'date', 'markdown']);
 const FLEX_MODES = new Set(['none', 'stretch', 'flow', 'bisect', 'trisect']);
 const ASPECT_RATIOS = new Set(['1:1', '2:1', '4:3', '16:9']);
+const COLOR_THEMES = new Set(['brand', 'rainbow', 'complementary', 'converse', 'primary']);
+/**
+ * Components a form submits (表单容器: "在表单容器中所有的交互组件中，该字段(name)必填且需在卡片全局内唯一，否则数据会
+ * 发送失败").
+ */
+const FORM_FIELDS = new Set(['input', 'button', 'select_static', 'multi_select_static', 'select_person', 'multi_select_person', 'date_picker', 'picker_time', 'picker_datetime', 'select_img', 'checker', 'overflow']);
 
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+export type Json = Record<string, unknown>;
+export const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const px = (v: unknown): number | undefined => (typeof v === 'string' && /^\d+px$/.test(v) ? Number(v.slice(0, -2)) : undefined);
 const pct = (v: unknown): number | undefined => (typeof v === 'string' && /^\d+%$/.test(v) ? Number(v.slice(0, -1)) : undefined);
 const inRange = (n: number | undefined, lo: number, hi: number) => n !== undefined && n >= lo && n <= hi;
 
-class Refused extends Error {
+export class Refused extends Error {
   constructor(
     readonly code: number,
     readonly sub: number,
@@ -81,7 +88,11 @@ export function checkCard(raw: string, knows: (openId: string) => boolean): Card
     const body = card['body'];
     if (!isObj(body) || !Array.isArray(body['elements'])) throw bad('ROOT -> body', 'body.elements must be an array', body);
     let tables = 0;
-    const walk = (els: unknown[], path: string, inForm: boolean) =>
+    // 表单容器: only at the body root; no table, chart or form inside (at any depth); every component it submits has a
+    // name unique in the whole card (as is each form's name); at least one button with form_action_type submit.
+    const names = new Set<string>();
+    const form = { submits: 0 };
+    const walk = (els: unknown[], path: string, inForm: boolean, atRoot: boolean) =>
       els.forEach((el, i) => {
         const where = `${path} -> [${i}]`;
         if (!isObj(el) || typeof el['tag'] !== 'string') throw bad(where, 'a component needs a tag', el);
@@ -89,11 +100,24 @@ export function checkCard(raw: string, knows: (openId: string) => boolean): Card
         if (V1_ONLY_TAGS.has(tag)) throw new Refused(230099, 200861, 'cards of schema V2 no longer support this capability', `unsupported tag ${tag}`, `ROOT -> body -> elements -> [${i}]`);
         if (!V2_TAGS.has(tag) || tag === 'column') throw bad(where, `unknown component ${tag}`, tag);
         if (tag === 'table') tables++;
+        if (tag === 'form' && !atRoot) throw bad(where, 'a form sits only at the root of the body', tag);
+        if (inForm && (tag === 'table' || tag === 'chart' || tag === 'form')) throw bad(where, `a form may not hold ${tag}`, tag);
+        if (inForm && FORM_FIELDS.has(tag) && (typeof el['name'] !== 'string' || !el['name'])) throw bad(where, `a ${tag} in a form needs a name`, el['name']);
+        if (typeof el['name'] === 'string' && el['name'] && (tag === 'form' || FORM_FIELDS.has(tag))) {
+          if (names.has(el['name'])) throw bad(where, `name ${el['name']} is not unique in the card`, el['name']);
+          names.add(el['name']);
+        }
+        if (inForm && tag === 'button' && el['form_action_type'] === 'submit') form.submits++;
         checkComponent(el, `${where}(tag: ${tag})`, inForm, notes);
-        if (tag === 'column_set') (el['columns'] as Json[]).forEach((c, j) => walk((c['elements'] as unknown[] | undefined) ?? [], `${where} -> columns -> [${j}]`, inForm));
-        if (tag === 'form' || tag === 'interactive_container' || tag === 'collapsible_panel') walk(el['elements'] as unknown[], `${where} -> elements`, inForm || tag === 'form');
+        if (tag === 'column_set') (el['columns'] as Json[]).forEach((c, j) => walk((c['elements'] as unknown[] | undefined) ?? [], `${where} -> columns -> [${j}]`, inForm, false));
+        if (tag === 'form') {
+          form.submits = 0;
+          walk(el['elements'] as unknown[], `${where} -> elements`, true, false);
+          if (!form.submits) throw bad(where, 'a form needs a button with form_action_type submit', el['name']);
+        }
+        if (tag === 'interactive_container' || tag === 'collapsible_panel') walk(el['elements'] as unknown[], `${where} -> elements`, inForm, false);
       });
-    walk(body['elements'], 'ROOT -> body -> elements', false);
+    walk(body['elements'], 'ROOT -> body -> elements', false, true);
     if (tables > 5) notes.push(`${tables} tables: a card shows at most five`);
   } catch (e) {
     if (e instanceof Refused) return { refusal: refusal(e), notes };
@@ -206,6 +230,10 @@ function checkComponent(el: Json, path: string, inForm: boolean, notes: string[]
       if (el['placeholder'] !== undefined) checkText(el['placeholder'], `${path} -> placeholder`, 100);
       if (el['required'] !== undefined && !inForm) throw bad(path, 'required only inside a form', el['required']);
       enumOf('input_type', ['text', 'multiline_text', 'password']);
+      enumOf('label_position', ['top', 'left']);
+      if (el['label'] !== undefined) checkText(el['label'], `${path} -> label`);
+      if (el['rows'] !== undefined && !(Number.isInteger(el['rows']) && (el['rows'] as number) >= 1)) throw bad(path, 'rows: an integer of at least 1', el['rows']);
+      if (el['default_value'] !== undefined && typeof el['default_value'] !== 'string') throw bad(path, 'default_value is a string', el['default_value']);
       break;
     }
     case 'form': {
@@ -254,8 +282,9 @@ function checkComponent(el: Json, path: string, inForm: boolean, notes: string[]
       break;
     }
     case 'chart': {
-      if (!isObj(el['chart_spec'])) throw new Refused(230099, 200550, 'chart spec is invalid', JSON.stringify(el['chart_spec']), path);
+      checkChartSpec(el['chart_spec'], path);
       enumOf('aspect_ratio', ASPECT_RATIOS);
+      enumOf('color_theme', COLOR_THEMES);
       const h = el['height'];
       if (h !== undefined && h !== 'auto' && !inRange(px(h), 1, 999)) throw bad(path, 'height', h);
       break;
@@ -264,3 +293,4 @@ function checkComponent(el: Json, path: string, inForm: boolean, notes: string[]
       break;
   }
 }
+

@@ -154,7 +154,7 @@
     if (form) {
       formValue = {};
       var missing = [];
-      Array.prototype.forEach.call(form.querySelectorAll('input[name]'), function (i) {
+      Array.prototype.forEach.call(form.querySelectorAll('input[name], textarea[name]'), function (i) {
         formValue[i.name] = i.value;
         if (i.required && !i.value.trim()) missing.push(i.placeholder || i.name);
       });

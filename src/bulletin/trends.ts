@@ -1,0 +1,106 @@
+// Numbers over time for the monthly bulletin: each unit's on-time rate in each of the last six months (a line chart and
+// a table), and each metric's sum for the month and since the campaign began. A month is the periods due in it (as the
+// lagging list counts them); a report's numbers belong to the month its period is due in.
+import { and, eq, ne } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { Db } from '../../db/client.js';
+import { reports } from '../../db/schema.js';
+import type { Org, Rule } from '../org.js';
+import { mustReport, periodsIn, spanRange } from '../reports/status.js';
+import { dueOfPeriod } from '../reports/store.js';
+
+export const TREND_MONTHS = 6;
+
+export interface UnitTrend {
+  unit: string;
+  /** on-time rate (0–100, rounded) per month key; a month with nothing due is absent */
+  rates: Record<string, number>;
+}
+
+export interface MetricSum {
+  name: string;
+  month: number;
+  total: number;
+}
+
+export interface Trends {
+  /** the six month keys, oldest first (2026-06 … 2026-11) */
+  months: string[];
+  units: UnitTrend[];
+  metrics: MetricSum[];
+}
+
+/** The month `month` and the five before it. */
+export function lastMonths(month: string, zone: string, n = TREND_MONTHS): string[] {
+  const m = DateTime.fromFormat(month, 'yyyy-MM', { zone });
+  return Array.from({ length: n }, (_, i) => m.minus({ months: n - 1 - i }).toFormat('yyyy-MM'));
+}
+
+/** Per unit, the share of its reports due in each month that came in on time, as of `asOf`. */
+async function onTimeRates(db: Db, org: Org, months: string[], asOf: Date): Promise<UnitTrend[]> {
+  const tally = new Map<number, Map<string, { due: number; onTime: number }>>();
+  for (const month of months) {
+    const periods = periodsIn(org, spanRange(org, 'month', month, asOf), asOf);
+    for (const { rule, period } of periods) {
+      const rows = await db
+        .select({ unitId: reports.unitId, late: reports.late })
+        .from(reports)
+        .where(and(eq(reports.campaignId, org.campaign.id), eq(reports.ruleId, rule.id), eq(reports.period, period)));
+      const got = new Map(rows.map((r) => [r.unitId, r.late]));
+      for (const unit of mustReport(org, rule)) {
+        let byMonth = tally.get(unit.id);
+        if (!byMonth) tally.set(unit.id, (byMonth = new Map()));
+        const x = byMonth.get(month) ?? { due: 0, onTime: 0 };
+        x.due++;
+        if (got.get(unit.id) === false) x.onTime++;
+        byMonth.set(month, x);
+      }
+    }
+  }
+  return [...tally]
+    .sort(([a], [b]) => a - b)
+    .map(([unitId, byMonth]) => ({
+      unit: org.unit(unitId)?.name ?? `#${unitId}`,
+      rates: Object.fromEntries([...byMonth].map(([m, x]) => [m, Math.round((100 * x.onTime) / x.due)])),
+    }));
+}
+
+/**
+ * Each metric's sum over the reports of periods due in `month`, and over every period due up to the end of it. A
+ * percentage (累计进度（%）) is a state, not an amount: it is not summed.
+ */
+async function metricSums(db: Db, org: Org, month: string): Promise<MetricSum[]> {
+  const zone = org.campaign.timezone;
+  const end = DateTime.fromFormat(month, 'yyyy-MM', { zone }).plus({ months: 1 }).startOf('month');
+  const rows = await db
+    .select({ ruleId: reports.ruleId, period: reports.period, metrics: reports.metrics })
+    .from(reports)
+    .where(and(eq(reports.campaignId, org.campaign.id), ne(reports.metrics, {})));
+  const rules = new Map<number, Rule>(org.rules.map((r) => [r.id, r]));
+  const dueMonth = new Map<string, string | undefined>();
+  const sums = new Map<string, MetricSum>();
+  for (const r of rows) {
+    const rule = rules.get(r.ruleId);
+    if (!rule) continue;
+    const key = `${r.ruleId}:${r.period}`;
+    if (!dueMonth.has(key)) {
+      const due = dueOfPeriod(org, rule, r.period);
+      dueMonth.set(key, due < end ? due.toFormat('yyyy-MM') : undefined);
+    }
+    const m = dueMonth.get(key);
+    if (!m) continue;
+    for (const [name, value] of Object.entries(r.metrics)) {
+      if (name.endsWith('（%）')) continue;
+      const s = sums.get(name) ?? { name, month: 0, total: 0 };
+      s.total += value;
+      if (m === month) s.month += value;
+      sums.set(name, s);
+    }
+  }
+  return [...sums.values()];
+}
+
+export async function trends(db: Db, org: Org, month: string, asOf: Date): Promise<Trends> {
+  const months = lastMonths(month, org.campaign.timezone);
+  return { months, units: await onTimeRates(db, org, months, asOf), metrics: await metricSums(db, org, month) };
+}
