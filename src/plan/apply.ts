@@ -1,12 +1,13 @@
 // plan apply: creates or updates a campaign from a plan file (YAML or JSON). Validation runs first and a plan with any
 // problem writes nothing; applying the same plan twice changes nothing. Answers the list of what changed.
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { parse as parseYaml } from 'yaml';
 import type { DbHandle } from '../../db/client.js';
-import { campaigns, chats, groups, meetings, people, reportingRules, taskEvents, tasks, units, type ChatKind, type Role } from '../../db/schema.js';
+import { campaigns, chats, groups, meetings, people, reportingRules, tasks, units, type ChatKind, type Role } from '../../db/schema.js';
 import type { Clock } from '../core/clock.js';
 import { takeNumber, takenNumber } from '../ledger/counters.js';
 import { addTaskStatements } from '../ledger/tasks.js';
+import { plannedKeys, taskKey } from './planned-keys.js';
 import { meetingEventStatement } from '../meetings/store.js';
 import { invalidateOrg, leadUnitsOf } from '../org.js';
 import { inOneTransaction } from './atomic.js';
@@ -279,22 +280,7 @@ export async function applyPlan(dbh: DbHandle, plan: Plan, clock: Clock): Promis
   return { ok: true, campaign: c.name, campaignId: cid, changes };
 }
 
-const taskKey = (title: string, leadUnitId: number, deadline: string) => JSON.stringify([title, leadUnitId, deadline]);
-
 const LEDGER_DEFAULTS = { yellow_within: 3, writeoff_review: false };
-
-/** (title, lead unit, first deadline) of every task already in the ledger; the first deadline is the one before any extension. */
-async function plannedKeys(dbh: DbHandle, cid: number): Promise<Map<string, { id?: number; phase: string | null; quarter: string | null }>> {
-  const rows = await dbh.db.select({ id: tasks.id, title: tasks.title, lead: tasks.leadUnitId, deadline: tasks.deadline, phase: tasks.phase, quarter: tasks.quarter }).from(tasks).where(eq(tasks.campaignId, cid));
-  const moves = await dbh.db
-    .select({ taskId: taskEvents.taskId, from: taskEvents.fromDeadline })
-    .from(taskEvents)
-    .where(and(eq(taskEvents.campaignId, cid), sql`${taskEvents.fromDeadline} is not null`))
-    .orderBy(asc(taskEvents.id));
-  const first = new Map<number, string>();
-  for (const m of moves) if (!first.has(m.taskId)) first.set(m.taskId, m.from!);
-  return new Map(rows.map((r) => [taskKey(r.title, r.lead, first.get(r.id) ?? r.deadline), { id: r.id, phase: r.phase, quarter: r.quarter }]));
-}
 
 export function formatProblems(problems: Problem[]): string {
   return problems.map((p) => `  ${p.path}: ${p.message}`).join('\n');
