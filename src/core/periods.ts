@@ -49,6 +49,20 @@ export function isPeriodKey(cadence: Cadence, text: string): boolean {
 
 /** The first and last moment (exclusive end) of a period. */
 export function periodBounds(rule: RuleTiming, period: string, zone: string): { start: DateTime; end: DateTime } {
+  // Pure in its inputs and asked for thousands of times by a bulletin (luxon's zoned arithmetic is the cost): kept in a
+  // bounded cache, emptied when full. DateTimes are immutable, so sharing them is safe.
+  const key = `${zone}|${period}|${period.length > 8 ? twiceDays(rule)[0] : ''}`;
+  let b = boundsCache.get(key);
+  if (!b) {
+    if (boundsCache.size >= 20_000) boundsCache.clear();
+    boundsCache.set(key, (b = computeBounds(rule, period, zone)));
+  }
+  return b;
+}
+
+const boundsCache = new Map<string, { start: DateTime; end: DateTime }>();
+
+function computeBounds(rule: RuleTiming, period: string, zone: string): { start: DateTime; end: DateTime } {
   let m: RegExpExecArray | null;
   if ((m = /^(\d{4})-W(\d{2})(?:-([12]))?$/.exec(period))) {
     const week = DateTime.fromObject({ weekYear: +m[1]!, weekNumber: +m[2]!, weekday: 1 }, { zone }).startOf('day');
@@ -71,8 +85,14 @@ export function periodBounds(rule: RuleTiming, period: string, zone: string): { 
 /** The period's days as YYYY-MM-DD, first to last. */
 function daysOf(rule: RuleTiming, period: string, zone: string): string[] {
   const { start, end } = periodBounds(rule, period, zone);
+  // Calendar dates step the same in every zone: counted in UTC, as luxon's zoned plus() costs a time-zone lookup a day.
+  const last = end.toISODate()!;
   const out: string[] = [];
-  for (let d = start; d < end && out.length < 93; d = d.plus({ days: 1 })) out.push(d.toISODate()!);
+  for (let t = Date.UTC(start.year, start.month - 1, start.day); out.length < 93; t += 86_400_000) {
+    const d = new Date(t).toISOString().slice(0, 10);
+    if (d >= last) break;
+    out.push(d);
+  }
   return out;
 }
 
