@@ -1,6 +1,7 @@
 // Evidence (佐证材料) through the real path: image, file and rich-text message events (fixtures shaped as Lark's
 // 接收消息内容结构) after a report in the same chat, the short confirmation at the fake Lark, the rows kept once per
 // message, 查看 汇报 and the reports export listing them; and silence where an office would want it.
+import JSZip from 'jszip';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportEvidence, reports, units } from '../db/schema.js';
@@ -90,6 +91,16 @@ describe('佐证材料 after a report', () => {
     expect(csv).toContain('佐证材料');
     expect(csv).toContain('入户走访台账.xlsx');
     expect(csv).toContain('img_v3_02gc_6a1d3f2e-8c3b-4f0e-9a51-2b7d4c0e91ag');
+
+    // and so does 汇编: the card counts them, the .docx lists each
+    await h.say({ from: 'ou_chenbo', chat: 'oc_evidence_read', text: '汇编 本周' });
+    const compiled = h.fake.messagesIn('oc_evidence_read').map((m) => flatten(m.content)).filter((t) => t.includes('汇编')).at(-1);
+    expect(compiled).toContain('佐证材料：图片1张、文件1个');
+    const docx = await JSZip.loadAsync(h.fake.files.at(-1)!.data);
+    const xml = await docx.file('word/document.xml')!.async('string');
+    expect(xml).toContain('佐证材料');
+    expect(xml).toContain('图片 img_v3_02gc_6a1d3f2e-8c3b-4f0e-9a51-2b7d4c0e91ag');
+    expect(xml).toContain('文件 入户走访台账.xlsx（file_v3_00gc_1f0b8e2a-4d5c-4a7e-b0c1-7e2f9d3a6b5g）');
   });
 
   it('the same message delivered again attaches nothing twice', async () => {

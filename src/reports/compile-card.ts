@@ -5,6 +5,7 @@ import { card, esc, md, note, type Card, type Element } from '../lark/cards.js';
 import type { Org } from '../org.js';
 import { labelIn, metricText, when, type CardLang } from './cards.js';
 import type { Compilation, CompiledReport } from './compile.js';
+import { evidenceCount } from './evidence.js';
 
 /** Units shown in full on the card; the .docx holds them all (a card over 30 KB is split, but 200 units is a book). */
 const UNITS_MAX = 30;
@@ -49,6 +50,7 @@ export function compileCard(c: Compilation, ctx: { org: Org; label: string; scop
         lines.push(`${t('下一步', 'Next')}${colon}${short(r.row.nextSteps, ctx)}`);
         const metrics = Object.entries(r.row.metrics);
         if (metrics.length) lines.push(`${t('指标', 'Metrics')}${colon}${metrics.slice(0, 12).map(([k, v]) => metricText(k, v, t)).join(t('，', ', '))}`);
+        if (r.evidence.length) lines.push(`${t('佐证材料', 'Evidence')}${colon}${evidenceCount(r.evidence, t)}`);
       }
     }
     if (lines.length > 1) elements.push(md(lines.join('\n')));

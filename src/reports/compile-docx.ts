@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import { liaisonsOf, type Org } from '../org.js';
 import { labelIn, when, type CardLang } from './cards.js';
 import type { Compilation } from './compile.js';
+import { evidenceLine } from './evidence.js';
 
 const CN_DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 
@@ -73,6 +74,11 @@ export async function compileDocx(c: Compilation, o: DocxOptions): Promise<Buffe
         if (metrics.length) {
           children.push(new Paragraph({ heading: HeadingLevel.HEADING_3, children: [new TextRun(t('4. 主要指标', 'Metrics'))] }));
           children.push(para(metrics.map(([k, v]) => metricLabel(k, v, o)).join(t('；', '; '))));
+        }
+        if (r.evidence.length) {
+          const n = metrics.length ? 5 : 4;
+          children.push(new Paragraph({ heading: HeadingLevel.HEADING_3, children: [new TextRun(t(`${n}. 佐证材料`, 'Evidence'))] }));
+          children.push(...r.evidence.map((e) => para(evidenceLine(e, t))));
         }
       }
     }

@@ -7,6 +7,7 @@ import type { Db } from '../../db/client.js';
 import { reports } from '../../db/schema.js';
 import { isHeld, periodBounds, periodOf, shiftPeriod } from '../core/periods.js';
 import { leadUnitsOf, unitsOfGroup, type Group, type Org, type Rule, type Unit } from '../org.js';
+import { evidenceOf, type Evidence } from './evidence.js';
 import { mustReport } from './status.js';
 import { calendarOf, dueOfPeriod, groupOfReport } from './store.js';
 
@@ -23,6 +24,8 @@ export interface CompiledReport {
   period: string;
   row: ReportRow;
   by: string;
+  /** 佐证材料: images and files attached to the report */
+  evidence: Evidence[];
 }
 
 export interface CompiledUnit {
@@ -102,6 +105,7 @@ export async function compileReports(db: Db, org: Org, periods: RulePeriod[], un
       ).filter((r) => keys.has(`${r.ruleId}:${r.period}`))
     : [];
   const byKey = new Map(rows.map((r) => [`${r.ruleId}:${r.period}:${r.unitId}`, r]));
+  const evidence = await evidenceOf(db, rows.map((r) => r.id));
   const personName = (id: number) => org.people.find((p) => p.id === id)?.name ?? '';
   const inScope = (u: Unit) => !units || units.has(u.id);
 
@@ -132,7 +136,7 @@ export async function compileReports(db: Db, org: Org, periods: RulePeriod[], un
       const b = bucket(homeGroup(org, rule, unit.id, row.chatId));
       let cu = b.get(unit.id);
       if (!cu) b.set(unit.id, (cu = { unit, reports: [] }));
-      cu.reports.push({ rule, period, row, by: personName(row.submittedBy) });
+      cu.reports.push({ rule, period, row, by: personName(row.submittedBy), evidence: evidence.get(row.id) ?? [] });
     }
   }
   // Groups in plan order, each group's units as the group lists them (lead units first), then units in no group.
