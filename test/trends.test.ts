@@ -108,3 +108,15 @@ describe('进度 <单位>', () => {
     expect(chart.chart_spec.data.values.filter((v: any) => v.series === '拆除').map((v: any) => v.y)).toEqual([3, 4, 2, 6]);
   });
 });
+
+describe('sums after a revision', () => {
+  it('a revised report changes the sums at once (the sums kept between bulletins are dropped when a report changes)', async () => {
+    // 北塘街道 revises November's report: 拆除 6 → 10, 面积 unchanged
+    await say('ou_malan', report('拆除=10，面积=150', '2026-11'), '2026-12-01T09:20');
+    const card = await say('ou_zhouping', '通报 2026-11', '2026-12-01T09:25');
+    expect(rowsOf(elementsOf(card, 'table').at(-1))).toEqual([
+      ['拆除', '12', '41'],
+      ['面积', '180', '380'],
+    ]);
+  });
+});

@@ -76,12 +76,7 @@ async function onTimeRates(db: Db, org: Org, months: string[], asOf: Date): Prom
 async function metricSums(db: Db, org: Org, month: string): Promise<MetricSum[]> {
   const zone = org.campaign.timezone;
   const end = DateTime.fromFormat(month, 'yyyy-MM', { zone }).plus({ months: 1 }).startOf('month');
-  const rows = await db.all<{ ruleId: number; period: string; name: string; total: number }>(
-    sql`select r.rule_id as ruleId, r.period as period, j.key as name, sum(j.value) as total
-        from ${reports} r, json_each(r.metrics) j
-        where r.campaign_id = ${org.campaign.id} and j.type in ('integer', 'real')
-        group by r.rule_id, r.period, j.key`,
-  );
+  const rows = await periodSums(db, org.campaign.id);
   const rules = new Map<number, Rule>(org.rules.map((r) => [r.id, r]));
   const dueMonth = new Map<string, string | undefined>();
   const sums = new Map<string, MetricSum>();
@@ -102,6 +97,36 @@ async function metricSums(db: Db, org: Org, month: string): Promise<MetricSum[]>
   }
   return [...sums.values()];
 }
+
+type PeriodSum = { ruleId: number; period: string; name: string; total: number };
+
+/**
+ * Each metric summed per rule and period, by SQLite (json_each over two years of reports costs tens of ms). Kept while
+ * the campaign's reports are the same: a new report or a revision (which bumps `revision`) changes the stamp, read
+ * without touching the JSON.
+ */
+async function periodSums(db: Db, campaignId: number): Promise<PeriodSum[]> {
+  const [st] = await db.all<{ n: number; id: number; rev: number }>(
+    sql`select count(*) as n, coalesce(max(id), 0) as id, coalesce(sum(revision), 0) as rev from ${reports} where campaign_id = ${campaignId}`,
+  );
+  const stamp = `${st?.n}:${st?.id}:${st?.rev}`;
+  let cache = sumsCache.get(db);
+  if (!cache) sumsCache.set(db, (cache = new Map()));
+  const kept = cache.get(campaignId);
+  if (kept?.stamp === stamp) return kept.rows;
+  const rows = await db.all<PeriodSum>(
+    sql`select r.rule_id as ruleId, r.period as period, j.key as name, sum(j.value) as total
+        from ${reports} r, json_each(r.metrics) j
+        where r.campaign_id = ${campaignId} and j.type in ('integer', 'real')
+        group by r.rule_id, r.period, j.key`,
+  );
+  if (cache.size >= 100) cache.clear();
+  cache.set(campaignId, { stamp, rows });
+  return rows;
+}
+
+/** per database (one process may open several), per campaign */
+const sumsCache = new WeakMap<Db, Map<number, { stamp: string; rows: PeriodSum[] }>>();
 
 export async function trends(db: Db, org: Org, month: string, asOf: Date): Promise<Trends> {
   const months = lastMonths(month, org.campaign.timezone);

@@ -40,8 +40,20 @@ export interface Saved {
 export const calendarOf = (org: Org) => campaignCalendar(org.campaign);
 
 export function dueOfPeriod(org: Org, rule: Rule, period: string): DateTime {
-  return dueOf(rule, period, org.campaign.timezone, calendarOf(org));
+  // Kept per loaded organisation (a plan change loads a new one, so a changed calendar or rule is never read stale):
+  // a bulletin asks for the due time of two years of periods, each a walk over the holiday calendar.
+  let cache = dueCache.get(org);
+  if (!cache) dueCache.set(org, (cache = new Map()));
+  const key = `${rule.id}|${period}`;
+  let due = cache.get(key);
+  if (!due) {
+    if (cache.size >= 20_000) cache.clear();
+    cache.set(key, (due = dueOf(rule, period, org.campaign.timezone, calendarOf(org))));
+  }
+  return due;
 }
+
+const dueCache = new WeakMap<Org, Map<string, DateTime>>();
 
 /**
  * The group a report's problems belong to: the group whose chat it was sent in; from elsewhere (a private chat, the
