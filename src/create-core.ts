@@ -65,6 +65,8 @@ export interface Core {
   replayUnhandled(opts?: { before?: Date; limit?: number }): Promise<number>;
   /** delivers what was queued outside a handled event (an admin job run, a sandbox clock move) */
   deliverSoon(): void;
+  /** events wait in the inbox because the work queue was at its budget (CoreDeps.backlog); they are being read back */
+  waitingInInbox(): boolean;
   defer(work: () => Promise<void>): void;
 }
 
@@ -154,6 +156,7 @@ export function createCore(deps: CoreDeps): Core {
     deliverSoon() {
       defer(async () => {});
     },
+    waitingInInbox: () => spilled,
     defer,
   };
   return core;

@@ -74,14 +74,20 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     verificationToken: config.LARK_VERIFICATION_TOKEN,
     adminToken: config.ADMIN_TOKEN,
   });
+  // The queue is idle and no event waits in the inbox to be read back (a read-back queues more work after an idle).
+  const settled = async () => {
+    for (;;) {
+      await work.idle();
+      await new Promise((r) => setImmediate(r));
+      if (work.size === 0 && !core.waitingInInbox()) return;
+    }
+  };
   return Object.assign(core, {
     app,
-    async settled() {
-      await work.idle();
-    },
+    settled,
     async close() {
       core.runner.stop();
-      await work.idle();
+      await settled();
       await core.sender.stop();
       dbh.close();
     },
