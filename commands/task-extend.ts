@@ -1,7 +1,6 @@
 // 任务 延期 / task extend T3 due:<date> reason:<text>: a new deadline, with the reason kept in the item's history.
-import { z } from 'zod';
 import { taskCard } from '../src/ledger/cards.js';
-import { loadTask, notFound, readDeadline, taskRefArgs } from '../src/ledger/input.js';
+import { loadTask, notFound, readDeadline, taskDateReasonArgs } from '../src/ledger/input.js';
 import { overdueOf } from '../src/ledger/overdue.js';
 import { MANAGERS } from '../src/ledger/rules.js';
 import { extend, historyOf, taskCode } from '../src/ledger/tasks.js';
@@ -15,20 +14,7 @@ export default defineCommand({
   examples: ['任务 延期 T3 截止：2027年1月31日 原因：住户外出务工，需补登记', 'task extend T3 due:2027-01-31 reason:residents away'],
   roles: MANAGERS,
   keys: { due: ['due', 'deadline', '截止', '截止日期', '完成时限', '时限', '延至'], reason: ['reason', '原因', '理由', '延期原因'] },
-  args: z
-    .object({
-      text: z.string(),
-      due: z.string({ message: '请写明新的完成时限，如「截止：12月31日」' }).min(1, { message: '请写明新的完成时限' }),
-      reason: z.string({ message: '延期须写明原因，如「原因：……」' }).min(1, { message: '延期须写明原因' }),
-    })
-    .transform((v, c) => {
-      const r = taskRefArgs.safeParse({ text: v.text });
-      if (!r.success) {
-        for (const i of r.error.issues) c.addIssue({ code: 'custom', message: i.message });
-        return z.NEVER;
-      }
-      return { seq: r.data.seq, due: v.due, reason: v.reason };
-    }),
+  args: taskDateReasonArgs({ due: '请写明新的完成时限，如「截止：12月31日」', dueEmpty: '请写明新的完成时限', reason: '延期须写明原因，如「原因：……」', reasonEmpty: '延期须写明原因' }),
   async handle(ctx, { seq, due, reason }) {
     const task = await loadTask(ctx, seq);
     if (!task) return notFound(ctx, seq);

@@ -1,7 +1,6 @@
 // 任务 申请延期 / task request-extension T3 due:<date> reason:<text>: the lead unit asks the office for more time. The
 // request is stored pending and a card with 同意 / 驳回 goes to the office chat; the office decides (任务 审批).
-import { z } from 'zod';
-import { loadTask, notFound, readDeadline, taskRefArgs } from '../src/ledger/input.js';
+import { loadTask, notFound, readDeadline, taskDateReasonArgs } from '../src/ledger/input.js';
 import { todayIn } from '../src/ledger/overdue.js';
 import { askStatement, pendingRequests } from '../src/ledger/requests.js';
 import { sendToOffice } from '../src/ledger/request-notices.js';
@@ -17,20 +16,7 @@ export default defineCommand({
   examples: ['任务 申请延期 T3 截止：2027年1月31日 原因：部分住户外出务工，需补登记', 'task request-extension T3 due:2027-01-31 reason:residents away'],
   roles: 'anyone',
   keys: { due: ['due', 'deadline', '截止', '截止日期', '完成时限', '时限', '延至', '申请延至'], reason: ['reason', '原因', '理由', '延期原因'] },
-  args: z
-    .object({
-      text: z.string(),
-      due: z.string({ message: '请写明申请延至的日期，如「截止：12月31日」' }).min(1, { message: '请写明申请延至的日期' }),
-      reason: z.string({ message: '申请延期须写明原因，如「原因：……」' }).min(1, { message: '申请延期须写明原因' }),
-    })
-    .transform((v, c) => {
-      const r = taskRefArgs.safeParse({ text: v.text });
-      if (!r.success) {
-        for (const i of r.error.issues) c.addIssue({ code: 'custom', message: i.message });
-        return z.NEVER;
-      }
-      return { seq: r.data.seq, due: v.due, reason: v.reason };
-    }),
+  args: taskDateReasonArgs({ due: '请写明申请延至的日期，如「截止：12月31日」', dueEmpty: '请写明申请延至的日期', reason: '申请延期须写明原因，如「原因：……」', reasonEmpty: '申请延期须写明原因' }),
   async allow(ctx, { seq }) {
     const task = await loadTask(ctx, seq);
     if (!task || mayAskExtension(ctx.actor, task)) return true;

@@ -30,6 +30,27 @@ export const taskRefArgs = z.object({ text: z.string() }).transform((v, c) => {
   return { seq, rest: m[2]!.trim() };
 });
 
+/**
+ * A task id, a date and a reason (任务 延期, 任务 申请延期): `messages` name what is missing in the command's words.
+ * The date is read later (readDeadline), with the campaign's calendar.
+ */
+export function taskDateReasonArgs(messages: { due: string; dueEmpty: string; reason: string; reasonEmpty: string }) {
+  return z
+    .object({
+      text: z.string(),
+      due: z.string({ message: messages.due }).min(1, { message: messages.dueEmpty }),
+      reason: z.string({ message: messages.reason }).min(1, { message: messages.reasonEmpty }),
+    })
+    .transform((v, c) => {
+      const r = taskRefArgs.safeParse({ text: v.text });
+      if (!r.success) {
+        for (const i of r.error.issues) c.addIssue({ code: 'custom', message: i.message });
+        return z.NEVER;
+      }
+      return { seq: r.data.seq, due: v.due, reason: v.reason };
+    });
+}
+
 export async function loadTask(ctx: Pick<Ctx, 'db' | 'campaign'>, seq: number): Promise<Task | undefined> {
   return findTask(ctx.db, ctx.campaign.id, seq);
 }
