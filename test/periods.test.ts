@@ -1,9 +1,10 @@
 // Reporting periods and due times: each cadence across the 2026→2027 year boundary, the National Day 2026 holiday
 // week with its adjusted Saturday workday (调休), and the campaign's timezone against UTC at midnight.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Cadence, DueSpec } from '../db/schema.js';
 import { workCalendar, workdaysBetween } from '../src/core/calendar.js';
-import { dueOf, isPeriodKey, lastDuePeriod, periodOf, shiftPeriod } from '../src/core/periods.js';
+import { dueOf, isPeriodKey, lastDuePeriod, periodBounds, periodOf, shiftPeriod, workdaySpan } from '../src/core/periods.js';
 
 const SH = 'Asia/Shanghai';
 const cn = workCalendar('cn');
@@ -120,5 +121,35 @@ describe('the campaign timezone against UTC at midnight', () => {
     expect(periodOf(monthly, at('2026-12-31T16:30:00Z'), SH)).toBe('2027-01');
     expect(periodOf(monthly, at('2026-12-31T16:30:00Z'), 'UTC')).toBe('2026-12');
     expect(periodOf(quarterly, at('2026-12-31T16:30:00Z'), SH)).toBe('2027-Q1');
+  });
+});
+
+describe('a period\'s days (counted in UTC, bounds cached)', () => {
+  // The days of a period were counted with luxon's zoned plus(), one time-zone lookup a day; they are now counted as
+  // calendar dates. Property: in any zone, daylight saving or not, the first and last workday of every period under a
+  // seven-day calendar are the period's first and last calendar dates, as luxon's zoned arithmetic gives them; and the
+  // cached bounds equal freshly computed ones.
+  const everyDay = { ...plain, isWorkday: () => true };
+  const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Sydney', 'UTC'];
+  it('first and last day match luxon for weeks, half-weeks, months and quarters in DST and non-DST zones', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2024, max: 2028 }), fc.integer({ min: 1, max: 52 }), fc.integer({ min: 1, max: 12 }), fc.constantFrom(...zones), (year, week, month, zone) => {
+        const cases: Array<[Cadence, string]> = [
+          ['weekly', `${year}-W${String(week).padStart(2, '0')}`],
+          ['twice_weekly', `${year}-W${String(week).padStart(2, '0')}-1`],
+          ['twice_weekly', `${year}-W${String(week).padStart(2, '0')}-2`],
+          ['monthly', `${year}-${String(month).padStart(2, '0')}`],
+          ['quarterly', `${year}-Q${((month - 1) % 4) + 1}`],
+        ];
+        for (const [cadence, period] of cases) {
+          const r = rule(cadence, cadence === 'twice_weekly' ? { weekdays: ['tue', 'fri'], time: '17:00' } : { weekday: 'fri', time: '17:00' });
+          const { start, end } = periodBounds(r, period, zone);
+          expect(periodBounds(r, period, zone)).toBe(periodBounds(r, period, zone));
+          const span = workdaySpan(r, period, zone, everyDay);
+          expect(span).toEqual({ first: start.toISODate(), last: end.minus({ days: 1 }).toISODate() });
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
