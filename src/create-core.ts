@@ -88,23 +88,24 @@ export function createCore(deps: CoreDeps): Core {
   // Past the backlog budget, events wait in the inbox (see CoreDeps.backlog); `spilled` says some do.
   let spilled = false;
   const backlog = deps.backlog;
-  const refill = async (): Promise<void> => {
-    const batch = await bot.unhandled({ limit: backlog!.budget });
-    // Group messages waiting for the bot's open_id stay unhandled: a batch of only those ends the refill.
-    const ready = memo.botOpenId ? batch : batch.filter((ev) => ev.header.event_type !== 'im.message.receive_v1');
-    if (ready.length === 0) {
+  // Reads the next batch back from the inbox once the queue is empty. Group messages that wait for the bot's open_id
+  // stay unhandled (core.handle sends them through once it is known): a batch that handled nothing ends the read-back.
+  const refill = async (handledBefore = 1): Promise<void> => {
+    const batch = handledBefore ? await bot.unhandled({ limit: backlog!.budget }) : [];
+    if (batch.length === 0) {
       spilled = false;
       return;
     }
-    for (const ev of ready) defer(() => core.handle(ev).then(() => undefined));
-    void backlog!.idle().then(refill);
+    let handled = 0;
+    for (const ev of batch) defer(async () => void ((await core.handle(ev)) !== 'waiting' && handled++));
+    void backlog!.idle().then(() => refill(handled));
   };
   const leaveInInbox = (): boolean => {
     if (!backlog) return false;
     if (!spilled && backlog.size() >= backlog.budget) {
       spilled = true;
       log.warn('events wait in the inbox: the work queue is at its budget', { budget: backlog.budget });
-      void backlog.idle().then(refill);
+      void backlog.idle().then(() => refill());
     }
     return spilled;
   };
