@@ -37,6 +37,12 @@ function prepareAll(db: Db) {
       .where(and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, p('now')), gt(outbox.id, p('floor'))))
       .limit(p('limit'))
       .prepare(),
+    /** stores an accepted event; a second one with the same event_id is a no-op (a redelivery) */
+    recordEvent: db
+      .insert(inbox)
+      .values({ eventId: p('eventId'), eventType: p('eventType'), receivedAt: p('receivedAt'), payload: p('payload') })
+      .onConflictDoNothing()
+      .prepare(),
     /** marks an event handled, once */
     markHandled: db
       .update(inbox)

@@ -2,7 +2,7 @@
 // after the HTTP answer, and its replies are queued in the same atomic write that marks it handled. An event stored but
 // not handled (crash, or a group message waiting for the bot to know its open_id) is handled later; the reply's dedupe
 // key (the message id) means a second handling never shows a second reply.
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { AnyCommand } from '../commands/define.js';
 import type { DbHandle } from '../db/client.js';
 import { inbox, outbox } from '../db/schema.js';
@@ -14,7 +14,7 @@ import type { CardAction, LarkEvent } from './lark/inbound.js';
 import type { Messenger } from './lark/messenger.js';
 import type { Log } from './log.js';
 import type { Outgoing } from './outbox.js';
-import { queueStatement } from './outbox.js';
+import { changes, queueStatement } from './outbox.js';
 import { commandOfClick } from './pipeline/card-actions.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
 import { botAdded, botRemoved } from './pipeline/membership.js';
@@ -52,24 +52,15 @@ export class Bot {
     return this.pipeline.commands;
   }
 
-  // The one write on the answer path, prepared once: at a thousand events a second, building and preparing the
-  // statement for each event costs more than running it.
-  private insertInbox?: { run(values: Record<string, unknown>): unknown };
-
   /** Stores an accepted event; false when its event_id was seen before (a redelivery: answer and drop). */
   async record(eventId: string, eventType: string, body: unknown): Promise<boolean> {
-    this.insertInbox ??= this.deps.dbh.db
-      .insert(inbox)
-      .values({ eventId: sql.placeholder('eventId'), eventType: sql.placeholder('eventType'), receivedAt: sql.placeholder('receivedAt'), payload: sql.placeholder('payload') })
-      .onConflictDoNothing()
-      .prepare();
+    // the one write on the answer path, prepared once (db/statements.ts)
+    const insert = statements(this.deps.dbh.db).recordEvent;
     const row = { eventId, eventType, receivedAt: this.deps.clock.now().toISOString(), payload: JSON.stringify(body) };
-    const insert = this.insertInbox;
     // Group commit: the events that arrive in one turn of the event loop are stored by one transaction; each is
     // answered once that transaction committed.
     const res = this.deps.dbh.grouped ? await this.deps.dbh.grouped(() => insert.run(row)) : await insert.run(row);
-    const r = res as { changes?: number; meta?: { changes?: number } };
-    return (r.changes ?? r.meta?.changes ?? 0) === 1;
+    return changes(res) === 1;
   }
 
   /** Events stored but never marked handled, oldest first; `before` keeps out those another request is handling now. */
