@@ -401,8 +401,10 @@ describe('dates', () => {
         const got = parseDate(s, at, tz);
         const today = DateTime.fromJSDate(at, { zone: tz }).startOf('day');
         if (got === undefined) {
-          // only a 29 February the chosen year does not have
-          expect([m, d]).toEqual([2, 29]);
+          // only a day the chosen year does not have: 29 February, or a day the zone skipped (Pacific/Kiritimati
+          // went from 30 December 1994 to 1 January 1995, FUZZ_SEED=1700046018)
+          const missing = [today.year, today.year + 1].some((year) => DateTime.fromObject({ year, month: m, day: d }, { zone: tz }).day !== d);
+          expect(missing || (m === 2 && d === 29)).toBe(true);
           return;
         }
         const date = DateTime.fromISO(got, { zone: tz });
