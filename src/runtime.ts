@@ -13,6 +13,7 @@ import { systemClock, type Clock } from './core/clock.js';
 import type { Messenger } from './lark/messenger.js';
 import { SandboxMessenger } from './lark/sandbox-messenger.js';
 import { createLarkClient, LarkMessenger } from './lark/sdk-messenger.js';
+import { undiciHttp } from './lark/undici-http.js';
 import { createLog, type Log } from './log.js';
 import type { SenderOptions } from './outbox.js';
 import { createCore, type Core } from './create-core.js';
@@ -49,10 +50,12 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const { config } = opts;
   const log = opts.log ?? createLog({}, undefined, config.LOG_LEVEL);
   const dbh = openSqlite(config.DATABASE_PATH, { backgroundCheckpoint: opts.backgroundCheckpoint });
+  // The SDK's calls go over undici's keep-alive pool rather than the SDK's default axios (see undici-http.ts).
+  const http = !opts.messenger && hasLarkApp(config) ? undiciHttp() : undefined;
   const messenger =
     opts.messenger ??
-    (hasLarkApp(config)
-      ? new LarkMessenger(createLarkClient({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN }), log)
+    (http
+      ? new LarkMessenger(createLarkClient({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN, httpInstance: http }), log)
       : new SandboxMessenger());
   // Work after an answer runs in the process's work queue; the sender outlives every request, so rows go out the
   // moment they are queued.
@@ -89,6 +92,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       core.runner.stop();
       await settled();
       await core.sender.stop();
+      await http?.close();
       dbh.close();
     },
   });

@@ -13,6 +13,8 @@ export interface LarkAppConfig {
   domain: string;
   /** where the tenant token is kept (default: inside the client) */
   cache?: TokenCache;
+  /** the HTTP transport (default: the SDK's axios; Node passes undici, src/lark/undici-http.ts) */
+  httpInstance?: ConstructorParameters<typeof lark.Client>[0]['httpInstance'];
 }
 
 export function larkDomain(domain: string): lark.Domain | string {
@@ -29,6 +31,7 @@ export function createLarkClient(c: LarkAppConfig): lark.Client {
     appSecret: c.appSecret,
     domain: larkDomain(c.domain),
     ...(c.cache ? { cache: c.cache as never } : {}),
+    ...(c.httpInstance ? { httpInstance: c.httpInstance } : {}),
     // The SDK logs request errors with their whole config; ours are enough and never carry secrets.
     loggerLevel: lark.LoggerLevel.fatal,
     logger: quietLogger,

@@ -1,6 +1,8 @@
-// Drives the fake Lark server through the real @larksuiteoapi/node-sdk Client to prove they speak the same HTTP.
+// Drives the fake Lark server through the real @larksuiteoapi/node-sdk Client to prove they speak the same HTTP, over
+// both transports: the SDK's default axios and the undici one the Node server gives it (src/lark/undici-http.ts).
 import * as lark from '@larksuiteoapi/node-sdk';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { undiciHttp } from '../../src/lark/undici-http.js';
 import { startFakeLark, type FakeLark } from './server.js';
 
 /** The SDK caches tokens process-wide per appId; a private cache keeps each test's token traffic visible. */
@@ -17,8 +19,12 @@ class MapCache {
 
 const quiet = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
 
-function client(fake: FakeLark, appSecret = 'secret'): lark.Client {
+const transports = { axios: undefined, undici: undiciHttp() };
+afterAll(() => transports.undici.close());
+
+function client(fake: FakeLark, appSecret = 'secret', httpInstance?: (typeof transports)['undici']): lark.Client {
   return new lark.Client({
+    ...(httpInstance ? { httpInstance } : {}),
     appId: 'cli_test',
     appSecret,
     domain: fake.url,
@@ -47,13 +53,13 @@ async function thrown(fn: () => Promise<unknown>): Promise<any> {
   throw new Error('expected the call to throw');
 }
 
-describe('fake lark via the real SDK', () => {
+describe.each(Object.entries(transports))('fake lark via the real SDK over %s', (_name, http) => {
   let fake: FakeLark;
   let c: lark.Client;
 
   beforeEach(async () => {
     fake = await startFakeLark();
-    c = client(fake);
+    c = client(fake, 'secret', http);
   });
   afterEach(async () => {
     await fake.close();
@@ -75,7 +81,7 @@ describe('fake lark via the real SDK', () => {
   });
 
   it('rejects a wrong app secret with code 10014', async () => {
-    const err = await thrown(() => send(client(fake, 'nope'), 'oc_group', 'x'));
+    const err = await thrown(() => send(client(fake, 'nope', http), 'oc_group', 'x'));
     expect(String(err.message)).toContain('10014');
     expect(fake.messages).toHaveLength(0);
   });
@@ -158,7 +164,7 @@ describe('fake lark via the real SDK', () => {
     fake.failNext(1, 'down');
     const once = await thrown(() => send(c, 'oc_group', 'x'));
     expect(once.response).toBeUndefined();
-    expect(once.code).toMatch(/ECONNRESET|ERR_NETWORK|EPIPE/);
+    expect(once.code).toMatch(/ECONNRESET|ERR_NETWORK|EPIPE|UND_ERR_SOCKET/);
     fake.setFaults({ down: true });
     const info = await thrown(() => c.request({ method: 'GET', url: '/open-apis/bot/v3/info' }));
     expect(info.response).toBeUndefined();
