@@ -28,8 +28,6 @@ function prepareAll(db: Db) {
       .orderBy(outbox.nextAttemptAt, outbox.id)
       .limit(p('limit'))
       .prepare(),
-    /** one row with its content, to send */
-    outboxRow: db.select().from(outbox).where(eq(outbox.id, p('id'))).prepare(),
     /** rows claimed by a sender that died: their lease ran out */
     orphaned: db
       .select(dueCols)
@@ -55,11 +53,12 @@ function prepareAll(db: Db) {
       .values({ dedupeKey: p('dedupeKey'), campaignId: p('campaignId'), kind: p('kind'), target: p('target'), targetType: p('targetType'), chatId: p('chatId'), msgType: p('msgType'), content: p('content'), createdAt: p('createdAt') })
       .onConflictDoNothing()
       .prepare(),
-    /** a sender takes a due row: only if no other sender changed it since it was read */
+    /** a sender takes a due row, only if no other sender changed it since it was read: the row with its content */
     claim: db
       .update(outbox)
       .set({ status: 'sending', leaseUntil: v('leaseUntil'), attempts: v('attempts') })
       .where(and(eq(outbox.id, p('id')), eq(outbox.status, p('status')), eq(outbox.attempts, p('was'))))
+      .returning()
       .prepare(),
     /** a row Lark accepted */
     markSent: db

@@ -29,6 +29,8 @@ export interface SenderOptions {
 
 type DueRow = Pick<typeof outbox.$inferSelect, 'id' | 'status' | 'attempts' | 'target' | 'chatId' | 'nextAttemptAt'>;
 
+type OutboxRow = typeof outbox.$inferSelect;
+
 /** Delivers outbox rows. One per process; a second process on the same database never sends a claimed row. */
 export class Sender {
   private readonly limiter: RateLimiter;
@@ -162,9 +164,15 @@ export class Sender {
     return [...orphaned, ...pending].sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id).slice(0, limit);
   }
 
-  private async claim(row: DueRow, now: number): Promise<boolean> {
-    const res = await statements(this.dbh.db).claim.run({ id: row.id, status: row.status, was: row.attempts, attempts: row.attempts + 1, leaseUntil: now + this.opts.leaseMs });
-    return changes(res) === 1;
+  /**
+   * Takes a due row, only if no other sender changed it since it was read, and answers it with its content (one
+   * UPDATE … RETURNING). On better-sqlite3 the claims of one pass are committed together (group commit).
+   */
+  private async claim(row: DueRow, now: number): Promise<OutboxRow | undefined> {
+    const stmt = statements(this.dbh.db).claim;
+    const params = { id: row.id, status: row.status, was: row.attempts, attempts: row.attempts + 1, leaseUntil: now + this.opts.leaseMs };
+    const [claimed] = this.dbh.grouped ? await this.dbh.grouped(() => stmt.all(params)) : await stmt.all(params);
+    return claimed;
   }
 
   private async drainOnce(): Promise<void> {
@@ -199,16 +207,19 @@ export class Sender {
           if (this.limiter.tryTake(chatKey, this.wall()) > 0) continue;
           blockedChats.delete(chatKey);
         }
-        if (!(await this.claim(row, this.wall()))) continue;
+        // Claimed and sent without holding up the pass: the claims of one pass share one commit.
         progressed = true;
         this.inFlight++;
-        void this.deliverOne(row).finally(() => {
-          this.inFlight--;
-          this.idleWaiters.shift()?.();
-        });
+        const claimedAt = this.wall();
+        void this.claim(row, claimedAt)
+          .then((claimed) => claimed && this.deliverOne(row, claimed))
+          .finally(() => {
+            this.inFlight--;
+            this.idleWaiters.shift()?.();
+          });
       }
       while (this.inFlight > 0) await this.waitSlot();
-      // Everything due is waiting on a limit window (or was claimed by another sender): wait a little, look again.
+      // Everything due is waiting on a limit window: wait a little, look again.
       if (!progressed) await sleep(Math.min(Math.max(this.limiter.appWaitMs(this.wall()), 50), 1000));
     }
   }
@@ -217,9 +228,7 @@ export class Sender {
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
-  private async deliverOne(due: DueRow): Promise<void> {
-    const [row] = await statements(this.dbh.db).outboxRow.all({ id: due.id });
-    if (!row) return;
+  private async deliverOne(due: DueRow, row: OutboxRow): Promise<void> {
     const result = await this.messenger.deliver({
       kind: row.kind,
       target: row.target,

@@ -6,7 +6,7 @@
 import { speaker } from '../context.js';
 import { evidenceCount, recentReport, attachEvidence, EVIDENCE_WINDOW_MS } from '../reports/evidence.js';
 import { periodName } from '../core/period-words.js';
-import { commandOf, type StepDeps } from './steps.js';
+import type { StepDeps } from './steps.js';
 import { resolveSpeaker } from './who.js';
 import type { Step } from './turn.js';
 
@@ -16,7 +16,7 @@ export const evidence =
     const { msg } = turn;
     const items = msg.attachments ?? [];
     // A message that names a command (a rich-text report with its photos) goes the command's way: 汇报 attaches them.
-    if (!items.length || (msg.text && commandOf(deps, msg.text))) return next();
+    if (!items.length || turn.named) return next();
     const who = await resolveSpeaker(deps.dbh.db, msg.chatId, msg.senderOpenId);
     if (who.kind !== 'ok') {
       if (msg.chatType === 'p2p') return next();

@@ -8,7 +8,7 @@ import type { ContextDeps } from '../context.js';
 import type { ChatMessage } from '../lark/events.js';
 import type { Outgoing } from '../outbox.js';
 import { compileWords } from '../router.js';
-import { addressed, boundary, dedupe, languageOf, mayThey, readArguments, reply, run, speaking, whichCommand, type StepDeps } from './steps.js';
+import { addressed, boundary, commandOf, dedupe, languageOf, mayThey, readArguments, reply, run, speaking, whichCommand, type StepDeps } from './steps.js';
 import { evidence } from './evidence.js';
 import { compose, type Turn } from './turn.js';
 
@@ -25,7 +25,9 @@ export function createPipeline(deps: ContextDeps & { commands?: readonly AnyComm
   return {
     commands,
     async run(msg, opts) {
-      const turn: Turn = { msg, botKnown: opts.botKnown, lang: languageOf(d, msg.text), outcome: 'ignored', out: [] as Outgoing[] };
+      // the command the text names, read once for every step that asks
+      const named = msg.text ? commandOf(d, msg.text) : undefined;
+      const turn: Turn = { msg, botKnown: opts.botKnown, named, lang: languageOf(named, msg.text), outcome: 'ignored', out: [] as Outgoing[] };
       await chain(turn);
       return turn;
     },

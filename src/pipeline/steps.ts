@@ -11,7 +11,7 @@ import { asCommandText } from '../core/questions.js';
 import { likelyReply } from '../core/suggest.js';
 import { textContent } from '../lark/cards.js';
 import { officeContacts } from '../org.js';
-import { matchCommand, suggest, type compileWords } from '../router.js';
+import { matchCommand, suggest, type compileWords, type Matched } from '../router.js';
 import { resolveSpeaker } from './who.js';
 import type { Step, Turn } from './turn.js';
 
@@ -32,9 +32,9 @@ export function commandOf(deps: StepDeps, text: string) {
   return m;
 }
 
-/** The language a text is written in, as far as its command words tell (else: plain ASCII is English). */
-export function languageOf(deps: StepDeps, text: string): Lang {
-  return commandOf(deps, text)?.lang ?? (/^[\x00-\x7f]*$/.test(text) && text ? 'en' : 'zh');
+/** The language a text is written in, as far as the command it names tells (else: plain ASCII is English). */
+export function languageOf(named: Matched | undefined, text: string): Lang {
+  return named?.lang ?? (/^[\x00-\x7f]*$/.test(text) && text ? 'en' : 'zh');
 }
 
 /** Only people's messages, and each message once: Lark sometimes pushes the same message under a new event_id. */
@@ -86,7 +86,7 @@ export const whichCommand =
   async (turn, next) => {
     const { msg } = turn;
     const org = turn.org!;
-    const matched = commandOf(deps, msg.text);
+    const matched = turn.named;
     const lang = matched ? matched.lang : org.campaign.locale === 'en' ? 'en' : turn.lang;
     turn.lang = lang;
     const ctx = {

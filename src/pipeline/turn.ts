@@ -12,6 +12,8 @@ export interface Turn {
   msg: ChatMessage;
   /** false while the bot's own open_id is unknown: a group mention cannot be told apart yet (it waits in the inbox) */
   botKnown: boolean;
+  /** the command the message's text names, if any (src/pipeline/steps.ts commandOf) */
+  named?: Matched;
   /** the language to answer in until a command says otherwise */
   lang: Lang;
   outcome: string;
