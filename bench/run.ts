@@ -151,7 +151,7 @@ async function main() {
   let server!: ChildProcess;
   for (let i = 0; i < 3; i++) {
     const s0 = performance.now();
-    server = fork(join(projectRoot, 'bin/start.js'), [], { execArgv: [], env: { ...process.env, ...serverEnv }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    server = fork(join(projectRoot, 'bin/start.js'), [], { execArgv: (process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean), env: { ...process.env, ...serverEnv }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     await waitHealthy(duban, 5);
     starts.push(performance.now() - s0);
     if (i < 2) {

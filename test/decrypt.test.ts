@@ -1,0 +1,48 @@
+// Inbound decryption (src/lark/verify.ts decryptLark) agrees with the SDK's AESCipher on every text, and refuses what
+// the SDK's would refuse: our Buffer path replaced its hex round trip on the answer path (issue 19).
+import { AESCipher } from '@larksuiteoapi/node-sdk';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decryptLark } from '../src/lark/verify.js';
+import { encrypt } from './support/lark-events.js';
+
+const attempt = (fn: () => string) => {
+  try {
+    return { ok: true as const, text: fn() };
+  } catch {
+    return { ok: false as const };
+  }
+};
+
+describe('decryptLark', () => {
+  it('gives back every text the SDK gives back, with any key (Chinese, emoji, empty, long)', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 40 }), fc.oneof(fc.string({ maxLength: 2000 }), fc.string({ unit: 'grapheme', maxLength: 300 })), (key, text) => {
+        const sealed = encrypt(key, text);
+        expect(decryptLark(key, sealed)).toBe(text);
+        expect(decryptLark(key, sealed)).toBe(new AESCipher(key).decrypt(sealed));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a wrong key, a cut message or no base64 at all: refused where the SDK refuses, never a different text', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 20 }), fc.string({ minLength: 1, maxLength: 20 }), fc.string({ maxLength: 200 }), fc.nat(120), (key, other, text, cut) => {
+        const sealed = encrypt(key, text);
+        for (const [k, msg] of [
+          [other, sealed],
+          [key, sealed.slice(0, cut)],
+          [key, `${sealed.slice(0, cut)}!!${sealed.slice(cut)}`],
+        ] as const) {
+          const ours = attempt(() => decryptLark(k, msg));
+          const sdk = attempt(() => new AESCipher(k).decrypt(msg));
+          if (ours.ok) expect(sdk).toEqual(ours);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(() => decryptLark('k', '')).toThrow();
+    expect(() => decryptLark('k', 'not base64 at all')).toThrow();
+  });
+});
