@@ -10,12 +10,15 @@ import type { Log } from './log.js';
 import type { Clock } from './core/clock.js';
 import { dropInvalidMentions, isInvalidMention } from './outbox-mentions.js';
 import { larkLimits, RateLimiter, type SendLimits } from './rate-limiter.js';
+import { MAX_YIELD_MS } from './work-queue.js';
 
 export { larkLimits, RateLimiter, type SendLimits };
 export { queue, queueStatement, type Outgoing } from './outbox-rows.js';
 
 export interface SenderOptions {
   limits?: SendLimits;
+  /** the Node server's requests in flight: while many wait, sending gives way (src/work-queue.ts AnswerPressure) */
+  pressure?: { readonly high: boolean };
   /** sends in flight at once */
   concurrency?: number;
   /** attempts before a row is marked failed (rate limits do not count: they always retry) */
@@ -34,7 +37,7 @@ type OutboxRow = typeof outbox.$inferSelect;
 /** Delivers outbox rows. One per process; a second process on the same database never sends a claimed row. */
 export class Sender {
   private readonly limiter: RateLimiter;
-  private readonly opts: Required<Omit<SenderOptions, 'limits' | 'clock'>>;
+  private readonly opts: Required<Omit<SenderOptions, 'limits' | 'clock' | 'pressure'>> & Pick<SenderOptions, 'pressure'>;
   private readonly clock: Clock;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
@@ -64,6 +67,7 @@ export class Sender {
       baseBackoffMs: opts.baseBackoffMs ?? 500,
       maxBackoffMs: opts.maxBackoffMs ?? 60_000,
       leaseMs: opts.leaseMs ?? 60_000,
+      pressure: opts.pressure,
     };
   }
 
@@ -196,6 +200,7 @@ export class Sender {
         const chatKey = row.chatId ?? row.target;
         if (blockedChats.has(chatKey)) continue;
         while (this.inFlight >= this.opts.concurrency) await this.waitSlot();
+        await this.giveWay();
         // The app is at its limit: no other row can go either; look again when the window has room.
         if (this.limiter.appWaitMs(this.wall()) > 0) break;
         const wait = this.limiter.tryTake(chatKey, this.wall());
@@ -222,6 +227,12 @@ export class Sender {
       // Everything due is waiting on a limit window: wait a little, look again.
       if (!progressed) await sleep(Math.min(Math.max(this.limiter.appWaitMs(this.wall()), 50), 1000));
     }
+  }
+
+  /** While the server has many requests to answer, wait for them (up to MAX_YIELD_MS): answers come first. */
+  private async giveWay(): Promise<void> {
+    const started = Date.now();
+    while (this.opts.pressure?.high && Date.now() - started < MAX_YIELD_MS) await sleep(2);
   }
 
   private waitSlot(): Promise<void> {

@@ -17,7 +17,7 @@ import { undiciHttp } from './lark/undici-http.js';
 import { createLog, type Log } from './log.js';
 import type { SenderOptions } from './outbox.js';
 import { createCore, type Core } from './create-core.js';
-import { WorkQueue } from './work-queue.js';
+import { AnswerPressure, WorkQueue } from './work-queue.js';
 import { applyPlanText, formatProblems } from './plan/apply.js';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,6 +26,8 @@ export const examplePlan = join(projectRoot, 'examples', 'xinhe.plan.yaml');
 /** The Node core: one per process, with the app that serves it. */
 export interface Runtime extends Core {
   app: Hono;
+  /** the server's requests in flight: deferred work gives way while many wait (src/work-queue.ts) */
+  pressure: AnswerPressure;
   /** work started after HTTP answers; tests await it to know handling is finished */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -59,14 +61,15 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       : new SandboxMessenger());
   // Work after an answer runs in the process's work queue; the sender outlives every request, so rows go out the
   // moment they are queued.
-  const work = new WorkQueue((err) => log.error('deferred work failed', { error: String(err) }));
+  const pressure = new AnswerPressure();
+  const work = new WorkQueue((err) => log.error('deferred work failed', { error: String(err) }), 2, pressure);
   const core = createCore({
     config,
     dbh,
     clock: opts.clock ?? systemClock,
     log,
     messenger,
-    sender: opts.sender,
+    sender: { pressure, ...opts.sender },
     defer: (fn) => work.push(fn),
     deliverEagerly: true,
     backlog: { size: () => work.size, idle: () => work.idle(), budget: opts.backlogBudget ?? BACKLOG_BUDGET },
@@ -87,6 +90,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   };
   return Object.assign(core, {
     app,
+    pressure,
     settled,
     async close() {
       core.runner.stop();

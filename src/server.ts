@@ -90,6 +90,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: rt.app.fetch, port: config.PORT, hostname }, () => resolve(s));
   });
+  // Requests in flight: while many wait, handling and sending give way to answering them (src/work-queue.ts).
+  server.on('request', (_req, res) => rt.pressure.track(res));
   for (const ev of backlog) rt.defer(() => rt.handle(ev).then(() => undefined));
   if (backlog.length) rt.log.info('handling events left unhandled by the last run', { count: backlog.length });
   const address = server.address();

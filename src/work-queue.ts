@@ -1,13 +1,38 @@
 // Work done after an HTTP answer, a few at a time, each started on its own turn of the event loop: new requests are
 // read and answered between two handlings, so answers stay fast while a backlog is worked off.
+
+/** The longest deferred work gives way to answers at a time: under any load it still moves. */
+export const MAX_YIELD_MS = 20;
+
+/**
+ * Requests being answered right now (the Node server counts them). While many wait, deferred work (handling events,
+ * sending replies) gives way to them for up to MAX_YIELD_MS at a time: Lark wants its answer within 3 s and retries
+ * otherwise, and an answered event is already stored, so answers come first and a burst is worked off after it.
+ */
+export class AnswerPressure {
+  inflight = 0;
+  constructor(readonly threshold = 8) {}
+  get high(): boolean {
+    return this.inflight >= this.threshold;
+  }
+  /** counts one request from its arrival until its response closes (sent, or the client went away) */
+  track(res: { once(event: 'close', fn: () => void): unknown }): void {
+    this.inflight++;
+    res.once('close', () => void this.inflight--);
+  }
+}
+
 export class WorkQueue {
   private readonly items: Array<() => Promise<void>> = [];
   private active = 0;
   private idleWaiters: Array<() => void> = [];
+  private lastStart = 0;
+  private retry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly onError: (err: unknown) => void,
     private readonly concurrency = 2,
+    private readonly pressure?: { readonly high: boolean },
   ) {}
 
   push(work: () => Promise<void>): void {
@@ -27,6 +52,15 @@ export class WorkQueue {
 
   private pump(): void {
     while (this.active < this.concurrency && this.items.length) {
+      // Answers first: while many requests wait, start work at most once every MAX_YIELD_MS.
+      if (this.pressure?.high && Date.now() - this.lastStart < MAX_YIELD_MS) {
+        this.retry ??= setTimeout(() => {
+          this.retry = undefined;
+          this.pump();
+        }, 2);
+        return;
+      }
+      this.lastStart = Date.now();
       const work = this.items.shift()!;
       this.active++;
       setImmediate(() => {

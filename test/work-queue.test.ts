@@ -1,0 +1,61 @@
+// Answers first (issue 19): while the server has many requests in flight, handling and sending give way, for at most
+// MAX_YIELD_MS at a time, so a burst is answered before it is worked off and no work waits for ever.
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { AnswerPressure, WorkQueue } from '../src/work-queue.js';
+
+const turn = () => new Promise((r) => setImmediate(r));
+
+describe('AnswerPressure', () => {
+  it('counts a request from its arrival until its response closes, sent or abandoned', () => {
+    const p = new AnswerPressure(2);
+    const a = new EventEmitter();
+    const b = new EventEmitter();
+    p.track(a);
+    expect(p.high).toBe(false);
+    p.track(b);
+    expect(p.inflight).toBe(2);
+    expect(p.high).toBe(true);
+    a.emit('close');
+    b.emit('close');
+    expect(p.inflight).toBe(0);
+    expect(p.high).toBe(false);
+  });
+});
+
+describe('WorkQueue under answer pressure', () => {
+  it('starts one work and holds the rest while many requests wait; all start once the pressure falls', async () => {
+    const pressure = { high: true };
+    const started: number[] = [];
+    const q = new WorkQueue(() => {}, 2, pressure);
+    for (let i = 0; i < 5; i++) q.push(async () => void started.push(i));
+    await turn();
+    await turn();
+    expect(started).toEqual([0]);
+    pressure.high = false;
+    await q.idle();
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('under pressure that never falls, work still moves and finishes (no starvation)', async () => {
+    const q = new WorkQueue(() => {}, 2, { high: true });
+    let done = 0;
+    for (let i = 0; i < 10; i++) q.push(async () => void done++);
+    await q.idle();
+    expect(done).toBe(10);
+  });
+
+  it('without pressure, two works run at once, as before', async () => {
+    let running = 0;
+    let most = 0;
+    const q = new WorkQueue(() => {}, 2);
+    for (let i = 0; i < 6; i++)
+      q.push(async () => {
+        most = Math.max(most, ++running);
+        await turn();
+        running--;
+      });
+    await q.idle();
+    expect(most).toBe(2);
+  });
+});
