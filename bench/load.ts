@@ -1,4 +1,5 @@
 // A small HTTP load generator on node:http with keep-alive: fixed concurrency, or a fixed arrival rate.
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 
 export interface Sample {
@@ -63,4 +64,13 @@ export function pct(values: number[], p: number): number {
   if (!values.length) return NaN;
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+/**
+ * The Node flags `npm start` gives the server (package.json's start script: the heap sizes), so the bench runs the
+ * server exactly as production does; NODE_FLAGS adds flags to try.
+ */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  return [...pkg.scripts.start.split(/\s+/).filter((w) => w.startsWith('--')), ...(process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean)];
 }

@@ -11,7 +11,7 @@ import { build, isStale } from '../bin/build.js';
 
 const rssSamples: number[] = [];
 import { startFakeLark } from '../test/fake-lark/server.js';
-import { pct } from './load.js';
+import { pct, startFlags } from './load.js';
 import type { LoadRequest, LoadResult } from './loadgen.js';
 import { seed } from './seed.js';
 
@@ -64,9 +64,9 @@ async function main() {
   dbh.close();
   const fake = await startFakeLark({ botOpenId: 'ou_bot', knows: (id) => /^ou_(bench|fan)_/.test(id) });
   const env = { LARK_ENCRYPT_KEY: KEY, LARK_VERIFICATION_TOKEN: 'vtoken_test', LOG_LEVEL: 'silent', PORT: '38421', DATABASE_PATH: dbPath, LARK_APP_ID: 'cli_bench', LARK_APP_SECRET: 'secret', LARK_DOMAIN: fake.url, SEND_PER_SECOND: '5000', SEND_PER_MINUTE: '1000000' };
-  // the server as `npm start` runs it (compiled), with the flags of NODE_FLAGS added (e.g. --max-semi-space-size=8)
+  // the server as `npm start` runs it (compiled, with its Node flags), with the flags of NODE_FLAGS added
   if (isStale()) await build();
-  const flags = (process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const flags = startFlags();
   const server = fork(join(projectRoot, 'bin/start.js'), [], { execArgv: [...flags, ...(process.env.NO_PROF ? [] : ['--cpu-prof', `--cpu-prof-dir=${out}`])], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const rssEvery = setInterval(() => {
     const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'));

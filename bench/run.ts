@@ -14,7 +14,7 @@ import { projectRoot, createRuntime } from '../src/runtime.js';
 import { build, isStale } from '../bin/build.js';
 import { startFakeLark, type FakeLark } from '../test/fake-lark/server.js';
 import { messageEvent } from '../test/support/lark-events.js';
-import { pct, type Sample } from './load.js';
+import { pct, startFlags, type Sample } from './load.js';
 import type { LoadRequest, LoadResult } from './loadgen.js';
 import { seed } from './seed.js';
 
@@ -162,7 +162,7 @@ async function main() {
   let server!: ChildProcess;
   for (let i = 0; i < 3; i++) {
     const s0 = performance.now();
-    server = fork(join(projectRoot, 'bin/start.js'), [], { execArgv: (process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean), env: { ...process.env, ...serverEnv }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    server = fork(join(projectRoot, 'bin/start.js'), [], { execArgv: startFlags(), env: { ...process.env, ...serverEnv }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     await waitHealthy(duban, 5);
     starts.push(performance.now() - s0);
     if (i < 2) {

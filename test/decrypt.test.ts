@@ -3,8 +3,8 @@
 import { AESCipher } from '@larksuiteoapi/node-sdk';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decryptLark } from '../src/lark/verify.js';
-import { encrypt } from './support/lark-events.js';
+import { decryptLark, verifyLarkRequest } from '../src/lark/verify.js';
+import { encrypt, messageEvent, sign } from './support/lark-events.js';
 
 const attempt = (fn: () => string) => {
   try {
@@ -44,5 +44,29 @@ describe('decryptLark', () => {
     );
     expect(() => decryptLark('k', '')).toThrow();
     expect(() => decryptLark('k', 'not base64 at all')).toThrow();
+  });
+});
+
+describe('the encrypted body read without JSON.parse', () => {
+  // The common form {"encrypt":"…"} is read by a pattern; any other spelling goes through JSON.parse. Both must agree.
+  it('any spacing of the envelope, or an extra field, gives the same verdict and the same event', () => {
+    const key = 'k-envelope';
+    const ev = messageEvent({ from: 'ou_a', chat: 'oc_a', chatType: 'p2p', text: '帮助', token: 'tok' });
+    const sealed = encrypt(key, JSON.stringify(ev));
+    const ws = fc.constantFrom('', ' ', '\n', '\t ', '\r\n  ');
+    fc.assert(
+      fc.property(ws, ws, ws, ws, ws, fc.boolean(), (a, b, c, d, e, extra) => {
+        const raw = `${a}{${b}"encrypt"${c}:${d}${JSON.stringify(sealed)}${extra ? ',"x":1' : ''}${e}}${a}`;
+        const ts = String(Math.floor(Date.now() / 1000));
+        const headers: Record<string, string> = { 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': 'n', 'x-lark-signature': sign(ts, 'n', key, raw) };
+        const v = verifyLarkRequest(raw, (n) => headers[n], { encryptKey: key, verificationToken: 'tok', now: new Date() });
+        expect(v.ok).toBe(true);
+        if (v.ok) expect(v.body.header?.event_id).toBe(ev.header.event_id);
+        // the signature covers the raw text as sent, whichever way it was read
+        const forged = verifyLarkRequest(`${raw} `, (n) => headers[n], { encryptKey: key, verificationToken: 'tok', now: new Date() });
+        expect(forged).toMatchObject({ ok: false, status: 401, reason: 'bad signature' });
+      }),
+      { numRuns: 100 },
+    );
   });
 });

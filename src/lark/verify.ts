@@ -59,8 +59,12 @@ function parseObject(text: string): LarkBody | string | undefined {
   return v.value && typeof v.value === 'object' && !Array.isArray(v.value) ? (v.value as LarkBody) : undefined;
 }
 
+/** Lark's encrypted body, `{"encrypt":"<base64>"}`, read without parsing it as JSON (nothing else is in it). */
+const ENCRYPTED = /^\s*\{\s*"encrypt"\s*:\s*"([A-Za-z0-9+/=]*)"\s*\}\s*$/;
+
 export function verifyLarkRequest(raw: string, header: Headers, opts: VerifyOptions): Verdict {
-  const outer = parseObject(raw);
+  const sealed = opts.encryptKey ? ENCRYPTED.exec(raw) : null;
+  const outer = sealed ? { encrypt: sealed[1]! } : parseObject(raw);
   if (!outer) return { ok: false, status: 400, reason: 'body is not a JSON object' };
   if (typeof outer === 'string') return { ok: false, status: 400, reason: outer };
 
