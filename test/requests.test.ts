@@ -8,7 +8,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import taskDecide, { decideArgs } from '../commands/task-decide.js';
-import { taskEvents } from '../db/schema.js';
+import { people, taskEvents } from '../db/schema.js';
+import { decide } from '../src/ledger/requests.js';
+import { getTask } from '../src/ledger/tasks.js';
 import { parseArgs } from '../src/core/args.js';
 import './support/fuzz-seed.js';
 import { flatten, startHarness, type Harness } from './support/harness.js';
@@ -88,6 +90,36 @@ describe('申请延期: the lead unit asks, the office decides', () => {
     expect(s.last(OFFICE_CHAT)).toMatch(/已于 2026-11-27 09:00 由 陈波（区住房建设委） 驳回/);
     expect((await s.requests(t.id))[0]!.status).toBe('rejected');
     expect((await s.task(t.seq)).deadline).toBe('2026-12-20');
+  });
+
+  it('two office members click 同意 at the same moment: one decides, the deadline moves once, one history line', async () => {
+    const t = await s.addTask();
+    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 申请延期 T${t.seq} 截止：2027-01-15 原因：资金未到位` });
+    const { approve } = s.cardButtons();
+    const toasts = await Promise.all([s.click('ou_chenbo', approve), s.click('ou_dailei', approve)]);
+    expect(toasts.map((x) => x.type).sort()).toEqual(['error', 'success']);
+    expect((await s.requests(t.id))[0]).toMatchObject({ status: 'approved' });
+    expect((await s.task(t.seq)).deadline).toBe('2027-01-15');
+    const extends_ = await s.db().select().from(taskEvents).where(and(eq(taskEvents.taskId, t.id), eq(taskEvents.kind, 'extend')));
+    expect(extends_).toHaveLength(1);
+  });
+
+  it('two decisions on the same pending request, both read before either wrote (as two Workers could): one decides, one history line', async () => {
+    const t = await s.addTask();
+    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 申请延期 T${t.seq} 截止：2027-01-20 原因：资金未到位` });
+    const [req] = await s.requests(t.id);
+    const task = (await getTask(s.db(), t.id))!;
+    const idOf = async (openId: string) => (await s.db().select().from(people).where(eq(people.openId, openId)))[0]!.id;
+    const at = new Date('2026-11-27T02:00:00Z');
+    const dbh = h.server.runtime.dbh;
+    const first = await decide(dbh, task, req!, { approve: true, by: await idOf('ou_chenbo'), at, note: '' });
+    const second = await decide(dbh, task, req!, { approve: true, by: await idOf('ou_dailei'), at, note: '' });
+    expect([first.decided, second.decided]).toEqual([true, false]);
+    expect(second.request.decidedBy).toBe(await idOf('ou_chenbo'));
+    expect((await s.task(t.seq)).deadline).toBe('2027-01-20');
+    const lines = await s.db().select().from(taskEvents).where(and(eq(taskEvents.taskId, t.id), eq(taskEvents.kind, 'extend')));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ byPersonId: await idOf('ou_chenbo'), fromDeadline: '2026-12-20', toDeadline: '2027-01-20' });
   });
 
   it('once decided, the office chat’s card shows the decision in place of its buttons', async () => {

@@ -66,8 +66,8 @@ export interface Decision {
 
 /**
  * Decides a pending request: the request row, and on approval the task's change with its history row (延期 or 销账,
- * by the decider), in one atomic write. The task's change runs only when this decision is the one recorded, so two
- * deciders at once never move a deadline twice. Answers the request and task as they now are, and whether this call
+ * by the decider), in one atomic write. The task's change and its history line are written only when this decision
+ * is the one recorded, so two deciders at once never move a deadline twice or write two lines. Answers the request and task as they now are, and whether this call
  * was the one that decided it.
  */
 export async function decide(dbh: DbHandle, task: Task, req: TaskRequest, d: Decision): Promise<{ decided: boolean; request: TaskRequest; task: Task }> {
@@ -88,8 +88,8 @@ export async function decide(dbh: DbHandle, task: Task, req: TaskRequest, d: Dec
   if (d.approve) {
     const change =
       req.kind === 'extension'
-        ? changeStatements(dbh, task, undefined, { kind: 'extend', note: req.reason, fromDeadline: task.deadline, toDeadline: req.toDeadline }, { by: d.by, at: d.at })
-        : changeStatements(dbh, task, undefined, { kind: 'done', note: req.reason }, { by: d.by, at: d.at });
+        ? changeStatements(dbh, task, undefined, { kind: 'extend', note: req.reason, fromDeadline: task.deadline, toDeadline: req.toDeadline }, { by: d.by, at: d.at }, mine)
+        : changeStatements(dbh, task, undefined, { kind: 'done', note: req.reason }, { by: d.by, at: d.at }, mine);
     const set: Partial<Task> = req.kind === 'extension' ? { deadline: req.toDeadline! } : { status: 'done', closedAt: at };
     statements.push(dbh.db.update(tasks).set(set).where(and(eq(tasks.id, task.id), eq(tasks.status, 'open'), mine)), ...change);
   }

@@ -180,21 +180,29 @@ export interface EventSpec {
 }
 
 /** The statement pair of one change: the task update (if any) and its history row. */
-export function changeStatements(dbh: DbHandle, task: Task, set: Partial<Task> | undefined, e: EventSpec, c: ChangeBy): Statement[] {
+/**
+ * A change to a task and its history row. With `onlyIf`, both are written only when that condition holds when they run
+ * (an office decision: only the decision that was recorded changes the task and writes its line).
+ */
+export function changeStatements(dbh: DbHandle, task: Task, set: Partial<Task> | undefined, e: EventSpec, c: ChangeBy, onlyIf?: SQL): Statement[] {
   const out: Statement[] = [];
-  if (set && Object.keys(set).length) out.push(dbh.db.update(tasks).set(set).where(eq(tasks.id, task.id)));
-  out.push(
-    dbh.db.insert(taskEvents).values({
-      campaignId: task.campaignId,
-      taskId: task.id,
-      kind: e.kind,
-      byPersonId: c.by,
-      at: c.at.toISOString(),
-      note: e.note ?? '',
-      fromDeadline: e.fromDeadline ?? null,
-      toDeadline: e.toDeadline ?? null,
-    }),
-  );
+  if (set && Object.keys(set).length) out.push(dbh.db.update(tasks).set(set).where(onlyIf ? and(eq(tasks.id, task.id), onlyIf) : eq(tasks.id, task.id)));
+  const row = {
+    campaignId: task.campaignId,
+    taskId: task.id,
+    kind: e.kind,
+    byPersonId: c.by,
+    at: c.at.toISOString(),
+    note: e.note ?? '',
+    fromDeadline: e.fromDeadline ?? null,
+    toDeadline: e.toDeadline ?? null,
+  };
+  if (!onlyIf) out.push(dbh.db.insert(taskEvents).values(row));
+  else {
+    // every column of task_events in its order; the id is the table's own counter
+    const values = sql`select null, ${row.campaignId}, ${row.taskId}, ${row.kind}, ${row.byPersonId}, ${row.at}, ${row.note}, ${row.fromDeadline}, ${row.toDeadline} where ${onlyIf}`;
+    out.push(dbh.db.insert(taskEvents).select(values));
+  }
   return out;
 }
 
