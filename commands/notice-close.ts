@@ -5,6 +5,7 @@ import { roleList } from './define.js';
 import { campaignView, mayClose, todayIn } from '../src/notices/audience.js';
 import { noticeCard } from '../src/notices/cards.js';
 import { loadNotice, readNoticeRef, unknownNotice } from '../src/notices/input.js';
+import { redrawNoticeCards } from '../src/notices/redraw.js';
 import { closeNotice, historyOf, noticeCode } from '../src/notices/store.js';
 import { liaisonsOf } from '../src/org.js';
 import { queue } from '../src/outbox.js';
@@ -49,6 +50,7 @@ export default defineCommand({
         .filter((p) => p.id !== ctx.actor.person.id)
         .map((p) => ({ dedupeKey: `notice:${ctx.campaign.id}:${code}:closed:${p.openId}`, campaignId: ctx.campaign.id, kind: 'send' as const, target: p.openId, targetType: 'open_id' as const, msgType: 'interactive' as const, content: noticeCard(view, closed, history, { today }) })),
     );
+    await redrawNoticeCards(ctx, closed);
     return { card: noticeCard(ctx, closed, history, { today }) };
   },
 });

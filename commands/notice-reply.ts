@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { mayReply, campaignView, officeChat } from '../src/notices/audience.js';
 import { replyCard } from '../src/notices/cards.js';
 import { loadNotice, readNoticeRef, unknownNotice } from '../src/notices/input.js';
+import { redrawNoticeCards } from '../src/notices/redraw.js';
 import { noticeCode, replyToNotice } from '../src/notices/store.js';
 import { queue, type Outgoing } from '../src/outbox.js';
 import { defineCommand } from './define.js';
@@ -35,7 +36,8 @@ export default defineCommand({
     const code = noticeCode(n);
     if (n.status === 'closed') return { text: t(`督办单 ${code} 已办结，无需再回复。如有新情况请联系办公室。`, `Notice ${code} is closed; no reply is needed. Tell the office if something new came up.`) };
     if (!ref.rest) return { text: t(`请写明办理情况，如「督办 回复 ${code} 已完成排查」。`, `Say what was done, e.g. "notice reply ${code} checked and fixed".`) };
-    await replyToNotice(ctx.dbh, n, { by: ctx.actor.person.id, at: ctx.clock.now(), text: ref.rest });
+    const replied = await replyToNotice(ctx.dbh, n, { by: ctx.actor.person.id, at: ctx.clock.now(), text: ref.rest });
+    await redrawNoticeCards(ctx, replied);
     const view = campaignView(org);
     const content = replyCard(view, n, { by: view.t(`${ctx.actor.person.name}（${ctx.actor.unit?.name ?? ''}）`, `${ctx.actor.person.name} (${ctx.actor.unit?.name ?? ''})`), text: ref.rest });
     // Each reply is its own message: keyed by the message that carried it.

@@ -219,6 +219,30 @@ describe('card buttons', () => {
   });
 });
 
+describe('cards already sent follow the notice', () => {
+  it('a reply and then the close redraw every card sent (unit chat, liaison, office): the reply shows, and once closed no button is left', async () => {
+    const { n } = await issue('核查群租房消防隐患');
+    const code = `D${n.seq}`;
+    const sent = h.fake.messages.filter((m) => m.msg_type === 'interactive' && String((m.content as any).header?.title?.content ?? '').startsWith(`督办单 ${code} `));
+    expect(sent.map((m) => m.chat_id).sort()).toEqual(expect.arrayContaining([OFFICE, 'ou_zhangli']));
+    const ids = sent.map((m) => m.message_id);
+    const now = () => h.fake.messages.filter((m) => ids.includes(m.message_id));
+    await say('ou_zhangli', `督办 回复 ${code} 已排查3处，正在整改`);
+    for (const m of now()) {
+      expect(m.patched, m.chat_id).toBe(1);
+      expect(flatten(m.content)).toContain('已排查3处，正在整改');
+      expect(JSON.stringify(m.content)).toContain('notice.close');
+    }
+    await say('ou_chenbo', `督办 办结 ${code} 整改到位`);
+    for (const m of now()) {
+      expect(m.patched, m.chat_id).toBe(2);
+      expect(flatten(m.content)).toContain('已办结');
+      expect(JSON.stringify(m.content)).not.toMatch(/notice\.(reply|close)/);
+    }
+    expect(h.fake.cardRefusals.map((r) => r.msg)).toEqual([]);
+  });
+});
+
 describe('English', () => {
   it('English words give English answers', async () => {
     const r = await say('ou_chenbo', 'notice 区公安局 check the fire exits due:2026-12-04');
