@@ -1,5 +1,6 @@
 // Queuing into the outbox: a message is a row first, keyed by a dedupe key (a second queue of the same key is a no-op),
 // written alone or inside the atomic write that also marks an event handled or a job occasion run.
+import { and, eq, isNotNull, or, sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client.js';
 import { outbox } from '../db/schema.js';
 import { statements } from '../db/statements.js';
@@ -41,4 +42,17 @@ export function queueStatement(dbh: DbHandle, m: Outgoing, now: Date): { run(): 
 export async function queue(dbh: DbHandle, clock: Clock, messages: Outgoing[]): Promise<void> {
   if (messages.length === 0) return;
   await dbh.atomic(messages.map((m) => queueStatement(dbh, m, clock.now())));
+}
+
+/**
+ * The messages Lark accepted for the rows queued under `key` or `key:…` (one card sent to several places), each with its
+ * key, target and Lark's message_id: what a change patches so the cards already delivered show it.
+ */
+export async function deliveredUnder(dbh: DbHandle, key: string): Promise<Array<{ key: string; target: string; messageId: string }>> {
+  const pattern = `${key.replace(/[\\%_]/g, (c) => `\\${c}`)}:%`;
+  const rows = await dbh.db
+    .select({ key: outbox.dedupeKey, target: outbox.target, messageId: outbox.messageId })
+    .from(outbox)
+    .where(and(or(eq(outbox.dedupeKey, key), sql`${outbox.dedupeKey} like ${pattern} escape '\\'`), eq(outbox.kind, 'send'), isNotNull(outbox.messageId)));
+  return rows.map((r) => ({ ...r, messageId: r.messageId! }));
 }

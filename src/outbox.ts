@@ -13,7 +13,7 @@ import { larkLimits, RateLimiter, type SendLimits } from './rate-limiter.js';
 import { MAX_YIELD_MS } from './work-queue.js';
 
 export { larkLimits, RateLimiter, type SendLimits };
-export { queue, queueStatement, type Outgoing } from './outbox-rows.js';
+export { deliveredUnder, queue, queueStatement, type Outgoing } from './outbox-rows.js';
 
 export interface SenderOptions {
   limits?: SendLimits;

@@ -124,3 +124,18 @@ describe('group commit (DbHandle.grouped)', () => {
     expect(keys).not.toContain('rolled back');
   });
 });
+
+describe('deliveredUnder (the cards a change patches)', () => {
+  it('finds the delivered rows under a key and its `key:…` copies only; % and _ in a key are plain characters', async () => {
+    const { deliveredUnder, queue } = await import('../src/outbox.js');
+    const clock = { now: () => new Date('2026-11-27T01:00:00Z') };
+    const send = (key: string) => ({ dedupeKey: key, kind: 'send' as const, target: 'oc_x', msgType: 'text' as const, content: '{"text":"x"}' });
+    await queue(dbh, clock, ['n_1:issued', 'n_1:issued:oc_a', 'n_1:issued:ou_b', 'nx1:issued:oc_c', 'n_1:issuedX', 'n_1:issued:pending', 'n_10:issued:oc_d'].map(send));
+    // Lark accepted all but one
+    await dbh.db.run(sql`update outbox set message_id = 'om_' || id, status = 'sent' where dedupe_key <> 'n_1:issued:pending'`);
+    const found = await deliveredUnder(dbh, 'n_1:issued');
+    expect(found.map((r) => r.key).sort()).toEqual(['n_1:issued', 'n_1:issued:oc_a', 'n_1:issued:ou_b']);
+    expect(found.every((r) => r.messageId.startsWith('om_'))).toBe(true);
+    expect(await deliveredUnder(dbh, 'n%')).toEqual([]);
+  });
+});

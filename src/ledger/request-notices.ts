@@ -5,9 +5,7 @@ import type { Ctx } from '../context.js';
 import { langOf, translate } from '../context.js';
 import { textContent } from '../lark/cards.js';
 import { chatOf, officeContacts } from '../org.js';
-import { and, eq, isNotNull, like, or } from 'drizzle-orm';
-import { outbox } from '../../db/schema.js';
-import { queue, type Outgoing } from '../outbox.js';
+import { deliveredUnder, queue, type Outgoing } from '../outbox.js';
 import { personText, requestCard } from './request-cards.js';
 import type { TaskRequest } from './requests.js';
 import { taskCode, type Task } from './tasks.js';
@@ -68,15 +66,12 @@ export async function tellAsker(ctx: NoticeCtx, task: Task, req: TaskRequest): P
  * is refused by the command (the request is no longer pending).
  */
 export async function markCardDecided(ctx: NoticeCtx, taskAsAsked: Task, req: TaskRequest): Promise<void> {
-  const sent = await ctx.dbh.db
-    .select({ messageId: outbox.messageId })
-    .from(outbox)
-    .where(and(or(eq(outbox.dedupeKey, `request:${req.id}:office`), like(outbox.dedupeKey, `request:${req.id}:office:%`)), eq(outbox.kind, 'send'), isNotNull(outbox.messageId)));
+  const sent = await deliveredUnder(ctx.dbh, `request:${req.id}:office`);
   if (!sent.length) return;
   const content = requestCard(campaignView(ctx), taskAsAsked, req);
   await queue(
     ctx.dbh,
     ctx.clock,
-    sent.map((s): Outgoing => ({ dedupeKey: `request:${req.id}:decided:${s.messageId}`, campaignId: ctx.campaign.id, kind: 'patch', target: s.messageId!, msgType: 'interactive', content })),
+    sent.map((s): Outgoing => ({ dedupeKey: `request:${req.id}:decided:${s.messageId}`, campaignId: ctx.campaign.id, kind: 'patch', target: s.messageId, msgType: 'interactive', content })),
   );
 }
