@@ -58,6 +58,9 @@ describe('blank fields, metrics and the period', () => {
     expect(r.nextSteps).toBe('');
     expect(r.problemItems).toEqual([]);
     expect(isBlankField('1. 暂无。')).toBe(true);
+    // a lone carriage return breaks a line as \n does (FC_SEED=1552072798 found "。\r，")
+    expect(isBlankField('。\r，')).toBe(isBlankField('。\n，'));
+    expect(isBlankField('。\r，')).toBe(true);
   });
 
   it('reads 指标：拆除=12，面积=300 with full-width punctuation, and 无 as 0', () => {

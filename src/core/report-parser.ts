@@ -63,9 +63,12 @@ export function stripBullet(line: string): string {
 }
 
 /** 无, 暂无, 0, none …: a field left blank on purpose (seed 004: 没有相关内容的应填写"无"或"0"). */
+/** A line ends at \r\n (Windows), \r (a lone carriage return, as some pasted text has) or \n: everywhere the same. */
+const LINE_BREAK = /\r\n|\r|\n/;
+
 export function isBlankField(text: string): boolean {
   return halfWidth(text)
-    .split('\n')
+    .split(LINE_BREAK)
     .map((l) => trimEnd(stripBullet(l), '。.;,!').trim())
     .filter(Boolean)
     .every((l) => BLANK.test(l));
@@ -73,7 +76,7 @@ export function isBlankField(text: string): boolean {
 
 function splitItems(text: string): string[] {
   return text
-    .split('\n')
+    .split(LINE_BREAK)
     .flatMap((l) => l.split(/[;；。](?=\s*[(（]?\d{1,2}[.、)）])/))
     .map(stripBullet)
     .map((l) => trimEnd(l, ';；。').trim())
@@ -90,7 +93,7 @@ function sectionText(raw: string, pieces: Array<{ start: number; end: number }>)
     prevEnd = p.end;
   }
   return out
-    .split(/\r\n|\r|\n/)
+    .split(LINE_BREAK)
     .map((l) => l.trim())
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
