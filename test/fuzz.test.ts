@@ -670,6 +670,8 @@ describe('the plan loader', () => {
       `campaign: {name: x}\nunits: ${'['.repeat(5_000)}${']'.repeat(5_000)}`,
       'campaign: {name: x}\ncampaign: {name: y}\nunits: [{name: u}]',
       `campaign: {name: x}\nunits: [${Array.from({ length: 6_000 }, (_, i) => `{name: u${i % 3_000}}`).join(',')}]`,
+      // a 300,000-character timezone in a JSON plan: ICU took 7 s over it before the schema bounded its length
+      JSON.stringify({ campaign: { name: 'x', timezone: '字'.repeat(300_000) }, units: [{ name: 'u' }] }),
       '\u0000\ufeff\ud800',
       '',
       '---\n---\n',
