@@ -1,11 +1,18 @@
 // `npm start` runs the server from compiled JavaScript (bin/start.js builds dist/ with esbuild when a source is newer):
-// the real entry, as a separate process, comes up healthy in sandbox mode and a second start reuses the build.
+// the real entry, as a separate process, comes up healthy in sandbox mode and a second start reuses the build; with a
+// Lark app configured, an encrypted event in gets its reply out through the build's reprinted SDK (dist/vendor).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../src/runtime.js';
+import { openSqlite } from '../db/client.js';
+import { ManualClock } from '../src/core/clock.js';
+import { applyPlanText } from '../src/plan/apply.js';
+import { examplePlan, projectRoot } from '../src/runtime.js';
+import { startFakeLark } from './fake-lark/server.js';
+import { appEnv, ENCRYPT_KEY, flatten } from './support/harness.js';
+import { deliver, messageEvent } from './support/lark-events.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'duban-compiled-'));
 const children: ChildProcess[] = [];
@@ -15,8 +22,8 @@ afterAll(() => {
 });
 
 /** Starts `node bin/start.js` with no LARK_* variable and waits for its /healthz; answers its console output. */
-async function startCompiled(port: number): Promise<{ out: string; child: ChildProcess }> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', PORT: String(port), DATABASE_PATH: join(dir, 'd.db'), LOG_LEVEL: 'warn' };
+async function startCompiled(port: number, extra: Record<string, string> = {}): Promise<{ out: string; child: ChildProcess }> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', PORT: String(port), DATABASE_PATH: join(dir, 'd.db'), LOG_LEVEL: 'warn', ...extra };
   const child = spawn(process.execPath, [join(projectRoot, 'bin/start.js')], { env, cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
@@ -48,5 +55,33 @@ describe('npm start (compiled)', () => {
     expect(second.out).not.toMatch(/built dist/);
     expect(statSync(join(projectRoot, 'dist', 'server.js')).mtimeMs).toBe(built);
     await stop(second.child);
+  }, 60_000);
+
+  it('with a Lark app configured: a signed, encrypted message in, its reply out through the reprinted SDK', async () => {
+    const fake = await startFakeLark();
+    try {
+      const db = join(dir, 'app.db');
+      const dbh = openSqlite(db);
+      expect((await applyPlanText(dbh, readFileSync(examplePlan, 'utf8'), new ManualClock(new Date()))).ok).toBe(true);
+      dbh.close();
+      const { child } = await startCompiled(38463, { ...appEnv(fake, db), LOG_LEVEL: 'warn' });
+      // the build loads the SDK from its reprint, which is one-byte text
+      const built = readdirSync(join(projectRoot, 'dist')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(projectRoot, 'dist', f), 'utf8')).join('\n');
+      expect(built).toContain('./vendor/lark-node-sdk.cjs');
+      expect(built).not.toMatch(/from\s*["']@larksuiteoapi\/node-sdk["']/);
+      expect(readFileSync(join(projectRoot, 'dist', 'vendor', 'lark-node-sdk.cjs'), 'latin1')).toMatch(/^[\x00-\x7f]*$/);
+      const ev = messageEvent({ from: 'ou_chenbo', chat: 'oc_xinhe_office', text: '帮助' });
+      fake.seedMessage(ev.event.message.message_id, 'oc_xinhe_office');
+      const d = deliver(ev, ENCRYPT_KEY);
+      const res = await fetch('http://127.0.0.1:38463/lark/events', { method: 'POST', headers: d.headers, body: d.body });
+      expect(res.status).toBe(200);
+      const mine = () => fake.messages.filter((x) => x.reply_to === ev.event.message.message_id);
+      await fake.waitFor(() => mine().length > 0, 10_000);
+      expect(mine()).toHaveLength(1);
+      expect(flatten(mine()[0]!.content)).toMatch(/进度/);
+      await stop(child);
+    } finally {
+      await fake.close();
+    }
   }, 60_000);
 });
