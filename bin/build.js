@@ -35,6 +35,16 @@ const larkSdkReprinted = {
   },
 };
 
+/**
+ * Escapes what esbuild's ascii charset leaves as it is: the Chinese in regular expression literals (the parsers' words),
+ * so the whole file is one-byte text. `\uXXXX` is the same UTF-16 unit in a regex literal with or without the u flag
+ * (a surrogate pair of escapes is one code point under u), and an identity escape `\中` becomes `\u4e2d`. Strings
+ * and identifiers are already escaped; a tagged template's raw text would change (the code has none with Chinese).
+ */
+export function asciiOnly(js) {
+  return js.replace(/(\\*)([^\x00-\x7f])/g, (_, slashes, ch) => `${slashes.length % 2 ? slashes.slice(1) : slashes}\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function isStale() {
   if (!existsSync(stampFile) || !existsSync(join(dist, 'server.js'))) return true;
   return Number(readFileSync(stampFile, 'utf8')) < newestSource();
@@ -70,10 +80,15 @@ export async function build() {
     platform: 'node',
     target: 'node20',
     packages: 'external',
+    // One-byte output: V8 keeps a script's source for lazy compilation, as two-byte text if one character needs it.
+    charset: 'ascii',
+    // stack traces need the mappings only; the sources are in the repository (Node keeps a loaded map in memory)
     sourcemap: true,
+    sourcesContent: false,
     logLevel: 'warning',
     plugins: [larkSdkReprinted],
   });
+  for (const f of readdirSync(dist)) if (f.endsWith('.js')) writeFileSync(join(dist, f), asciiOnly(readFileSync(join(dist, f), 'utf8')));
   // The bundle lives in dist/, so paths the code takes from its own file land here: db/client.ts's `migrations`,
   // the sandbox's `assets` (src/runtime.ts's project root is dist/.., the same as src/..).
   cpSync(join(root, 'db', 'migrations'), join(dist, 'migrations'), { recursive: true });

@@ -69,16 +69,32 @@ describe('npm start (compiled)', () => {
       const built = readdirSync(join(projectRoot, 'dist')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(projectRoot, 'dist', f), 'utf8')).join('\n');
       expect(built).toContain('./vendor/lark-node-sdk.cjs');
       expect(built).not.toMatch(/from\s*["']@larksuiteoapi\/node-sdk["']/);
+      // one-byte text throughout, the parsers' Chinese patterns escaped (bin/build.js asciiOnly)
+      expect(built).toMatch(/^[\x00-\x7f]*$/);
       expect(readFileSync(join(projectRoot, 'dist', 'vendor', 'lark-node-sdk.cjs'), 'latin1')).toMatch(/^[\x00-\x7f]*$/);
       const ev = messageEvent({ from: 'ou_chenbo', chat: 'oc_xinhe_office', text: '帮助' });
       fake.seedMessage(ev.event.message.message_id, 'oc_xinhe_office');
       const d = deliver(ev, ENCRYPT_KEY);
       const res = await fetch('http://127.0.0.1:38463/lark/events', { method: 'POST', headers: d.headers, body: d.body });
       expect(res.status).toBe(200);
-      const mine = () => fake.messages.filter((x) => x.reply_to === ev.event.message.message_id);
-      await fake.waitFor(() => mine().length > 0, 10_000);
-      expect(mine()).toHaveLength(1);
-      expect(flatten(mine()[0]!.content)).toMatch(/进度/);
+      const replyTo = async (ev: any) => {
+        const mine = () => fake.messages.filter((x) => x.reply_to === ev.event.message.message_id);
+        await fake.waitFor(() => mine().length > 0, 10_000);
+        expect(mine()).toHaveLength(1);
+        return flatten(mine()[0]!.content);
+      };
+      expect(await replyTo(ev)).toMatch(/进度/);
+
+      // a report, read by the compiled parser: each section where it belongs
+      const report = messageEvent({ from: 'ou_wangmin', chat: 'oc_xinhe_weiwen', text: '汇报\n进展：完成重点人员排查12户\n问题：资金未到位\n下一步：继续值守' });
+      fake.seedMessage(report.event.message.message_id, 'oc_xinhe_weiwen');
+      const r = deliver(report, ENCRYPT_KEY);
+      expect((await fetch('http://127.0.0.1:38463/lark/events', { method: 'POST', headers: r.headers, body: r.body })).status).toBe(200);
+      const confirmed = await replyTo(report);
+      expect(confirmed).toMatch(/已收到/);
+      expect(confirmed).toMatch(/完成重点人员排查12户/);
+      expect(confirmed).toMatch(/资金未到位/);
+      expect(confirmed).toMatch(/继续值守/);
       await stop(child);
     } finally {
       await fake.close();
