@@ -1,5 +1,5 @@
-// Builds the Node server and CLI from TypeScript into dist/ (esbuild: one ESM bundle per entry, npm packages left
-// external, heavy modules that the code imports dynamically split into chunks loaded on first use; the Lark SDK
+// Builds the Node server and CLI from TypeScript into dist/ (esbuild: one ESM bundle per entry with the pure-JavaScript
+// packages in it, heavy modules that the code imports dynamically split into chunks loaded on first use; the Lark SDK
 // reprinted as one-byte text into dist/vendor/). `npm start` runs it when a source file or package-lock.json is newer
 // than the last build, so a fresh clone still starts with one command.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -79,7 +79,12 @@ export async function build() {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // The pure-JavaScript packages are bundled: what the server does not use is left out (zod's other locales, …) and
+    // what it uses loads as one file. Left as packages: the native driver, the heavy report writers loaded on first
+    // use, node-cron (it forks its own files), the build tool, and the Lark SDK (reprinted above).
+    external: ['better-sqlite3', 'exceljs', 'docx', 'node-cron', 'esbuild', 'tsx'],
+    // bundled CommonJS packages call require(), which an ES module does not have: each output file makes its own
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     // One-byte output: V8 keeps a script's source for lazy compilation, as two-byte text if one character needs it.
     charset: 'ascii',
     // stack traces need the mappings only; the sources are in the repository (Node keeps a loaded map in memory)
