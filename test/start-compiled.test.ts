@@ -24,7 +24,10 @@ afterAll(() => {
 /** Starts `node bin/start.js` with no LARK_* variable and waits for its /healthz; answers its console output. */
 async function startCompiled(port: number, extra: Record<string, string> = {}): Promise<{ out: string; child: ChildProcess }> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', PORT: String(port), DATABASE_PATH: join(dir, 'd.db'), LOG_LEVEL: 'warn', ...extra };
-  const child = spawn(process.execPath, [join(projectRoot, 'bin/start.js')], { env, cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  // with the Node flags `npm start` gives (heap, semi-space, V8 threads, WebAssembly tier)
+  const flags = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).filter((w) => w.startsWith('--'));
+  expect(flags.length).toBeGreaterThan(0);
+  const child = spawn(process.execPath, [...flags, join(projectRoot, 'bin/start.js')], { env, cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
