@@ -1,6 +1,6 @@
 // Builds the Node server and CLI from TypeScript into dist/ (esbuild: one ESM bundle per entry with the pure-JavaScript
 // packages in it, heavy modules that the code imports dynamically split into chunks loaded on first use; the Lark SDK
-// reprinted as one-byte text into dist/vendor/). `npm start` runs it when a source file or package-lock.json is newer
+// reprinted as one-byte text into dist/vendor/). `npm start` runs it when a source file, package-lock.json or this recipe is newer
 // than the last build, so a fresh clone still starts with one command.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const stampFile = join(dist, '.built-from');
-const SOURCES = ['src', 'commands', 'jobs', 'db', 'package-lock.json'];
+const SOURCES = ['src', 'commands', 'jobs', 'db', 'package-lock.json', 'bin/build.js'];
 
 /** The newest modification time of the sources, in ms. */
 function newestSource() {
