@@ -1,7 +1,7 @@
 // Builds the Node server and CLI from TypeScript into dist/ (esbuild: one ESM bundle per entry with the pure-JavaScript
 // packages in it, heavy modules that the code imports dynamically split into chunks loaded on first use; the Lark SDK
-// reprinted as one-byte text into dist/vendor/). `npm start` runs it when a source file, package-lock.json or this recipe is newer
-// than the last build, so a fresh clone still starts with one command.
+// reprinted as one-byte text into dist/vendor/). `npm start` runs it when a source file, package-lock.json or this
+// recipe is newer than the last build, so a fresh clone still starts with one command.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
