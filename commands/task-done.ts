@@ -2,7 +2,7 @@
 import { taskCard } from '../src/ledger/cards.js';
 import { loadTask, notFound, taskRefArgs } from '../src/ledger/input.js';
 import { markCardDecided, sendToOffice, tellAsker } from '../src/ledger/request-notices.js';
-import { askStatement, decide, pendingRequests, type TaskRequest } from '../src/ledger/requests.js';
+import { askedIn, askStatement, decide, pendingRequests, type TaskRequest } from '../src/ledger/requests.js';
 import { mayManage, mayWriteOff, writeOffRefusal } from '../src/ledger/rules.js';
 import { ledgerSettingsOf } from '../src/ledger/settings.js';
 import { historyOf, taskCode, writeOff, type Task } from '../src/ledger/tasks.js';
@@ -20,7 +20,7 @@ async function askWriteOff(ctx: Ctx, task: Task, pending: TaskRequest | undefine
     }
     return { text: ctx.t(`${code} 已有一份销账申请正等待办公室审核，请等审核结果。`, `${code} already has a write-off awaiting the office's review; wait for its decision.`) };
   }
-  await ctx.dbh.atomic([askStatement(ctx.dbh, task, { kind: 'writeoff', by: ctx.actor.person.id, at: ctx.clock.now(), reason: note })]);
+  await ctx.dbh.atomic([askStatement(ctx.dbh, task, { kind: 'writeoff', by: ctx.actor.person.id, at: ctx.clock.now(), reason: note, chat: askedIn(ctx) })]);
   const req = (await pendingRequests(ctx.db, task.id)).find((r) => r.kind === 'writeoff')!;
   await sendToOffice(ctx, task, req);
   return { text: sent };

@@ -2,7 +2,7 @@
 // request is stored pending and a card with 同意 / 驳回 goes to the office chat; the office decides (任务 审批).
 import { loadTask, notFound, readDeadline, taskDateReasonArgs } from '../src/ledger/input.js';
 import { todayIn } from '../src/ledger/overdue.js';
-import { askStatement, pendingRequests } from '../src/ledger/requests.js';
+import { askedIn, askStatement, pendingRequests } from '../src/ledger/requests.js';
 import { sendToOffice } from '../src/ledger/request-notices.js';
 import { askRefusal, mayAskExtension, mayManage } from '../src/ledger/rules.js';
 import { taskCode } from '../src/ledger/tasks.js';
@@ -47,7 +47,7 @@ export default defineCommand({
       }
       return { text: ctx.t(`${code} 已有一份延期申请（延至 ${pending.toDeadline}）正等待办公室审批，请等审批结果后再申请。`, `${code} already has an extension request (to ${pending.toDeadline}) awaiting the office; wait for its decision.`) };
     }
-    await ctx.dbh.atomic([askStatement(ctx.dbh, task, { kind: 'extension', by: ctx.actor.person.id, at: ctx.clock.now(), toDeadline: date.value, reason })]);
+    await ctx.dbh.atomic([askStatement(ctx.dbh, task, { kind: 'extension', by: ctx.actor.person.id, at: ctx.clock.now(), toDeadline: date.value, reason, chat: askedIn(ctx) })]);
     const [req] = (await pendingRequests(ctx.db, task.id)).filter((r) => r.kind === 'extension');
     const where = await sendToOffice(ctx, task, req!);
     return { text: sentText(ctx, code, date.value) + (where === 'nowhere' ? ctx.t('（办公室群尚未绑定，也没有登记办公室人员，请直接联系办公室。）', ' (No office chat is bound and no office person is registered: contact the office.)') : '') };

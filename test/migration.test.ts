@@ -247,3 +247,32 @@ describe('migration 0004 (supervision: notices, requests, evidence, task phase a
     counters.close();
   });
 });
+
+describe('migration 0005 (the chat a request was made in) on a database of 0000–0004', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'duban-migration-0005-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps every row and value of every table, and the requests made before it have no chat (their decisions go privately)', () => {
+    const sqlite = migratedTo(dir, 5, 'req.db');
+    sqlite.exec(ROWS_0002.replace("'清理楼道堆物', 9, 99,", "'清理楼道堆物', 1, 1,").replace("(1, 2, 'note', 77,", "(1, 2, 'note', 1,"));
+    sqlite.exec(`INSERT INTO task_requests (id, campaign_id, task_id, kind, asked_by, asked_at, to_deadline, reason, status, decided_by, decided_at, decision_note) VALUES
+      (1, 1, 1, 'extension', 2, '2026-11-20T01:00:00Z', '2026-12-31', '住户外出', 'approved', 1, '2026-11-21T01:00:00Z', '同意'),
+      (2, 1, 2, 'writeoff', 2, '2026-11-25T01:00:00Z', NULL, '已完成', 'pending', NULL, NULL, '')`);
+    const tables = tableNames(sqlite);
+    const before = Object.fromEntries(tables.map((t) => [t, rowsOf(sqlite, t)]));
+    for (const t of ['reports', 'tasks', 'problems', 'meetings', 'task_requests']) expect(before[t]!.length, t).toBeGreaterThan(0);
+    sqlite.close();
+
+    openSqlite(join(dir, 'req.db')).close();
+    const after = new Database(join(dir, 'req.db'));
+    expect(tableNames(after)).toEqual(tables);
+    for (const t of tables) {
+      const expected = t === 'task_requests' ? before[t]!.map((r) => ({ ...r, asked_in_chat: null })) : before[t];
+      expect(rowsOf(after, t), t).toEqual(expected);
+    }
+    after.close();
+  });
+});

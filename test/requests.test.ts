@@ -14,6 +14,7 @@ import { getTask } from '../src/ledger/tasks.js';
 import { parseArgs } from '../src/core/args.js';
 import './support/fuzz-seed.js';
 import { flatten, startHarness, type Harness } from './support/harness.js';
+import { fixture } from './support/lark-events.js';
 import { OFFICE_CHAT, suite } from './support/requests.js';
 
 describe('申请延期: the lead unit asks, the office decides', () => {
@@ -23,6 +24,7 @@ describe('申请延期: the lead unit asks, the office decides', () => {
   });
   afterAll(() => h.close());
   const s = suite(() => h);
+  const toldIn = s.told;
 
   it('a liaison of the lead unit asks: the request waits, the office chat gets a card with 同意 and 驳回, the asker is told', async () => {
     const t = await s.addTask();
@@ -64,9 +66,13 @@ describe('申请延期: the lead unit asks, the office decides', () => {
     expect(req).toMatchObject({ status: 'approved', decisionNote: '抓紧办理' });
     const [ext] = await s.db().select().from(taskEvents).where(and(eq(taskEvents.taskId, t.id), eq(taskEvents.kind, 'extend')));
     expect(ext).toMatchObject({ fromDeadline: '2026-12-20', toDeadline: '2026-12-31', note: '需补登记' });
-    expect(s.last('ou_zhangli')).toContain(`T${t.seq}`);
-    expect(s.last('ou_zhangli')).toContain('已同意，完成时限延至 2026-12-31');
-    expect(s.last('ou_zhangli')).toContain('抓紧办理');
+    // told in the group chat it was asked in, with an @ of the asker, and not privately as well
+    const [told, ...more] = toldIn(s.chat());
+    expect(more).toEqual([]);
+    expect(told).toMatch(new RegExp(`^<at user_id="ou_zhangli">张丽</at> 您提交的 T${t.seq}「`));
+    expect(told).toContain('已同意，完成时限延至 2026-12-31');
+    expect(told).toContain('抓紧办理');
+    expect(toldIn('ou_zhangli')).toEqual([]);
     await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 查看 T${t.seq}` });
     const history = s.last();
     expect(history).toMatch(/张丽（区公安局） \*\*申请延期至 2026-12-31\*\*：原因：需补登记/);
@@ -83,8 +89,8 @@ describe('申请延期: the lead unit asks, the office decides', () => {
     const [req] = await s.requests(t.id);
     expect(req).toMatchObject({ status: 'rejected', decisionNote: '请先落实资金计划' });
     expect((await s.task(t.seq)).deadline).toBe('2026-12-20');
-    expect(s.last('ou_zhangli')).toContain('未同意，完成时限仍为 2026-12-20');
-    expect(s.last('ou_zhangli')).toContain('请先落实资金计划');
+    expect(toldIn(s.chat()).at(-1)).toContain('未同意，完成时限仍为 2026-12-20');
+    expect(toldIn(s.chat()).at(-1)).toContain('请先落实资金计划');
     const again = await s.click('ou_dailei', approve);
     expect(again.type).toBe('error');
     expect(s.last(OFFICE_CHAT)).toMatch(/已于 2026-11-27 09:00 由 陈波（区住房建设委） 驳回/);
@@ -229,13 +235,40 @@ describe('申请延期: the lead unit asks, the office decides', () => {
     }
     expect(flatten(card.content)).toContain(evil);
     await h.say({ from: 'ou_chenbo', chat: s.chat(), text: `任务 审批 T${t.seq} 驳回 ${evil}` });
-    const notice = h.fake.messagesIn('ou_zhangli').at(-1)!;
-    expect(String(notice.content.text)).not.toMatch(/<\/?[A-Za-z]/);
-    expect(String(notice.content.text)).not.toContain('](');
-    expect(String(notice.content.text).replace(/\u200b/g, '')).toContain(evil);
+    // the one @ is the asker's, put there by the bot; what people typed stays text
+    const notice = toldIn(s.chat()).at(-1)!;
+    expect(notice.startsWith('<at user_id="ou_zhangli">张丽</at> ')).toBe(true);
+    const typed = notice.slice('<at user_id="ou_zhangli">张丽</at> '.length);
+    expect(typed).not.toMatch(/<\/?[A-Za-z]/);
+    expect(typed).not.toContain('](');
+    expect(typed.replace(/\u200b/g, '')).toContain(evil);
     await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 查看 T${t.seq}` });
     expect(s.last()).toContain(evil);
     expect(JSON.stringify(h.fake.messagesIn(s.chat()).at(-1)!.content)).not.toContain('<at id=all>');
+  });
+
+  it('asked privately, the decision is told privately; asked in a chat the bot has since left, privately too', async () => {
+    const t = await s.addTask();
+    await h.say({ from: 'ou_zhangli', chat: 'oc_p2p_zhangli', chatType: 'p2p', text: `任务 申请延期 T${t.seq} 截止：2026-12-31 原因：私聊申请` });
+    expect((await s.requests(t.id))[0]!.askedInChat).toBeNull();
+    await h.say({ from: 'ou_chenbo', chat: s.chat(), text: `任务 审批 T${t.seq} 同意` });
+    expect(toldIn('ou_zhangli').at(-1)).toMatch(new RegExp(`^您提交的 T${t.seq}「.*已同意，完成时限延至 2026-12-31`));
+    expect(toldIn(s.chat())).toEqual([]);
+
+    // 维稳保障组's chat is bound by the plan; the bot is removed from it after the request, before the decision
+    const group = 'oc_xinhe_weiwen';
+    const u = await s.addTask();
+    await h.say({ from: 'ou_zhangli', chat: group, text: `任务 申请延期 T${u.seq} 截止：2027-01-08 原因：群里申请` });
+    expect((await s.requests(u.id))[0]!.askedInChat).toBe(group);
+    const removed = fixture('im.chat.member.bot.deleted_v1');
+    removed.header.event_id = `ev_req_removed_${u.seq}`;
+    removed.event.chat_id = group;
+    expect((await h.post(removed)).status).toBe(200);
+    await h.settle();
+    const before = toldIn(group).length;
+    await h.say({ from: 'ou_chenbo', chat: s.chat(), text: `任务 审批 T${u.seq} 驳回 请按期完成` });
+    expect(toldIn(group)).toHaveLength(before);
+    expect(toldIn('ou_zhangli').at(-1)).toMatch(new RegExp(`^您提交的 T${u.seq}「.*未同意.*请按期完成`));
   });
 
   it('English: task request-extension and task decide', async () => {

@@ -57,6 +57,8 @@ export const taskRequests = sqliteTable(
     kind: text('kind').$type<RequestKind>().notNull(),
     askedBy: integer('asked_by').references(() => people.id),
     askedAt: text('asked_at').notNull(),
+    /** the group chat the request was made in, where its decision is told (none: asked privately, or before 0005) */
+    askedInChat: text('asked_in_chat'),
     /** the deadline asked for (extensions) */
     toDeadline: text('to_deadline'),
     reason: text('reason').notNull().default(''),

@@ -41,7 +41,12 @@ export interface Ask {
   at: Date;
   toDeadline?: string;
   reason: string;
+  /** the group chat it was asked in, where the decision is told (a private chat: told privately, as always) */
+  chat?: string;
 }
+
+/** The group chat a command was said in, where its request's decision will be told; none for a private chat. */
+export const askedIn = (ctx: { chat: { id: string; type: 'p2p' | 'group' } }): string | undefined => (ctx.chat.type === 'group' ? ctx.chat.id : undefined);
 
 /** The statement that stores a pending request (run it with the office's card in one atomic write). */
 export function askStatement(dbh: DbHandle, task: Task, a: Ask) {
@@ -51,6 +56,7 @@ export function askStatement(dbh: DbHandle, task: Task, a: Ask) {
     kind: a.kind,
     askedBy: a.by,
     askedAt: a.at.toISOString(),
+    askedInChat: a.chat ?? null,
     toDeadline: a.toDeadline ?? null,
     reason: a.reason,
     status: 'pending',

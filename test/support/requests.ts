@@ -28,6 +28,12 @@ export function suite(h: () => Harness) {
   });
   const db = () => h().server.runtime.dbh.db;
   const last = (where = chat) => flatten(h().fake.messagesIn(where).at(-1)?.content ?? '');
+  /** The decisions told to the asker in `where` (a chat, or an open_id for privately), as sent: the @ included. */
+  const told = (where = chat) =>
+    h()
+      .fake.messagesIn(where)
+      .map((m) => String((m.content as { text?: unknown }).text ?? ''))
+      .filter((t) => /您提交的|^(?:<at [^>]*>[^<]*<\/at> )?Your /.test(t));
   const task = async (seq: number) => (await db().select().from(tasks).where(eq(tasks.seq, seq)))[0]!;
   const requests = async (taskId: number) => db().select().from(taskRequests).where(eq(taskRequests.taskId, taskId)).orderBy(taskRequests.id);
 
@@ -68,5 +74,5 @@ export function suite(h: () => Harness) {
     return { approve: found.find((b) => b.a === 'request.approve')!, reject: found.find((b) => b.a === 'request.reject')!, text: flatten(m.content) };
   }
 
-  return { db, last, task, requests, addTask, click, cardButtons, chat: () => chat };
+  return { db, last, told, task, requests, addTask, click, cardButtons, chat: () => chat };
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `task_requests` ADD `asked_in_chat` text;
