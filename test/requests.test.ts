@@ -25,6 +25,8 @@ describe('申请延期: the lead unit asks, the office decides', () => {
   afterAll(() => h.close());
   const s = suite(() => h);
   const toldIn = s.told;
+  /** 维稳保障组's chat: bound by the plan, so the bot's membership of it is known */
+  const WEIWEN = 'oc_xinhe_weiwen';
 
   it('a liaison of the lead unit asks: the request waits, the office chat gets a card with 同意 and 驳回, the asker is told', async () => {
     const t = await s.addTask();
@@ -58,7 +60,7 @@ describe('申请延期: the lead unit asks, the office decides', () => {
 
   it('the office approves by text: the deadline moves as 任务 延期 would, the history says who asked and who decided, the asker is told', async () => {
     const t = await s.addTask();
-    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 申请延期 T${t.seq} 截止：2026-12-31 原因：需补登记` });
+    await h.say({ from: 'ou_zhangli', chat: WEIWEN, text: `任务 申请延期 T${t.seq} 截止：2026-12-31 原因：需补登记` });
     await h.say({ from: 'ou_chenbo', chat: s.chat(), text: `任务 审批 T${t.seq} 同意 抓紧办理` });
     expect(s.last()).toContain('已同意');
     expect((await s.task(t.seq)).deadline).toBe('2026-12-31');
@@ -66,8 +68,8 @@ describe('申请延期: the lead unit asks, the office decides', () => {
     expect(req).toMatchObject({ status: 'approved', decisionNote: '抓紧办理' });
     const [ext] = await s.db().select().from(taskEvents).where(and(eq(taskEvents.taskId, t.id), eq(taskEvents.kind, 'extend')));
     expect(ext).toMatchObject({ fromDeadline: '2026-12-20', toDeadline: '2026-12-31', note: '需补登记' });
-    // told in the group chat it was asked in, with an @ of the asker, and not privately as well
-    const [told, ...more] = toldIn(s.chat());
+    // told in the (bound) group chat it was asked in, with an @ of the asker, and not privately as well
+    const [told, ...more] = toldIn(WEIWEN).filter((x) => x.includes(`T${t.seq}「`));
     expect(more).toEqual([]);
     expect(told).toMatch(new RegExp(`^<at user_id="ou_zhangli">张丽</at> 您提交的 T${t.seq}「`));
     expect(told).toContain('已同意，完成时限延至 2026-12-31');
@@ -89,8 +91,8 @@ describe('申请延期: the lead unit asks, the office decides', () => {
     const [req] = await s.requests(t.id);
     expect(req).toMatchObject({ status: 'rejected', decisionNote: '请先落实资金计划' });
     expect((await s.task(t.seq)).deadline).toBe('2026-12-20');
-    expect(toldIn(s.chat()).at(-1)).toContain('未同意，完成时限仍为 2026-12-20');
-    expect(toldIn(s.chat()).at(-1)).toContain('请先落实资金计划');
+    expect(toldIn('ou_zhangli').at(-1)).toContain('未同意，完成时限仍为 2026-12-20');
+    expect(toldIn('ou_zhangli').at(-1)).toContain('请先落实资金计划');
     const again = await s.click('ou_dailei', approve);
     expect(again.type).toBe('error');
     expect(s.last(OFFICE_CHAT)).toMatch(/已于 2026-11-27 09:00 由 陈波（区住房建设委） 驳回/);
@@ -215,7 +217,7 @@ describe('申请延期: the lead unit asks, the office decides', () => {
   it('what the asker and the office typed is shown as typed and never becomes markup (card, history, notice)', async () => {
     const evil = '<at id=all></at> [点我](https://evil.example) **bold**';
     const t = await s.addTask();
-    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 申请延期 T${t.seq} 截止：2026-12-31 原因：${evil}` });
+    await h.say({ from: 'ou_zhangli', chat: WEIWEN, text: `任务 申请延期 T${t.seq} 截止：2026-12-31 原因：${evil}` });
     const card = h.fake.messagesIn(OFFICE_CHAT).at(-1)!;
     const markdown: string[] = [];
     const walk = (v: unknown) => {
@@ -236,7 +238,7 @@ describe('申请延期: the lead unit asks, the office decides', () => {
     expect(flatten(card.content)).toContain(evil);
     await h.say({ from: 'ou_chenbo', chat: s.chat(), text: `任务 审批 T${t.seq} 驳回 ${evil}` });
     // the one @ is the asker's, put there by the bot; what people typed stays text
-    const notice = toldIn(s.chat()).at(-1)!;
+    const notice = toldIn(WEIWEN).at(-1)!;
     expect(notice.startsWith('<at user_id="ou_zhangli">张丽</at> ')).toBe(true);
     const typed = notice.slice('<at user_id="ou_zhangli">张丽</at> '.length);
     expect(typed).not.toMatch(/<\/?[A-Za-z]/);
@@ -247,7 +249,7 @@ describe('申请延期: the lead unit asks, the office decides', () => {
     expect(JSON.stringify(h.fake.messagesIn(s.chat()).at(-1)!.content)).not.toContain('<at id=all>');
   });
 
-  it('asked privately, the decision is told privately; asked in a chat the bot has since left, privately too', async () => {
+  it('asked privately, in a group not bound to the campaign, or in a chat the bot has since left: told privately', async () => {
     const t = await s.addTask();
     await h.say({ from: 'ou_zhangli', chat: 'oc_p2p_zhangli', chatType: 'p2p', text: `任务 申请延期 T${t.seq} 截止：2026-12-31 原因：私聊申请` });
     expect((await s.requests(t.id))[0]!.askedInChat).toBeNull();
@@ -255,8 +257,16 @@ describe('申请延期: the lead unit asks, the office decides', () => {
     expect(toldIn('ou_zhangli').at(-1)).toMatch(new RegExp(`^您提交的 T${t.seq}「.*已同意，完成时限延至 2026-12-31`));
     expect(toldIn(s.chat())).toEqual([]);
 
+    // a group the plan does not bind: whether the bot is still in it is not known, so the decision goes privately
+    const v = await s.addTask();
+    await h.say({ from: 'ou_zhangli', chat: s.chat(), text: `任务 申请延期 T${v.seq} 截止：2026-12-30 原因：临时群` });
+    expect((await s.requests(v.id))[0]!.askedInChat).toBe(s.chat());
+    await h.say({ from: 'ou_chenbo', chat: s.chat(), text: `任务 审批 T${v.seq} 同意` });
+    expect(toldIn(s.chat())).toEqual([]);
+    expect(toldIn('ou_zhangli').at(-1)).toMatch(new RegExp(`^您提交的 T${v.seq}「`));
+
     // 维稳保障组's chat is bound by the plan; the bot is removed from it after the request, before the decision
-    const group = 'oc_xinhe_weiwen';
+    const group = WEIWEN;
     const u = await s.addTask();
     await h.say({ from: 'ou_zhangli', chat: group, text: `任务 申请延期 T${u.seq} 截止：2027-01-08 原因：群里申请` });
     expect((await s.requests(u.id))[0]!.askedInChat).toBe(group);
@@ -269,6 +279,12 @@ describe('申请延期: the lead unit asks, the office decides', () => {
     await h.say({ from: 'ou_chenbo', chat: s.chat(), text: `任务 审批 T${u.seq} 驳回 请按期完成` });
     expect(toldIn(group)).toHaveLength(before);
     expect(toldIn('ou_zhangli').at(-1)).toMatch(new RegExp(`^您提交的 T${u.seq}「.*未同意.*请按期完成`));
+    // the bot is added back, as the tests after this one expect
+    const added = fixture('im.chat.member.bot.added_v1');
+    added.header.event_id = `ev_req_added_${u.seq}`;
+    added.event.chat_id = group;
+    expect((await h.post(added)).status).toBe(200);
+    await h.settle();
   });
 
   it('English: task request-extension and task decide', async () => {
