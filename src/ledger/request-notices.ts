@@ -1,8 +1,8 @@
 // Where a request and its decision are told: the request's card to the office chat (or, with none bound, privately to
 // each office person), and the decision to the person who asked, in the campaign's language: with an @ in the group
 // chat they asked in when it is a chat bound to a campaign that the bot is still in (its membership events keep that
-// known), otherwise privately (asked privately or in another group, asked before migration 0005, bot since removed). Rows go to the outbox under keys of the request, so telling twice (a replay, a resent message) queues
-// nothing new.
+// known), otherwise privately (asked privately or in another group, asked before migration 0005, bot since removed).
+// Rows go to the outbox under keys of the request, so telling twice (a replay, a resent message) queues nothing new.
 import { eq } from 'drizzle-orm';
 import { chats } from '../../db/schema.js';
 import type { Ctx } from '../context.js';
