@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../db/client.js';
 import { ManualClock } from '../src/core/clock.js';
 import { applyPlanText } from '../src/plan/apply.js';
+import { startFlags } from '../bench/load.js';
 import { examplePlan, projectRoot } from '../src/runtime.js';
 import { startFakeLark } from './fake-lark/server.js';
 import { appEnv, ENCRYPT_KEY, flatten } from './support/harness.js';
@@ -25,7 +26,7 @@ afterAll(() => {
 async function startCompiled(port: number, extra: Record<string, string> = {}): Promise<{ out: string; child: ChildProcess }> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', PORT: String(port), DATABASE_PATH: join(dir, 'd.db'), LOG_LEVEL: 'warn', ...extra };
   // with the Node flags `npm start` gives (heap, semi-space, V8 threads, WebAssembly tier)
-  const flags = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).filter((w) => w.startsWith('--'));
+  const flags = startFlags();
   expect(flags.length).toBeGreaterThan(0);
   const child = spawn(process.execPath, [...flags, join(projectRoot, 'bin/start.js')], { env, cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);

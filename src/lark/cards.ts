@@ -38,9 +38,16 @@ export function esc(text: string): string {
   return text.replace(/[&<>*_~[\]()`#|!\\\-+$]/g, (c) => MD_SPECIAL[c]!).replace(/\r?\n/g, '\n');
 }
 
+const OPEN_ID = /^[A-Za-z0-9_-]+$/;
+
 /** An @mention of one person inside a markdown element (open_id comes from our own tables, never from user text). */
 export function at(openId: string): string {
-  return /^[A-Za-z0-9_-]+$/.test(openId) ? `<at id=${openId}></at>` : '';
+  return OPEN_ID.test(openId) ? `<at id=${openId}></at>` : '';
+}
+
+/** The same @mention in a text message, with the name shown if the id is unknown to Lark (made inert as text is). */
+export function textAt(openId: string, name: string): string {
+  return OPEN_ID.test(openId) ? `<at user_id="${openId}">${textContent(name).text}</at>` : '';
 }
 
 /** Lark shows at most three header tags (卡片 JSON 2.0 结构: 标题后缀标签，最多设置 3 个). */

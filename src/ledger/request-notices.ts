@@ -1,13 +1,11 @@
 // Where a request and its decision are told: the request's card to the office chat (or, with none bound, privately to
 // each office person), and the decision to the person who asked, in the campaign's language: with an @ in the group
-// chat they asked in when it is a chat bound to a campaign that the bot is still in (its membership events keep that
+// chat they asked in when it is a chat bound to the campaign that the bot is still in (its membership events keep that
 // known), otherwise privately (asked privately or in another group, asked before migration 0005, bot since removed).
 // Rows go to the outbox under keys of the request, so telling twice (a replay, a resent message) queues nothing new.
-import { eq } from 'drizzle-orm';
-import { chats } from '../../db/schema.js';
 import type { Ctx } from '../context.js';
 import { langOf, translate } from '../context.js';
-import { textContent } from '../lark/cards.js';
+import { textAt, textContent } from '../lark/cards.js';
 import { chatOf, officeContacts } from '../org.js';
 import { deliveredUnder, queue, type Outgoing } from '../outbox.js';
 import { personText, requestCard } from './request-cards.js';
@@ -40,13 +38,6 @@ export async function sendToOffice(ctx: NoticeCtx, task: Task, req: TaskRequest)
   return 'office_people';
 }
 
-/** Whether the bot is known to be in this chat: a chat bound to a campaign and still active. Only those have their
- * membership tracked; a message to a group the bot has left unseen would fail and the asker would hear nothing. */
-async function botIn(ctx: NoticeCtx, chatId: string): Promise<boolean> {
-  const rows = await ctx.dbh.db.select({ active: chats.active }).from(chats).where(eq(chats.chatId, chatId));
-  return rows.some((r) => r.active);
-}
-
 /** Tells the person who asked what the office decided: in the bound group chat they asked in, with an @, or privately. */
 export async function tellAsker(ctx: NoticeCtx, task: Task, req: TaskRequest): Promise<void> {
   const asker = ctx.org.people.find((p) => p.id === req.askedBy);
@@ -67,12 +58,12 @@ export async function tellAsker(ctx: NoticeCtx, task: Task, req: TaskRequest): P
   const note = req.decisionNote ? v.t(`。意见：${req.decisionNote}`, `. Note: ${req.decisionNote}`) : '';
   const text = v.t(`您提交的 ${code}「${task.title}」${what}${result}（审批人：${by}）${note}`, `Your ${what} for ${code} "${task.title}" was ${result} (by ${by})${note}`);
   const base = { dedupeKey: `request:${req.id}:decided`, campaignId: ctx.campaign.id, kind: 'send' as const, msgType: 'text' as const };
-  const inChat = req.askedInChat && (await botIn(ctx, req.askedInChat)) ? req.askedInChat : undefined;
-  // The user text is made inert by textContent; the @ is added after it, so only the asker is mentioned.
-  const mention = /^[A-Za-z0-9_-]+$/.test(asker.openId) ? `<at user_id="${asker.openId}">${textContent(asker.name).text}</at> ` : '';
+  // Only the campaign's bound chats have the bot's membership tracked (bot added/removed events): a message to another
+  // group the bot has left would fail, and the asker would hear nothing, so those decisions go privately.
+  const inChat = ctx.org.chats.some((c) => c.chatId === req.askedInChat && c.active) ? req.askedInChat! : undefined;
   await queue(ctx.dbh, ctx.clock, [
     inChat
-      ? { ...base, target: inChat, content: { text: mention + textContent(text).text } }
+      ? { ...base, target: inChat, content: { text: `${textAt(asker.openId, asker.name)} ${textContent(text).text}`.trimStart() } }
       : { ...base, target: asker.openId, targetType: 'open_id', content: textContent(text) },
   ]);
 }
