@@ -39,8 +39,10 @@ export interface ReadMinutes {
 /** The numbering or checkbox that opens an item line; `old` is the `- [ ]` form. */
 const ITEM =
   /^\s*(?:(?<old>(?:[-*]\s*)?\[\s*\])|\d{1,3}\s*(?:[.)](?!\d)|、)|\(\s*[0-9一二三四五六七八九十]{1,3}\s*\)|[一二三四五六七八九十]{1,3}\s*(?:、|\.(?!\d))|[一二三四五六七八九十]{1,2}是(?=[^\s,:])|第[一二三四五六七八九十0-9]{1,3}\s*(?:条|项|点)?\s*[,、:.]|[①-⑳]|(?<bullet>[-*•·])(?=\s))\s*/;
-const LEAD_KEYS = '牵头单位|牵头部门|主责单位|主责部门|责任单位|责任部门|负责单位|牵头|主责|lead|owner';
-const WITH_KEYS = '配合单位|配合部门|协办单位|配合|协办|with';
+// The English keys are never the end of a longer word (mislead:); the Chinese ones may follow any text, a Latin letter
+// included (更换为LED牵头单位：…; FUZZ_SEED=862298682 found 由A牵头单位： read as prose).
+const LEAD_KEYS = '牵头单位|牵头部门|主责单位|主责部门|责任单位|责任部门|负责单位|牵头|主责|(?<![A-Za-z])(?:lead|owner)';
+const WITH_KEYS = '配合单位|配合部门|协办单位|配合|协办|(?<![A-Za-z])with';
 /** A line that only carries fields (牵头单位：X / 截止：…) belongs to the item above it, as in a 工作任务单. */
 const FIELD_LINE = new RegExp(`^\\s*(?:${LEAD_KEYS}|${WITH_KEYS}|截止(?:时间|日期)?|完成时限|完成时间|时限|due)\\s*:`, 'i');
 /** Lines of the minutes' masthead: never items, even when they name 牵头单位. */
@@ -106,8 +108,8 @@ function findUnits(org: Pick<Org, 'units'>, line: string): Found & { w: string }
     for (const m of [...w.matchAll(re)]) if (fn(m)) take(m.index!, m.index! + m[0].length);
   };
   // A key's value runs to the next separator, and is no value when a colon follows it (牵头：截止：…).
-  each(new RegExp(`(?<![A-Za-z])(?:${LEAD_KEYS})\\s*:\\s*(${SEP}+)(?!${SEP}*:)`, 'gi'), (m) => ((f.signal = true), add(f.leads, splitNames(m[1]!))));
-  each(new RegExp(`(?<![A-Za-z])(?:${WITH_KEYS})\\s*:\\s*(${SEP}+)(?!${SEP}*:)`, 'gi'), (m) => ((f.keyed = true), add(f.cooperating, splitNames(m[1]!))));
+  each(new RegExp(`(?:${LEAD_KEYS})\\s*:\\s*(${SEP}+)(?!${SEP}*:)`, 'gi'), (m) => ((f.signal = true), add(f.leads, splitNames(m[1]!))));
+  each(new RegExp(`(?:${WITH_KEYS})\\s*:\\s*(${SEP}+)(?!${SEP}*:)`, 'gi'), (m) => ((f.keyed = true), add(f.cooperating, splitNames(m[1]!))));
   each(/由([^,;。\s:由]+?)(?:牵头|主责|负责)(?!单位|部门|同志|人)/g, (m) => ((f.signal = true), add(f.leads, splitNames(m[1]!))));
   each(new RegExp(`(${SEP}+?)牵头(?!单位|部门)`, 'g'), (m) => ((f.signal = true), add(f.leads, splitNames(m[1]!))));
   // 负责 is everyday prose (负责同志, 主要负责); it names a lead only when a unit stands right before it.
@@ -119,7 +121,7 @@ function findUnits(org: Pick<Org, 'units'>, line: string): Found & { w: string }
   });
   each(new RegExp(`(${SEP}+?)(?:配合|协助|协办)(?!单位|部门)`, 'g'), (m) => add(f.cooperating, splitNames(m[1]!)));
   // 牵头单位： with nothing after it still says the line is an item (whose lead is missing)
-  if (new RegExp(`(?<![A-Za-z])(?:${LEAD_KEYS}|${WITH_KEYS})\\s*:`, 'i').test(w)) f.keyed = true;
+  if (new RegExp(`(?:${LEAD_KEYS}|${WITH_KEYS})\\s*:`, 'i').test(w)) f.keyed = true;
   return { ...f, w };
 }
 
