@@ -121,8 +121,8 @@ async function answerTimes(t: Target) {
 /** The max rate: 2,000 events at concurrency 32, from idle. */
 async function maxRate(t: Target, round: number) {
   // CPU per answer of the server and of the load generator while the answers were sent (Duban's handling that waits
-  // until after the burst is not in it): on two shared cores the two are measured against each other, and the CPU an
-  // answer costs the server is the figure that does not move with what else the machine does.
+  // until after the burst is mostly not in it). On two shared cores the max rate is the server's cost and the load
+  // generator's taken together; CPU per answer tells the server's own apart (it too moves between rounds, less).
   const cpu0 = { server: cpuMs(t.pid), loadgen: cpuMs(loadgen!.pid!) };
   const { samples, perSecond } = await load({ mode: 'closed', url: t.url, n: 2000, tag: `${t.name}m${round}`, concurrency: 32 });
   const cpuUs = { server: ((cpuMs(t.pid) - cpu0.server) * 1000) / samples.length, loadgen: ((cpuMs(loadgen!.pid!) - cpu0.loadgen) * 1000) / samples.length };
