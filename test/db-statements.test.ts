@@ -85,6 +85,31 @@ describe('the WAL checkpointed from a worker thread', () => {
   });
 });
 
+describe('the WAL file after a burst', () => {
+  it('is cut back to the size limit once it was checkpointed and starts over (journal_size_limit)', async () => {
+    const path = join(dir, 'walsize.db');
+    const limit = 256 * 1024;
+    const h = openSqlite(path, { backgroundCheckpoint: true, walSizeLimit: limit });
+    try {
+      const value = 'x'.repeat(4000);
+      await h.atomic(Array.from({ length: 1500 }, (_, i) => h.db.insert(meta).values({ key: `ws${i}`, value })));
+      const grown = statSync(`${path}-wal`).size;
+      expect(grown).toBeGreaterThan(4_000_000);
+      // each small commit after the checkpointer has copied everything starts the WAL over and cuts the file back
+      let size = grown;
+      for (let i = 0; i < 60 && size > limit; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        await h.db.insert(meta).values({ key: `wsafter${i}`, value: 'y' }).run();
+        size = statSync(`${path}-wal`).size;
+      }
+      expect(size).toBeLessThanOrEqual(limit);
+      expect((await h.db.select({ n: sql<number>`count(*)` }).from(meta).where(sql`${meta.key} like 'ws%'`))[0]!.n).toBeGreaterThanOrEqual(1500);
+    } finally {
+      h.close();
+    }
+  });
+});
+
 describe('group commit (DbHandle.grouped)', () => {
   it('work queued in one turn commits together; each resolves with its own result', async () => {
     const put = (key: string) => dbh.grouped!(() => dbh.db.insert(meta).values({ key, value: key }).run());
