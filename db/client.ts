@@ -172,8 +172,9 @@ setTimeout(tick, workerData.idleMs);
  * A worker thread with its own connection that checkpoints the WAL; the main connection no longer does. It looks every
  * 25 ms while the WAL keeps changing, every second once it holds still. The WAL starts over from its beginning only
  * when a commit finds everything before it copied, so only a checkpoint that finishes between two commits lets it:
- * with one look a second, commits 2 ms apart never found one and the WAL grew by 11 MB a second without end (40 MB a
- * second under the bench); looking every 25 ms, it started over some ten times a second and stayed under 16 MB.
+ * with one look a second (or every 100 ms), commits 2 ms apart never found one and the WAL grew by 11 MB a second (40
+ * MB a second under the bench); looking every 25 ms, it started over several times a second and stayed under 16 MB.
+ * Commits back to back with no pause still grow it until the first pause.
  */
 function startCheckpointer(sqlite: Database.Database, path: string): Worker | undefined {
   try {
