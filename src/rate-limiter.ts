@@ -39,10 +39,10 @@ class SlidingWindow {
   take(now: number) {
     this.times.push(now);
   }
-  /** no send inside the window any more: it answers as a new one would (trim forgets such sends the same way) */
+  /** no send inside the window any more: once trimmed it is empty, and answers as a new one would */
   idle(now: number): boolean {
-    const last = this.times[this.times.length - 1];
-    return last === undefined || last <= now - this.spanMs;
+    this.trim(now);
+    return this.head === this.times.length;
   }
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqlite } from '../db/client.js';
+import { openSqlite, type DbHandle, type SqliteOptions } from '../db/client.js';
 import { campaigns, meta, taskEvents, tasks, units } from '../db/schema.js';
 import { statements } from '../db/statements.js';
 
@@ -61,11 +61,25 @@ describe('prepared once by drizzle', () => {
   });
 });
 
+/** The meta rows whose key starts with `prefix`. */
+const keysLike = async (h: DbHandle, prefix: string) => Number((await h.db.select({ n: sql<number>`count(*)` }).from(meta).where(sql`${meta.key} like ${prefix + '%'}`))[0]!.n);
+
+/** Opens a database with the checkpointer thread, runs `work` on it, and closes it. */
+async function withCheckpointer(name: string, opts: SqliteOptions, work: (h: DbHandle, path: string) => Promise<void>) {
+  const path = join(dir, name);
+  const h = openSqlite(path, { backgroundCheckpoint: true, ...opts });
+  try {
+    await work(h, path);
+  } finally {
+    h.close();
+  }
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 describe('the WAL checkpointed from a worker thread', () => {
-  it('a commit does not checkpoint; the worker copies the pages into the database file within a couple of seconds', async () => {
-    const path = join(dir, 'ckpt.db');
-    const h = openSqlite(path, { backgroundCheckpoint: true });
-    try {
+  it('a commit does not checkpoint; the worker copies the pages into the database file within a couple of seconds', () =>
+    withCheckpointer('ckpt.db', {}, async (h, path) => {
       const before = statSync(path).size;
       // ≈8 MB in one commit: past the 1,000 pages at which SQLite's own commit would checkpoint before returning
       const value = 'x'.repeat(4000);
@@ -74,23 +88,18 @@ describe('the WAL checkpointed from a worker thread', () => {
       expect(statSync(path).size).toBeLessThan(before + 1_000_000);
       let after = statSync(path).size;
       for (let i = 0; i < 40 && after < before + 4_000_000; i++) {
-        await new Promise((r) => setTimeout(r, 100));
+        await pause(100);
         after = statSync(path).size;
       }
       expect(after).toBeGreaterThan(before + 4_000_000);
-      expect((await h.db.select({ n: sql<number>`count(*)` }).from(meta).where(sql`${meta.key} like 'ck%'`))[0]!.n).toBe(2000);
-    } finally {
-      h.close();
-    }
-  });
+      expect(await keysLike(h, 'ck')).toBe(2000);
+    }));
 });
 
 describe('the WAL file after a burst', () => {
-  it('is cut back to the size limit once it was checkpointed and starts over (journal_size_limit)', async () => {
-    const path = join(dir, 'walsize.db');
+  it('is cut back to the size limit once it was checkpointed and starts over (journal_size_limit)', () => {
     const limit = 256 * 1024;
-    const h = openSqlite(path, { backgroundCheckpoint: true, walSizeLimit: limit });
-    try {
+    return withCheckpointer('walsize.db', { walSizeLimit: limit }, async (h, path) => {
       const value = 'x'.repeat(4000);
       await h.atomic(Array.from({ length: 1500 }, (_, i) => h.db.insert(meta).values({ key: `ws${i}`, value })));
       const grown = statSync(`${path}-wal`).size;
@@ -98,23 +107,19 @@ describe('the WAL file after a burst', () => {
       // each small commit after the checkpointer has copied everything starts the WAL over and cuts the file back
       let size = grown;
       for (let i = 0; i < 60 && size > limit; i++) {
-        await new Promise((r) => setTimeout(r, 100));
+        await pause(100);
         await h.db.insert(meta).values({ key: `wsafter${i}`, value: 'y' }).run();
         size = statSync(`${path}-wal`).size;
       }
       expect(size).toBeLessThanOrEqual(limit);
-      expect((await h.db.select({ n: sql<number>`count(*)` }).from(meta).where(sql`${meta.key} like 'ws%'`))[0]!.n).toBeGreaterThanOrEqual(1500);
-    } finally {
-      h.close();
-    }
+      expect(await keysLike(h, 'ws')).toBeGreaterThanOrEqual(1500);
+    });
   });
 });
 
 describe('the WAL under writes that never pause for long', () => {
-  it('starts over again and again instead of growing without end (commits 2 ms apart for 3 s)', async () => {
-    const path = join(dir, 'walsteady.db');
-    const h = openSqlite(path, { backgroundCheckpoint: true, walSizeLimit: 256 * 1024 });
-    try {
+  it('starts over again and again instead of growing without end (commits 2 ms apart for 3 s)', () =>
+    withCheckpointer('walsteady.db', { walSizeLimit: 256 * 1024 }, async (h, path) => {
       const value = 'v'.repeat(3000);
       let rows = 0;
       let shrank = 0;
@@ -127,15 +132,12 @@ describe('the WAL under writes that never pause for long', () => {
         const size = statSync(`${path}-wal`).size;
         if (size < last) shrank++;
         last = size;
-        await new Promise((r) => setTimeout(r, 2));
+        await pause(2);
       }
       // checkpointing once a second, the WAL never started over here (0 of 2 runs) and reached 42–46 MB in 4 s
       expect(shrank).toBeGreaterThanOrEqual(2);
-      expect((await h.db.select({ n: sql<number>`count(*)` }).from(meta).where(sql`${meta.key} like 'steady%'`))[0]!.n).toBe(rows);
-    } finally {
-      h.close();
-    }
-  });
+      expect(await keysLike(h, 'steady')).toBe(rows);
+    }));
 });
 
 describe('group commit (DbHandle.grouped)', () => {
