@@ -26,6 +26,21 @@ function cpuMs(pid: number): number {
   return (Number(f[11]) + Number(f[12])) * 10;
 }
 
+/** CPU time of each of a process's threads: the main thread (its id is the process's), and each other by name and id. */
+function threadCpuMs(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = tid === String(pid) ? 'main' : `${readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()}#${tid}`;
+      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) * 10);
+    } catch {
+      /* the thread ended */
+    }
+  }
+  return byName;
+}
+
 interface Node {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -110,12 +125,15 @@ async function main() {
   for (let i = 0; i < rounds; i++) {
     const from = us();
     const cpu0 = cpuMs(server.pid!);
+    const threads0 = threadCpuMs(server.pid!);
     const lg0 = cpuMs(loadgen.pid!);
     const steal = () => Number(readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/)[8]) * 10;
     const st0 = steal();
     const c = await load({ mode: 'closed', url: 'http://127.0.0.1:38421', n: 2000, tag: `max${i}`, concurrency: 32 });
     windows.push([from, us()]);
     process.stdout.write(`max rate ${c.perSecond.toFixed(0)}/s, server CPU ${(((cpuMs(server.pid!) - cpu0) * 1000) / 2000).toFixed(0)} µs per answer, load generator ${(((cpuMs(loadgen.pid!) - lg0) * 1000) / 2000).toFixed(0)} µs, steal ${steal() - st0} ms\n`);
+    const threads = [...threadCpuMs(server.pid!)].map(([name, ms]) => [name, ((ms - (threads0.get(name) ?? 0)) * 1000) / 2000] as const).filter(([, us]) => us > 0);
+    process.stdout.write(`  server threads, µs per answer: ${threads.sort((a, b) => b[1] - a[1]).map(([name, us]) => `${name} ${us.toFixed(0)}`).join(', ')}\n`);
     await fake.waitFor((m) => m.filter((x) => x.reply_to).length >= 1000 + rate * seconds + 2000 * (i + 1), 120_000).catch(() => {});
   }
   clearInterval(rssEvery);

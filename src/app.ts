@@ -5,16 +5,14 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Core } from './create-core.js';
-import { webhookReceiver } from './lark/receivers/webhook.js';
+import { webhookReceiver, type WebhookEndpoint } from './lark/receivers/webhook.js';
 import { adminAuth } from './admin-auth.js';
 import { applyPlanText } from './plan/apply.js';
 import { PlanNotApplied } from './plan/atomic.js';
 
 export interface AppOptions {
-  /** mount the webhook receiver (/lark/events, /lark/cards); in ws mode the routes do not exist */
-  webhook: boolean;
-  encryptKey?: string;
-  verificationToken?: string;
+  /** the webhook endpoint to mount (/lark/events, /lark/cards); in ws mode there is none and the routes do not exist */
+  webhook?: WebhookEndpoint;
   adminToken?: string;
 }
 
@@ -31,7 +29,7 @@ export function createApp(core: Core, opts: AppOptions): Hono {
     }
   });
 
-  if (opts.webhook) app.route('/', webhookReceiver(core, { encryptKey: opts.encryptKey, verificationToken: opts.verificationToken }));
+  if (opts.webhook) app.route('/', webhookReceiver(opts.webhook));
 
   // Admin routes: 404 when ADMIN_TOKEN is unset (they do not exist), 401 on a wrong token.
   app.use('/admin/*', adminAuth(opts.adminToken));

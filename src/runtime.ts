@@ -18,6 +18,7 @@ import { createLog, type Log } from './log.js';
 import type { SenderOptions } from './outbox.js';
 import { createCore, type Core } from './create-core.js';
 import { AnswerPressure, WorkQueue } from './work-queue.js';
+import { webhookEndpoint, type WebhookEndpoint } from './lark/receivers/webhook.js';
 import { applyPlanText, formatProblems } from './plan/apply.js';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,6 +27,8 @@ export const examplePlan = join(projectRoot, 'examples', 'xinhe.plan.yaml');
 /** The Node core: one per process, with the app that serves it. */
 export interface Runtime extends Core {
   app: Hono;
+  /** the webhook endpoint (webhook mode), which the Node server reads off node:http before the app */
+  webhook?: WebhookEndpoint;
   /** the server's requests in flight: deferred work gives way while many wait (src/work-queue.ts) */
   pressure: AnswerPressure;
   /** work started after HTTP answers; tests await it to know handling is finished */
@@ -74,12 +77,10 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     deliverEagerly: true,
     backlog: { size: () => work.size, idle: () => work.idle(), budget: opts.backlogBudget ?? BACKLOG_BUDGET },
   });
-  const app = createApp(core, {
-    webhook: config.LARK_MODE === 'webhook',
-    encryptKey: config.LARK_ENCRYPT_KEY,
-    verificationToken: config.LARK_VERIFICATION_TOKEN,
-    adminToken: config.ADMIN_TOKEN,
-  });
+  // In webhook mode the endpoint is mounted twice: as Hono routes in the app, and read straight off node:http by the
+  // server (src/lark/receivers/webhook-node.ts).
+  const webhook = config.LARK_MODE === 'webhook' ? webhookEndpoint(core, { encryptKey: config.LARK_ENCRYPT_KEY, verificationToken: config.LARK_VERIFICATION_TOKEN }) : undefined;
+  const app = createApp(core, { webhook, adminToken: config.ADMIN_TOKEN });
   // The queue is idle and no event waits in the inbox to be read back (a read-back queues more work after an idle).
   const settled = async () => {
     for (;;) {
@@ -90,6 +91,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   };
   return Object.assign(core, {
     app,
+    webhook,
     pressure,
     settled,
     async close() {

@@ -1,12 +1,14 @@
 // The Node entry: HTTP server, outbox sender, replay of unhandled events, PLAN_FILE, and ws mode.
 // Without a Lark app it still starts, says what is missing, and serves the bot with the local sandbox messenger.
 import { pathToFileURL } from 'node:url';
-import { serve, type ServerType } from '@hono/node-server';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import cron from 'node-cron';
 import { checkStart, hasLarkApp, loadConfig, type Config } from './config.js';
 import { larkTraces, lastOutboxId, SANDBOX_REFUSED } from './sandbox/lark-data.js';
 import type { Clock } from './core/clock.js';
 import { longConnectionReceiver } from './lark/receivers/long-connection.js';
+import { nodeWebhook } from './lark/receivers/webhook-node.js';
 import type { Log } from './log.js';
 import type { Messenger } from './lark/messenger.js';
 import type { SenderOptions } from './outbox.js';
@@ -87,8 +89,20 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
 
   // The sandbox lets whoever opens it speak as anyone of the plan: by default only this machine may open it.
   const hostname = config.HOST ?? (hasLarkApp(config) ? '0.0.0.0' : '127.0.0.1');
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: rt.app.fetch, port: config.PORT, hostname }, () => resolve(s));
+  // Lark's pushes are read straight off node:http (webhook mode); every other request goes to the Hono app.
+  const webhook = rt.webhook ? nodeWebhook(rt.webhook) : undefined;
+  const app = getRequestListener(rt.app.fetch, { hostname });
+  const server: HttpServer = createServer((req, res) => void (webhook?.(req, res) || app(req, res)));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, hostname, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch(async (err: unknown) => {
+    // The port is taken (or the host is not this machine's): said plainly, with nothing left running.
+    await rt.close();
+    throw new Error(`Duban did not start: cannot listen on ${hostname}:${config.PORT}: ${err instanceof Error ? err.message : String(err)}`);
   });
   // Requests in flight: while many wait, handling and sending give way to answering them (src/work-queue.ts).
   server.on('request', (_req, res) => rt.pressure.track(res));

@@ -6,6 +6,7 @@
 import type { D1Database, ExecutionContext, ScheduledController } from '@cloudflare/workers-types/index.ts';
 import { openD1 } from '../db/d1.js';
 import { createApp } from './app.js';
+import { webhookEndpoint } from './lark/receivers/webhook.js';
 import type { Memo } from './bot.js';
 import { checkStart, configSchema, hasLarkApp, type Config } from './config.js';
 import { systemClock } from './core/clock.js';
@@ -68,7 +69,8 @@ export default {
       );
     core = coreFor(env, defer);
     const cfg = core.config;
-    const app = createApp(core, { webhook: true, encryptKey: cfg.LARK_ENCRYPT_KEY, verificationToken: cfg.LARK_VERIFICATION_TOKEN, adminToken: cfg.ADMIN_TOKEN });
+    const webhook = webhookEndpoint(core, { encryptKey: cfg.LARK_ENCRYPT_KEY, verificationToken: cfg.LARK_VERIFICATION_TOKEN });
+    const app = createApp(core, { webhook, adminToken: cfg.ADMIN_TOKEN });
     return app.fetch(request);
   },
 

@@ -1,0 +1,153 @@
+// The webhook endpoint has two mounts: on the Node server it is read straight off node:http
+// (src/lark/receivers/webhook-node.ts), and the Hono app carries the same routes (what a Worker serves). Each request
+// here goes to both, and both must answer it alike: the same status, the same JSON, the same content type. The other
+// webhook tests (bad-input, webhook, scenarios) go through the Node mount, the Workers tests through the Hono one.
+import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENCRYPT_KEY, startHarness, TOKEN, type Harness } from './support/harness.js';
+import './support/fuzz-seed.js';
+import { deliver, encrypt, fixture, messageEvent, sign } from './support/lark-events.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+
+interface Sent {
+  path: string;
+  body: string;
+  headers: Record<string, string>;
+  /** sent without a content-length, in chunks (the Hono mount gets the whole body: a Request has no chunks) */
+  chunked?: boolean;
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+  type: string;
+}
+
+const parse = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
+
+/** Over HTTP to the running server: exactly these headers and bytes. */
+function overNode(s: Sent): Promise<Answer> {
+  const bytes = Buffer.from(s.body, 'utf8');
+  const u = new URL(h.url + s.path);
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = request(
+      { host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'POST', agent: false, headers: s.chunked ? s.headers : { ...s.headers, 'content-length': String(bytes.length) } },
+      (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: parse(Buffer.concat(chunks).toString('utf8')), type: String(res.headers['content-type'] ?? '') }));
+      },
+    );
+    req.on('error', (err) => (answered ? undefined : reject(err)));
+    if (s.chunked) {
+      for (let i = 0; i < bytes.length; i += 16 * 1024) req.write(bytes.subarray(i, i + 16 * 1024));
+      req.end();
+    } else req.end(bytes);
+  });
+}
+
+/** Through the Hono app, as a Worker serves it. */
+async function overHono(s: Sent): Promise<Answer> {
+  const headers = s.chunked ? s.headers : { ...s.headers, 'content-length': String(Buffer.byteLength(s.body)) };
+  const res = await h.server.runtime.app.request(`http://localhost${s.path}`, { method: 'POST', headers, body: new TextEncoder().encode(s.body) }); // bytes: a string body would get a default text/plain type
+  return { status: res.status, body: parse(await res.text()), type: res.headers.get('content-type') ?? '' };
+}
+
+/** The same request to both mounts; a stored event is sent again under a new event_id so each mount stores its own. */
+async function both(make: () => Sent): Promise<[Answer, Answer]> {
+  return [await overNode(make()), await overHono(make())];
+}
+
+const at = () => h.clock.now();
+const signedEvent = (payload: unknown, path = '/lark/events'): Sent => ({ path, ...deliver(payload, ENCRYPT_KEY, { at: at() }) });
+const message = () => messageEvent({ from: 'ou_nobody', chat: `oc_mounts_${randomUUID().slice(0, 8)}`, text: '帮助', token: TOKEN });
+const cardAction = () => {
+  const ev = fixture('card.action.trigger');
+  ev.header.event_id = randomUUID().replace(/-/g, '');
+  ev.header.token = TOKEN;
+  return ev;
+};
+
+const cases: Array<[string, () => Sent, number]> = [
+  ['a signed, encrypted message event', () => signedEvent(message()), 200],
+  ['the same, with a query string on the path', () => signedEvent(message(), '/lark/events?from=lark'), 200],
+  ['url_verification', () => signedEvent(fixture('url_verification')), 200],
+  ['a card action at /lark/cards', () => signedEvent(cardAction(), '/lark/cards'), 200],
+  ['a card action at /lark/events', () => signedEvent(cardAction()), 200],
+  ['a message event at /lark/cards', () => signedEvent(message(), '/lark/cards'), 400],
+  ['a bad signature', () => {
+    const s = signedEvent(message());
+    return { ...s, headers: { ...s.headers, 'x-lark-signature': 'f'.repeat(64) } };
+  }, 401],
+  ['no signature headers', () => ({ path: '/lark/events', ...deliver(message(), ENCRYPT_KEY, { at: at(), sign: false }) }), 401],
+  ['a timestamp 10 minutes old', () => ({ path: '/lark/events', ...deliver(message(), ENCRYPT_KEY, { at: new Date(at().getTime() - 600_000) }) }), 401],
+  ['the wrong verification token', () => signedEvent({ ...message(), header: { ...message().header, token: 'not-the-token' } }), 401],
+  ['a plain body though an encrypt key is set', () => ({ path: '/lark/events', body: JSON.stringify(message()), headers: { 'content-type': 'application/json' } }), 401],
+  ['not JSON', () => ({ path: '/lark/events', body: 'hello', headers: { 'content-type': 'application/json' } }), 400],
+  ['a form body', () => {
+    const s = signedEvent(message());
+    return { ...s, headers: { ...s.headers, 'content-type': 'application/x-www-form-urlencoded' } };
+  }, 415],
+  ['JSON with a charset', () => {
+    const s = signedEvent(message());
+    return { ...s, headers: { ...s.headers, 'content-type': 'application/json; charset=utf-8' } };
+  }, 200],
+  ['no content type', () => {
+    const s = signedEvent(message());
+    const { 'content-type': _type, ...headers } = s.headers;
+    return { ...s, headers };
+  }, 200],
+  ['a body past 256 KB with its length', () => ({ path: '/lark/events', body: JSON.stringify({ encrypt: 'A'.repeat(256 * 1024) }), headers: { 'content-type': 'application/json' } }), 413],
+  ['a body past 256 KB, chunked', () => ({ path: '/lark/cards', body: JSON.stringify({ encrypt: 'A'.repeat(300 * 1024) }), headers: { 'content-type': 'application/json' }, chunked: true }), 413],
+  ['a signed event, chunked', () => ({ ...signedEvent(message()), chunked: true }), 200],
+  ['a schema 1.0 event', () => signedEvent({ uuid: randomUUID(), token: TOKEN, ts: '1', type: 'event_callback', event: { type: 'message' } }), 400],
+];
+
+describe('the webhook answers alike on node:http and on Hono', () => {
+  it.each(cases.map(([name, make, status]) => ({ name, make, status })))('$name → $status', async ({ make, status }) => {
+    const [node, hono] = await both(make);
+    expect(node).toEqual(hono);
+    expect(node.status).toBe(status);
+    expect(node.type).toMatch(/^application\/json/);
+  });
+
+  it('random bodies, signed or not, with random content types: the same answer from both', async () => {
+    const types = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/vnd.lark+json', undefined);
+    const bodies = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.json({ maxDepth: 4 }),
+      fc.string({ maxLength: 200 }).map((s) => JSON.stringify({ encrypt: encrypt(ENCRYPT_KEY, s) })),
+      fc.base64String({ maxLength: 200 }).map((s) => JSON.stringify({ encrypt: s })),
+    );
+    await fc.assert(
+      fc.asyncProperty(bodies, types, fc.boolean(), async (body, type, signIt) => {
+        const headers: Record<string, string> = {};
+        if (type) headers['content-type'] = type;
+        if (signIt) {
+          const ts = String(Math.floor(at().getTime() / 1000));
+          const nonce = randomUUID();
+          Object.assign(headers, { 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': nonce, 'x-lark-signature': sign(ts, nonce, ENCRYPT_KEY, body) });
+        }
+        const [node, hono] = await both(() => ({ path: '/lark/events', body, headers }));
+        expect(node).toEqual(hono);
+        expect(node.status).not.toBe(500);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
