@@ -79,9 +79,46 @@ describe('refusals store nothing', () => {
   it('malformed JSON, bad base64, wrong key → 400; the server stays healthy', async () => {
     expect((await raw('{not json')).status).toBe(400);
     expect((await raw('[1,2]')).status).toBe(400);
-    expect((await raw(JSON.stringify({ encrypt: '%%%not base64%%%' }))).status).toBe(400);
-    expect((await raw(JSON.stringify({ encrypt: encrypt('wrong-key', '{"a":1}') }))).status).toBe(400);
+    // unsigned: refused for that, whatever the ciphertext (the next test)
+    expect((await raw(JSON.stringify({ encrypt: '%%%not base64%%%' }))).status).toBe(401);
+    expect((await raw(JSON.stringify({ encrypt: encrypt('wrong-key', '{"a":1}') }))).status).toBe(401);
     expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+  });
+
+  it('unsigned encrypted bodies other than url_verification get one answer, whether or not they decrypt (no padding oracle)', async () => {
+    const event = JSON.stringify(messageEvent({ from: 'ou_chenbo', chat: 'oc_xinhe_office', text: '帮助', token: TOKEN }));
+    const good = Buffer.from(encrypt(ENCRYPT_KEY, event), 'base64');
+    // the last ciphertext block changed: its padding no longer checks out (or, by chance, it does): either way the same
+    const badPadding = Buffer.from(good);
+    badPadding[badPadding.length - 1]! ^= 0x5a;
+    const bodies = [
+      encrypt('wrong-key', event),
+      badPadding.toString('base64'),
+      good.toString('base64'),
+      encrypt(ENCRYPT_KEY, 'not json'),
+      encrypt(ENCRYPT_KEY, JSON.stringify({ type: 'event_callback', token: TOKEN })),
+      Buffer.alloc(48, 1).toString('base64'),
+      'AAAA',
+    ];
+    const before = await inboxCount();
+    const answers = await Promise.all(bodies.map(async (e) => {
+      const res = await raw(JSON.stringify({ encrypt: e }));
+      return { status: res.status, body: await res.json() };
+    }));
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(answers[0]).toEqual({ status: 401, body: { error: 'missing signature headers (only url_verification may come unsigned)' } });
+    expect(await inboxCount()).toBe(before);
+  });
+
+  it('a signed body whose ciphertext was changed → 401 for the signature, before anything is decrypted', async () => {
+    const d = deliver(messageEvent({ from: 'ou_chenbo', chat: 'oc_xinhe_office', text: '帮助' }), ENCRYPT_KEY, { at: h.clock.now() });
+    const { encrypt: e } = JSON.parse(d.body) as { encrypt: string };
+    for (const i of [0, 20, e.length - 6]) {
+      const changed = e.slice(0, i) + (e[i] === 'A' ? 'B' : 'A') + e.slice(i + 1);
+      const res = await raw(JSON.stringify({ encrypt: changed }), d.headers);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ error: 'bad signature' });
+    }
   });
 
   it('a huge body → 413', async () => {

@@ -1,5 +1,5 @@
-// Checks an inbound Lark request on its raw bytes: decrypts {"encrypt": …}, verifies the signature headers, the
-// 5-minute timestamp window and the verification token. The SDK's EventDispatcher checks neither token nor timestamp
+// Checks an inbound Lark request on its raw bytes: the signature headers over the raw body and the 5-minute timestamp
+// window first, then decrypts {"encrypt": …}, then the verification token. The SDK's EventDispatcher checks neither token nor timestamp
 // and hashes a re-serialised body (JSON.stringify of the parsed object), so these checks are ours. Decryption is the
 // SDK's AESCipher scheme (AES-256-CBC, key = SHA-256 of the encrypt key, the IV in the first 16 bytes) on Buffers:
 // the SDK's goes through a hex string twice the body's size (test/decrypt.test.ts proves both agree).
@@ -72,37 +72,30 @@ export function verifyLarkRequest(raw: string, header: Headers, opts: VerifyOpti
   if ('encrypt' in outer && typeof outer.encrypt !== 'string') return { ok: false, status: 400, reason: 'encrypt must be a base64 string' };
   if (typeof outer.encrypt === 'string') {
     if (!opts.encryptKey) return { ok: false, status: 400, reason: 'encrypted body but LARK_ENCRYPT_KEY is not set' };
-    let plain: string;
-    try {
-      plain = decryptLark(opts.encryptKey, outer.encrypt);
-    } catch {
-      return { ok: false, status: 400, reason: 'cannot decrypt body (wrong encrypt key or bad base64)' };
+    const sig = header('x-lark-signature');
+    if (sig) {
+      // Signed: the signature over the raw (encrypted) body and its time window are checked before anything is
+      // decrypted. A body that was tampered with is refused for its signature, whatever its ciphertext holds.
+      const refused = badSignature(raw, header, sig, opts);
+      if (refused) return refused;
+      const inner = open(opts.encryptKey, outer.encrypt);
+      if (typeof inner === 'string') return { ok: false, status: 400, reason: inner };
+      body = inner;
+    } else {
+      // Lark may send the url_verification request unsigned (decrypting it proves the sender holds the key); nothing
+      // else may come so. Every other unsigned body gets one answer, whether or not it decrypts and whatever it holds:
+      // telling "bad padding" apart from "decrypted, but unsigned" would let a sender who can capture an encrypted
+      // event decrypt it block by block (a padding oracle).
+      const inner = open(opts.encryptKey, outer.encrypt);
+      if (typeof inner === 'string' || inner.type !== 'url_verification') return { ok: false, status: 401, reason: UNSIGNED };
+      body = inner;
     }
-    const inner = parseObject(plain);
-    if (!inner) return { ok: false, status: 400, reason: 'decrypted body is not a JSON object' };
-    if (typeof inner === 'string') return { ok: false, status: 400, reason: inner };
-    body = inner;
   } else if (opts.encryptKey) {
     // With an encrypt key configured Lark always encrypts; a plain body did not come from Lark.
     return { ok: false, status: 401, reason: 'expected an encrypted body' };
   }
 
   const isChallenge = body.type === 'url_verification';
-  const ts = header('x-lark-request-timestamp');
-  const nonce = header('x-lark-request-nonce');
-  const sig = header('x-lark-signature');
-  // Lark signs event deliveries; the url_verification request may come unsigned, and decrypting it already proves
-  // the sender holds the key.
-  if (opts.encryptKey && (!isChallenge || sig)) {
-    if (!ts || !nonce || !sig) return { ok: false, status: 401, reason: 'missing signature headers' };
-    if (!sameHex(signature(ts, nonce, opts.encryptKey, raw), sig)) return { ok: false, status: 401, reason: 'bad signature' };
-    const seconds = Number(ts);
-    const window = opts.windowSeconds ?? 300;
-    if (!Number.isFinite(seconds) || Math.abs(opts.now.getTime() / 1000 - seconds) > window) {
-      return { ok: false, status: 401, reason: 'stale or future timestamp' };
-    }
-  }
-
   if (opts.verificationToken) {
     const token = body.header?.token ?? body.token;
     if (typeof token !== 'string' || !sameHex(token, opts.verificationToken)) {
@@ -120,6 +113,36 @@ export function verifyLarkRequest(raw: string, header: Headers, opts: VerifyOpti
     return { ok: false, status: 400, reason: 'not a schema 2.0 event (header.event_id and header.event_type are required)' };
   }
   return { ok: true, body: withoutToken(body) };
+}
+
+/** The one answer to an unsigned encrypted body that is not a url_verification (see verifyLarkRequest). */
+export const UNSIGNED = 'missing signature headers (only url_verification may come unsigned)';
+
+/** Why a signed request's signature headers do not check out over the raw body, or undefined when they do. */
+function badSignature(raw: string, header: Headers, sig: string, opts: VerifyOptions & { encryptKey?: string }): Verdict | undefined {
+  const ts = header('x-lark-request-timestamp');
+  const nonce = header('x-lark-request-nonce');
+  if (!ts || !nonce) return { ok: false, status: 401, reason: 'missing signature headers' };
+  if (!sameHex(signature(ts, nonce, opts.encryptKey!, raw), sig)) return { ok: false, status: 401, reason: 'bad signature' };
+  const seconds = Number(ts);
+  const window = opts.windowSeconds ?? 300;
+  if (!Number.isFinite(seconds) || Math.abs(opts.now.getTime() / 1000 - seconds) > window) {
+    return { ok: false, status: 401, reason: 'stale or future timestamp' };
+  }
+  return undefined;
+}
+
+/** The decrypted body as an object, or why not. */
+function open(encryptKey: string, encrypted: string): LarkBody | string {
+  let plain: string;
+  try {
+    plain = decryptLark(encryptKey, encrypted);
+  } catch {
+    return 'cannot decrypt body (wrong encrypt key or bad base64)';
+  }
+  const inner = parseObject(plain);
+  if (!inner) return 'decrypted body is not a JSON object';
+  return inner;
 }
 
 /** The event as it is stored in the inbox: checked, the verification token is no longer needed and is not kept. */
