@@ -102,3 +102,21 @@ describe('the sandbox only on purpose (finding 2)', () => {
     expect(pending()).toBe(1);
   });
 });
+
+describe('the port', () => {
+  it('a port already taken stops the start, saying which, with nothing left running; the port holder is untouched', async () => {
+    fake ??= await startFakeLark();
+    const first = await start(appEnv(fake, fresh()));
+    try {
+      const db = fresh();
+      await expect(start({ ...appEnv(fake, db), PORT: String(first.port) })).rejects.toThrow(new RegExp(`Duban did not start: cannot listen on .*:${first.port}: .*EADDRINUSE`));
+      // the refused start closed its database: another process may open it and write at once
+      const sqlite = new Database(db, { timeout: 0 });
+      sqlite.exec('create table if not exists t (x); insert into t values (1)');
+      sqlite.close();
+      expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+    } finally {
+      await first.close();
+    }
+  });
+});
