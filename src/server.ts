@@ -16,6 +16,9 @@ import { applyPlanFile, campaignCount, createRuntime, examplePlan, type Runtime 
 import { rememberSandboxStart, SandboxClock } from './sandbox/clock.js';
 import { sandboxApp, type MovableClock } from './sandbox/routes.js';
 
+/** How long a request may take to arrive whole (headers and body). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 export interface Server {
   url: string;
   port: number;
@@ -93,6 +96,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   const webhook = rt.webhook ? nodeWebhook(rt.webhook) : undefined;
   const app = getRequestListener(rt.app.fetch, { hostname });
   const server: HttpServer = createServer((req, res) => void (webhook?.(req, res) || app(req, res)));
+  // A request must come whole within 30 s (Node's default is 5 minutes): Lark's pushes are a few KB, a plan upload is
+  // at most 2 MB, and a sender that trickles its body holds a connection no longer than that.
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(server.headersTimeout, REQUEST_TIMEOUT_MS);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, hostname, () => {
@@ -101,7 +108,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
     });
   }).catch(async (err: unknown) => {
     // The port is taken (or the host is not this machine's): said plainly, with nothing left running.
-    await rt.close();
+    await rt.close().catch(() => undefined);
     throw new Error(`Duban did not start: cannot listen on ${hostname}:${config.PORT}: ${err instanceof Error ? err.message : String(err)}`);
   });
   // Requests in flight: while many wait, handling and sending give way to answering them (src/work-queue.ts).

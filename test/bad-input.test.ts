@@ -4,7 +4,9 @@
 // signed payloads. Every refusal is a 4xx with a JSON error saying what was wrong, nothing reaches the inbox or the
 // outbox, and /healthz still answers.
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +110,37 @@ const cardAction = () => {
 const validFor = (route: (typeof ROUTES)[number]) => (route === '/lark/events' ? helpEvent() : cardAction());
 
 describe.each(ROUTES)('POST %s', (route) => {
+  it('a refusal before the body closes the connection: the rest of a huge declared or endless chunked body is not read', async () => {
+    const u = new URL(h.url);
+    const cap = 16 * 1024 * 1024;
+    for (const [head, status] of [
+      ['content-type: text/plain\r\ncontent-length: 100000000000', 415],
+      ['content-type: text/plain\r\ntransfer-encoding: chunked', 415],
+      ['content-type: application/json\r\ncontent-length: 100000000000', 413],
+      ['content-type: application/json\r\ntransfer-encoding: chunked', 413],
+    ] as const) {
+      const sock = connect(Number(u.port), u.hostname);
+      await once(sock, 'connect');
+      let answer = '';
+      sock.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+      sock.on('error', () => undefined);
+      let isClosed = false;
+      const closed = new Promise<void>((r) => sock.once('close', () => r((isClosed = true) && undefined)));
+      sock.write(`POST ${route} HTTP/1.1\r\nhost: x\r\n${head}\r\n\r\n`);
+      const chunk = head.includes('chunked') ? `10000\r\n${'x'.repeat(0x10000)}\r\n` : 'x'.repeat(0x10000);
+      let written = 0;
+      // keep sending until the server hangs up (or far more than any limit has gone out)
+      while (!isClosed && written < cap) {
+        if (!sock.write(chunk)) await Promise.race([new Promise((r) => sock.once('drain', r)), closed]);
+        written += chunk.length;
+      }
+      await closed;
+      expect(answer, head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      expect(answer.toLowerCase(), head).toContain('connection: close');
+      expect(written, head).toBeLessThan(cap);
+    }
+  });
+
   it('a declared content type other than JSON → 415 before the body is read, even over a valid signed body', async () => {
     const d = deliver(validFor(route), ENCRYPT_KEY, { at: h.clock.now() });
     for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp', 'application/xml', 'json', '']) {

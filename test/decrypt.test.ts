@@ -3,7 +3,7 @@
 import { AESCipher } from '@larksuiteoapi/node-sdk';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decryptLark, verifyLarkRequest } from '../src/lark/verify.js';
+import { decryptLark, MAX_UNSIGNED, UNSIGNED, verifyLarkRequest } from '../src/lark/verify.js';
 import { encrypt, messageEvent, sign } from './support/lark-events.js';
 
 const attempt = (fn: () => string) => {
@@ -68,5 +68,59 @@ describe('the encrypted body read without JSON.parse', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('unsigned bodies (only url_verification may come so)', () => {
+  const key = 'k-unsigned';
+  const none = () => undefined;
+  const check = (encrypted: string) => verifyLarkRequest(JSON.stringify({ encrypt: encrypted }), none, { encryptKey: key, verificationToken: 'tok', now: new Date() });
+  const UNSIGNED_401 = { ok: false, status: 401, reason: UNSIGNED };
+
+  it('an unsigned url_verification is answered with its challenge, whatever the challenge holds', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (challenge) => {
+        expect(check(encrypt(key, JSON.stringify({ challenge, token: 'tok', type: 'url_verification' })))).toMatchObject({ ok: true, challenge });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a changed byte, random blocks, any other plaintext: the one 401, whether or not the padding checks out', () => {
+    const challenge = encrypt(key, JSON.stringify({ challenge: 'c-1', token: 'tok', type: 'url_verification' }));
+    const bytes = Buffer.from(challenge, 'base64');
+    fc.assert(
+      fc.property(fc.nat(bytes.length - 1), fc.integer({ min: 1, max: 255 }), (i, flip) => {
+        const changed = Buffer.from(bytes);
+        changed[i]! ^= flip;
+        const v = check(changed.toString('base64'));
+        // never the challenge it was; a changed last block garbles the padding or the JSON's end: the one 401. (A
+        // changed IV changes one byte of the first block, which may still read as a url_verification with another
+        // challenge, or none: that answer is about a url_verification, which holds nothing secret.)
+        if (v.ok) expect(v.challenge).not.toBe('c-1');
+        if (i >= bytes.length - 16) expect(v).toEqual(UNSIGNED_401);
+      }),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 400 }), fc.string({ maxLength: 300 }), (random, plain) => {
+        const blocks = Buffer.from(random.subarray(0, random.length - (random.length % 16)));
+        if (blocks.length >= 32) expect(check(blocks.toString('base64'))).toEqual(UNSIGNED_401);
+        // a well-padded plaintext that is not a url_verification: the same answer as garbage
+        if (!plain.includes('url_verification')) expect(check(encrypt(key, plain))).toEqual(UNSIGNED_401);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('an unsigned ciphertext past MAX_UNSIGNED is refused unread, even a real url_verification', () => {
+    const long = encrypt(key, JSON.stringify({ challenge: 'x'.repeat(MAX_UNSIGNED), token: 'tok', type: 'url_verification' }));
+    expect(long.length).toBeGreaterThan(MAX_UNSIGNED);
+    expect(check(long)).toEqual(UNSIGNED_401);
+    // signed, the same body is read: only unsigned bodies are capped
+    const raw = JSON.stringify({ encrypt: long });
+    const ts = String(Math.floor(Date.now() / 1000));
+    const headers: Record<string, string> = { 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': 'n', 'x-lark-signature': sign(ts, 'n', key, raw) };
+    expect(verifyLarkRequest(raw, (n) => headers[n], { encryptKey: key, verificationToken: 'tok', now: new Date() })).toMatchObject({ ok: true });
   });
 });

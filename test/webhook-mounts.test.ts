@@ -28,6 +28,8 @@ interface Answer {
   status: number;
   body: unknown;
   type: string;
+  /** node:http only: how the answer was framed (content-length, never chunked) */
+  framing?: string;
 }
 
 const parse = (text: string): unknown => {
@@ -50,7 +52,11 @@ function overNode(s: Sent): Promise<Answer> {
         answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode!, body: parse(Buffer.concat(chunks).toString('utf8')), type: String(res.headers['content-type'] ?? '') }));
+        res.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          const framing = res.headers['transfer-encoding'] ?? (res.headers['content-length'] === String(bytes.length) ? 'length' : `content-length ${res.headers['content-length']} for ${bytes.length} bytes`);
+          resolve({ status: res.statusCode!, body: parse(bytes.toString('utf8')), type: String(res.headers['content-type'] ?? ''), framing });
+        });
       },
     );
     req.on('error', (err) => (answered ? undefined : reject(err)));
@@ -70,7 +76,9 @@ async function overHono(s: Sent): Promise<Answer> {
 
 /** The same request to both mounts; a stored event is sent again under a new event_id so each mount stores its own. */
 async function both(make: () => Sent): Promise<[Answer, Answer]> {
-  return [await overNode(make()), await overHono(make())];
+  const { framing, ...node } = await overNode(make());
+  expect(framing).toBe('length');
+  return [node, await overHono(make())];
 }
 
 const at = () => h.clock.now();
@@ -116,6 +124,15 @@ const cases: Array<[string, () => Sent, number]> = [
   ['a body past 256 KB, chunked', () => ({ path: '/lark/cards', body: JSON.stringify({ encrypt: 'A'.repeat(300 * 1024) }), headers: { 'content-type': 'application/json' }, chunked: true }), 413],
   ['a signed event, chunked', () => ({ ...signedEvent(message()), chunked: true }), 200],
   ['a schema 1.0 event', () => signedEvent({ uuid: randomUUID(), token: TOKEN, ts: '1', type: 'event_callback', event: { type: 'message' } }), 400],
+  // a byte order mark before the JSON: both mounts drop it (Request.text() does) and check the same text
+  ['a signed event after a byte order mark', () => {
+    const s = signedEvent(message());
+    return { ...s, body: `\ufeff${s.body}` };
+  }, 200],
+  // paths written otherwise are the Hono app's on both (the same checks; Hono decodes %65)
+  ['/lark/%65vents', () => signedEvent(message(), '/lark/%65vents'), 200],
+  ['/lark/events/', () => signedEvent(message(), '/lark/events/'), 404],
+  ['/LARK/events', () => signedEvent(message(), '/LARK/events'), 404],
 ];
 
 describe('the webhook answers alike on node:http and on Hono', () => {
