@@ -1,0 +1,105 @@
+// npm run bench:floor — where Duban's answer stands against the floor of an answer on this machine. Six servers take
+// turns at the max-rate load of `npm run bench` (2,000 signed, encrypted events at concurrency 32): Duban as `npm
+// start` runs it, the SDK's EventDispatcher, and servers on plain node:http doing Duban's answer in layers with no bot
+// behind it (bench/targets.ts: nothing, the checks, the checks and the inbox row). For each: the server's CPU time per
+// answer (medians over ROUNDS rounds, default 5) and the rate. Prints only; bench/results.md is `npm run bench`'s.
+import { fork, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqlite } from '../db/client.js';
+import { projectRoot } from '../src/runtime.js';
+// @ts-expect-error: a plain JavaScript module without types
+import { build, isStale } from '../bin/build.js';
+import { startFakeLark } from '../test/fake-lark/server.js';
+import { startFlags } from './load.js';
+import type { LoadRequest, LoadResult } from './loadgen.js';
+import { seed } from './seed.js';
+
+const KEY = 'bench-encrypt-key';
+const rounds = Number(process.env.ROUNDS ?? 5);
+
+/** CPU time a process has used (user + system), in ms, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+function ready(child: ChildProcess): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`a server exited with ${code}`)));
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'duban-floor-'));
+  const dbh = openSqlite(join(dir, 'seed.db'));
+  await seed(dbh, new Date());
+  dbh.close();
+  const fake = await startFakeLark({ botOpenId: 'ou_bot', knows: (id) => /^ou_(bench|fan)_/.test(id) });
+  const base = { LARK_ENCRYPT_KEY: KEY, LARK_VERIFICATION_TOKEN: 'vtoken_test', LOG_LEVEL: 'silent' };
+  if (isStale()) await build();
+  const servers: Array<{ name: string; port: number; child: ChildProcess; replies: boolean; cpu: number[]; rate: number[] }> = [];
+  const add = async (name: string, port: number, child: Promise<ChildProcess>, replies = false) => servers.push({ name, port, child: await child, replies, cpu: [], rate: [] });
+  const target = (which: string, port: number, env: Record<string, string> = {}) =>
+    ready(fork(join(projectRoot, 'bench/targets.ts'), [which], { execArgv: [...startFlags(), '--import', 'tsx'], env: { ...process.env, ...base, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+  copyFileSync(join(dir, 'seed.db'), join(dir, 'duban.db'));
+  copyFileSync(join(dir, 'seed.db'), join(dir, 'store.db'));
+  const dubanEnv = { ...base, PORT: '38451', DATABASE_PATH: join(dir, 'duban.db'), LARK_APP_ID: 'cli_bench', LARK_APP_SECRET: 'secret', LARK_DOMAIN: fake.url, SEND_PER_SECOND: '5000', SEND_PER_MINUTE: '1000000' };
+  const duban = fork(join(projectRoot, 'bin/start.js'), [], { execArgv: startFlags(), env: { ...process.env, ...dubanEnv }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  for (let i = 0; i < 200 && !(await fetch('http://127.0.0.1:38451/healthz').then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+  await add('Duban (npm start)', 38451, Promise.resolve(duban), true);
+  await add("SDK's EventDispatcher", 38452, target('sdk-dispatcher', 38452));
+  await add('node:http, nothing', 38453, target('node-noop', 38453));
+  await add("node:http, Duban's checks", 38454, target('node-checks', 38454));
+  await add("node:http, checks + inbox row", 38455, target('node-store', 38455, { DATABASE_PATH: join(dir, 'store.db') }));
+
+  const loadgen = await ready(fork(join(projectRoot, 'bench/loadgen.ts'), [], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+  const load = (req: Omit<LoadRequest, 'key'>) =>
+    new Promise<LoadResult>((resolve) => {
+      loadgen.once('message', (m: LoadResult) => resolve(m));
+      loadgen.send({ ...req, key: KEY } satisfies LoadRequest);
+    });
+  let replies = 0;
+  // Duban's replies reach the fake: it has worked off what it was sent before the next round
+  const settle = (s: (typeof servers)[number], n: number) => {
+    if (!s.replies) return Promise.resolve();
+    const want = (replies += n);
+    return fake.waitFor((m) => m.filter((x) => x.reply_to).length >= want, 120_000);
+  };
+  const url = (s: (typeof servers)[number]) => `http://127.0.0.1:${s.port}`;
+  for (const s of servers) {
+    // warm-up, not counted: the hot paths compile
+    await load({ mode: 'open', url: url(s), n: 1000, tag: `w${s.port}`, rate: 1000 });
+    await settle(s, 1000);
+    await load({ mode: 'closed', url: url(s), n: 2000, tag: `v${s.port}`, concurrency: 32 });
+    await settle(s, 2000);
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const s of r % 2 ? [...servers].reverse() : servers) {
+      const c0 = cpuMs(s.child.pid!);
+      const res = await load({ mode: 'closed', url: url(s), n: 2000, tag: `r${r}_${s.port}`, concurrency: 32 });
+      s.cpu.push(((cpuMs(s.child.pid!) - c0) * 1000) / 2000);
+      s.rate.push(res.perSecond);
+      if (res.samples.some((x) => x.status !== 200)) throw new Error(`${s.name}: not every answer was 200`);
+      await settle(s, 2000);
+    }
+  }
+  process.stdout.write(`\nmax rate at concurrency 32, 2,000 events a round, ${rounds} rounds taking turns (medians, then each round)\n`);
+  for (const s of servers) {
+    process.stdout.write(`  ${s.name.padEnd(32)} ${String(Math.round(median(s.cpu))).padStart(4)} µs CPU per answer  ${String(Math.round(median(s.rate))).padStart(5)}/s   [${s.cpu.map((x) => x.toFixed(0)).join(' ')} µs]\n`);
+  }
+  for (const s of servers) s.child.kill();
+  loadgen.kill();
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`floor failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
