@@ -5,13 +5,13 @@
 // outbox, and /healthz still answers.
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { request } from 'node:http';
 import { connect } from 'node:net';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENCRYPT_KEY, startHarness, TOKEN, type Harness } from './support/harness.js';
 import { deliver, encrypt, fixture, messageEvent, sign } from './support/lark-events.js';
+import { rawPost, type RawAnswer } from './support/raw-post.js';
 
 const LIMIT = 256 * 1024;
 const ROUTES = ['/lark/events', '/lark/cards'] as const;
@@ -23,44 +23,8 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-interface Answer {
-  status: number;
-  body: any;
-  type: string;
-}
-
-/** A raw POST: exactly these headers and bytes (fetch would add a content type); chunked leaves out content-length. */
-function send(path: string, body: string | Buffer, headers: Record<string, string> = JSON_TYPE, chunked = false): Promise<Answer> {
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  const u = new URL(h.url + path);
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    const req = request(
-      { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent: false, headers: chunked ? headers : { ...headers, 'content-length': String(bytes.length) } },
-      (res) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // kept as text: the assertion on the JSON error shows it
-          }
-          resolve({ status: res.statusCode!, body: parsed, type: String(res.headers['content-type'] ?? '') });
-        });
-      },
-    );
-    // The server may answer 413 and close while a chunked body is still being written.
-    req.on('error', (err) => (answered ? undefined : reject(err)));
-    if (chunked) {
-      for (let i = 0; i < bytes.length; i += 16 * 1024) req.write(bytes.subarray(i, i + 16 * 1024));
-      req.end();
-    } else req.end(bytes);
-  });
-}
+/** A raw POST to the harness: exactly these headers and bytes; chunked leaves out content-length. */
+const send = (path: string, body: string | Buffer, headers: Record<string, string> = JSON_TYPE, chunked = false): Promise<RawAnswer> => rawPost(h.url + path, body, headers, chunked);
 
 /** Signature headers over these exact bytes, at the harness clock. */
 function signed(body: string, type = 'application/json'): Record<string, string> {
@@ -84,7 +48,7 @@ const count = (table: 'inbox' | 'outbox') => Number((h.server.runtime.dbh.db.all
 const stored = () => ({ inbox: count('inbox'), outbox: count('outbox') });
 
 /** A refusal: the status, a JSON body with an error that says what was wrong, nothing stored. */
-async function refused(answer: Promise<Answer>, status: number | number[], says?: RegExp) {
+async function refused(answer: Promise<RawAnswer>, status: number | number[], says?: RegExp) {
   const before = stored();
   const a = await answer;
   expect([status].flat(), JSON.stringify(a.body)).toContain(a.status);

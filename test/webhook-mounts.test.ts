@@ -3,12 +3,12 @@
 // here goes to both, and both must answer it alike: the same status, the same JSON, the same content type. The other
 // webhook tests (bad-input, webhook, scenarios) go through the Node mount, the Workers tests through the Hono one.
 import { randomUUID } from 'node:crypto';
-import { request } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENCRYPT_KEY, startHarness, TOKEN, type Harness } from './support/harness.js';
 import './support/fuzz-seed.js';
 import { deliver, encrypt, fixture, messageEvent, sign } from './support/lark-events.js';
+import { rawPost, type RawAnswer } from './support/raw-post.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -24,54 +24,24 @@ interface Sent {
   chunked?: boolean;
 }
 
-interface Answer {
-  status: number;
-  body: unknown;
-  type: string;
-  /** node:http only: how the answer was framed (content-length, never chunked) */
-  framing?: string;
-}
-
-const parse = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-};
+type Answer = Omit<RawAnswer, 'framing'>;
 
 /** Over HTTP to the running server: exactly these headers and bytes. */
-function overNode(s: Sent): Promise<Answer> {
-  const bytes = Buffer.from(s.body, 'utf8');
-  const u = new URL(h.url + s.path);
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    const req = request(
-      { host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'POST', agent: false, headers: s.chunked ? s.headers : { ...s.headers, 'content-length': String(bytes.length) } },
-      (res) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const bytes = Buffer.concat(chunks);
-          const framing = res.headers['transfer-encoding'] ?? (res.headers['content-length'] === String(bytes.length) ? 'length' : `content-length ${res.headers['content-length']} for ${bytes.length} bytes`);
-          resolve({ status: res.statusCode!, body: parse(bytes.toString('utf8')), type: String(res.headers['content-type'] ?? ''), framing });
-        });
-      },
-    );
-    req.on('error', (err) => (answered ? undefined : reject(err)));
-    if (s.chunked) {
-      for (let i = 0; i < bytes.length; i += 16 * 1024) req.write(bytes.subarray(i, i + 16 * 1024));
-      req.end();
-    } else req.end(bytes);
-  });
-}
+const overNode = (s: Sent) => rawPost(h.url + s.path, s.body, s.headers, s.chunked);
 
 /** Through the Hono app, as a Worker serves it. */
 async function overHono(s: Sent): Promise<Answer> {
   const headers = s.chunked ? s.headers : { ...s.headers, 'content-length': String(Buffer.byteLength(s.body)) };
-  const res = await h.server.runtime.app.request(`http://localhost${s.path}`, { method: 'POST', headers, body: new TextEncoder().encode(s.body) }); // bytes: a string body would get a default text/plain type
-  return { status: res.status, body: parse(await res.text()), type: res.headers.get('content-type') ?? '' };
+  // bytes: a string body would get a default text/plain type
+  const res = await h.server.runtime.app.request(`http://localhost${s.path}`, { method: 'POST', headers, body: new TextEncoder().encode(s.body) });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // kept as text
+  }
+  return { status: res.status, body, type: res.headers.get('content-type') ?? '' };
 }
 
 /** The same request to both mounts; a stored event is sent again under a new event_id so each mount stores its own. */
