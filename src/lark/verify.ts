@@ -1,6 +1,6 @@
 // Checks an inbound Lark request on its raw bytes: the signature headers over the raw body and the 5-minute timestamp
-// window first, then decrypts {"encrypt": …}, then the verification token. The SDK's EventDispatcher checks neither token nor timestamp
-// and hashes a re-serialised body (JSON.stringify of the parsed object), so these checks are ours. Decryption is the
+// window first, then decrypts {"encrypt": …}, then the verification token. The SDK's EventDispatcher checks neither
+// token nor timestamp and hashes a re-serialised body (JSON.stringify of the parsed object), so these checks are ours. Decryption is the
 // SDK's AESCipher scheme (AES-256-CBC, key = SHA-256 of the encrypt key, the IV in the first 16 bytes) on Buffers:
 // the SDK's goes through a hex string twice the body's size (test/decrypt.test.ts proves both agree).
 import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
@@ -81,7 +81,7 @@ export function verifyLarkRequest(raw: string, header: Headers, opts: VerifyOpti
     if (sig) {
       // Signed: the signature over the raw (encrypted) body and its time window are checked before anything is
       // decrypted. A body that was tampered with is refused for its signature, whatever its ciphertext holds.
-      const refused = badSignature(raw, header, sig, opts);
+      const refused = badSignature(raw, header, sig, opts.encryptKey, opts);
       if (refused) return refused;
       const inner = open(opts.encryptKey, outer.encrypt);
       if (typeof inner === 'string') return { ok: false, status: 400, reason: inner };
@@ -124,11 +124,11 @@ export function verifyLarkRequest(raw: string, header: Headers, opts: VerifyOpti
 export const UNSIGNED = 'missing signature headers (only url_verification may come unsigned)';
 
 /** Why a signed request's signature headers do not check out over the raw body, or undefined when they do. */
-function badSignature(raw: string, header: Headers, sig: string, opts: VerifyOptions & { encryptKey?: string }): Verdict | undefined {
+function badSignature(raw: string, header: Headers, sig: string, encryptKey: string, opts: VerifyOptions): Verdict | undefined {
   const ts = header('x-lark-request-timestamp');
   const nonce = header('x-lark-request-nonce');
   if (!ts || !nonce) return { ok: false, status: 401, reason: 'missing signature headers' };
-  if (!sameHex(signature(ts, nonce, opts.encryptKey!, raw), sig)) return { ok: false, status: 401, reason: 'bad signature' };
+  if (!sameHex(signature(ts, nonce, encryptKey, raw), sig)) return { ok: false, status: 401, reason: 'bad signature' };
   const seconds = Number(ts);
   const window = opts.windowSeconds ?? 300;
   if (!Number.isFinite(seconds) || Math.abs(opts.now.getTime() / 1000 - seconds) > window) {
