@@ -1,7 +1,8 @@
 // The webhook endpoint (webhook.ts) read straight off node:http: the Node server hands each request here first and
 // passes on to the Hono app whatever is not POST /lark/events or /lark/cards. Same checks, same answers as the Hono
-// route; it saves building a Web Request, Headers and Response for each of Lark's pushes (about a fifth of an answer's
-// CPU time in `npm run bench`), and reads the body as Buffers counted against MAX_BODY as they arrive.
+// route; it saves building a Web Request, Headers and Response for each of Lark's pushes (a tenth to a sixth of an
+// answer's CPU time in the server, by A/B: README, bench), and reads the body as Buffers counted against MAX_BODY as
+// they arrive.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_BODY, TOO_LARGE, type WebhookAnswer, type WebhookEndpoint, type WebhookRoute } from './webhook.js';
 
