@@ -1,7 +1,7 @@
 // Starts the Worker under `wrangler dev` (local workerd, local D1, --test-scheduled) for tests: a config generated
 // from the real wrangler.toml in a temp dir (absolute paths, secrets in .dev.vars), migrations applied to a fresh local
 // D1, and the process group ended on close. Answers { skip } only when wrangler or workerd is not installed or cannot
-// run at all on this machine; a Worker that does not start in time throws.
+// run at all on this machine, and never under DUBAN_REQUIRE_WORKERS (CI); a Worker that does not start in time throws.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -55,6 +55,8 @@ function config(dir: string): string {
 
 export async function startWranglerDev(vars: Record<string, string>, readyTimeoutMs = 45_000): Promise<WranglerDev | { skip: string }> {
   const why = unavailable();
+  // CI (.ci/run sets DUBAN_REQUIRE_WORKERS) installs wrangler from package.json: there, not running is a failure.
+  if (why && process.env.DUBAN_REQUIRE_WORKERS) throw new Error(`the Workers tests must run here (DUBAN_REQUIRE_WORKERS is set): ${why}`);
   if (why) return { skip: why };
   const dir = mkdtempSync(join(tmpdir(), 'duban-workers-'));
   const cfg = config(dir);
