@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Core } from './create-core.js';
 import { webhookReceiver, type WebhookEndpoint } from './lark/receivers/webhook.js';
 import { adminAuth } from './admin-auth.js';
+import { internalError } from './log.js';
 import { applyPlanText } from './plan/apply.js';
 import { PlanNotApplied } from './plan/atomic.js';
 
@@ -62,8 +63,8 @@ export function createApp(core: Core, opts: AppOptions): Hono {
   });
 
   app.onError((err, c) => {
-    log.error('http error', { path: c.req.path, error: err.message });
-    return c.json({ error: 'internal error' }, 500);
+    const res = internalError(log, c.req.path, err);
+    return c.json(res.body, res.status);
   });
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   return app;

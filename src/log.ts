@@ -31,3 +31,9 @@ export function createLog(base: Fields = {}, sink: (line: string) => void = (l) 
 }
 
 export const silentLog: Log = createLog({}, () => {}, 'silent');
+
+/** A request that threw: logged with its path and the error's message (never the body), answered 500. */
+export function internalError(log: Log, path: string, err: unknown): { status: 500; body: { error: string } } {
+  log.error('http error', { path, error: err instanceof Error ? err.message : String(err) });
+  return { status: 500, body: { error: 'internal error' } };
+}

@@ -3,6 +3,7 @@
 // here goes to both, and both must answer it alike: the same status, the same JSON, the same content type. The other
 // webhook tests (bad-input, webhook, scenarios) go through the Node mount, the Workers tests through the Hono one.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENCRYPT_KEY, startHarness, TOKEN, type Harness } from './support/harness.js';
@@ -136,5 +137,41 @@ describe('the webhook answers alike on node:http and on Hono', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('when the event cannot be stored', () => {
+  it('both mounts answer 500 without the body in the log, store nothing, and take the redelivery once storing works again', async () => {
+    const lines: string[] = [];
+    const g = await startHarness({ logLines: lines });
+    try {
+      const db = g.server.runtime.dbh.db;
+      // the disk is full, or the file is locked past the busy timeout: the inbox insert fails
+      await db.run(sql`create trigger inbox_refused before insert on inbox begin select raise(abort, 'disk I/O error'); end`);
+      const ev = messageEvent({ from: 'ou_chenbo', chat: 'oc_xinhe_office', text: '帮助', token: TOKEN });
+      const send = () => deliver(ev, ENCRYPT_KEY, { at: g.clock.now() });
+      const first = send();
+      const node = await rawPost(g.url + '/lark/events', first.body, first.headers);
+      const s = send();
+      const res = await g.server.runtime.app.request('http://localhost/lark/events', { method: 'POST', headers: s.headers, body: new TextEncoder().encode(s.body) });
+      for (const a of [{ status: node.status, body: node.body }, { status: res.status, body: await res.json() }]) expect(a).toEqual({ status: 500, body: { error: 'internal error' } });
+      const errors = lines.filter((l) => l.includes('http error'));
+      expect(errors).toHaveLength(2);
+      for (const l of errors) {
+        expect(l).toContain('disk I/O error');
+        expect(l).not.toContain(ev.header.event_id);
+        expect(l).not.toContain('encrypt');
+      }
+      expect((await db.all<{ n: number }>(sql`select count(*) as n from inbox where event_id = ${ev.header.event_id}`))[0]!.n).toBe(0);
+      // Lark pushes again after a failed answer: once storing works, the event is stored, handled and answered once
+      await db.run(sql`drop trigger inbox_refused`);
+      g.fake.seedMessage(ev.event.message.message_id, 'oc_xinhe_office');
+      const again = send();
+      expect((await rawPost(g.url + '/lark/events', again.body, again.headers)).status).toBe(200);
+      await g.settle();
+      expect(g.fake.messages.filter((m) => m.reply_to === ev.event.message.message_id)).toHaveLength(1);
+    } finally {
+      await g.close();
+    }
   });
 });

@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { Core } from '../../create-core.js';
+import { internalError } from '../../log.js';
 import { verifyLarkRequest } from '../verify.js';
 
 /** The largest body read; Lark's events and card callbacks are a few KB. */
@@ -41,7 +42,7 @@ export interface WebhookEndpoint {
   beforeBody(header: Header): { refuse: WebhookAnswer } | { streamed: boolean };
   /** the answer to a whole body that came within MAX_BODY */
   answer(route: WebhookRoute, raw: string, header: Header): Promise<WebhookAnswer>;
-  /** what a request that threw is answered (logged without the body) */
+  /** what a request that threw is answered (logged without the body, as the Hono app's onError does) */
   failed(path: string, err: unknown): WebhookAnswer;
 }
 
@@ -83,10 +84,7 @@ export function webhookEndpoint(core: Core, opts: WebhookOptions): WebhookEndpoi
       const res = await core.accept(v.body);
       return { status: res.status, body: res.body };
     },
-    failed(path, err) {
-      log.error('http error', { path, error: err instanceof Error ? err.message : String(err) });
-      return { status: 500, body: { error: 'internal error' } };
-    },
+    failed: (path, err) => internalError(log, path, err),
   };
 }
 
