@@ -38,13 +38,24 @@ function aesKey(encryptKey: string): Buffer {
   return key;
 }
 
+/**
+ * Lark's `encrypt` field decrypted (the IV in its first 16 bytes), or undefined when it cannot be AES-256-CBC (too
+ * short, not whole blocks). With `unpad`, Node removes the padding and throws when it does not check out; without, the
+ * padding is left on for the caller to check.
+ */
+function decrypted(encryptKey: string, encrypted: string, unpad: boolean): Buffer | undefined {
+  const bytes = Buffer.from(encrypted, 'base64');
+  if (bytes.length < 32 || bytes.length % 16 !== 0) return undefined;
+  const decipher = createDecipheriv('aes-256-cbc', aesKey(encryptKey), bytes.subarray(0, 16));
+  decipher.setAutoPadding(unpad);
+  return Buffer.concat([decipher.update(bytes.subarray(16)), decipher.final()]);
+}
+
 /** Lark's `encrypt` field in plain text: throws on a wrong key or bad base64 (the padding does not check out). */
 export function decryptLark(encryptKey: string, encrypted: string): string {
-  const key = aesKey(encryptKey);
-  const bytes = Buffer.from(encrypted, 'base64');
-  if (bytes.length < 32 || bytes.length % 16 !== 0) throw new Error('not an AES-256-CBC message');
-  const decipher = createDecipheriv('aes-256-cbc', key, bytes.subarray(0, 16));
-  return Buffer.concat([decipher.update(bytes.subarray(16)), decipher.final()]).toString('utf8');
+  const plain = decrypted(encryptKey, encrypted, true);
+  if (!plain) throw new Error('not an AES-256-CBC message');
+  return plain.toString('utf8');
 }
 
 export function signature(timestamp: string, nonce: string, encryptKey: string, rawBody: string): string {
@@ -150,11 +161,8 @@ export const MAX_UNSIGNED = 1024;
  */
 function openUnsigned(encryptKey: string, encrypted: string): LarkBody | undefined {
   if (encrypted.length > MAX_UNSIGNED) return undefined;
-  const bytes = Buffer.from(encrypted, 'base64');
-  if (bytes.length < 32 || bytes.length % 16 !== 0) return undefined;
-  const decipher = createDecipheriv('aes-256-cbc', aesKey(encryptKey), bytes.subarray(0, 16));
-  decipher.setAutoPadding(false);
-  const padded = Buffer.concat([decipher.update(bytes.subarray(16)), decipher.final()]);
+  const padded = decrypted(encryptKey, encrypted, false);
+  if (!padded) return undefined;
   // PKCS#7: the last byte n (1–16) and the n bytes before the end all equal to n; all 16 looked at every time
   const n = padded[padded.length - 1]!;
   let bad = n === 0 || n > 16 ? 1 : 0;
