@@ -4,7 +4,7 @@
 // behind it (bench/targets.ts: nothing, the checks, the checks and the inbox row). For each: the server's CPU time per
 // answer (medians over ROUNDS rounds, default 5) and the rate. Prints only; bench/results.md is `npm run bench`'s.
 import { fork, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,18 +13,12 @@ import { projectRoot } from '../src/runtime.js';
 // @ts-expect-error: a plain JavaScript module without types
 import { build, isStale } from '../bin/build.js';
 import { startFakeLark } from '../test/fake-lark/server.js';
-import { startFlags } from './load.js';
+import { cpuMs, median, startFlags } from './load.js';
 import type { LoadRequest, LoadResult } from './loadgen.js';
 import { seed } from './seed.js';
 
 const KEY = 'bench-encrypt-key';
 const rounds = Number(process.env.ROUNDS ?? 5);
-
-/** CPU time a process has used (user + system), in ms, from /proc (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-}
 
 function ready(child: ChildProcess): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
@@ -33,7 +27,6 @@ function ready(child: ChildProcess): Promise<ChildProcess> {
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'duban-floor-'));

@@ -74,3 +74,11 @@ export function startFlags(): string[] {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
   return [...pkg.scripts.start.split(/\s+/).filter((w) => w.startsWith('--')), ...(process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean)];
 }
+
+/** CPU time a process has used (user + system), in ms, from /proc (clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

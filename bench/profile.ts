@@ -11,7 +11,7 @@ import { build, isStale } from '../bin/build.js';
 
 const rssSamples: number[] = [];
 import { startFakeLark } from '../test/fake-lark/server.js';
-import { pct, startFlags } from './load.js';
+import { cpuMs, pct, startFlags } from './load.js';
 import type { LoadRequest, LoadResult } from './loadgen.js';
 import { seed } from './seed.js';
 
@@ -19,12 +19,6 @@ const KEY = 'bench-encrypt-key';
 const out = resolve(process.argv[2] ?? 'prof');
 const rate = Number(process.env.RATE ?? 1000);
 const seconds = Number(process.env.SECONDS ?? 6);
-
-/** CPU time a process has used (user + system), in ms, from /proc (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-}
 
 /** CPU time of each of a process's threads: the main thread (its id is the process's), and each other by name and id. */
 function threadCpuMs(pid: number): Map<string, number> {

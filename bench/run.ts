@@ -15,7 +15,7 @@ import { projectRoot, createRuntime } from '../src/runtime.js';
 import { build, isStale } from '../bin/build.js';
 import { startFakeLark, type FakeLark } from '../test/fake-lark/server.js';
 import { messageEvent } from '../test/support/lark-events.js';
-import { pct, startFlags, type Sample } from './load.js';
+import { cpuMs, median, pct, type Sample, startFlags } from './load.js';
 import type { LoadRequest, LoadResult } from './loadgen.js';
 import { seed } from './seed.js';
 
@@ -51,12 +51,6 @@ async function waitHealthy(url: string, everyMs = 50) {
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`${url} did not come up`);
-}
-
-/** CPU time a process has used (user + system), in ms, from /proc (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function peakRssMb(pid: number): number {
@@ -115,8 +109,8 @@ async function answerTimes(t: Target) {
     runs.push({ p50: pct(ms, 50), p99: pct(ms, 99) });
     all.push(...at1000);
   }
-  const median = [...runs].sort((a, b) => a.p99 - b.p99)[1]!;
-  return { p50: median.p50, p99: median.p99, p99s: runs.map((r) => r.p99), ok: all.filter((s) => s.status === 200).length, n: all.length };
+  const middle = [...runs].sort((a, b) => a.p99 - b.p99)[1]!;
+  return { p50: middle.p50, p99: middle.p99, p99s: runs.map((r) => r.p99), ok: all.filter((s) => s.status === 200).length, n: all.length };
 }
 
 /** The max rate: 2,000 events at concurrency 32, from idle. */
@@ -149,7 +143,6 @@ async function endToEnd(fake: FakeLark, url: string, rate: number, seconds: numb
 
 type Times = Awaited<ReturnType<typeof answerTimes>>;
 type Rates = Array<Awaited<ReturnType<typeof maxRate>>>;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * The webhook rows. The max rates are measured in three rounds, the three servers taking turns (Duban, the no-op
