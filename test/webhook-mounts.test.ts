@@ -3,6 +3,7 @@
 // here goes to both, and both must answer it alike: the same status, the same JSON, the same content type. The other
 // webhook tests (bad-input, webhook, scenarios) go through the Node mount, the Workers tests through the Hono one.
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,5 +174,36 @@ describe('when the event cannot be stored', () => {
     } finally {
       await g.close();
     }
+  });
+});
+
+describe('when the connection drops before the body is whole', () => {
+  it('the Node mount stores nothing, the server stays up, and the redelivery is stored and answered once', async () => {
+    const ev = messageEvent({ from: 'ou_chenbo', chat: 'oc_xinhe_office', text: '帮助', token: TOKEN });
+    h.fake.seedMessage(ev.event.message.message_id, 'oc_xinhe_office');
+    const whole = deliver(ev, ENCRYPT_KEY, { at: at() });
+    const bytes = Buffer.from(whole.body, 'utf8');
+    // Lark's side goes away with half the declared body sent: the request never ends
+    const u = new URL(h.url);
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(u.port), u.hostname, () => {
+        const head = Object.entries({ ...whole.headers, 'content-length': String(bytes.length) })
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('');
+        socket.write(`POST /lark/events HTTP/1.1\r\nhost: ${u.host}\r\n${head}\r\n`);
+        socket.write(bytes.subarray(0, bytes.length >> 1), () => setTimeout(() => socket.destroy(), 50));
+      });
+      socket.on('close', () => resolve());
+      socket.on('error', () => undefined);
+    });
+    const stored = async () => (await h.server.runtime.dbh.db.all<{ n: number }>(sql`select count(*) as n from inbox where event_id = ${ev.header.event_id}`))[0]!.n;
+    expect(await stored()).toBe(0);
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+    // Lark pushes it again: stored, handled and replied to once
+    const again = deliver(ev, ENCRYPT_KEY, { at: at() });
+    expect((await rawPost(`${h.url}/lark/events`, again.body, again.headers)).status).toBe(200);
+    await h.settle();
+    expect(await stored()).toBe(1);
+    expect(h.fake.messages.filter((m) => m.reply_to === ev.event.message.message_id)).toHaveLength(1);
   });
 });

@@ -4,7 +4,7 @@
 // answer's CPU time in the server, by A/B: README, bench), and reads the body as Buffers counted against MAX_BODY as
 // they arrive.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_BODY, TOO_LARGE, type WebhookAnswer, type WebhookEndpoint, type WebhookRoute } from './webhook.js';
+import { MAX_BODY, TOO_LARGE, type WebhookAnswer, type WebhookEndpoint } from './webhook.js';
 
 /** The answer, with its length (as Hono sends it). */
 function send(res: ServerResponse, a: WebhookAnswer): void {
@@ -41,6 +41,16 @@ export function nodeWebhook(endpoint: WebhookEndpoint): (req: IncomingMessage, r
       refuse(req, res, before.refuse);
       return true;
     }
+    // the whole body's answer, or the 500 of one that threw
+    const answer = async (raw: string) => {
+      let a: WebhookAnswer;
+      try {
+        a = await endpoint.answer(route, raw, header);
+      } catch (err) {
+        a = endpoint.failed(path, err);
+      }
+      send(res, a);
+    };
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
@@ -61,18 +71,9 @@ export function nodeWebhook(endpoint: WebhookEndpoint): (req: IncomingMessage, r
       if (over) return;
       const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
       // A leading byte order mark is dropped, as the Hono mount's Request.text() drops it: both check the same text.
-      void answer(route, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+      void answer(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     });
     req.once('error', () => res.destroy());
-    const answer = async (r: WebhookRoute, raw: string) => {
-      let a: WebhookAnswer;
-      try {
-        a = await endpoint.answer(r, raw, header);
-      } catch (err) {
-        a = endpoint.failed(path, err);
-      }
-      send(res, a);
-    };
     return true;
   };
 }
