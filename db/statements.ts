@@ -53,6 +53,15 @@ function prepareAll(db: Db) {
       .values({ dedupeKey: p('dedupeKey'), campaignId: p('campaignId'), kind: p('kind'), target: p('target'), targetType: p('targetType'), chatId: p('chatId'), msgType: p('msgType'), content: p('content'), createdAt: p('createdAt') })
       .onConflictDoNothing()
       .prepare(),
+    /**
+     * queues one message row already claimed by this process's sender (status 'sending', one attempt, leased): it is
+     * handed over in memory and sent without being read back (src/outbox.ts, Sender.handOver)
+     */
+    queueClaimed: db
+      .insert(outbox)
+      .values({ dedupeKey: p('dedupeKey'), campaignId: p('campaignId'), kind: p('kind'), target: p('target'), targetType: p('targetType'), chatId: p('chatId'), msgType: p('msgType'), content: p('content'), createdAt: p('createdAt'), status: 'sending', attempts: 1, leaseUntil: p('leaseUntil') })
+      .onConflictDoNothing()
+      .prepare(),
     /** a sender takes a due row, only if no other sender changed it since it was read: the row with its content */
     claim: db
       .update(outbox)

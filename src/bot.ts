@@ -14,7 +14,7 @@ import type { CardAction, LarkEvent } from './lark/inbound.js';
 import type { Messenger } from './lark/messenger.js';
 import type { Log } from './log.js';
 import type { Outgoing } from './outbox.js';
-import { changes, queueStatement } from './outbox.js';
+import { changes, queueClaimedStatement, queueStatement, type HandedRow } from './outbox.js';
 import { commandOfClick } from './pipeline/card-actions.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
 import { botAdded, botRemoved } from './pipeline/membership.js';
@@ -35,6 +35,11 @@ export interface BotDeps {
   memo?: Memo;
   /** told when rows were queued, so they can be delivered now (the core decides how) */
   queued?(): void;
+  /**
+   * The sender of this process, when replies may be queued already claimed by it and handed over after the commit
+   * (Node: the sender outlives the request); see Sender.leaseForHandOver.
+   */
+  handOver?: { leaseForHandOver(): number | undefined; handOver(rows: HandedRow[]): void };
 }
 
 export type Toast = { toast: { type: 'success' | 'error' | 'info'; content: string } };
@@ -168,8 +173,21 @@ export class Bot {
     const { dbh } = this.deps;
     if (dbh.grouped) {
       // better-sqlite3: prepared statements, committed with whatever else this turn writes (group commit)
-      const queueRows = out.map((m) => queueStatement(dbh, m, now));
       const mark = statements(dbh.db).markHandled;
+      const sender = this.deps.handOver;
+      const leaseUntil = out.length ? sender?.leaseForHandOver() : undefined;
+      if (sender && leaseUntil !== undefined) {
+        // queued as the sender's own and handed to it once committed: it sends them without reading them back
+        const queueRows = out.map((m) => queueClaimedStatement(dbh, m, now, leaseUntil));
+        const handed = await dbh.grouped(() => {
+          const rows = queueRows.flatMap((q) => q.run());
+          mark.run({ eventId, at: now.toISOString(), outcome });
+          return rows;
+        });
+        sender.handOver(handed);
+        return;
+      }
+      const queueRows = out.map((m) => queueStatement(dbh, m, now));
       await dbh.grouped(() => {
         for (const q of queueRows) q.run();
         mark.run({ eventId, at: now.toISOString(), outcome });

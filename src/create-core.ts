@@ -80,7 +80,9 @@ export function createCore(deps: CoreDeps): Core {
     ...deps.sender,
   });
   const queued = deps.deliverEagerly ? () => void sender.kick() : undefined;
-  const bot = new Bot({ dbh, clock, messenger, log, memo, queued });
+  // On Node a reply is queued already claimed by this sender and handed to it after the commit (Sender.handOver)
+  const handOver = deps.deliverEagerly && dbh.grouped ? sender : undefined;
+  const bot = new Bot({ dbh, clock, messenger, log, memo, queued, handOver });
   const runner = new JobRunner({ dbh, clock, log, messenger, jobs: deps.jobs ?? jobsWith({ retentionDays: config.RETENTION_DAYS }), catchUpMs: deps.catchUpMs, queued });
   // Group messages that came before the bot knew its open_id wait in the inbox; the first handling that knows it
   // sends them through.

@@ -21,7 +21,16 @@ export interface Outgoing {
 /** The statement that queues one message; run it alone or inside an atomic batch with other writes. A message over
  * Lark's size limits is queued as the several rows that carry it (src/lark/card-size.ts). */
 export function queueStatement(dbh: DbHandle, m: Outgoing, now: Date): { run(): unknown } {
-  const rows = fitMessage(m).map((m) => ({
+  const rows = rowsOf(m, now);
+  // D1 batches take query builders; on better-sqlite3 the prepared insert skips building the SQL for every row
+  if (dbh.driver === 'd1') return dbh.db.insert(outbox).values(rows).onConflictDoNothing();
+  const insert = statements(dbh.db).queueRow;
+  return { run: () => rows.forEach((r) => insert.run(r)) };
+}
+
+/** The rows that carry one message (several when it is over Lark's size limits). */
+function rowsOf(m: Outgoing, now: Date) {
+  return fitMessage(m).map((m) => ({
     dedupeKey: m.dedupeKey,
     campaignId: m.campaignId ?? null,
     kind: m.kind,
@@ -32,10 +41,26 @@ export function queueStatement(dbh: DbHandle, m: Outgoing, now: Date): { run(): 
     content: m.content as string,
     createdAt: now.toISOString(),
   }));
-  // D1 batches take query builders; on better-sqlite3 the prepared insert skips building the SQL for every row
-  if (dbh.driver === 'd1') return dbh.db.insert(outbox).values(rows).onConflictDoNothing();
-  const insert = statements(dbh.db).queueRow;
-  return { run: () => rows.forEach((r) => insert.run(r)) };
+}
+
+/** A row queued already claimed by this process's sender: what it needs to send it without reading it back. */
+export type HandedRow = typeof outbox.$inferSelect;
+
+/**
+ * Like `queueStatement` (better-sqlite3 only), but the rows are queued already claimed, leased until `leaseUntil` (the
+ * sender's wall clock), and `run` answers the rows it inserted (a dedupe key queued before inserts nothing), to be
+ * handed to the sender after the commit.
+ */
+export function queueClaimedStatement(dbh: DbHandle, m: Outgoing, now: Date, leaseUntil: number): { run(): HandedRow[] } {
+  const insert = statements(dbh.db).queueClaimed;
+  return {
+    run: () =>
+      rowsOf(m, now).flatMap((r) => {
+        const res = insert.run({ ...r, leaseUntil });
+        if (res.changes !== 1) return [];
+        return [{ ...r, id: Number(res.lastInsertRowid), status: 'sending' as const, attempts: 1, nextAttemptAt: 0, leaseUntil, lastError: null, messageId: null, sentAt: null }];
+      }),
+  };
 }
 
 /** Queues messages (outside any other write) and returns how many were new. */

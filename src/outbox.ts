@@ -9,11 +9,12 @@ import type { Messenger } from './lark/messenger.js';
 import type { Log } from './log.js';
 import type { Clock } from './core/clock.js';
 import { dropInvalidMentions, isInvalidMention } from './outbox-mentions.js';
+import type { HandedRow } from './outbox-rows.js';
 import { larkLimits, RateLimiter, type SendLimits } from './rate-limiter.js';
 import { MAX_YIELD_MS } from './work-queue.js';
 
 export { larkLimits, RateLimiter, type SendLimits };
-export { deliveredUnder, queue, queueStatement, type Outgoing } from './outbox-rows.js';
+export { deliveredUnder, queue, queueClaimedStatement, queueStatement, type HandedRow, type Outgoing } from './outbox-rows.js';
 
 export interface SenderOptions {
   limits?: SendLimits;
@@ -44,12 +45,16 @@ export class Sender {
   private draining: Promise<void> | undefined;
   private again = false;
   private stopped = true;
+  /** stop() was called: no more rows are handed over */
+  private closed = false;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
   /** wall time after which a drain stops taking rows (a Worker's invocation has a time budget) */
   private until: number | undefined;
   /** rows at or below this id are not this sender's (the sandbox never delivers what Lark mode queued) */
   private floor = 0;
+  /** rows this process queued already claimed (handOver): sent from memory, never read back */
+  private handed: HandedRow[] = [];
 
   constructor(
     private readonly dbh: DbHandle,
@@ -84,6 +89,7 @@ export class Sender {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     await this.draining;
   }
@@ -91,6 +97,25 @@ export class Sender {
   /** From now on only rows queued after row `id` are delivered: the sandbox leaves Lark mode's rows for Lark. */
   deliverOnlyAfter(id: number): void {
     this.floor = id;
+  }
+
+  /**
+   * The lease for rows queued already claimed by this sender, or undefined when it takes none now (stopped, its app
+   * window full, or many handed rows still waiting). A reply queued this way skips the read back and the claim: the
+   * handling's commit writes it as this sender's, and `handOver` gives it the row.
+   */
+  leaseForHandOver(): number | undefined {
+    const now = this.wall();
+    if (this.closed || this.handed.length >= this.opts.concurrency * 4) return undefined;
+    if (this.limiter.appRoom(now) <= this.handed.length + this.inFlight) return undefined;
+    return now + this.opts.leaseMs;
+  }
+
+  /** Rows committed already claimed (leaseForHandOver): sent at once, in order, under the same limits as the rest. */
+  handOver(rows: HandedRow[]): void {
+    if (rows.length === 0) return;
+    this.handed.push(...rows);
+    void this.kick();
   }
 
   /** Starts a drain, or asks the running one to look again. */
@@ -183,22 +208,34 @@ export class Sender {
     for (;;) {
       const now = this.wall();
       if (this.until !== undefined && now > this.until) return;
+      // Rows handed over go first. One whose lease is half gone is left to the lease: once it runs out, the row is
+      // taken as a dead sender's (dueRows), so it is never sent both from memory and from the database.
+      const handed = this.handed.splice(0).filter((r) => r.leaseUntil - now > this.opts.leaseMs / 2);
       // Read only as many rows as the app-wide limits let go now (and some more, for chats at their own limit):
       // with a backlog far beyond 50/s, a pass costs what it sends, not what is waiting.
       const room = this.limiter.appRoom(now);
       if (room === 0) {
-        if ((await this.dueRows(now, 1)).length === 0) return;
+        this.handed.unshift(...handed);
+        if (handed.length === 0 && (await this.dueRows(now, 1)).length === 0) return;
         await sleep(Math.min(Math.max(this.limiter.appWaitMs(now), 5), 1000));
         continue;
       }
-      const rows = await this.dueRows(now, Math.min(500, room * 4 + 20));
+      const due = handed.length >= room ? [] : await this.dueRows(now, Math.min(500, room * 4 + 20));
+      const rows: Array<DueRow & { row?: HandedRow }> = [...handed.map((row) => ({ ...row, attempts: 0, row })), ...due];
       if (rows.length === 0) return;
       const blockedChats = new Set<string>();
+      // handed rows this pass does not send: back to the front of the list, before rows handed over meanwhile
+      const later: HandedRow[] = [];
       let progressed = false;
-      for (const row of rows) {
+      let i = 0;
+      for (; i < rows.length; i++) {
+        const row = rows[i]!;
         if (this.until !== undefined && this.wall() > this.until) break;
         const chatKey = row.chatId ?? row.target;
-        if (blockedChats.has(chatKey)) continue;
+        if (blockedChats.has(chatKey)) {
+          if (row.row) later.push(row.row);
+          continue;
+        }
         while (this.inFlight >= this.opts.concurrency) await this.waitSlot();
         await this.giveWay();
         // The app is at its limit: no other row can go either; look again when the window has room.
@@ -207,22 +244,31 @@ export class Sender {
         if (wait > 0) {
           // This chat is at its limit: let other chats go first, come back for it later.
           blockedChats.add(chatKey);
-          if (wait > 200) continue;
-          await sleep(wait);
-          if (this.limiter.tryTake(chatKey, this.wall()) > 0) continue;
+          let still = wait > 200;
+          if (!still) {
+            await sleep(wait);
+            still = this.limiter.tryTake(chatKey, this.wall()) > 0;
+          }
+          if (still) {
+            if (row.row) later.push(row.row);
+            continue;
+          }
           blockedChats.delete(chatKey);
         }
-        // Claimed and sent without holding up the pass: the claims of one pass share one commit.
+        // Claimed and sent without holding up the pass: the claims of one pass share one commit. A handed row was
+        // claimed by the commit that queued it.
         progressed = true;
         this.inFlight++;
         const claimedAt = this.wall();
-        void this.claim(row, claimedAt)
+        void (row.row ? Promise.resolve(row.row) : this.claim(row, claimedAt))
           .then((claimed) => claimed && this.deliverOne(row, claimed))
           .finally(() => {
             this.inFlight--;
             this.idleWaiters.shift()?.();
           });
       }
+      for (const left of rows.slice(i)) if (left.row) later.push(left.row);
+      this.handed.unshift(...later);
       while (this.inFlight > 0) await this.waitSlot();
       // Everything due is waiting on a limit window: wait a little, look again.
       if (!progressed) await sleep(Math.min(Math.max(this.limiter.appWaitMs(this.wall()), 50), 1000));

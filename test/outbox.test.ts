@@ -1,6 +1,8 @@
 // The outbox and its sender against a misbehaving Open Platform: rate limits, 5xx, an outage, a restart.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queue } from '../src/outbox.js';
+import { outbox } from '../db/schema.js';
+import { queue, queueClaimedStatement, Sender } from '../src/outbox.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { messageEvent } from './support/lark-events.js';
 
@@ -95,5 +97,79 @@ describe('inbox', () => {
     await h.restart();
     await h.settle();
     expect(h.fake.messages.filter((m) => m.reply_to === ev.event.message.message_id)).toHaveLength(1);
+  });
+});
+
+describe('replies handed to the sender', () => {
+  const outboxRow = async (key: string) => (await h.server.runtime.dbh.db.select({ status: outbox.status, attempts: outbox.attempts }).from(outbox).where(eq(outbox.dedupeKey, key)))[0];
+
+  it('a reply is committed already claimed, sent from memory once, and marked sent', async () => {
+    h.fake.reset();
+    const { messageId } = await h.say({ from: 'ou_x', chat: 'oc_p2p_handed', chatType: 'p2p', text: 'help' });
+    expect(h.fake.messages.filter((m) => m.reply_to === messageId)).toHaveLength(1);
+    // one attempt: the commit that queued it counted it; nothing claimed it a second time
+    expect(await outboxRow(`reply:${messageId}`)).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
+  it('replies over the per-chat limit wait in memory and each goes once, within the limit', async () => {
+    h.fake.reset();
+    const rt = h.server.runtime;
+    const events = Array.from({ length: 12 }, (_, i) => messageEvent({ from: 'ou_x', chat: 'oc_p2p_burst', chatType: 'p2p', text: i % 2 ? 'help' : '帮助' }));
+    for (const ev of events) h.fake.seedMessage(ev.event.message.message_id, 'oc_p2p_burst');
+    await Promise.all(events.map((ev) => h.post(ev)));
+    await h.settle();
+    for (const ev of events) expect(h.fake.messages.filter((m) => m.reply_to === ev.event.message.message_id)).toHaveLength(1);
+    expect([...acceptedPerUuid().values()].every((n) => n === 1)).toBe(true);
+    expect(h.fake.limitViolations().chat1s).toBe(0);
+    expect(await rt.sender.pendingCount()).toBe(0);
+  });
+
+  it('a handed row whose lease is half gone is not sent from memory; once the lease runs out it is sent once as a dead sender’s', async () => {
+    h.fake.reset();
+    const rt = h.server.runtime;
+    let wall = Date.now();
+    const sender = new Sender(rt.dbh, rt.messenger, rt.log, { leaseMs: 60_000, concurrency: 4 }, () => wall);
+    sender.deliverOnlyAfter(0);
+    const lease = sender.leaseForHandOver();
+    expect(lease).toBe(wall + 60_000);
+    const m = { dedupeKey: 'test:handed:late', kind: 'send' as const, target: 'oc_late', msgType: 'text' as const, content: { text: 'late' } };
+    const rows = await rt.dbh.grouped!(() => queueClaimedStatement(rt.dbh, m, rt.clock.now(), lease!).run());
+    expect(rows).toHaveLength(1);
+    // a second queue of the key inserts nothing, so nothing more is handed over
+    expect(await rt.dbh.grouped!(() => queueClaimedStatement(rt.dbh, m, rt.clock.now(), lease!).run())).toEqual([]);
+    // The server's own sender does not see it: claimed, with its lease to run.
+    await rt.sender.kick();
+    expect(h.fake.messagesIn('oc_late')).toHaveLength(0);
+    wall += 31_000;
+    sender.handOver(rows);
+    await sender.kick();
+    expect(h.fake.messagesIn('oc_late')).toHaveLength(0);
+    expect(await outboxRow('test:handed:late')).toMatchObject({ status: 'sending', attempts: 1 });
+    wall += 30_000;
+    await sender.kick();
+    expect(h.fake.messagesIn('oc_late')).toHaveLength(1);
+    expect(await outboxRow('test:handed:late')).toMatchObject({ status: 'sent', attempts: 2 });
+    await sender.kick();
+    expect(h.fake.messagesIn('oc_late')).toHaveLength(1);
+  });
+
+  it('no row is handed over while the app window is full, nor after the sender stopped', async () => {
+    const rt = h.server.runtime;
+    let wall = Date.now();
+    const sender = new Sender(rt.dbh, rt.messenger, rt.log, { limits: { perSecond: 2, perMinute: 1000, perChatPerSecond: 5 } }, () => wall);
+    expect(sender.leaseForHandOver()).toBeDefined();
+    h.fake.reset();
+    const rows = await rt.dbh.grouped!(() =>
+      [0, 1].flatMap((i) => queueClaimedStatement(rt.dbh, { dedupeKey: `test:handed:full:${i}`, kind: 'send', target: `oc_full_${i}`, msgType: 'text', content: { text: 'x' } }, rt.clock.now(), sender.leaseForHandOver()!).run()),
+    );
+    sender.handOver(rows);
+    await sender.kick();
+    expect(h.fake.messages).toHaveLength(2);
+    // the two sends took this second's window
+    expect(sender.leaseForHandOver()).toBeUndefined();
+    wall += 1_300; // past the window and its margin
+    expect(sender.leaseForHandOver()).toBeDefined();
+    await sender.stop();
+    expect(sender.leaseForHandOver()).toBeUndefined();
   });
 });
