@@ -174,24 +174,19 @@ export class Bot {
     if (dbh.grouped) {
       // better-sqlite3: prepared statements, committed with whatever else this turn writes (group commit)
       const mark = statements(dbh.db).markHandled;
+      // On Node the replies are queued as the sender's own and handed to it once committed: it sends them without
+      // reading them back (Sender.handOver). Otherwise they are plain rows the sender finds.
       const sender = this.deps.handOver;
       const leaseUntil = out.length ? sender?.leaseForHandOver() : undefined;
-      if (sender && leaseUntil !== undefined) {
-        // queued as the sender's own and handed to it once committed: it sends them without reading them back
-        const queueRows = out.map((m) => queueClaimedStatement(dbh, m, now, leaseUntil));
-        const handed = await dbh.grouped(() => {
-          const rows = queueRows.flatMap((q) => q.run());
-          mark.run({ eventId, at: now.toISOString(), outcome });
-          return rows;
-        });
-        sender.handOver(handed);
-        return;
-      }
-      const queueRows = out.map((m) => queueStatement(dbh, m, now));
-      await dbh.grouped(() => {
-        for (const q of queueRows) q.run();
+      const claimed = leaseUntil === undefined ? undefined : out.map((m) => queueClaimedStatement(dbh, m, now, leaseUntil));
+      const plain = claimed ? [] : out.map((m) => queueStatement(dbh, m, now));
+      const handed = await dbh.grouped(() => {
+        for (const q of plain) q.run();
+        const rows = claimed?.flatMap((q) => q.run()) ?? [];
         mark.run({ eventId, at: now.toISOString(), outcome });
+        return rows;
       });
+      if (claimed) return sender!.handOver(handed);
     } else {
       await dbh.atomic([
         ...out.map((m) => queueStatement(dbh, m, now)),

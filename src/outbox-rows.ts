@@ -53,9 +53,10 @@ export type HandedRow = typeof outbox.$inferSelect;
  */
 export function queueClaimedStatement(dbh: DbHandle, m: Outgoing, now: Date, leaseUntil: number): { run(): HandedRow[] } {
   const insert = statements(dbh.db).queueClaimed;
+  const rows = rowsOf(m, now);
   return {
     run: () =>
-      rowsOf(m, now).flatMap((r) => {
+      rows.flatMap((r) => {
         const res = insert.run({ ...r, leaseUntil });
         if (res.changes !== 1) return [];
         return [{ ...r, id: Number(res.lastInsertRowid), status: 'sending' as const, attempts: 1, nextAttemptAt: 0, leaseUntil, lastError: null, messageId: null, sentAt: null }];

@@ -309,7 +309,7 @@ export class Sender {
       this.again = true;
       return;
     }
-    const attempts = due.attempts + 1; // the attempt the claim counted
+    const attempts = due.attempts + 1; // the attempt the claim counted (for a handed row: the commit that queued it)
     const isRateLimit = result.retryAfterMs !== undefined || /99991400|230020|^429/.test(result.error);
     // Lark down, overloaded or limiting us says nothing about the message: it waits (backoff capped at maxBackoffMs)
     // for as long as the outage lasts. Only a retryable answer about the message itself runs out of attempts.

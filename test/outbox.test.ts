@@ -111,6 +111,23 @@ describe('replies handed to the sender', () => {
     expect(await outboxRow(`reply:${messageId}`)).toMatchObject({ status: 'sent', attempts: 1 });
   });
 
+  it('Lark down when a handed reply goes: it waits as a plain row and is sent once when Lark is back', async () => {
+    h.fake.reset();
+    h.fake.setFaults({ down: true });
+    const ev = messageEvent({ from: 'ou_x', chat: 'oc_p2p_handed_down', chatType: 'p2p', text: 'help' });
+    h.fake.seedMessage(ev.event.message.message_id, 'oc_p2p_handed_down');
+    expect((await h.post(ev)).status).toBe(200);
+    await h.server.runtime.settled();
+    const key = `reply:${ev.event.message.message_id}`;
+    for (let i = 0; i < 100 && (await outboxRow(key))?.status !== 'pending'; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await outboxRow(key)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(h.fake.messages).toHaveLength(0);
+    h.fake.setFaults({});
+    await h.settle();
+    expect(h.fake.messages.filter((m) => m.reply_to === ev.event.message.message_id)).toHaveLength(1);
+    expect(await outboxRow(key)).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
   it('replies over the per-chat limit wait in memory and each goes once, within the limit', async () => {
     h.fake.reset();
     const rt = h.server.runtime;
