@@ -15,7 +15,7 @@ import { projectRoot, createRuntime } from '../src/runtime.js';
 import { build, isStale } from '../bin/build.js';
 import { startFakeLark, type FakeLark } from '../test/fake-lark/server.js';
 import { messageEvent } from '../test/support/lark-events.js';
-import { cpuMs, median, pct, type Sample, startFlags } from './load.js';
+import { cpuMs, median, pct, type Sample, startFlags, threadCpuMs } from './load.js';
 import type { LoadRequest, LoadResult } from './loadgen.js';
 import { seed } from './seed.js';
 
@@ -133,7 +133,7 @@ async function endToEnd(fake: FakeLark, url: string, rate: number, seconds: numb
   fake.reset();
   // CPU time per event of each process on the machine (the server, the fake Open Platform in this process, the load
   // generator): on two shared cores the end-to-end rate is bounded by their sum.
-  const cpu0 = { server: cpuMs(serverPid), fake: cpuMs(process.pid), loadgen: cpuMs(loadgen!.pid!) };
+  const cpu0 = { server: cpuMs(serverPid), main: threadCpuMs(serverPid), fake: cpuMs(process.pid), loadgen: cpuMs(loadgen!.pid!) };
   const sentAt = new Map((await load({ mode: 'open', url, n, tag: `e2e${rate}`, rate })).sentAt);
   let counted = 0;
   let replied = 0;
@@ -147,7 +147,12 @@ async function endToEnd(fake: FakeLark, url: string, rate: number, seconds: numb
   // replies delivered per second, from the first event sent to the last reply delivered
   const span = (Math.max(...replies.map((m) => m.at)) - Math.min(...sentAt.values())) / 1000;
   const per = (ms: number) => f2(ms / n);
-  const cpu = `CPU per event: server ${per(cpuMs(serverPid) - cpu0.server)} ms, fake ${per(cpuMs(process.pid) - cpu0.fake)} ms, load generator ${per(cpuMs(loadgen!.pid!) - cpu0.loadgen)} ms`;
+  const used = { server: cpuMs(serverPid) - cpu0.server, main: threadCpuMs(serverPid) - cpu0.main, fake: cpuMs(process.pid) - cpu0.fake, loadgen: cpuMs(loadgen!.pid!) - cpu0.loadgen };
+  // What bounds the rate: the server's one JavaScript thread (answering, handling and sending), and the machine's
+  // cores shared by the three processes.
+  const cores = (await import('node:os')).cpus().length;
+  const bounds = `bounds: the server's main thread ${f0((n * 1000) / used.main)}/s, the ${cores} cores ${f0((cores * n * 1000) / (used.server + used.fake + used.loadgen))}/s`;
+  const cpu = `CPU per event: server ${per(used.server)} ms (its main thread ${per(used.main)} ms), fake ${per(used.fake)} ms, load generator ${per(used.loadgen)} ms; ${bounds}`;
   return { p50: pct(lat, 50), p99: pct(lat, 99), delivered: lat.length, n, perSecond: lat.length / span, cpu };
 }
 
