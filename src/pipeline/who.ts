@@ -9,11 +9,12 @@ export type Speaking = { kind: 'ok'; org: Org; actor: Actor } | { kind: 'unregis
 export async function resolveSpeaker(db: Db, chatId: string, openId: string): Promise<Speaking> {
   const st = statements(db);
   const bound = await st.chatCampaigns.all({ chatId });
-  const mine = await st.personCampaigns.all({ openId });
   let campaignId: number | undefined;
   const boundIds = [...new Set(bound.map((b) => b.c))];
   if (boundIds.length === 1) campaignId = boundIds[0];
   else {
+    // a chat bound to no campaign (a private chat), or to several: the person's own campaigns decide
+    const mine = await st.personCampaigns.all({ openId });
     const ids = [...new Set(mine.map((m) => m.c))];
     if (ids.length > 1) {
       const orgs = await Promise.all(ids.map((id) => loadOrg(db, id)));
