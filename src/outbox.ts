@@ -55,6 +55,14 @@ export class Sender {
   private floor = 0;
   /** rows this process queued already claimed (handOver): sent from memory, never read back */
   private handed: HandedRow[] = [];
+  /** handed rows the running pass took from `handed` and has not sent yet */
+  private held = 0;
+  /**
+   * A handover was refused because the app's send window was full: replies wait in the database, and until a pass
+   * finds nothing due there, later replies are queued behind them as plain rows, oldest first, rather than overtake
+   * them from memory.
+   */
+  private backlog = false;
 
   constructor(
     private readonly dbh: DbHandle,
@@ -100,14 +108,20 @@ export class Sender {
   }
 
   /**
-   * The lease for rows queued already claimed by this sender, or undefined when it takes none now (stopped, its app
-   * window full, or many handed rows still waiting). A reply queued this way skips the read back and the claim: the
-   * handling's commit writes it as this sender's, and `handOver` gives it the row.
+   * The lease for rows queued already claimed by this sender, or undefined when it takes none now: stopped, its cap
+   * on rows in memory reached, its app window full, or rows waiting in the database since the window was (`backlog`).
+   * A reply queued this way skips the read back and the claim: the handling's commit writes it as this sender's, and
+   * `handOver` gives it the row.
    */
   leaseForHandOver(): number | undefined {
+    if (this.closed || this.backlog) return undefined;
     const now = this.wall();
-    if (this.closed || this.handed.length >= this.opts.concurrency * 4) return undefined;
-    if (this.limiter.appRoom(now) <= this.handed.length + this.inFlight) return undefined;
+    const taken = this.handed.length + this.held + this.inFlight;
+    if (taken >= this.opts.concurrency * 4) return undefined;
+    if (this.limiter.appRoom(now) <= taken) {
+      this.backlog = true;
+      return undefined;
+    }
     return now + this.opts.leaseMs;
   }
 
@@ -210,17 +224,21 @@ export class Sender {
       if (this.until !== undefined && now > this.until) return;
       // Rows handed over go first. One whose lease is half gone is left to the lease: once it runs out, the row is
       // taken as a dead sender's (dueRows), so it is never sent both from memory and from the database.
-      const handed = this.handed.splice(0).filter((r) => r.leaseUntil - now > this.opts.leaseMs / 2);
+      const fresh = (r: HandedRow) => r.leaseUntil - this.wall() > this.opts.leaseMs / 2;
+      const handed = this.handed.splice(0).filter(fresh);
+      this.held = handed.length;
       // Read only as many rows as the app-wide limits let go now (and some more, for chats at their own limit):
       // with a backlog far beyond 50/s, a pass costs what it sends, not what is waiting.
       const room = this.limiter.appRoom(now);
       if (room === 0) {
         this.handed.unshift(...handed);
-        if (handed.length === 0 && (await this.dueRows(now, 1)).length === 0) return;
+        this.held = 0;
+        if (handed.length === 0 && (await this.dueRows(now, 1)).length === 0) return void (this.backlog = false);
         await sleep(Math.min(Math.max(this.limiter.appWaitMs(now), 5), 1000));
         continue;
       }
-      const due = handed.length >= room ? [] : await this.dueRows(now, Math.min(500, room * 4 + 20));
+      const due = await this.dueRows(now, Math.min(500, room * 4 + 20));
+      if (due.length === 0) this.backlog = false;
       const rows: Array<DueRow & { row?: HandedRow }> = [...handed.map((row) => ({ ...row, attempts: 0, row })), ...due];
       if (rows.length === 0) return;
       const blockedChats = new Set<string>();
@@ -240,6 +258,11 @@ export class Sender {
         await this.giveWay();
         // The app is at its limit: no other row can go either; look again when the window has room.
         if (this.limiter.appWaitMs(this.wall()) > 0) break;
+        // a handed row that waited here past half its lease is left to the lease, as at the start of the pass
+        if (row.row && !fresh(row.row)) {
+          this.held--;
+          continue;
+        }
         const wait = this.limiter.tryTake(chatKey, this.wall());
         if (wait > 0) {
           // This chat is at its limit: let other chats go first, come back for it later.
@@ -259,6 +282,7 @@ export class Sender {
         // claimed by the commit that queued it.
         progressed = true;
         this.inFlight++;
+        if (row.row) this.held--;
         const claimedAt = this.wall();
         void (row.row ? Promise.resolve(row.row) : this.claim(row, claimedAt))
           .then((claimed) => claimed && this.deliverOne(row, claimed))
@@ -269,6 +293,7 @@ export class Sender {
       }
       for (const left of rows.slice(i)) if (left.row) later.push(left.row);
       this.handed.unshift(...later);
+      this.held = 0;
       while (this.inFlight > 0) await this.waitSlot();
       // Everything due is waiting on a limit window: wait a little, look again.
       if (!progressed) await sleep(Math.min(Math.max(this.limiter.appWaitMs(this.wall()), 50), 1000));

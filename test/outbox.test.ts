@@ -141,6 +141,25 @@ describe('replies handed to the sender', () => {
     expect(await rt.sender.pendingCount()).toBe(0);
   });
 
+  it('replies held back by one busy chat do not hold back the rows other chats wait for in the database', async () => {
+    h.fake.reset();
+    const rt = h.server.runtime;
+    // 12 replies in one private chat: its limit is 5 a second, so most wait in memory ...
+    const events = Array.from({ length: 12 }, () => messageEvent({ from: 'ou_x', chat: 'oc_p2p_busy_one', chatType: 'p2p', text: 'help' }));
+    for (const ev of events) h.fake.seedMessage(ev.event.message.message_id, 'oc_p2p_busy_one');
+    await Promise.all(events.map((ev) => h.post(ev)));
+    // ... while 20 messages to other chats are queued in the database
+    await queue(rt.dbh, rt.clock, Array.from({ length: 20 }, (_, i) => ({ dedupeKey: `test:handed:others:${i}`, kind: 'send' as const, target: `oc_other_${i}`, msgType: 'text' as const, content: { text: `o${i}` } })));
+    await h.settle();
+    const order = h.fake.messages.map((m) => m.chat_id);
+    expect(order.filter((c) => c === 'oc_p2p_busy_one')).toHaveLength(12);
+    expect(order.filter((c) => c.startsWith('oc_other_'))).toHaveLength(20);
+    // the other chats' messages did not wait for the busy chat's replies, which take more than two seconds' windows
+    const lastOther = Math.max(...Array.from({ length: 20 }, (_, i) => order.indexOf(`oc_other_${i}`)));
+    expect(lastOther).toBeLessThan(order.lastIndexOf('oc_p2p_busy_one'));
+    expect(h.fake.limitViolations().chat1s).toBe(0);
+  });
+
   it('a handed row whose lease is half gone is not sent from memory; once the lease runs out it is sent once as a dead sender’s', async () => {
     h.fake.reset();
     const rt = h.server.runtime;
@@ -170,7 +189,7 @@ describe('replies handed to the sender', () => {
     expect(h.fake.messagesIn('oc_late')).toHaveLength(1);
   });
 
-  it('no row is handed over while the app window is full, nor after the sender stopped', async () => {
+  it('no row is handed over while the app window is full, nor after that until nothing waits in the database, nor after the sender stopped', async () => {
     const rt = h.server.runtime;
     let wall = Date.now();
     const sender = new Sender(rt.dbh, rt.messenger, rt.log, { limits: { perSecond: 2, perMinute: 1000, perChatPerSecond: 5 } }, () => wall);
@@ -185,6 +204,12 @@ describe('replies handed to the sender', () => {
     // the two sends took this second's window
     expect(sender.leaseForHandOver()).toBeUndefined();
     wall += 1_300; // past the window and its margin
+    // replies queued meanwhile went to the database: they go first, oldest first, and only a pass that finds
+    // nothing due there lets replies be handed over again
+    expect(sender.leaseForHandOver()).toBeUndefined();
+    await queue(rt.dbh, rt.clock, [{ dedupeKey: 'test:handed:full:plain', kind: 'send', target: 'oc_full_0', msgType: 'text', content: { text: 'plain' } }]);
+    await sender.kick();
+    expect(h.fake.messages.map((m) => m.chat_id)).toEqual(['oc_full_0', 'oc_full_1', 'oc_full_0']);
     expect(sender.leaseForHandOver()).toBeDefined();
     await sender.stop();
     expect(sender.leaseForHandOver()).toBeUndefined();
