@@ -53,10 +53,8 @@ export class Sender {
   private until: number | undefined;
   /** rows at or below this id are not this sender's (the sandbox never delivers what Lark mode queued) */
   private floor = 0;
-  /** rows this process queued already claimed (handOver): sent from memory, never read back */
+  /** rows this process queued already claimed (handOver), in order, until each is sent or left to its lease */
   private handed: HandedRow[] = [];
-  /** handed rows the running pass took from `handed` and has not sent yet */
-  private held = 0;
   /**
    * A handover was refused because the app's send window was full: replies wait in the database, and until a pass
    * finds nothing due there, later replies are queued behind them as plain rows, oldest first, rather than overtake
@@ -116,7 +114,7 @@ export class Sender {
   leaseForHandOver(): number | undefined {
     if (this.closed || this.backlog) return undefined;
     const now = this.wall();
-    const taken = this.handed.length + this.held + this.inFlight;
+    const taken = this.handed.length + this.inFlight;
     if (taken >= this.opts.concurrency * 4) return undefined;
     if (this.limiter.appRoom(now) <= taken) {
       this.backlog = true;
@@ -222,17 +220,20 @@ export class Sender {
     for (;;) {
       const now = this.wall();
       if (this.until !== undefined && now > this.until) return;
-      // Rows handed over go first. One whose lease is half gone is left to the lease: once it runs out, the row is
-      // taken as a dead sender's (dueRows), so it is never sent both from memory and from the database.
+      // Rows handed over go first, from a copy: each stays in `handed` until it is sent or left to its lease, so one
+      // this pass does not send keeps its place ahead of rows handed over meanwhile. A row whose lease is half gone
+      // is left to the lease: once it runs out, the row is taken as a dead sender's (dueRows), never sent twice.
       const fresh = (r: HandedRow) => r.leaseUntil - this.wall() > this.opts.leaseMs / 2;
-      const handed = this.handed.splice(0).filter(fresh);
-      this.held = handed.length;
+      this.handed = this.handed.filter(fresh);
+      const handed = [...this.handed];
+      const done = (r: HandedRow) => {
+        const k = this.handed.indexOf(r);
+        if (k >= 0) this.handed.splice(k, 1);
+      };
       // Read only as many rows as the app-wide limits let go now (and some more, for chats at their own limit):
       // with a backlog far beyond 50/s, a pass costs what it sends, not what is waiting.
       const room = this.limiter.appRoom(now);
       if (room === 0) {
-        this.handed.unshift(...handed);
-        this.held = 0;
         if (handed.length === 0 && (await this.dueRows(now, 1)).length === 0) return void (this.backlog = false);
         await sleep(Math.min(Math.max(this.limiter.appWaitMs(now), 5), 1000));
         continue;
@@ -242,47 +243,34 @@ export class Sender {
       const rows: Array<DueRow & { row?: HandedRow }> = [...handed.map((row) => ({ ...row, attempts: 0, row })), ...due];
       if (rows.length === 0) return;
       const blockedChats = new Set<string>();
-      // handed rows this pass does not send: back to the front of the list, before rows handed over meanwhile
-      const later: HandedRow[] = [];
       let progressed = false;
-      let i = 0;
-      for (; i < rows.length; i++) {
-        const row = rows[i]!;
+      for (const row of rows) {
         if (this.until !== undefined && this.wall() > this.until) break;
         const chatKey = row.chatId ?? row.target;
-        if (blockedChats.has(chatKey)) {
-          if (row.row) later.push(row.row);
-          continue;
-        }
+        if (blockedChats.has(chatKey)) continue;
         while (this.inFlight >= this.opts.concurrency) await this.waitSlot();
         await this.giveWay();
         // The app is at its limit: no other row can go either; look again when the window has room.
         if (this.limiter.appWaitMs(this.wall()) > 0) break;
         // a handed row that waited here past half its lease is left to the lease, as at the start of the pass
         if (row.row && !fresh(row.row)) {
-          this.held--;
+          done(row.row);
           continue;
         }
         const wait = this.limiter.tryTake(chatKey, this.wall());
         if (wait > 0) {
           // This chat is at its limit: let other chats go first, come back for it later.
           blockedChats.add(chatKey);
-          let still = wait > 200;
-          if (!still) {
-            await sleep(wait);
-            still = this.limiter.tryTake(chatKey, this.wall()) > 0;
-          }
-          if (still) {
-            if (row.row) later.push(row.row);
-            continue;
-          }
+          if (wait > 200) continue;
+          await sleep(wait);
+          if (this.limiter.tryTake(chatKey, this.wall()) > 0) continue;
           blockedChats.delete(chatKey);
         }
         // Claimed and sent without holding up the pass: the claims of one pass share one commit. A handed row was
         // claimed by the commit that queued it.
         progressed = true;
         this.inFlight++;
-        if (row.row) this.held--;
+        if (row.row) done(row.row);
         const claimedAt = this.wall();
         void (row.row ? Promise.resolve(row.row) : this.claim(row, claimedAt))
           .then((claimed) => claimed && this.deliverOne(row, claimed))
@@ -291,9 +279,6 @@ export class Sender {
             this.idleWaiters.shift()?.();
           });
       }
-      for (const left of rows.slice(i)) if (left.row) later.push(left.row);
-      this.handed.unshift(...later);
-      this.held = 0;
       while (this.inFlight > 0) await this.waitSlot();
       // Everything due is waiting on a limit window: wait a little, look again.
       if (!progressed) await sleep(Math.min(Math.max(this.limiter.appWaitMs(this.wall()), 50), 1000));
