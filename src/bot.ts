@@ -39,7 +39,7 @@ export interface BotDeps {
    * The sender of this process, when replies may be queued already claimed by it and handed over after the commit
    * (Node: the sender outlives the request); see Sender.leaseForHandOver.
    */
-  handOver?: { leaseForHandOver(): number | undefined; handOver(rows: HandedRow[]): void };
+  handOver?: { leaseForHandOver(): number | undefined; plainQueued(): void; handOver(rows: HandedRow[]): void };
 }
 
 export type Toast = { toast: { type: 'success' | 'error' | 'info'; content: string } };
@@ -180,12 +180,15 @@ export class Bot {
       const leaseUntil = out.length ? sender?.leaseForHandOver() : undefined;
       const claimed = leaseUntil === undefined ? undefined : out.map((m) => queueClaimedStatement(dbh, m, now, leaseUntil));
       const plain = claimed ? [] : out.map((m) => queueStatement(dbh, m, now));
-      const handed = await dbh.grouped(() => {
-        for (const q of plain) q.run();
-        const rows = claimed?.flatMap((q) => q.run()) ?? [];
-        mark.run({ eventId, at: now.toISOString(), outcome });
-        return rows;
-      });
+      const handed = await dbh
+        .grouped(() => {
+          for (const q of plain) q.run();
+          const rows = claimed?.flatMap((q) => q.run()) ?? [];
+          mark.run({ eventId, at: now.toISOString(), outcome });
+          return rows;
+        })
+        // refused: the sender keeps later replies behind these until they are committed and it has seen them
+        .finally(() => out.length && !claimed && sender?.plainQueued());
       if (claimed) return sender!.handOver(handed);
     } else {
       await dbh.atomic([

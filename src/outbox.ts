@@ -35,6 +35,12 @@ type DueRow = Pick<typeof outbox.$inferSelect, 'id' | 'status' | 'attempts' | 't
 
 type OutboxRow = typeof outbox.$inferSelect;
 
+/**
+ * Rows a sender holds in memory (handed over, or being sent) per send it runs at once: past that, replies wait in the
+ * database. A held reply is about 3 KB (the card), so 20 sends at once hold about 1 MB at most.
+ */
+const HANDED_PER_SEND = 16;
+
 /** Delivers outbox rows. One per process; a second process on the same database never sends a claimed row. */
 export class Sender {
   private readonly limiter: RateLimiter;
@@ -56,11 +62,16 @@ export class Sender {
   /** rows this process queued already claimed (handOver), in order, until each is sent or left to its lease */
   private handed: HandedRow[] = [];
   /**
-   * A handover was refused because the app's send window was full: replies wait in the database, and until a pass
-   * finds nothing due there, later replies are queued behind them as plain rows, oldest first, rather than overtake
-   * them from memory.
+   * A handover was refused (the app's send window full, or the cap on rows in memory reached): replies wait in the
+   * database, and until a pass finds nothing due there, later replies are queued behind them as plain rows, oldest
+   * first, rather than overtake them from memory (in their own chat, or in the app's window).
    */
   private backlog = false;
+  /**
+   * Refused handovers whose plain rows are not committed yet (Bot.commit calls `plainQueued` once they are): until
+   * then a pass that finds nothing due has not seen them, and must not end the backlog.
+   */
+  private unlanded = 0;
 
   constructor(
     private readonly dbh: DbHandle,
@@ -107,20 +118,30 @@ export class Sender {
 
   /**
    * The lease for rows queued already claimed by this sender, or undefined when it takes none now: stopped, its cap
-   * on rows in memory reached, its app window full, or rows waiting in the database since the window was (`backlog`).
+   * on rows in memory reached, its app window full, or rows waiting in the database since one of those (`backlog`).
    * A reply queued this way skips the read back and the claim: the handling's commit writes it as this sender's, and
-   * `handOver` gives it the row.
+   * `handOver` gives it the row. When refused, the caller queues plain rows and calls `plainQueued` once their commit
+   * has ended (committed or not).
    */
   leaseForHandOver(): number | undefined {
-    if (this.closed || this.backlog) return undefined;
     const now = this.wall();
     const taken = this.handed.length + this.inFlight;
-    if (taken >= this.opts.concurrency * 4) return undefined;
-    if (this.limiter.appRoom(now) <= taken) {
-      this.backlog = true;
+    if (this.closed || this.backlog || taken >= this.opts.concurrency * HANDED_PER_SEND || this.limiter.appRoom(now) <= taken) {
+      this.backlog = !this.closed;
+      this.unlanded++;
       return undefined;
     }
     return now + this.opts.leaseMs;
+  }
+
+  /** The plain rows of a refused handover are committed (or their commit failed): see `leaseForHandOver`. */
+  plainQueued(): void {
+    this.unlanded--;
+  }
+
+  /** The backlog ends when a pass finds nothing due, and every refused handover's rows had been committed before it looked. */
+  private endBacklog(landedBefore: boolean, dueNow: number): void {
+    if (landedBefore && this.unlanded === 0 && dueNow === 0) this.backlog = false;
   }
 
   /** Rows committed already claimed (leaseForHandOver): sent at once, in order, under the same limits as the rest. */
@@ -233,13 +254,14 @@ export class Sender {
       // Read only as many rows as the app-wide limits let go now (and some more, for chats at their own limit):
       // with a backlog far beyond 50/s, a pass costs what it sends, not what is waiting.
       const room = this.limiter.appRoom(now);
+      const landed = this.unlanded === 0;
       if (room === 0) {
-        if (handed.length === 0 && (await this.dueRows(now, 1)).length === 0) return void (this.backlog = false);
+        if (handed.length === 0 && (await this.dueRows(now, 1)).length === 0) return this.endBacklog(landed, 0);
         await sleep(Math.min(Math.max(this.limiter.appWaitMs(now), 5), 1000));
         continue;
       }
       const due = await this.dueRows(now, Math.min(500, room * 4 + 20));
-      if (due.length === 0) this.backlog = false;
+      this.endBacklog(landed, due.length);
       const rows: Array<DueRow & { row?: HandedRow }> = [...handed.map((row) => ({ ...row, attempts: 0, row })), ...due];
       if (rows.length === 0) return;
       const blockedChats = new Set<string>();

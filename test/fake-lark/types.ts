@@ -41,6 +41,8 @@ export interface FaultConfig {
   /** a time-based outage: every request is destroyed while Date.now() < downUntil (epoch ms); see FakeLark.outage */
   downUntil?: number;
   seed?: number;
+  /** every message send is answered this many milliseconds late (Lark slow) */
+  slowMs?: number;
   /** value of x-ogw-ratelimit-reset on injected 429s (default 1) */
   resetSeconds?: number;
 }
