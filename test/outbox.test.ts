@@ -221,24 +221,24 @@ describe('replies handed to the sender', () => {
     const rt = h.server.runtime;
     h.fake.reset();
     h.fake.setFaults({ slowMs: 100 }); // Lark slow: handed rows pile up in memory
-    // one send at a time: at most 16 rows in memory
+    // one send at a time: at most 4 rows in memory
     const sender = new Sender(rt.dbh, rt.messenger, rt.log, { concurrency: 1, limits: { perSecond: 1000, perMinute: 100_000, perChatPerSecond: 1000 } });
     const reply = (i: number | string) => ({ dedupeKey: `test:handed:cap:${i}`, kind: 'send' as const, target: 'oc_cap', msgType: 'text' as const, content: { text: `r${i}` } });
-    for (let i = 0; i < 16; i++) sender.handOver(await rt.dbh.grouped!(() => queueClaimedStatement(rt.dbh, reply(i), rt.clock.now(), sender.leaseForHandOver()!).run()));
-    // the 17th is refused: its row goes to the database, and a reply after it is refused too, until that row is sent
+    for (let i = 0; i < 4; i++) sender.handOver(await rt.dbh.grouped!(() => queueClaimedStatement(rt.dbh, reply(i), rt.clock.now(), sender.leaseForHandOver()!).run()));
+    // the 5th is refused: its row goes to the database, and a reply after it is refused too, until that row is sent
     expect(sender.leaseForHandOver()).toBeUndefined();
     expect(sender.leaseForHandOver()).toBeUndefined();
     // a pass that looks before the refused rows are committed does not end the wait
     await sender.kick();
     expect(sender.leaseForHandOver()).toBeUndefined();
     sender.plainQueued(); // (that refusal queued nothing)
-    await queue(rt.dbh, rt.clock, [reply(16), reply(17)]);
+    await queue(rt.dbh, rt.clock, [reply(4), reply(5)]);
     sender.plainQueued();
     sender.plainQueued();
     await sender.kick();
     h.fake.setFaults({});
     await sender.kick();
-    expect(h.fake.messagesIn('oc_cap').map((m) => (m.content as { text: string }).text)).toEqual(Array.from({ length: 18 }, (_, i) => `r${i}`));
+    expect(h.fake.messagesIn('oc_cap').map((m) => (m.content as { text: string }).text)).toEqual(Array.from({ length: 6 }, (_, i) => `r${i}`));
     // nothing waits in the database now: replies are handed over again
     expect(sender.leaseForHandOver()).toBeDefined();
     await sender.stop();
