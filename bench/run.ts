@@ -144,8 +144,16 @@ async function endToEnd(fake: FakeLark, url: string, rate: number, seconds: numb
   await fake.waitFor(countReplies, 90_000).catch(() => {});
   const replies = fake.messages.filter((m) => m.reply_to && sentAt.has(m.reply_to));
   const lat = replies.map((m) => m.at - sentAt.get(m.reply_to!)!);
-  // replies delivered per second, from the first event sent to the last reply delivered
-  const span = (Math.max(...replies.map((m) => m.at)) - Math.min(...sentAt.values())) / 1000;
+  // replies delivered per second, from the first event sent to the last reply delivered (at an offered rate this stays
+  // under it by the last reply's time: it cannot tell a server that keeps up from one a little behind)
+  const sent = [...sentAt.values()];
+  const firstSent = Math.min(...sent);
+  const lastSent = Math.max(...sent);
+  const span = (Math.max(...replies.map((m) => m.at)) - firstSent) / 1000;
+  // The rate replies were delivered at while events kept coming, after the first second: what the server sustains
+  // under this offered rate (the rate itself when it keeps up, its capacity when the rate is beyond it).
+  const steadyFrom = firstSent + 1000;
+  const sustained = (replies.filter((m) => m.at >= steadyFrom && m.at <= lastSent).length * 1000) / Math.max(1, lastSent - steadyFrom);
   const per = (ms: number) => f2(ms / n);
   const used = { server: cpuMs(serverPid) - cpu0.server, main: threadCpuMs(serverPid) - cpu0.main, fake: cpuMs(process.pid) - cpu0.fake, loadgen: cpuMs(loadgen!.pid!) - cpu0.loadgen };
   // What bounds the rate: the server's one JavaScript thread (answering, handling and sending), and the machine's
@@ -153,7 +161,7 @@ async function endToEnd(fake: FakeLark, url: string, rate: number, seconds: numb
   const cores = (await import('node:os')).cpus().length;
   const bounds = `bounds: the server's main thread ${f0((n * 1000) / used.main)}/s, the ${cores} cores ${f0((cores * n * 1000) / (used.server + used.fake + used.loadgen))}/s`;
   const cpu = `CPU per event: server ${per(used.server)} ms (its main thread ${per(used.main)} ms), fake ${per(used.fake)} ms, load generator ${per(used.loadgen)} ms; ${bounds}`;
-  return { p50: pct(lat, 50), p99: pct(lat, 99), delivered: lat.length, n, perSecond: lat.length / span, cpu };
+  return { p50: pct(lat, 50), p99: pct(lat, 99), delivered: lat.length, n, perSecond: lat.length / span, sustained, cpu };
 }
 
 type Times = Awaited<ReturnType<typeof answerTimes>>;
@@ -253,8 +261,18 @@ async function main() {
   process.stdout.write('\nend to end: 帮助 from 200 liaisons in private chats, reply delivered at the fake (send limits raised for this phase)\n');
   const light = await endToEnd(fake, duban, 100, 5, server.pid!);
   row('end to end at 100 events/s (5 s)', `p50 ${f1(light.p50)} ms p99 ${f1(light.p99)} ms`, 'p99 < 1 s', light.p99 < 1000 && light.delivered === light.n, `${light.delivered}/${light.n} replies delivered`);
+  // The target is capacity: that the server keeps up with 1,500 events a second. Replies per second from the first
+  // event to the last reply cannot show it (it stays under the offered rate by the last reply's time, 1,499/s at best
+  // with a 2-ms reply); the rate replies were delivered at while the events came can. A server a little behind it, by
+  // more than 2%, builds a backlog and its reply times grow.
   const e = await endToEnd(fake, duban, 1500, 3, server.pid!);
-  row('end to end at 1,500 events/s, send limits lifted', `${f0(e.perSecond)} replies/s, p50 ${f1(e.p50)} ms p99 ${f1(e.p99)} ms`, '≥ 1,500 replies/s, p99 < 1 s', e.perSecond >= 1500 && e.p99 < 1000, `${e.delivered}/${e.n} replies delivered; ${e.cpu}`);
+  row(
+    'end to end at 1,500 events/s, send limits lifted',
+    `${f0(e.sustained)} replies/s while the events came, p50 ${f1(e.p50)} ms p99 ${f1(e.p99)} ms`,
+    'keeps up (≥ 1,470 replies/s), p99 < 1 s',
+    e.sustained >= 1470 && e.p99 < 1000 && e.delivered === e.n,
+    `${e.delivered}/${e.n} replies delivered; ${f0(e.perSecond)} replies/s from the first event to the last reply (this row's figure until 2026-11-29); ${e.cpu}`,
+  );
   const rss = peakRssMb(server.pid!);
   loadgen.kill();
   server.kill();
