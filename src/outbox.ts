@@ -38,7 +38,7 @@ type OutboxRow = typeof outbox.$inferSelect;
 /**
  * Rows a sender holds in memory (handed over, or being sent) per send it runs at once: past that, replies wait in the
  * database. A held reply is about 3 KB (the card), so 20 sends at once hold about 250 KB at most. (16 per send was
- * tried: no faster end to end, and up to 5 MB more peak RSS, the held rows living long enough to be promoted.)
+ * tried: no faster end to end, and up to 5 MB more peak RSS.)
  */
 const HANDED_PER_SEND = 4;
 

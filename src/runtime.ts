@@ -53,12 +53,13 @@ export const BACKLOG_BUDGET = 256;
 
 /**
  * Events handled at once. A handling runs to its commit in one turn of the event loop and waits there for the group
- * commit of the next turn, so at most this many are handled per turn: at 2, handling fell behind at a thousand events
- * a second while the thread still had time (and each commit held one or two handlings' pages). At 8, end to end at
- * 1,500 events/s (A/B, alternating, 6–8 runs each): medians 1,060 → 1,210, 1,166 → 1,418 and 1,031 → 1,156 replies/s,
- * a commit writing about 14 KB of WAL per event instead of 25.
+ * commit of the next turn, so at most this many are handled per turn. More is faster end to end, and is kept out for
+ * the answers: at 4, end to end at 1,500 events/s rose from 969 to 1,150 replies/s (medians of 8 alternating runs),
+ * but with handling keeping up at 1,000 events/s the bot's work then fills the two shared cores in a slow moment of
+ * the box, and the answers' p99 there went over 50 ms in 2 of 9 runs (237 and 427 ms; at 8, in 3 of 5); at 2, in none
+ * of today's 3 runs or the 21 of the session before (README, "Not met": end to end).
  */
-export const HANDLING_CONCURRENCY = 8;
+export const HANDLING_CONCURRENCY = 2;
 
 export function createRuntime(opts: RuntimeOptions): Runtime {
   const { config } = opts;
