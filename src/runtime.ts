@@ -56,8 +56,8 @@ export const BACKLOG_BUDGET = 256;
  * commit of the next turn, so at most this many are handled per turn. More is faster end to end, and is kept out for
  * the answers: at 4, end to end at 1,500 events/s rose from 969 to 1,150 replies/s (medians of 8 alternating runs),
  * but with handling keeping up at 1,000 events/s the bot's work then fills the two shared cores in a slow moment of
- * the box, and the answers' p99 there went over 50 ms in 2 of 9 runs (237 and 427 ms; at 8, in 3 of 5); at 2, in none
- * of today's 3 runs or the 21 of the session before (README, "Not met": end to end).
+ * the box, and the answers' p99 there went over 50 ms in 2 of 9 runs (237 and 427 ms; at 8, in 3 of 5); at 2, in 1 of
+ * the day's 5 runs, by 1 ms (51.3), and in none of the 21 of the session before (README, "Not met": end to end).
  */
 export const HANDLING_CONCURRENCY = 2;
 
