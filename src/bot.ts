@@ -178,17 +178,23 @@ export class Bot {
       // reading them back (Sender.handOver). Otherwise they are plain rows the sender finds.
       const sender = this.deps.handOver;
       const leaseUntil = out.length ? sender?.leaseForHandOver() : undefined;
-      const claimed = leaseUntil === undefined ? undefined : out.map((m) => queueClaimedStatement(dbh, m, now, leaseUntil));
-      const plain = claimed ? [] : out.map((m) => queueStatement(dbh, m, now));
-      const handed = await dbh
-        .grouped(() => {
+      // Refused: the sender keeps later replies behind these until they are committed and it has seen them, so it is
+      // told once their commit has ended, however it ended (building a row can throw too).
+      const refused = out.length > 0 && leaseUntil === undefined ? sender : undefined;
+      let claimed: Array<{ run(): HandedRow[] }> | undefined;
+      let handed: HandedRow[];
+      try {
+        claimed = leaseUntil === undefined ? undefined : out.map((m) => queueClaimedStatement(dbh, m, now, leaseUntil));
+        const plain = claimed ? [] : out.map((m) => queueStatement(dbh, m, now));
+        handed = await dbh.grouped(() => {
           for (const q of plain) q.run();
           const rows = claimed?.flatMap((q) => q.run()) ?? [];
           mark.run({ eventId, at: now.toISOString(), outcome });
           return rows;
-        })
-        // refused: the sender keeps later replies behind these until they are committed and it has seen them
-        .finally(() => out.length && !claimed && sender?.plainQueued());
+        });
+      } finally {
+        refused?.plainQueued();
+      }
       if (claimed) return sender!.handOver(handed);
     } else {
       await dbh.atomic([
