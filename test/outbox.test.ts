@@ -239,8 +239,11 @@ describe('replies handed to the sender', () => {
     h.fake.setFaults({});
     await sender.kick();
     expect(h.fake.messagesIn('oc_cap').map((m) => (m.content as { text: string }).text)).toEqual(Array.from({ length: 6 }, (_, i) => `r${i}`));
-    // nothing waits in the database now: replies are handed over again
-    expect(sender.leaseForHandOver()).toBeDefined();
+    // nothing waits in the database now: replies are handed over again, after the ones that went there
+    sender.handOver(await rt.dbh.grouped!(() => queueClaimedStatement(rt.dbh, reply(6), rt.clock.now(), sender.leaseForHandOver()!).run()));
+    await sender.kick();
+    expect(h.fake.messagesIn('oc_cap').map((m) => (m.content as { text: string }).text)).toEqual(Array.from({ length: 7 }, (_, i) => `r${i}`));
+    expect(await outboxRow('test:handed:cap:6')).toMatchObject({ status: 'sent', attempts: 1 });
     await sender.stop();
   });
 });
