@@ -128,7 +128,7 @@ export class Sender {
     const now = this.wall();
     const taken = this.handed.length + this.inFlight;
     if (this.closed || this.backlog || taken >= this.opts.concurrency * HANDED_PER_SEND || this.limiter.appRoom(now) <= taken) {
-      this.backlog = !this.closed;
+      this.backlog = true;
       this.unlanded++;
       return undefined;
     }

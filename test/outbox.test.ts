@@ -217,6 +217,22 @@ describe('replies handed to the sender', () => {
     expect(sender.leaseForHandOver()).toBeUndefined();
   });
 
+  it('replies the server could not hand over (its window full) go from the database, and handover resumes after them', async () => {
+    // its own server, with a send window of 3 a second: of 8 replies at once, most are refused a handover
+    const h2 = await startHarness({ plan: false, env: { SEND_PER_SECOND: '3', SEND_PER_MINUTE: '100000', SEND_PER_CHAT_PER_SECOND: '5' } });
+    try {
+      const events = Array.from({ length: 8 }, (_, i) => messageEvent({ from: 'ou_x', chat: `oc_p2p_window_${i}`, chatType: 'p2p', text: 'help' }));
+      for (const [i, ev] of events.entries()) h2.fake.seedMessage(ev.event.message.message_id, `oc_p2p_window_${i}`);
+      await Promise.all(events.map((ev) => h2.post(ev)));
+      await h2.settle();
+      for (const ev of events) expect(h2.fake.messages.filter((m) => m.reply_to === ev.event.message.message_id)).toHaveLength(1);
+      // every refusal was reported once its rows were committed, and a pass found nothing due: replies are handed over again
+      expect(h2.server.runtime.sender.leaseForHandOver()).toBeDefined();
+    } finally {
+      await h2.close();
+    }
+  });
+
   it('with its memory full, a chat’s later replies are not handed over ahead of the one that went to the database', async () => {
     const rt = h.server.runtime;
     h.fake.reset();
