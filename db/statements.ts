@@ -69,6 +69,17 @@ function prepareAll(db: Db) {
       .where(and(eq(outbox.id, p('id')), eq(outbox.status, p('status')), eq(outbox.attempts, p('was'))))
       .returning()
       .prepare(),
+    /**
+     * The oldest unsent row of each chat asked about (`keys`: a JSON array of chat keys, chat_id or else target), or
+     * null: one seek per chat in the partial index outbox_unsent_chat, however much has been sent.
+     */
+    oldestUnsent: db
+      .select({
+        key: sql<string>`j.value`,
+        id: sql<number | null>`(select min(${outbox.id}) from ${outbox} where ${outbox.status} in ('pending', 'sending') and coalesce(${outbox.chatId}, ${outbox.target}) = j.value and ${outbox.id} > ${p('floor')})`,
+      })
+      .from(sql`json_each(${p('keys')}) j`)
+      .prepare(),
     /** a row Lark accepted */
     markSent: db
       .update(outbox)

@@ -227,6 +227,13 @@ export class Sender {
     return [...orphaned, ...pending].sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id).slice(0, limit);
   }
 
+  /** The oldest unsent row of each chat the rows go to (chat_id, or else the target), from any sender. */
+  private async oldestUnsent(rows: DueRow[]): Promise<Map<string, number | null>> {
+    const keys = [...new Set(rows.map((r) => r.chatId ?? r.target))];
+    const found = await statements(this.dbh.db).oldestUnsent.all({ keys: JSON.stringify(keys), floor: this.floor });
+    return new Map(found.map((r) => [r.key, r.id]));
+  }
+
   /**
    * Takes a due row, only if no other sender changed it since it was read, and answers it with its content (one
    * UPDATE … RETURNING). On better-sqlite3 the claims of one pass are committed together (group commit).
@@ -265,16 +272,22 @@ export class Sender {
       this.endBacklog(landed, due.length);
       const rows: Array<DueRow & { row?: HandedRow }> = [...handed.map((row) => ({ ...row, attempts: 0, row })), ...due];
       if (rows.length === 0) return;
+      // A chat's messages in order: only its oldest unsent row goes, and the pass waits for it before the next.
+      const oldest = await this.oldestUnsent(rows);
       const blockedChats = new Set<string>();
       let progressed = false;
+      let limited = false;
       for (const row of rows) {
         if (this.until !== undefined && this.wall() > this.until) break;
         const chatKey = row.chatId ?? row.target;
-        if (blockedChats.has(chatKey)) continue;
+        if (oldest.get(chatKey) !== row.id || blockedChats.has(chatKey)) continue;
         while (this.inFlight >= this.opts.concurrency) await this.waitSlot();
         await this.giveWay();
         // The app is at its limit: no other row can go either; look again when the window has room.
-        if (this.limiter.appWaitMs(this.wall()) > 0) break;
+        if (this.limiter.appWaitMs(this.wall()) > 0) {
+          limited = true;
+          break;
+        }
         // a handed row that waited here past half its lease is left to the lease, as at the start of the pass
         if (row.row && !fresh(row.row)) {
           done(row.row);
@@ -283,6 +296,7 @@ export class Sender {
         const wait = this.limiter.tryTake(chatKey, this.wall());
         if (wait > 0) {
           // This chat is at its limit: let other chats go first, come back for it later.
+          limited = true;
           blockedChats.add(chatKey);
           if (wait > 200) continue;
           await sleep(wait);
@@ -303,8 +317,13 @@ export class Sender {
           });
       }
       while (this.inFlight > 0) await this.waitSlot();
-      // Everything due is waiting on a limit window: wait a little, look again.
-      if (!progressed) await sleep(Math.min(Math.max(this.limiter.appWaitMs(this.wall()), 50), 1000));
+      if (!progressed) {
+        // Every row waits behind an older one of its chat (a retry, or another sender's lease): the sender's poll and
+        // the next kick look again.
+        if (!limited) return;
+        // Everything due is waiting on a limit window: wait a little, look again.
+        await sleep(Math.min(Math.max(this.limiter.appWaitMs(this.wall()), 50), 1000));
+      }
     }
   }
 

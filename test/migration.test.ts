@@ -10,6 +10,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationsFolder, openSqlite } from '../db/client.js';
 import { tasks } from '../db/schema.js';
+import { statements } from '../db/statements.js';
 import { takeNumber } from '../src/ledger/counters.js';
 import { flatten, startHarness, type Harness } from './support/harness.js';
 import { ROWS_0002 } from './support/rows-0002.js';
@@ -183,7 +184,8 @@ describe('migration 0003 (foreign keys) on a database of migrations 0000–0002'
     for (const row of expected.tasks!) Object.assign(row, { phase: null, quarter: null });
     expect(tableNames(after).filter((t) => !TABLES_0004.includes(t))).toEqual(tables);
     for (const t of tables) expect(rowsOf(after, t), t).toEqual(expected[t]);
-    expect(indexesOf(after).filter((i) => !TABLES_0004.includes(i.table))).toEqual(indexesBefore);
+    // (and 0006 an index of the outbox's unsent rows)
+    expect(indexesOf(after).filter((i) => !TABLES_0004.includes(i.table) && i.name !== 'outbox_unsent_chat')).toEqual(indexesBefore);
     expect(after.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
     expect(after.prepare("SELECT count(*) AS n FROM pragma_foreign_key_list('tasks')").get()).toEqual({ n: 4 });
     after.close();
@@ -273,6 +275,42 @@ describe('migration 0005 (the chat a request was made in) on a database of 0000�
       const expected = t === 'task_requests' ? before[t]!.map((r) => ({ ...r, asked_in_chat: null })) : before[t];
       expect(rowsOf(after, t), t).toEqual(expected);
     }
+    after.close();
+  });
+});
+
+describe('migration 0006 (a chat’s unsent messages, oldest first) on a database of 0000–0005', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'duban-migration-0006-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps every row and value of every table, and the sender finds each chat’s oldest unsent message among the old rows', async () => {
+    const sqlite = migratedTo(dir, 6, 'order.db');
+    sqlite.exec(ROWS_0002.replace("'清理楼道堆物', 9, 99,", "'清理楼道堆物', 1, 1,").replace("(1, 2, 'note', 77,", "(1, 2, 'note', 1,"));
+    sqlite.exec(`INSERT INTO outbox (dedupe_key, campaign_id, kind, target, chat_id, msg_type, content, status, attempts, next_attempt_at, lease_until, created_at) VALUES
+      ('k2', 1, 'send', 'oc_weiwen', 'oc_weiwen', 'text', '{"text":"二"}', 'sent', 1, 0, 0, '2026-11-20T08:00:02Z'),
+      ('k3', 1, 'reply', 'om_1', 'oc_weiwen', 'text', '{"text":"三"}', 'pending', 2, 1795000000000, 0, '2026-11-20T08:00:03Z'),
+      ('k4', 1, 'send', 'ou_wangmin', NULL, 'text', '{"text":"四"}', 'failed', 12, 0, 0, '2026-11-20T08:00:04Z'),
+      ('k5', 1, 'send', 'ou_wangmin', NULL, 'text', '{"text":"五"}', 'sending', 1, 0, 1795000000000, '2026-11-20T08:00:05Z')`);
+    const tables = tableNames(sqlite);
+    const before = Object.fromEntries(tables.map((t) => [t, rowsOf(sqlite, t)]));
+    expect(before.outbox).toHaveLength(5);
+    sqlite.close();
+
+    const dbh = openSqlite(join(dir, 'order.db'));
+    const oldest = await statements(dbh.db).oldestUnsent.all({ keys: JSON.stringify(['oc_weiwen', 'ou_wangmin', 'oc_none']), floor: 0 });
+    expect(oldest).toEqual([
+      { key: 'oc_weiwen', id: 1 }, // k1: queued before 0006, never sent (its chat is its target)
+      { key: 'ou_wangmin', id: 5 }, // k4 failed for good and holds nothing back
+      { key: 'oc_none', id: null },
+    ]);
+    dbh.close();
+    const after = new Database(join(dir, 'order.db'));
+    expect(tableNames(after)).toEqual(tables);
+    for (const t of tables) expect(rowsOf(after, t), t).toEqual(before[t]);
+    expect(indexesOf(after).filter((i) => i.table === 'outbox').map((i) => i.name)).toContain('outbox_unsent_chat');
     after.close();
   });
 });

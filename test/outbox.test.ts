@@ -263,3 +263,85 @@ describe('replies handed to the sender', () => {
     await sender.stop();
   });
 });
+
+describe('a chat’s messages in order', () => {
+  const outboxRow = async (key: string) => (await h.server.runtime.dbh.db.select({ status: outbox.status, attempts: outbox.attempts }).from(outbox).where(eq(outbox.dedupeKey, key)))[0];
+  /** the sends Lark accepted for a chat, in the order they arrived: their texts (sends) or the messages they reply to */
+  const accepted = (chat: string) => h.fake.messagesIn(chat).map((m) => m.reply_to ?? (m.content as { text: string }).text);
+  const text = (key: string, chat: string) => ({ dedupeKey: `test:order:${key}`, kind: 'send' as const, target: chat, msgType: 'text' as const, content: { text: key } });
+
+  it('a message waiting for a retry holds back the later ones of its chat; other chats go on', async () => {
+    h.fake.reset();
+    const rt = h.server.runtime;
+    h.fake.failNext(1, 'serverError');
+    await queue(rt.dbh, rt.clock, [text('r1', 'oc_order_retry')]);
+    await rt.sender.kick();
+    expect(await outboxRow('test:order:r1')).toMatchObject({ status: 'pending', attempts: 1 });
+    // queued while the first waits for its retry (a quarter to half a second)
+    await queue(rt.dbh, rt.clock, [text('r2', 'oc_order_retry'), text('r3', 'oc_order_retry'), text('o1', 'oc_order_other')]);
+    await rt.sender.kick();
+    expect(h.fake.messagesIn('oc_order_other')).toHaveLength(1);
+    await h.settle();
+    expect(accepted('oc_order_retry')).toEqual(['r1', 'r2', 'r3']);
+    // and no later one was even tried before the first went: one failed call, then the three in order
+    const tried = h.fake.calls.filter((c) => c.body?.receive_id === 'oc_order_retry').map((c) => `${JSON.parse(c.body.content).text}:${c.status}`);
+    expect(tried).toEqual([expect.stringMatching(/^r1:5\d\d$/), 'r1:200', 'r2:200', 'r3:200']);
+  });
+
+  it('one send at a time per chat: with Lark slow, the next goes only after the one before was accepted', async () => {
+    h.fake.reset();
+    const rt = h.server.runtime;
+    h.fake.setFaults({ slowMs: 100 });
+    await queue(rt.dbh, rt.clock, [text('s1', 'oc_order_serial'), text('s2', 'oc_order_serial'), text('s3', 'oc_order_serial'), text('t1', 'oc_order_serial_2')]);
+    await h.settle();
+    h.fake.setFaults({});
+    expect(accepted('oc_order_serial')).toEqual(['s1', 's2', 's3']);
+    // each arrived once the one before had been answered, 100 ms after it arrived (sent together, they arrive together)
+    const arrived = h.fake.calls.filter((c) => c.body?.receive_id === 'oc_order_serial').map((c) => c.at);
+    expect(arrived).toHaveLength(3);
+    for (let i = 1; i < 3; i++) expect(arrived[i]! - arrived[i - 1]!).toBeGreaterThanOrEqual(100);
+    // another chat did not wait for this one
+    const other = h.fake.calls.find((c) => c.body?.receive_id === 'oc_order_serial_2')!.at;
+    expect(other).toBeLessThan(arrived[1]!);
+  });
+
+  it('a reply handed over in memory waits behind an older row of its chat that another sender holds, and goes after it', async () => {
+    h.fake.reset();
+    const rt = h.server.runtime;
+    // another sender (a process that died) took a message to the chat, with its lease to run out in 1.5 s
+    const other = new Sender(rt.dbh, rt.messenger, rt.log, {}, () => Date.now());
+    other.deliverOnlyAfter(0);
+    const older = { dedupeKey: 'test:order:leased', kind: 'send' as const, target: 'oc_p2p_order_lease', msgType: 'text' as const, content: { text: 'older' } };
+    await rt.dbh.grouped!(() => queueClaimedStatement(rt.dbh, older, rt.clock.now(), Date.now() + 1_500).run());
+    const ev = messageEvent({ from: 'ou_x', chat: 'oc_p2p_order_lease', chatType: 'p2p', text: 'help' });
+    h.fake.seedMessage(ev.event.message.message_id, 'oc_p2p_order_lease');
+    expect((await h.post(ev)).status).toBe(200);
+    await rt.settled();
+    await rt.sender.kick();
+    // the reply was committed already claimed and handed over, but waits
+    expect(await outboxRow(`reply:${ev.event.message.message_id}`)).toMatchObject({ status: 'sending', attempts: 1 });
+    expect(h.fake.messagesIn('oc_p2p_order_lease')).toHaveLength(0);
+    await h.settle();
+    expect(accepted('oc_p2p_order_lease')).toEqual(['older', ev.event.message.message_id]);
+    expect(await outboxRow('test:order:leased')).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await outboxRow(`reply:${ev.event.message.message_id}`)).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
+  it('the parts of a message over Lark’s size limit arrive in order, even when the first must be sent again', async () => {
+    h.fake.reset();
+    const rt = h.server.runtime;
+    h.fake.failNext(1, 'serverError');
+    const long = Array.from({ length: 4_000 }, (_, i) => `第${i + 1}行：区住房建设委完成摸排${i}户`).join('\n');
+    await queue(rt.dbh, rt.clock, [{ dedupeKey: 'test:order:long', kind: 'send', target: 'oc_order_long', msgType: 'text', content: { text: long } }]);
+    await h.settle();
+    const parts = accepted('oc_order_long');
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.join('')).toContain('第1行');
+    const firstLine = (t: string) => Number(/第(\d+)行/.exec(t)![1]);
+    const lines = parts.map(firstLine);
+    expect(lines).toEqual([...lines].sort((a, b) => a - b));
+    // the second part was not tried before the first was accepted
+    const tried = h.fake.calls.filter((c) => c.body?.receive_id === 'oc_order_long').map((c) => `${firstLine(JSON.parse(c.body.content).text)}:${c.status}`);
+    expect(tried).toEqual([expect.stringMatching(/^1:5\d\d$/), ...lines.map((n) => `${n}:200`)]);
+  });
+});

@@ -1,4 +1,5 @@
 // Transport and bookkeeping: the inbox of Lark events, the outbox of messages, the job ledger and meta values.
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { campaigns } from './org.js';
 
@@ -41,7 +42,14 @@ export const outbox = sqliteTable(
     createdAt: text('created_at').notNull(),
     sentAt: text('sent_at'),
   },
-  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    index('outbox_due').on(t.status, t.nextAttemptAt),
+    // A chat's unsent rows, oldest first: only the oldest goes (src/outbox.ts, "A chat's messages in order"). Partial,
+    // so it holds only what waits; the sender's query spells the same expression and condition to use it.
+    index('outbox_unsent_chat')
+      .on(sql`coalesce(${t.chatId}, ${t.target})`, t.id)
+      .where(sql`${t.status} in ('pending', 'sending')`),
+  ],
 );
 
 /** The exactly-once ledger of job runs, keyed by (job, campaign, period, chat). */
