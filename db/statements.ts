@@ -1,13 +1,30 @@
 // The statements on the hot paths (every event handled, every message sent), prepared once per database with drizzle's
 // `.prepare()` and placeholders, instead of building and preparing their SQL for each call. At a thousand events a
 // second, preparing cost more than running. Other queries are built where they are used.
-import { and, eq, gt, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { chats, inbox, outbox, people } from './schema.js';
 
 const p = sql.placeholder;
 /** a placeholder where drizzle's types want an SQL value (update's set) */
 const v = (name: string) => sql`${sql.placeholder(name)}`;
+
+/**
+ * A message that has failed this many attempts no longer holds back the later messages of its chat: they go on while
+ * it is retried (a message Lark keeps refusing with a 5xx would otherwise hold its chat for as long as that lasts).
+ */
+export const HOLDS_CHAT_ATTEMPTS = 5;
+
+/**
+ * The row that goes next in the chat of `key` (chat_id, or else target): its oldest unsent row, leaving out rows past
+ * HOLDS_CHAT_ATTEMPTS. Spelled as the partial index outbox_unsent_chat is, so it is one walk of the index from the
+ * chat's oldest row.
+ */
+const headOf = (key: SQL, offset = 0) =>
+  sql`(select o2.id from outbox o2 where o2.status in ('pending', 'sending') and coalesce(o2.chat_id, o2.target) = ${key} and o2.id > ${p('floor')} and (o2.status = 'sending' or o2.attempts < ${sql.raw(String(HOLDS_CHAT_ATTEMPTS))}) order by o2.id limit 1 offset ${sql.raw(String(offset))})`;
+const chatKey = sql`coalesce(${outbox.chatId}, ${outbox.target})`;
+/** due rows that may go now in their chat: its head, or a row past HOLDS_CHAT_ATTEMPTS (which holds nothing back) */
+const mayGo = sql`(${outbox.id} = ${headOf(chatKey)} or (${outbox.status} = 'pending' and ${outbox.attempts} >= ${sql.raw(String(HOLDS_CHAT_ATTEMPTS))}))`;
 
 function prepareAll(db: Db) {
   const dueCols = { id: outbox.id, status: outbox.status, attempts: outbox.attempts, target: outbox.target, chatId: outbox.chatId, nextAttemptAt: outbox.nextAttemptAt };
@@ -20,19 +37,19 @@ function prepareAll(db: Db) {
     chatCampaigns: db.select({ c: chats.campaignId }).from(chats).where(and(eq(chats.chatId, p('chatId')), eq(chats.active, true))).prepare(),
     /** the campaigns an active person belongs to */
     personCampaigns: db.select({ c: people.campaignId, id: people.id }).from(people).where(and(eq(people.openId, p('openId')), eq(people.active, true))).prepare(),
-    /** rows due now, oldest first, without their content */
+    /** rows due now that may go in their chat (`mayGo`), oldest first, without their content */
     duePending: db
       .select(dueCols)
       .from(outbox)
-      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, p('now')), gt(outbox.id, p('floor'))))
+      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, p('now')), gt(outbox.id, p('floor')), mayGo))
       .orderBy(outbox.nextAttemptAt, outbox.id)
       .limit(p('limit'))
       .prepare(),
-    /** rows claimed by a sender that died: their lease ran out */
+    /** rows claimed by a sender that died (their lease ran out) that may go in their chat */
     orphaned: db
       .select(dueCols)
       .from(outbox)
-      .where(and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, p('now')), gt(outbox.id, p('floor'))))
+      .where(and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, p('now')), gt(outbox.id, p('floor')), mayGo))
       .limit(p('limit'))
       .prepare(),
     /** stores an accepted event; a second one with the same event_id is a no-op (a redelivery) */
@@ -69,15 +86,9 @@ function prepareAll(db: Db) {
       .where(and(eq(outbox.id, p('id')), eq(outbox.status, p('status')), eq(outbox.attempts, p('was'))))
       .returning()
       .prepare(),
-    /**
-     * The oldest unsent row of each chat asked about (`keys`: a JSON array of chat keys, chat_id or else target), or
-     * null: one seek per chat in the partial index outbox_unsent_chat, however much has been sent.
-     */
-    oldestUnsent: db
-      .select({
-        key: sql<string>`j.value`,
-        id: sql<number | null>`(select min(${outbox.id}) from ${outbox} where ${outbox.status} in ('pending', 'sending') and coalesce(${outbox.chatId}, ${outbox.target}) = j.value and ${outbox.id} > ${p('floor')})`,
-      })
+    /** the row that goes next in each chat asked about (`keys`: a JSON array of chat keys), or null (`headOf`), and the one after it */
+    chatHeads: db
+      .select({ key: sql<string>`j.value`, id: sql<number | null>`${headOf(sql`j.value`)}`, then: sql<number | null>`${headOf(sql`j.value`, 1)}` })
       .from(sql`json_each(${p('keys')}) j`)
       .prepare(),
     /** a row Lark accepted */

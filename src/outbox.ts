@@ -4,7 +4,7 @@
 import { and, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client.js';
 import { outbox } from '../db/schema.js';
-import { statements } from '../db/statements.js';
+import { HOLDS_CHAT_ATTEMPTS, statements } from '../db/statements.js';
 import type { Messenger } from './lark/messenger.js';
 import type { Log } from './log.js';
 import type { Clock } from './core/clock.js';
@@ -55,6 +55,10 @@ export class Sender {
   /** stop() was called: no more rows are handed over */
   private closed = false;
   private inFlight = 0;
+  /** chats with a send under way: their next row waits for it */
+  private readonly sendingTo = new Set<string>();
+  /** the pass waiting to look again (lookAgain) */
+  private look: { chats: Set<string>; resolve: () => void } | undefined;
   private idleWaiters: Array<() => void> = [];
   /** wall time after which a drain stops taking rows (a Worker's invocation has a time budget) */
   private until: number | undefined;
@@ -194,7 +198,8 @@ export class Sender {
       const left = await this.pendingCount();
       if (left === 0 || this.wall() > until) return;
       const next = await this.nextDueIn();
-      await sleep(Math.min(Math.max(next, 5), 1000));
+      // (rows waiting behind their chat's head are due at 0: not before 50 ms)
+      await sleep(Math.min(Math.max(next, 50), 1000));
     }
   }
 
@@ -227,11 +232,19 @@ export class Sender {
     return [...orphaned, ...pending].sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id).slice(0, limit);
   }
 
-  /** The oldest unsent row of each chat the rows go to (chat_id, or else the target), from any sender. */
-  private async oldestUnsent(rows: DueRow[]): Promise<Map<string, number | null>> {
+  /** The head of each chat the rows go to (chat_id, or else the target): the row that goes next there, from any sender. */
+  private async chatHeads(rows: DueRow[]): Promise<Map<string, { id: number | null; then: number | null }>> {
     const keys = [...new Set(rows.map((r) => r.chatId ?? r.target))];
-    const found = await statements(this.dbh.db).oldestUnsent.all({ keys: JSON.stringify(keys), floor: this.floor });
-    return new Map(found.map((r) => [r.key, r.id]));
+    const found = await statements(this.dbh.db).chatHeads.all({ keys: JSON.stringify(keys), floor: this.floor });
+    return new Map(found.map((r) => [r.key, r]));
+  }
+
+  /** Resolves once a send to one of `chats` is done, or every send is. */
+  private lookAgain(chats: Set<string>): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.look = { chats, resolve };
+    });
   }
 
   /**
@@ -245,7 +258,16 @@ export class Sender {
     return claimed;
   }
 
+  /** Passes until nothing more can go now; the sends under way are awaited, and then it looks again. */
   private async drainOnce(): Promise<void> {
+    for (;;) {
+      await this.passes();
+      if (this.inFlight === 0) return;
+      while (this.inFlight > 0) await this.waitSlot();
+    }
+  }
+
+  private async passes(): Promise<void> {
     for (;;) {
       const now = this.wall();
       if (this.until !== undefined && now > this.until) return;
@@ -272,15 +294,25 @@ export class Sender {
       this.endBacklog(landed, due.length);
       const rows: Array<DueRow & { row?: HandedRow }> = [...handed.map((row) => ({ ...row, attempts: 0, row })), ...due];
       if (rows.length === 0) return;
-      // A chat's messages in order: only its oldest unsent row goes, and the pass waits for it before the next.
-      const oldest = await this.oldestUnsent(rows);
+      // A chat's messages in order: only its head goes (its oldest unsent row, dueRows and chatHeads), one at a time.
+      const heads = await this.chatHeads(rows);
       const blockedChats = new Set<string>();
+      /** chats whose next row waits for their send under way */
+      const waiting = new Set<string>();
       let progressed = false;
       let limited = false;
       for (const row of rows) {
         if (this.until !== undefined && this.wall() > this.until) break;
         const chatKey = row.chatId ?? row.target;
-        if (oldest.get(chatKey) !== row.id || blockedChats.has(chatKey)) continue;
+        if (blockedChats.has(chatKey)) continue;
+        if (this.sendingTo.has(chatKey)) {
+          waiting.add(chatKey);
+          continue;
+        }
+        const head = heads.get(chatKey);
+        if (head?.id !== row.id && !(row.status === 'pending' && row.attempts >= HOLDS_CHAT_ATTEMPTS)) continue;
+        // another row waits behind this one in its chat (in memory, or in the database)
+        if (head?.then != null) waiting.add(chatKey);
         while (this.inFlight >= this.opts.concurrency) await this.waitSlot();
         await this.giveWay();
         // The app is at its limit: no other row can go either; look again when the window has room.
@@ -307,23 +339,33 @@ export class Sender {
         // claimed by the commit that queued it.
         progressed = true;
         this.inFlight++;
+        this.sendingTo.add(chatKey);
         if (row.row) done(row.row);
         const claimedAt = this.wall();
         void (row.row ? Promise.resolve(row.row) : this.claim(row, claimedAt))
           .then((claimed) => claimed && this.deliverOne(row, claimed))
           .finally(() => {
             this.inFlight--;
+            this.sendingTo.delete(chatKey);
             this.idleWaiters.shift()?.();
+            const look = this.look;
+            if (look && (this.inFlight === 0 || look.chats.has(chatKey))) {
+              this.look = undefined;
+              look.resolve();
+            }
           });
       }
-      while (this.inFlight > 0) await this.waitSlot();
-      if (!progressed) {
-        // Every row waits behind an older one of its chat (a retry, or another sender's lease): the sender's poll and
-        // the next kick look again.
-        if (!limited) return;
-        // Everything due is waiting on a limit window: wait a little, look again.
-        await sleep(Math.min(Math.max(this.limiter.appWaitMs(this.wall()), 50), 1000));
+      // Look again once a send is done whose chat has a row waiting for it, or once every send is done: one slow send
+      // holds back only its own chat.
+      if (this.inFlight > 0) {
+        await this.lookAgain(waiting);
+        continue;
       }
+      // Every row waits behind an older one of its chat (a retry, or another sender's lease): the sender's poll and
+      // the next kick look again.
+      if (!progressed && !limited) return;
+      // Everything due is waiting on a limit window: wait a little, look again.
+      if (!progressed) await sleep(Math.min(Math.max(this.limiter.appWaitMs(this.wall()), 50), 1000));
     }
   }
 

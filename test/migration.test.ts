@@ -300,12 +300,17 @@ describe('migration 0006 (a chat’s unsent messages, oldest first) on a databas
     sqlite.close();
 
     const dbh = openSqlite(join(dir, 'order.db'));
-    const oldest = await statements(dbh.db).oldestUnsent.all({ keys: JSON.stringify(['oc_weiwen', 'ou_wangmin', 'oc_none']), floor: 0 });
-    expect(oldest).toEqual([
-      { key: 'oc_weiwen', id: 1 }, // k1: queued before 0006, never sent (its chat is its target)
-      { key: 'ou_wangmin', id: 5 }, // k4 failed for good and holds nothing back
-      { key: 'oc_none', id: null },
+    const heads = await statements(dbh.db).chatHeads.all({ keys: JSON.stringify(['oc_weiwen', 'ou_wangmin', 'oc_none']), floor: 0 });
+    expect(heads).toEqual([
+      { key: 'oc_weiwen', id: 1, then: 3 }, // k1: queued before 0006, never sent (its chat is its target); then k3
+      { key: 'ou_wangmin', id: 5, then: null }, // k4 failed for good and holds nothing back
+      { key: 'oc_none', id: null, then: null },
     ]);
+    // read in the new index, one walk per chat
+    const plan = (dbh.db as unknown as { $client: Database.Database }).$client
+      .prepare(`EXPLAIN QUERY PLAN ${(statements(dbh.db).chatHeads as unknown as { getQuery(): { sql: string } }).getQuery().sql}`)
+      .all(0, 0, JSON.stringify(['oc_weiwen'])) as Array<{ detail: string }>;
+    expect(plan.map((r) => r.detail)).toContainEqual(expect.stringContaining('USING INDEX outbox_unsent_chat'));
     dbh.close();
     const after = new Database(join(dir, 'order.db'));
     expect(tableNames(after)).toEqual(tables);

@@ -2,6 +2,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../db/schema.js';
+import { HOLDS_CHAT_ATTEMPTS } from '../db/statements.js';
 import { queue, queueClaimedStatement, Sender } from '../src/outbox.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { messageEvent } from './support/lark-events.js';
@@ -309,8 +310,6 @@ describe('a chat’s messages in order', () => {
     h.fake.reset();
     const rt = h.server.runtime;
     // another sender (a process that died) took a message to the chat, with its lease to run out in 1.5 s
-    const other = new Sender(rt.dbh, rt.messenger, rt.log, {}, () => Date.now());
-    other.deliverOnlyAfter(0);
     const older = { dedupeKey: 'test:order:leased', kind: 'send' as const, target: 'oc_p2p_order_lease', msgType: 'text' as const, content: { text: 'older' } };
     await rt.dbh.grouped!(() => queueClaimedStatement(rt.dbh, older, rt.clock.now(), Date.now() + 1_500).run());
     const ev = messageEvent({ from: 'ou_x', chat: 'oc_p2p_order_lease', chatType: 'p2p', text: 'help' });
@@ -343,5 +342,59 @@ describe('a chat’s messages in order', () => {
     // the second part was not tried before the first was accepted
     const tried = h.fake.calls.filter((c) => c.body?.receive_id === 'oc_order_long').map((c) => `${firstLine(JSON.parse(c.body.content).text)}:${c.status}`);
     expect(tried).toEqual([expect.stringMatching(/^1:5\d\d$/), ...lines.map((n) => `${n}:200`)]);
+  });
+
+  it('one slow chat does not hold back another chat’s next messages', async () => {
+    h.fake.reset();
+    const rt = h.server.runtime;
+    h.fake.setFaults({ slowMs: 1_000, slowFor: 'oc_order_slow' });
+    await queue(rt.dbh, rt.clock, [text('slow', 'oc_order_slow'), text('f1', 'oc_order_fast'), text('f2', 'oc_order_fast'), text('f3', 'oc_order_fast')]);
+    await h.settle();
+    h.fake.setFaults({});
+    expect(accepted('oc_order_fast')).toEqual(['f1', 'f2', 'f3']);
+    const arrived = (chat: string) => h.fake.calls.filter((c) => c.body?.receive_id === chat).map((c) => c.at);
+    // the fast chat's three went one after another while the slow chat's one send was still waiting for its answer
+    expect(arrived('oc_order_fast')[2]! - arrived('oc_order_slow')[0]!).toBeLessThan(1_000);
+  });
+
+  it('a message Lark keeps refusing with a 5xx holds back its chat for five attempts, then the rest go on while it is retried', async () => {
+    h.fake.reset();
+    const rt = h.server.runtime;
+    const sender = new Sender(rt.dbh, rt.messenger, rt.log, { baseBackoffMs: 10, maxBackoffMs: 20 });
+    h.fake.failNext(HOLDS_CHAT_ATTEMPTS, 'serverError');
+    await queue(rt.dbh, rt.clock, [text('p1', 'oc_order_poison'), text('p2', 'oc_order_poison'), text('p3', 'oc_order_poison')]);
+    await sender.drain(20_000);
+    await h.settle();
+    const tried = h.fake.calls.filter((c) => c.body?.receive_id === 'oc_order_poison').map((c) => `${JSON.parse(c.body.content).text}:${c.status}`);
+    expect(tried.slice(0, HOLDS_CHAT_ATTEMPTS)).toEqual(Array.from({ length: HOLDS_CHAT_ATTEMPTS }, () => expect.stringMatching(/^p1:5\d\d$/)));
+    expect(tried.slice(HOLDS_CHAT_ATTEMPTS).sort()).toEqual(['p1:200', 'p2:200', 'p3:200']);
+    // released after its fifth attempt, it went after the next one in its chat
+    expect(tried.indexOf('p2:200')).toBeLessThan(tried.indexOf('p3:200'));
+    expect(tried.indexOf('p2:200')).toBeLessThan(tried.indexOf('p1:200'));
+    expect(await outboxRow('test:order:p1')).toMatchObject({ status: 'sent', attempts: HOLDS_CHAT_ATTEMPTS + 1 });
+    await sender.stop();
+  });
+
+  it('rows waiting behind heads that wait for a retry do not crowd out the heads: after an outage every chat goes on, and a new chat too', async () => {
+    // its own server, with a send window of 20 a second: a pass reads at most 100 due rows
+    const h2 = await startHarness({ plan: false, env: { SEND_PER_SECOND: '20', SEND_PER_MINUTE: '100000', SEND_PER_CHAT_PER_SECOND: '5' } });
+    try {
+      const rt = h2.server.runtime;
+      h2.fake.setFaults({ down: true });
+      // 12 chats × 10 messages: each chat's first is tried and waits for a retry, the other 108 wait behind them
+      const msgs = Array.from({ length: 120 }, (_, i) => ({ dedupeKey: `test:order:crowd:${i}`, kind: 'send' as const, target: `oc_crowd_${i % 12}`, msgType: 'text' as const, content: { text: `c${i}` } }));
+      await queue(rt.dbh, rt.clock, msgs);
+      await rt.sender.kick();
+      h2.fake.setFaults({});
+      await queue(rt.dbh, rt.clock, [{ dedupeKey: 'test:order:crowd:new', kind: 'send', target: 'oc_crowd_new', msgType: 'text', content: { text: 'new' } }]);
+      await h2.settle();
+      expect(h2.fake.messagesIn('oc_crowd_new')).toHaveLength(1);
+      for (let c = 0; c < 12; c++) {
+        const texts = h2.fake.messagesIn(`oc_crowd_${c}`).map((m) => (m.content as { text: string }).text);
+        expect(texts).toEqual(Array.from({ length: 10 }, (_, k) => `c${c + 12 * k}`));
+      }
+    } finally {
+      await h2.close();
+    }
   });
 });

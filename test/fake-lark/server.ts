@@ -214,7 +214,7 @@ export async function startFakeLark(opts: StartOptions = {}): Promise<FakeLark> 
       const fault = injector.decide(fake.faults);
       if (fault === 'down') return destroy();
       if (fault) return send(injector.reply(fault, fake.faults));
-      if (fake.faults.slowMs) await new Promise((r) => setTimeout(r, fake.faults.slowMs));
+      if (fake.faults.slowMs && (fake.faults.slowFor === undefined || body?.receive_id === fake.faults.slowFor)) await new Promise((r) => setTimeout(r, fake.faults.slowMs));
     }
     send(route.handle({ state, method, path: url.pathname, params, query, body, raw, headers: req.headers }));
   };

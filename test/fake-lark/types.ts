@@ -43,6 +43,8 @@ export interface FaultConfig {
   seed?: number;
   /** every message send is answered this many milliseconds late (Lark slow) */
   slowMs?: number;
+  /** with slowMs: only sends to this receive_id are late (one chat slow) */
+  slowFor?: string;
   /** value of x-ogw-ratelimit-reset on injected 429s (default 1) */
   resetSeconds?: number;
 }
