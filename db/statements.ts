@@ -10,24 +10,18 @@ const p = sql.placeholder;
 const v = (name: string) => sql`${sql.placeholder(name)}`;
 
 /**
- * A message that has failed this many attempts no longer holds back the later messages of its chat: they go on while
- * it is retried (a message Lark keeps refusing with a 5xx would otherwise hold its chat for as long as that lasts).
- */
-export const HOLDS_CHAT_ATTEMPTS = 5;
-
-/**
- * The row that goes next in the chat of `key` (chat_id, or else target): its oldest unsent row, leaving out rows past
- * HOLDS_CHAT_ATTEMPTS. Spelled as the partial index outbox_unsent_chat is, so it is one walk of the index from the
- * chat's oldest row.
+ * The row that goes next in the chat of `key` (chat_id, or else target), `offset` 0, or the one after it: the chat's
+ * oldest unsent rows that hold it (hold_left > 0). The first entries of the partial index outbox_chat_head, named so
+ * that statistics (ANALYZE, D1's `PRAGMA optimize`) cannot turn the walk into a scan of the table.
  */
 const headOf = (key: SQL, offset = 0) =>
-  sql`(select o2.id from outbox o2 where o2.status in ('pending', 'sending') and coalesce(o2.chat_id, o2.target) = ${key} and o2.id > ${p('floor')} and (o2.status = 'sending' or o2.attempts < ${sql.raw(String(HOLDS_CHAT_ATTEMPTS))}) order by o2.id limit 1 offset ${sql.raw(String(offset))})`;
+  sql`(select o2.id from outbox o2 indexed by outbox_chat_head where o2.status in ('pending', 'sending') and o2.hold_left > 0 and coalesce(o2.chat_id, o2.target) = ${key} and o2.id > ${p('floor')} order by o2.id limit 1 offset ${sql.raw(String(offset))})`;
 const chatKey = sql`coalesce(${outbox.chatId}, ${outbox.target})`;
-/** due rows that may go now in their chat: its head, or a row past HOLDS_CHAT_ATTEMPTS (which holds nothing back) */
-const mayGo = sql`(${outbox.id} = ${headOf(chatKey)} or (${outbox.status} = 'pending' and ${outbox.attempts} >= ${sql.raw(String(HOLDS_CHAT_ATTEMPTS))}))`;
+/** due rows that may go now in their chat: its head, or a row that no longer holds it (hold_left 0) */
+const mayGo = sql`(${outbox.holdLeft} = 0 or ${outbox.id} = ${headOf(chatKey)})`;
 
 function prepareAll(db: Db) {
-  const dueCols = { id: outbox.id, status: outbox.status, attempts: outbox.attempts, target: outbox.target, chatId: outbox.chatId, nextAttemptAt: outbox.nextAttemptAt };
+  const dueCols = { id: outbox.id, status: outbox.status, attempts: outbox.attempts, target: outbox.target, chatId: outbox.chatId, nextAttemptAt: outbox.nextAttemptAt, holdLeft: outbox.holdLeft };
   return {
     /** when an event was handled (none: not yet) */
     handledAt: db.select({ h: inbox.handledAt }).from(inbox).where(eq(inbox.eventId, p('eventId'))).prepare(),

@@ -2,7 +2,7 @@
 // written alone or inside the atomic write that also marks an event handled or a job occasion run.
 import { and, eq, isNotNull, or, sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client.js';
-import { outbox } from '../db/schema.js';
+import { HOLDS_CHAT_FAILURES, outbox } from '../db/schema.js';
 import { statements } from '../db/statements.js';
 import type { Clock } from './core/clock.js';
 import { fitMessage } from './lark/card-size.js';
@@ -59,7 +59,7 @@ export function queueClaimedStatement(dbh: DbHandle, m: Outgoing, now: Date, lea
       rows.flatMap((r) => {
         const res = insert.run({ ...r, leaseUntil });
         if (res.changes !== 1) return [];
-        return [{ ...r, id: Number(res.lastInsertRowid), status: 'sending' as const, attempts: 1, nextAttemptAt: 0, leaseUntil, lastError: null, messageId: null, sentAt: null }];
+        return [{ ...r, id: Number(res.lastInsertRowid), status: 'sending' as const, attempts: 1, nextAttemptAt: 0, leaseUntil, holdLeft: HOLDS_CHAT_FAILURES, lastError: null, messageId: null, sentAt: null }];
       }),
   };
 }

@@ -4,7 +4,7 @@
 import { and, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
 import type { DbHandle } from '../db/client.js';
 import { outbox } from '../db/schema.js';
-import { HOLDS_CHAT_ATTEMPTS, statements } from '../db/statements.js';
+import { statements } from '../db/statements.js';
 import type { Messenger } from './lark/messenger.js';
 import type { Log } from './log.js';
 import type { Clock } from './core/clock.js';
@@ -31,7 +31,7 @@ export interface SenderOptions {
   clock?: Clock;
 }
 
-type DueRow = Pick<typeof outbox.$inferSelect, 'id' | 'status' | 'attempts' | 'target' | 'chatId' | 'nextAttemptAt'>;
+type DueRow = Pick<typeof outbox.$inferSelect, 'id' | 'status' | 'attempts' | 'target' | 'chatId' | 'nextAttemptAt' | 'holdLeft'>;
 
 type OutboxRow = typeof outbox.$inferSelect;
 
@@ -57,6 +57,10 @@ export class Sender {
   private inFlight = 0;
   /** chats with a send under way: their next row waits for it */
   private readonly sendingTo = new Set<string>();
+  /** wall time of the last send Lark accepted */
+  private lastOkAt = 0;
+  /** rows waiting for a retry: when their last attempt began (a failure counts against the message only if another send was accepted since) */
+  private readonly triedAt = new Map<number, number>();
   /** the pass waiting to look again (lookAgain) */
   private look: { chats: Set<string>; resolve: () => void } | undefined;
   private idleWaiters: Array<() => void> = [];
@@ -160,6 +164,10 @@ export class Sender {
   kick(): Promise<void> {
     if (this.draining) {
       this.again = true;
+      // a pass waiting for a send to end looks now: a new row must not wait for another chat's slow send
+      const look = this.look;
+      this.look = undefined;
+      look?.resolve();
       return this.draining;
     }
     this.draining = (async () => {
@@ -241,7 +249,8 @@ export class Sender {
 
   /** Resolves once a send to one of `chats` is done, or every send is. */
   private lookAgain(chats: Set<string>): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
+    // (a send to one of them may have ended while the pass was still handing out rows)
+    if (this.inFlight === 0 || [...chats].some((c) => !this.sendingTo.has(c))) return Promise.resolve();
     return new Promise((resolve) => {
       this.look = { chats, resolve };
     });
@@ -310,9 +319,7 @@ export class Sender {
           continue;
         }
         const head = heads.get(chatKey);
-        if (head?.id !== row.id && !(row.status === 'pending' && row.attempts >= HOLDS_CHAT_ATTEMPTS)) continue;
-        // another row waits behind this one in its chat (in memory, or in the database)
-        if (head?.then != null) waiting.add(chatKey);
+        if (head?.id !== row.id && !(row.status === 'pending' && row.holdLeft === 0)) continue;
         while (this.inFlight >= this.opts.concurrency) await this.waitSlot();
         await this.giveWay();
         // The app is at its limit: no other row can go either; look again when the window has room.
@@ -340,10 +347,15 @@ export class Sender {
         progressed = true;
         this.inFlight++;
         this.sendingTo.add(chatKey);
+        // another row waits behind this one in its chat (in memory, or in the database): look again when it is sent
+        if (head?.then != null) waiting.add(chatKey);
         if (row.row) done(row.row);
         const claimedAt = this.wall();
         void (row.row ? Promise.resolve(row.row) : this.claim(row, claimedAt))
-          .then((claimed) => claimed && this.deliverOne(row, claimed))
+          .then((claimed) => claimed && this.deliverOne(row, claimed, claimedAt))
+          // A claim or a mark that fails (the database busy) leaves the row to its lease or to the next pass; it must not
+          // end the process as an unhandled rejection.
+          .catch((err: unknown) => this.log.error('outbox send failed', { outbox_id: row.id, error: String(err) }))
           .finally(() => {
             this.inFlight--;
             this.sendingTo.delete(chatKey);
@@ -379,7 +391,7 @@ export class Sender {
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
-  private async deliverOne(due: DueRow, row: OutboxRow): Promise<void> {
+  private async deliverOne(due: DueRow, row: OutboxRow, startedAt: number): Promise<void> {
     const result = await this.messenger.deliver({
       kind: row.kind,
       target: row.target,
@@ -389,7 +401,10 @@ export class Sender {
       uuid: row.dedupeKey,
     });
     const now = this.wall();
+    const before = this.triedAt.get(row.id);
+    this.triedAt.delete(row.id);
     if (result.ok) {
+      this.lastOkAt = now;
       const sent = { id: row.id, sentAt: new Date(now).toISOString(), messageId: result.messageId ?? null, chatId: row.chatId ?? result.chatId ?? null };
       const markSent = statements(this.dbh.db).markSent;
       // better-sqlite3: committed with the other sends and events of this turn (group commit)
@@ -411,9 +426,13 @@ export class Sender {
       const backoff = Math.min(this.opts.maxBackoffMs, this.opts.baseBackoffMs * 2 ** Math.min(attempts - 1, 10));
       // Full jitter spreads retries so a recovering Open Platform is not hit by every row at once.
       const delay = Math.max(result.retryAfterMs ?? 0, Math.floor(backoff / 2 + (Math.random() * backoff) / 2));
+      // About this message, not Lark: another send was accepted since this one's previous attempt began (or this one
+      // began, for a first failure). An outage or a rate limit holds the chat for as long as it lasts.
+      const aboutMessage = !isRateLimit && this.lastOkAt > (before ?? startedAt);
+      this.triedAt.set(row.id, startedAt);
       await this.dbh.db
         .update(outbox)
-        .set({ status: 'pending', nextAttemptAt: now + delay, lastError: result.error.slice(0, 500) })
+        .set({ status: 'pending', nextAttemptAt: now + delay, lastError: result.error.slice(0, 500), ...(aboutMessage ? { holdLeft: sql`max(${outbox.holdLeft} - 1, 0)` } : {}) })
         .where(eq(outbox.id, row.id))
         .run();
       return;

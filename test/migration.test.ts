@@ -140,6 +140,8 @@ describe('migration 0002 on a database of the schema before it', () => {
 
 
 const rowsOf = (sqlite: Database.Database, t: string) => sqlite.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all() as Array<Record<string, unknown>>;
+/** Rows as the later migrations leave them: 0007 adds the outbox's hold_left (5: each unsent message holds its chat). */
+const withLater = (t: string, rows: unknown[]) => (t === 'outbox' ? rows.map((r) => ({ ...(r as object), hold_left: 5 })) : rows);
 const tableNames = (sqlite: Database.Database) =>
   (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
 /** Every index with its table, columns and uniqueness, whether a constraint's or a CREATE INDEX's. */
@@ -183,9 +185,9 @@ describe('migration 0003 (foreign keys) on a database of migrations 0000–0002'
     // openSqlite applies every later migration too: 0004 adds tables of its own and two empty task columns
     for (const row of expected.tasks!) Object.assign(row, { phase: null, quarter: null });
     expect(tableNames(after).filter((t) => !TABLES_0004.includes(t))).toEqual(tables);
-    for (const t of tables) expect(rowsOf(after, t), t).toEqual(expected[t]);
-    // (and 0006 an index of the outbox's unsent rows)
-    expect(indexesOf(after).filter((i) => !TABLES_0004.includes(i.table) && i.name !== 'outbox_unsent_chat')).toEqual(indexesBefore);
+    for (const t of tables) expect(rowsOf(after, t), t).toEqual(withLater(t, expected[t]!));
+    // (and 0006–0007 an index of the outbox's unsent rows by chat)
+    expect(indexesOf(after).filter((i) => !TABLES_0004.includes(i.table) && i.name !== 'outbox_chat_head')).toEqual(indexesBefore);
     expect(after.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
     expect(after.prepare("SELECT count(*) AS n FROM pragma_foreign_key_list('tasks')").get()).toEqual({ n: 4 });
     after.close();
@@ -236,8 +238,8 @@ describe('migration 0004 (supervision: notices, requests, evidence, task phase a
     const after = new Database(join(dir, 'sup.db'));
     expect(tableNames(after)).toEqual([...tables, ...TABLES_0004].sort());
     for (const t of tables) {
-      const expected = t === 'tasks' ? before[t]!.map((r) => ({ ...r, phase: null, quarter: null })) : before[t];
-      expect(rowsOf(after, t), t).toEqual(expected);
+      const expected = t === 'tasks' ? before[t]!.map((r) => ({ ...r, phase: null, quarter: null })) : before[t]!;
+      expect(rowsOf(after, t), t).toEqual(withLater(t, expected));
     }
     for (const t of TABLES_0004) expect(rowsOf(after, t), t).toEqual([]);
     after.close();
@@ -272,14 +274,14 @@ describe('migration 0005 (the chat a request was made in) on a database of 0000�
     const after = new Database(join(dir, 'req.db'));
     expect(tableNames(after)).toEqual(tables);
     for (const t of tables) {
-      const expected = t === 'task_requests' ? before[t]!.map((r) => ({ ...r, asked_in_chat: null })) : before[t];
-      expect(rowsOf(after, t), t).toEqual(expected);
+      const expected = t === 'task_requests' ? before[t]!.map((r) => ({ ...r, asked_in_chat: null })) : before[t]!;
+      expect(rowsOf(after, t), t).toEqual(withLater(t, expected));
     }
     after.close();
   });
 });
 
-describe('migration 0006 (a chat’s unsent messages, oldest first) on a database of 0000–0005', () => {
+describe('migrations 0006 and 0007 (a chat’s unsent messages, oldest first, and how long each holds its chat) on a database of 0000–0005', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'duban-migration-0006-'));
@@ -310,12 +312,13 @@ describe('migration 0006 (a chat’s unsent messages, oldest first) on a databas
     const plan = (dbh.db as unknown as { $client: Database.Database }).$client
       .prepare(`EXPLAIN QUERY PLAN ${(statements(dbh.db).chatHeads as unknown as { getQuery(): { sql: string } }).getQuery().sql}`)
       .all(0, 0, JSON.stringify(['oc_weiwen'])) as Array<{ detail: string }>;
-    expect(plan.map((r) => r.detail)).toContainEqual(expect.stringContaining('USING INDEX outbox_unsent_chat'));
+    expect(plan.map((r) => r.detail)).toContainEqual(expect.stringContaining('USING INDEX outbox_chat_head'));
     dbh.close();
     const after = new Database(join(dir, 'order.db'));
     expect(tableNames(after)).toEqual(tables);
-    for (const t of tables) expect(rowsOf(after, t), t).toEqual(before[t]);
-    expect(indexesOf(after).filter((i) => i.table === 'outbox').map((i) => i.name)).toContain('outbox_unsent_chat');
+    for (const t of tables) expect(rowsOf(after, t), t).toEqual(withLater(t, before[t]!));
+    expect(indexesOf(after).filter((i) => i.table === 'outbox').map((i) => i.name)).toContain('outbox_chat_head');
+    expect(indexesOf(after).filter((i) => i.table === 'outbox').map((i) => i.name)).not.toContain('outbox_unsent_chat');
     after.close();
   });
 });

@@ -17,6 +17,12 @@ export const inbox = sqliteTable(
   (t) => [index('inbox_unhandled').on(t.handledAt)],
 );
 
+/**
+ * A message that Lark has refused this many times, while it accepted others, stops holding back the later messages of
+ * its chat: they go on while it is retried (a 5xx never fails a message for good).
+ */
+export const HOLDS_CHAT_FAILURES = 5;
+
 /** Outbox: every outgoing message is a row first; dedupe_key doubles as Lark's message uuid. */
 export const outbox = sqliteTable(
   'outbox',
@@ -37,6 +43,11 @@ export const outbox = sqliteTable(
     /** epoch ms: not before */
     nextAttemptAt: integer('next_attempt_at').notNull().default(0),
     leaseUntil: integer('lease_until').notNull().default(0),
+    /**
+     * Failures about this message itself (Lark refused it while accepting others) it may still have before it stops
+     * holding back the later messages of its chat; outages and rate limits do not count (src/outbox.ts).
+     */
+    holdLeft: integer('hold_left').notNull().default(HOLDS_CHAT_FAILURES),
     lastError: text('last_error'),
     messageId: text('message_id'),
     createdAt: text('created_at').notNull(),
@@ -44,11 +55,11 @@ export const outbox = sqliteTable(
   },
   (t) => [
     index('outbox_due').on(t.status, t.nextAttemptAt),
-    // A chat's unsent rows, oldest first: only the oldest goes (src/outbox.ts, "A chat's messages in order"). Partial,
-    // so it holds only what waits; the sender's query spells the same expression and condition to use it.
-    index('outbox_unsent_chat')
+    // The unsent rows that hold their chat, by chat, oldest first: the first is the chat's head, the one that goes
+    // next (db/statements.ts headOf). Partial, so it holds only what waits.
+    index('outbox_chat_head')
       .on(sql`coalesce(${t.chatId}, ${t.target})`, t.id)
-      .where(sql`${t.status} in ('pending', 'sending')`),
+      .where(sql`${t.status} in ('pending', 'sending') and ${t.holdLeft} > 0`),
   ],
 );
 

@@ -211,6 +211,9 @@ export async function startFakeLark(opts: StartOptions = {}): Promise<FakeLark> 
       return send({ status: 400, body: { code: 99991672, msg } });
     }
     if (route.send) {
+      if (fake.faults.refuseText && typeof body?.content === 'string' && body.content.includes(fake.faults.refuseText)) {
+        return send({ status: 500, body: { code: 500, msg: 'Internal Server Error' } });
+      }
       const fault = injector.decide(fake.faults);
       if (fault === 'down') return destroy();
       if (fault) return send(injector.reply(fault, fake.faults));

@@ -45,6 +45,8 @@ export interface FaultConfig {
   slowMs?: number;
   /** with slowMs: only sends to this receive_id are late (one chat slow) */
   slowFor?: string;
+  /** sends whose content holds this text are answered HTTP 500 (Lark refusing one message while it accepts others) */
+  refuseText?: string;
   /** value of x-ogw-ratelimit-reset on injected 429s (default 1) */
   resetSeconds?: number;
 }
