@@ -42,6 +42,12 @@ type OutboxRow = typeof outbox.$inferSelect;
  */
 const HANDED_PER_SEND = 4;
 
+/**
+ * How long a pass waiting for sends to end may keep a kick waiting (a row queued meanwhile): a slow send to one chat
+ * holds back another chat's new row for at most this long, and a burst's handovers go in a few passes, not one each.
+ */
+const KICK_LOOK_MS = 20;
+
 /** Delivers outbox rows. One per process; a second process on the same database never sends a claimed row. */
 export class Sender {
   private readonly limiter: RateLimiter;
@@ -62,7 +68,7 @@ export class Sender {
   /** rows waiting for a retry: when their last attempt began (a failure counts against the message only if another send was accepted since) */
   private readonly triedAt = new Map<number, number>();
   /** the pass waiting to look again (lookAgain) */
-  private look: { chats: Set<string>; resolve: () => void } | undefined;
+  private look: { chats: Set<string>; resolve: () => void; since: number; kicked?: ReturnType<typeof setTimeout> } | undefined;
   private idleWaiters: Array<() => void> = [];
   /** wall time after which a drain stops taking rows (a Worker's invocation has a time budget) */
   private until: number | undefined;
@@ -164,10 +170,12 @@ export class Sender {
   kick(): Promise<void> {
     if (this.draining) {
       this.again = true;
-      // a pass waiting for a send to end looks now: a new row must not wait for another chat's slow send
+      // A pass waiting for sends to end looks again within KICK_LOOK_MS: a new row must not wait for another chat's
+      // slow send, and under load the rows of many kicks go in one pass.
       const look = this.look;
-      this.look = undefined;
-      look?.resolve();
+      if (look && !look.kicked) {
+        look.kicked = setTimeout(() => this.endLook(look), Math.max(0, look.since + KICK_LOOK_MS - this.wall()));
+      }
       return this.draining;
     }
     this.draining = (async () => {
@@ -247,12 +255,19 @@ export class Sender {
     return new Map(found.map((r) => [r.key, r]));
   }
 
-  /** Resolves once a send to one of `chats` is done, or every send is. */
+  private endLook(look: NonNullable<Sender['look']>): void {
+    if (this.look !== look) return;
+    this.look = undefined;
+    clearTimeout(look.kicked);
+    look.resolve();
+  }
+
+  /** Resolves once a send to one of `chats` is done, or every send is, or KICK_LOOK_MS after a kick. */
   private lookAgain(chats: Set<string>): Promise<void> {
     // (a send to one of them may have ended while the pass was still handing out rows)
     if (this.inFlight === 0 || [...chats].some((c) => !this.sendingTo.has(c))) return Promise.resolve();
     return new Promise((resolve) => {
-      this.look = { chats, resolve };
+      this.look = { chats, resolve, since: this.wall() };
     });
   }
 
@@ -361,10 +376,7 @@ export class Sender {
             this.sendingTo.delete(chatKey);
             this.idleWaiters.shift()?.();
             const look = this.look;
-            if (look && (this.inFlight === 0 || look.chats.has(chatKey))) {
-              this.look = undefined;
-              look.resolve();
-            }
+            if (look && (this.inFlight === 0 || look.chats.has(chatKey))) this.endLook(look);
           });
       }
       // Look again once a send is done whose chat has a row waiting for it, or once every send is done: one slow send

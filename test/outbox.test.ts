@@ -356,6 +356,24 @@ describe('a chat’s messages in order', () => {
     expect(arrived('oc_order_fast')[2]! - arrived('oc_order_slow')[0]!).toBeLessThan(1_000);
   });
 
+  it('a message queued while another chat’s send is slow does not wait for it', async () => {
+    h.fake.reset();
+    const rt = h.server.runtime;
+    h.fake.setFaults({ slowMs: 1_000, slowFor: 'oc_order_slow_2' });
+    await queue(rt.dbh, rt.clock, [text('slow-2', 'oc_order_slow_2')]);
+    const draining = rt.sender.kick();
+    await new Promise((r) => setTimeout(r, 100));
+    await queue(rt.dbh, rt.clock, [text('new', 'oc_order_new')]);
+    void rt.sender.kick();
+    await draining;
+    await h.settle();
+    h.fake.setFaults({});
+    const arrived = (chat: string) => h.fake.calls.find((c) => c.body?.receive_id === chat)!.at;
+    // it went while the slow send still waited for its answer (before: once that answer came, a second later)
+    expect(arrived('oc_order_new') - arrived('oc_order_slow_2')).toBeLessThan(500);
+    expect(accepted('oc_order_new')).toEqual(['new']);
+  });
+
   it('a message Lark keeps refusing with a 5xx, while it accepts others, holds back its chat for five failures; then the rest go on while it is retried', async () => {
     h.fake.reset();
     const rt = h.server.runtime;
