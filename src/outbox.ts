@@ -48,6 +48,12 @@ const HANDED_PER_SEND = 4;
  */
 const KICK_LOOK_MS = 20;
 
+/**
+ * Attempts after which a message stops holding its chat even with no proof the failures were about it (the last one
+ * not a rate limit): with the backoff capped at a minute, about 14 minutes of 5xx or an outage.
+ */
+export const RELEASE_ANYWAY_ATTEMPTS = 20;
+
 /** Delivers outbox rows. One per process; a second process on the same database never sends a claimed row. */
 export class Sender {
   private readonly limiter: RateLimiter;
@@ -334,7 +340,8 @@ export class Sender {
           continue;
         }
         const head = heads.get(chatKey);
-        if (head?.id !== row.id && !(row.status === 'pending' && row.holdLeft === 0)) continue;
+        // (a row that no longer holds its chat may go too, pending or left by a dead sender, as dueRows reads it)
+        if (head?.id !== row.id && row.holdLeft !== 0) continue;
         while (this.inFlight >= this.opts.concurrency) await this.waitSlot();
         await this.giveWay();
         // The app is at its limit: no other row can go either; look again when the window has room.
@@ -367,7 +374,10 @@ export class Sender {
         if (row.row) done(row.row);
         const claimedAt = this.wall();
         void (row.row ? Promise.resolve(row.row) : this.claim(row, claimedAt))
-          .then((claimed) => claimed && this.deliverOne(row, claimed, claimedAt))
+          .then((claimed) => {
+            if (claimed) return this.deliverOne(row, claimed, claimedAt);
+            this.triedAt.delete(row.id); // another sender has it
+          })
           // A claim or a mark that fails (the database busy) leaves the row to its lease or to the next pass; it must not
           // end the process as an unhandled rejection.
           .catch((err: unknown) => this.log.error('outbox send failed', { outbox_id: row.id, error: String(err) }))
@@ -440,11 +450,15 @@ export class Sender {
       const delay = Math.max(result.retryAfterMs ?? 0, Math.floor(backoff / 2 + (Math.random() * backoff) / 2));
       // About this message, not Lark: another send was accepted since this one's previous attempt began (or this one
       // began, for a first failure). An outage or a rate limit holds the chat for as long as it lasts.
+      // After RELEASE_ANYWAY_ATTEMPTS with no proof either way (a chat alone in sending, Lark refusing its head), the
+      // chat is released all the same: a lone chat is not held for ever by one message.
       const aboutMessage = !isRateLimit && this.lastOkAt > (before ?? startedAt);
-      this.triedAt.set(row.id, startedAt);
+      const release = !isRateLimit && attempts >= RELEASE_ANYWAY_ATTEMPTS;
+      // (when this failure was answered: each send accepted before it counts for one failure at most)
+      this.triedAt.set(row.id, now);
       await this.dbh.db
         .update(outbox)
-        .set({ status: 'pending', nextAttemptAt: now + delay, lastError: result.error.slice(0, 500), ...(aboutMessage ? { holdLeft: sql`max(${outbox.holdLeft} - 1, 0)` } : {}) })
+        .set({ status: 'pending', nextAttemptAt: now + delay, lastError: result.error.slice(0, 500), ...(release ? { holdLeft: 0 } : aboutMessage ? { holdLeft: sql`max(${outbox.holdLeft} - 1, 0)` } : {}) })
         .where(eq(outbox.id, row.id))
         .run();
       return;

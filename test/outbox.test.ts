@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOLDS_CHAT_FAILURES, outbox } from '../db/schema.js';
-import { queue, queueClaimedStatement, Sender } from '../src/outbox.js';
+import { queue, queueClaimedStatement, RELEASE_ANYWAY_ATTEMPTS, Sender } from '../src/outbox.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { messageEvent } from './support/lark-events.js';
 
@@ -419,6 +419,39 @@ describe('a chat’s messages in order', () => {
     await h.settle();
     expect(accepted('oc_order_down')).toEqual(['d1', 'd2', 'd3']);
     await sender.stop();
+  });
+
+  it('a chat alone in sending, its first message refused again and again, is released after 20 attempts', async () => {
+    h.fake.reset();
+    const rt = h.server.runtime;
+    const sender = new Sender(rt.dbh, rt.messenger, rt.log, { baseBackoffMs: 1, maxBackoffMs: 2 });
+    h.fake.setFaults({ refuseText: 'lonely-1' });
+    await queue(rt.dbh, rt.clock, [text('lonely-1', 'oc_order_lonely'), text('lonely-2', 'oc_order_lonely')]);
+    for (let k = 0; k < 400 && h.fake.messagesIn('oc_order_lonely').length === 0; k++) {
+      await sender.kick();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const tried = h.fake.calls.filter((c) => c.body?.receive_id === 'oc_order_lonely').map((c) => `${JSON.parse(c.body.content).text}:${c.status}`);
+    const firstOk = tried.indexOf('lonely-2:200');
+    expect(firstOk).toBeGreaterThanOrEqual(RELEASE_ANYWAY_ATTEMPTS);
+    expect(tried.slice(0, firstOk).every((t) => t === 'lonely-1:500')).toBe(true);
+    h.fake.setFaults({});
+    await sender.drain(20_000);
+    expect(accepted('oc_order_lonely')).toEqual(['lonely-2', 'lonely-1']);
+    await sender.stop();
+    await h.settle();
+  });
+
+  it('a message that no longer holds its chat, left by a sender that died, is still sent once its lease runs out', async () => {
+    h.fake.reset();
+    const rt = h.server.runtime;
+    await rt.dbh.grouped!(() => queueClaimedStatement(rt.dbh, text('orphan-released', 'oc_order_orphan'), rt.clock.now(), Date.now() + 300).run());
+    await rt.dbh.db.update(outbox).set({ holdLeft: 0 }).where(eq(outbox.dedupeKey, 'test:order:orphan-released')).run();
+    await queue(rt.dbh, rt.clock, [text('after-orphan', 'oc_order_orphan')]);
+    await new Promise((r) => setTimeout(r, 400));
+    await h.settle();
+    expect(accepted('oc_order_orphan').sort()).toEqual(['after-orphan', 'orphan-released']);
+    expect(await outboxRow('test:order:orphan-released')).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
   it('rows waiting behind heads that wait for a retry do not crowd out the heads: after an outage every chat goes on, and a new chat too', async () => {
