@@ -2,6 +2,8 @@
 // the real entry, as a separate process, comes up healthy in sandbox mode and a second start reuses the build; with a
 // Lark app configured, an encrypted event in gets its reply out through the build's reprinted SDK (dist/vendor).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,20 +44,30 @@ async function startCompiled(port: number, extra: Record<string, string> = {}): 
   throw new Error(`no /healthz: ${out}`);
 }
 
+/** A port free now (fixed ones in the kernel's ephemeral range, 32768–60999, were taken by other tests' connections). */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
 const stop = (c: ChildProcess) => new Promise((r) => (c.once('exit', r), c.kill('SIGTERM')));
 
 describe('npm start (compiled)', () => {
   it('builds dist/ when needed, starts from it in sandbox mode, and answers /healthz and the sandbox', async () => {
-    const first = await startCompiled(38461);
+    const port1 = await freePort();
+    const first = await startCompiled(port1);
     expect(first.out).toMatch(/Lark app\s+not configured/);
     expect(statSync(join(projectRoot, 'dist', 'server.js')).isFile()).toBe(true);
-    const page = await fetch('http://127.0.0.1:38461/sandbox');
+    const page = await fetch(`http://127.0.0.1:${port1}/sandbox`);
     expect(page.status).toBe(200);
     await stop(first.child);
 
     // nothing changed: the second start runs the same build
     const built = statSync(join(projectRoot, 'dist', 'server.js')).mtimeMs;
-    const second = await startCompiled(38462);
+    const second = await startCompiled(await freePort());
     expect(second.out).not.toMatch(/built dist/);
     expect(statSync(join(projectRoot, 'dist', 'server.js')).mtimeMs).toBe(built);
     await stop(second.child);
@@ -68,7 +80,8 @@ describe('npm start (compiled)', () => {
       const dbh = openSqlite(db);
       expect((await applyPlanText(dbh, readFileSync(examplePlan, 'utf8'), new ManualClock(new Date()))).ok).toBe(true);
       dbh.close();
-      const { child } = await startCompiled(38463, { ...appEnv(fake, db), LOG_LEVEL: 'warn' });
+      const port = await freePort();
+      const { child } = await startCompiled(port, { ...appEnv(fake, db), LOG_LEVEL: 'warn' });
       // the build loads the SDK from its reprint, which is one-byte text
       const built = readdirSync(join(projectRoot, 'dist')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(projectRoot, 'dist', f), 'utf8')).join('\n');
       expect(built).toContain('./vendor/lark-node-sdk.cjs');
@@ -79,7 +92,7 @@ describe('npm start (compiled)', () => {
       const ev = messageEvent({ from: 'ou_chenbo', chat: 'oc_xinhe_office', text: '帮助' });
       fake.seedMessage(ev.event.message.message_id, 'oc_xinhe_office');
       const d = deliver(ev, ENCRYPT_KEY);
-      const res = await fetch('http://127.0.0.1:38463/lark/events', { method: 'POST', headers: d.headers, body: d.body });
+      const res = await fetch(`http://127.0.0.1:${port}/lark/events`, { method: 'POST', headers: d.headers, body: d.body });
       expect(res.status).toBe(200);
       const replyTo = async (ev: any) => {
         const mine = () => fake.messages.filter((x) => x.reply_to === ev.event.message.message_id);
@@ -93,7 +106,7 @@ describe('npm start (compiled)', () => {
       const report = messageEvent({ from: 'ou_wangmin', chat: 'oc_xinhe_weiwen', text: '汇报\n进展：完成重点人员排查12户\n问题：资金未到位\n下一步：继续值守' });
       fake.seedMessage(report.event.message.message_id, 'oc_xinhe_weiwen');
       const r = deliver(report, ENCRYPT_KEY);
-      expect((await fetch('http://127.0.0.1:38463/lark/events', { method: 'POST', headers: r.headers, body: r.body })).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/lark/events`, { method: 'POST', headers: r.headers, body: r.body })).status).toBe(200);
       const confirmed = await replyTo(report);
       expect(confirmed).toMatch(/已收到/);
       expect(confirmed).toMatch(/完成重点人员排查12户/);
