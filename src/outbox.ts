@@ -71,7 +71,7 @@ export class Sender {
   private readonly sendingTo = new Set<string>();
   /** wall time of the last send Lark accepted */
   private lastOkAt = 0;
-  /** rows waiting for a retry: when their last attempt began (a failure counts against the message only if another send was accepted since) */
+  /** rows waiting for a retry: when their last failure was answered (a failure counts against the message only if another send was accepted since) */
   private readonly triedAt = new Map<number, number>();
   /** the pass waiting to look again (lookAgain) */
   private look: { chats: Set<string>; resolve: () => void; since: number; kicked?: ReturnType<typeof setTimeout> } | undefined;
