@@ -54,12 +54,20 @@ export const BACKLOG_BUDGET = 256;
 /**
  * Events handled at once. A handling runs to its commit in one turn of the event loop and waits there for the group
  * commit of the next turn, so at most this many are handled per turn. More is faster end to end, and is kept out for
- * the answers: at 4, end to end at 1,500 events/s rose from 969 to 1,150 replies/s (medians of 8 alternating runs),
- * but with handling keeping up at 1,000 events/s the bot's work then fills the two shared cores in a slow moment of
- * the box, and the answers' p99 there went over 50 ms in 2 of 9 runs (237 and 427 ms; at 8, in 3 of 5); at 2, in 1 of
- * the day's 5 runs, by 1 ms (51.3), and in none of the 21 of the session before (README, "Not met": end to end).
+ * the answers while the bot keeps up: with four always, at 1,000 events/s the bot's work filled the two shared cores
+ * in a slow moment of the box and the answers' p99 went over 50 ms in 2 of 9 runs (237 and 427 ms; at 8, in 3 of 5).
  */
 export const HANDLING_CONCURRENCY = 2;
+
+/**
+ * While HANDLING_SURGE.over events wait to be handled, four are handled at once: a backlog means the bot has fallen
+ * behind (a burst at a deadline, Lark pushing again after an outage, a read-back from the inbox), and each turn then
+ * commits four handlings instead of two, for less CPU per event. While it keeps up, two. By A/B on 2026-11-29 (the
+ * build before and after, alternating): end to end at 1,500 events/s 1,098 / 1,507 / 1,516 / 1,329 against
+ * 1,644 / 1,591 / 1,433 / 1,495 replies/s, and the answers' p99 at 1,000 events/s under 50 ms in all nine runs of
+ * each (README, "What changed").
+ */
+export const HANDLING_SURGE = { over: 64, concurrency: 4 } as const;
 
 export function createRuntime(opts: RuntimeOptions): Runtime {
   const { config } = opts;
@@ -75,7 +83,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   // Work after an answer runs in the process's work queue; the sender outlives every request, so rows go out the
   // moment they are queued.
   const pressure = new AnswerPressure();
-  const work = new WorkQueue((err) => log.error('deferred work failed', { error: String(err) }), HANDLING_CONCURRENCY, pressure);
+  const work = new WorkQueue((err) => log.error('deferred work failed', { error: String(err) }), HANDLING_CONCURRENCY, pressure, HANDLING_SURGE);
   const core = createCore({
     config,
     dbh,

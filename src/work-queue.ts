@@ -22,6 +22,12 @@ export class AnswerPressure {
   }
 }
 
+/** More works at once while a backlog waits: `concurrency` of them from `over` waiting works up. */
+export interface Surge {
+  over: number;
+  concurrency: number;
+}
+
 export class WorkQueue {
   private readonly items: Array<() => Promise<void>> = [];
   private active = 0;
@@ -33,6 +39,7 @@ export class WorkQueue {
     private readonly onError: (err: unknown) => void,
     private readonly concurrency = 2,
     private readonly pressure?: { readonly high: boolean },
+    private readonly surge?: Surge,
   ) {}
 
   push(work: () => Promise<void>): void {
@@ -50,8 +57,13 @@ export class WorkQueue {
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
+  /** Works that may run now: more while a backlog waits (a burst, a read-back from the inbox). */
+  private get allowed(): number {
+    return this.surge && this.items.length >= this.surge.over ? Math.max(this.concurrency, this.surge.concurrency) : this.concurrency;
+  }
+
   private pump(): void {
-    while (this.active < this.concurrency && this.items.length) {
+    while (this.active < this.allowed && this.items.length) {
       // Answers first: while many requests wait, start work at most once every MAX_YIELD_MS.
       if (this.pressure?.high && Date.now() - this.lastStart < MAX_YIELD_MS) {
         this.retry ??= setTimeout(() => {

@@ -59,3 +59,36 @@ describe('WorkQueue under answer pressure', () => {
     expect(most).toBe(2);
   });
 });
+
+describe('WorkQueue with a backlog (HANDLING_SURGE)', () => {
+  /** Pushes `n` works that each take a few turns; answers how many were running as each started. */
+  async function run(n: number, surge?: { over: number; concurrency: number }) {
+    const atOnce: Array<{ running: number }> = [];
+    let running = 0;
+    const q = new WorkQueue(() => {}, 2, undefined, surge);
+    for (let i = 0; i < n; i++)
+      q.push(async () => {
+        running++;
+        atOnce.push({ running });
+        await turn();
+        await turn();
+        running--;
+      });
+    await q.idle();
+    return atOnce;
+  }
+
+  it('runs four at once while `over` or more wait, and two once fewer wait; every work runs once', async () => {
+    const atOnce = await run(30, { over: 10, concurrency: 4 });
+    expect(atOnce).toHaveLength(30);
+    expect(Math.max(...atOnce.map((a) => a.running))).toBe(4);
+    // the last works started with fewer than `over` waiting: two at once again
+    expect(atOnce.slice(-5).map((a) => a.running)).toEqual(atOnce.slice(-5).map((a) => Math.min(a.running, 2)));
+  });
+
+  it('below `over`, as without a surge: two at once', async () => {
+    const atOnce = await run(8, { over: 10, concurrency: 4 });
+    expect(atOnce).toHaveLength(8);
+    expect(Math.max(...atOnce.map((a) => a.running))).toBe(2);
+  });
+});
