@@ -401,6 +401,32 @@ describe('a chat’s messages in order', () => {
     await h.settle();
   });
 
+  it('a message Lark keeps answering with a rate limit, while it accepts other chats’ sends, keeps holding its chat: a rate limit says nothing about the message', async () => {
+    h.fake.reset();
+    const rt = h.server.runtime;
+    const sender = new Sender(rt.dbh, rt.messenger, rt.log, { baseBackoffMs: 10, maxBackoffMs: 20 });
+    // 429 code 99991400, its reset header 0 so the sender's own backoff (10–20 ms) paces the retries
+    h.fake.setFaults({ refuseText: 'q1', refuseAs: 'rateLimit', resetSeconds: 0 });
+    await queue(rt.dbh, rt.clock, [text('q1', 'oc_order_limited'), text('q2', 'oc_order_limited')]);
+    const refusals = () => h.fake.calls.filter((c) => c.body?.receive_id === 'oc_order_limited' && c.status === 429).length;
+    for (let k = 0; k < 80 && refusals() < 3 * HOLDS_CHAT_FAILURES; k++) {
+      await queue(rt.dbh, rt.clock, [text(`limited-other-${k}`, `oc_order_limited_other_${k}`)]);
+      await sender.kick();
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(refusals()).toBeGreaterThanOrEqual(3 * HOLDS_CHAT_FAILURES);
+    // other chats' sends were accepted between the refusals: only the message's own kind of failure would have counted
+    expect(h.fake.calls.filter((c) => /^oc_order_limited_other_/.test(c.body?.receive_id ?? '') && c.status === 200).length).toBeGreaterThan(3 * HOLDS_CHAT_FAILURES);
+    const q1 = (await h.server.runtime.dbh.db.select({ holdLeft: outbox.holdLeft }).from(outbox).where(eq(outbox.dedupeKey, 'test:order:q1')))[0]!;
+    expect(q1.holdLeft).toBe(HOLDS_CHAT_FAILURES);
+    expect(accepted('oc_order_limited')).toEqual([]);
+    h.fake.setFaults({});
+    await sender.drain(20_000);
+    expect(accepted('oc_order_limited')).toEqual(['q1', 'q2']);
+    await sender.stop();
+    await h.settle();
+  });
+
   it('Lark down for many attempts: the chat’s first message still goes first when it is back (an outage says nothing about the message)', async () => {
     h.fake.reset();
     const rt = h.server.runtime;

@@ -212,6 +212,7 @@ export async function startFakeLark(opts: StartOptions = {}): Promise<FakeLark> 
     }
     if (route.send) {
       if (fake.faults.refuseText && typeof body?.content === 'string' && body.content.includes(fake.faults.refuseText)) {
+        if (fake.faults.refuseAs && fake.faults.refuseAs !== 'serverError') return send(injector.reply(fake.faults.refuseAs, fake.faults));
         return send({ status: 500, body: { code: 500, msg: 'Internal Server Error' } });
       }
       const fault = injector.decide(fake.faults);

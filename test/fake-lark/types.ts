@@ -47,6 +47,8 @@ export interface FaultConfig {
   slowFor?: string;
   /** sends whose content holds this text are answered HTTP 500 (Lark refusing one message while it accepts others) */
   refuseText?: string;
+  /** with refuseText: how those sends are refused (default 'serverError', an HTTP 500) */
+  refuseAs?: Exclude<FaultKind, 'down'>;
   /** value of x-ogw-ratelimit-reset on injected 429s (default 1) */
   resetSeconds?: number;
 }
