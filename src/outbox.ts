@@ -125,11 +125,23 @@ export class Sender {
     tick();
   }
 
+  /**
+   * Stops promptly (a deploy's SIGTERM): the sends under way end, nothing more is sent, and the rows handed over but
+   * not sent go back to the database as never tried, so the next start sends them at once instead of after their
+   * lease. What was still due waits in the outbox for the next start; `drain` first to deliver it (`duban job run`).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     await this.draining;
+    const left = this.handed.splice(0).map((r) => r.id);
+    if (left.length === 0) return;
+    // (attempts 1 and 'sending': as the handling's commit wrote it; a sender that took it since changed both)
+    await this.dbh.db
+      .update(outbox)
+      .set({ status: 'pending', attempts: 0, leaseUntil: 0 })
+      .where(and(inArray(outbox.id, left), eq(outbox.status, 'sending'), eq(outbox.attempts, 1)));
   }
 
   /** From now on only rows queued after row `id` are delivered: the sandbox leaves Lark mode's rows for Lark. */
@@ -299,6 +311,7 @@ export class Sender {
 
   private async passes(): Promise<void> {
     for (;;) {
+      if (this.closed) return;
       const now = this.wall();
       if (this.until !== undefined && now > this.until) return;
       // Rows handed over go first, from a copy: each stays in `handed` until it is sent or left to its lease, so one
@@ -344,6 +357,7 @@ export class Sender {
         if (head?.id !== row.id && row.holdLeft !== 0) continue;
         while (this.inFlight >= this.opts.concurrency) await this.waitSlot();
         await this.giveWay();
+        if (this.closed) break;
         // The app is at its limit: no other row can go either; look again when the window has room.
         if (this.limiter.appWaitMs(this.wall()) > 0) {
           limited = true;

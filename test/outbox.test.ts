@@ -503,3 +503,62 @@ describe('a chat’s messages in order', () => {
     }
   });
 });
+
+describe('stopping the sender (a deploy’s SIGTERM)', () => {
+  it('stop() lets the sends under way end and sends nothing more; rows handed over but not sent go back as never tried; the next start sends each row once, in order', async () => {
+    // its own server, at 5 sends a second, so a backlog is still waiting when the sender stops
+    const s = await startHarness({ plan: false, env: { SEND_PER_SECOND: '5', SEND_PER_MINUTE: '100000', SEND_PER_CHAT_PER_SECOND: '5' } });
+    try {
+      const rt = s.server.runtime;
+      const db = rt.dbh.db;
+      const text = (key: string, chat: string) => ({ dedupeKey: `test:stop:${key}`, kind: 'send' as const, target: chat, msgType: 'text' as const, content: { text: key } });
+      // Lark slow for the chat of the handed replies: the first is under way when the sender stops, the others wait behind it
+      s.fake.setFaults({ slowMs: 800, slowFor: 'oc_stop_handed' });
+      const lease = rt.sender.leaseForHandOver()!;
+      expect(lease).toBeGreaterThan(0);
+      const handed = await rt.dbh.grouped!(() => ['h1', 'h2', 'h3'].flatMap((k) => queueClaimedStatement(rt.dbh, text(k, 'oc_stop_handed'), rt.clock.now(), lease).run()));
+      rt.sender.handOver(handed);
+      await queue(rt.dbh, rt.clock, Array.from({ length: 20 }, (_, i) => text(`p${i}`, `oc_stop_${i % 4}`)));
+      void rt.sender.kick();
+      // (the fake records a call once answered: stop while the first handed reply is still on its way)
+      await new Promise((r) => setTimeout(r, 150));
+      expect(s.fake.calls.filter((c) => c.body?.receive_id === 'oc_stop_handed')).toEqual([]);
+      await rt.sender.stop();
+
+      const rows = await db.select({ key: outbox.dedupeKey, status: outbox.status, attempts: outbox.attempts, leaseUntil: outbox.leaseUntil }).from(outbox);
+      const row = (k: string) => rows.find((r) => r.key === `test:stop:${k}`)!;
+      // the send under way ended (Lark took it) and was marked; the two behind it are back in the database, never tried
+      expect(s.fake.messagesIn('oc_stop_handed').map((m) => (m.content as { text: string }).text)).toEqual(['h1']);
+      expect(row('h1')).toMatchObject({ status: 'sent' });
+      expect(row('h2')).toEqual({ key: 'test:stop:h2', status: 'pending', attempts: 0, leaseUntil: 0 });
+      expect(row('h3')).toEqual({ key: 'test:stop:h3', status: 'pending', attempts: 0, leaseUntil: 0 });
+      // nothing is left claimed, and the backlog waits in the outbox
+      expect(rows.filter((r) => r.status === 'sending')).toEqual([]);
+      const waiting = rows.filter((r) => r.status === 'pending').length;
+      expect(waiting).toBeGreaterThan(2);
+      const callsAtStop = s.fake.calls.length;
+      await new Promise((r) => setTimeout(r, 1_200)); // past the stopped sender's old poll
+      expect(s.fake.calls.length).toBe(callsAtStop);
+
+      // the next start: every row goes, once, each chat's in the order queued
+      s.fake.setFaults({});
+      const next = new Sender(rt.dbh, rt.messenger, rt.log);
+      await next.drain(30_000);
+      await next.stop();
+      const accepted = new Map<string, number>();
+      for (const m of s.fake.messages) {
+        const t = (m.content as { text: string }).text;
+        accepted.set(t, (accepted.get(t) ?? 0) + 1);
+      }
+      expect([...accepted.values()].every((n) => n === 1)).toBe(true);
+      expect(accepted.size).toBe(23);
+      expect(s.fake.messagesIn('oc_stop_handed').map((m) => (m.content as { text: string }).text)).toEqual(['h1', 'h2', 'h3']);
+      for (let c = 0; c < 4; c++) {
+        const sent = s.fake.messagesIn(`oc_stop_${c}`).map((m) => (m.content as { text: string }).text);
+        expect(sent).toEqual(Array.from({ length: 5 }, (_, j) => `p${c + 4 * j}`));
+      }
+    } finally {
+      await s.close();
+    }
+  });
+});
