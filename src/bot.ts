@@ -47,6 +47,12 @@ export type Toast = { toast: { type: 'success' | 'error' | 'info'; content: stri
 export class Bot {
   readonly pipeline: Pipeline;
   private readonly memo: Memo;
+  /**
+   * Events being handled in this process now. Its handled mark commits a turn after the handling, so a second
+   * handling of the same event (the periodic replay of old unhandled events beside the inbox's read-back) would see
+   * it unhandled and file its report twice, as a revision.
+   */
+  private readonly inHand = new Set<string>();
 
   constructor(readonly deps: BotDeps) {
     this.pipeline = createPipeline(deps);
@@ -76,8 +82,22 @@ export class Bot {
     return rows.map((r) => JSON.parse(r.payload) as LarkEvent);
   }
 
-  /** Handles one stored event; answers its outcome ('waiting' leaves it in the inbox for a later try). */
+  /**
+   * Handles one stored event; answers its outcome ('waiting' leaves it in the inbox for a later try; 'already' when it
+   * was handled, or is being handled in this process now).
+   */
   async handle(ev: LarkEvent): Promise<string> {
+    const eventId = ev.header.event_id;
+    if (this.inHand.has(eventId)) return 'already';
+    this.inHand.add(eventId);
+    try {
+      return await this.handleOnce(ev);
+    } finally {
+      this.inHand.delete(eventId);
+    }
+  }
+
+  private async handleOnce(ev: LarkEvent): Promise<string> {
     const elapsed = stopwatch();
     const eventId = ev.header.event_id;
     // A second handling of the same event (replay after a crash) is a no-op once it was marked handled.

@@ -12,7 +12,7 @@ import { nodeWebhook } from './lark/receivers/webhook-node.js';
 import type { Log } from './log.js';
 import type { Messenger } from './lark/messenger.js';
 import type { SenderOptions } from './outbox.js';
-import { applyPlanFile, campaignCount, createRuntime, examplePlan, type Runtime } from './runtime.js';
+import { applyPlanFile, BACKLOG_BUDGET, campaignCount, createRuntime, examplePlan, type Runtime } from './runtime.js';
 import { rememberSandboxStart, SandboxClock } from './sandbox/clock.js';
 import { sandboxApp, type MovableClock } from './sandbox/routes.js';
 
@@ -121,8 +121,14 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
 
   // ws mode: the SDK's long connection delivers the same events to the same core (no public URL needed).
   const ws = config.LARK_MODE === 'ws' && hasLarkApp(config) ? longConnectionReceiver(rt, { appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN }) : undefined;
-  // Group messages that arrived while the bot could not learn its own open_id wait in the inbox; look again each minute.
-  const retry = sandbox ? undefined : setInterval(() => void rt.replayUnhandled({ before: new Date(rt.clock.now().getTime() - 30_000) }).catch(() => undefined), 60_000);
+  // Events left unhandled (group messages that came while the bot could not learn its own open_id, a handling that
+  // failed, a process that died) are tried again each minute, a budget's worth at a time; not while the inbox's
+  // read-back works through a backlog, which reaches them anyway.
+  const retry = sandbox
+    ? undefined
+    : setInterval(() => {
+        if (!rt.waitingInInbox()) void rt.replayUnhandled({ before: new Date(rt.clock.now().getTime() - 30_000), limit: BACKLOG_BUDGET }).catch(() => undefined);
+      }, 60_000);
   retry?.unref();
 
   if (opts.banner) printBanner(config, url, rt);

@@ -1,8 +1,11 @@
 // Nothing a person wrote is lost (issue 15, items 1, 2 and 4): a report revised without a problem leaves the problem
 // open with a history line, only 解决 or 撤销 by someone with the right closes it, its number is never given to another
 // problem, and a problem raised from a report belongs to the group whose chat the report was sent in.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inbox, reportRevisions, reports } from '../db/schema.js';
 import { flatten, startHarness, type Harness } from './support/harness.js';
+import { messageEvent } from './support/lark-events.js';
 
 // Monday 2026-11-23 10:00 in Shanghai: week 48
 const MONDAY = '2026-11-23T02:00:00Z';
@@ -106,5 +109,26 @@ describe('a meeting keeps its history', () => {
     expect(shown).toContain('12/2 12:00 陈波记录会议备忘');
     expect(shown).toContain('12/2 13:00 陈波记录会议备忘');
     expect(shown).toContain('12/2 14:00 陈波取消');
+  });
+});
+
+describe('one event handled twice at once (the minute’s replay of old events beside the inbox’s read-back)', () => {
+  it('is handled once: one report, no revision of it, one reply', async () => {
+    const rt = h.server.runtime;
+    const ev = messageEvent({ from: 'ou_liqiang', chat: GONGCHENG, text: '汇报\n周期 2026-W46\n进展：屋面维修完成5处\n问题：无\n下一步：继续维修' });
+    const messageId = ev.event.message.message_id as string;
+    h.fake.seedMessage(messageId, GONGCHENG);
+    expect(await rt.bot.record(ev.header.event_id, ev.header.event_type, ev)).toBe(true);
+    // both start before either's handled mark commits (it commits on the next turn of the event loop)
+    const outcomes = await Promise.all([rt.handle(ev), rt.handle(ev)]);
+    expect(outcomes.filter((o) => o === 'already')).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== 'already')).toEqual(['ok']);
+    const [report] = await rt.dbh.db.select().from(reports).where(eq(reports.period, '2026-W46'));
+    expect(report).toMatchObject({ revision: 1, progress: '屋面维修完成5处' });
+    expect(await rt.dbh.db.select().from(reportRevisions).where(eq(reportRevisions.reportId, report!.id))).toEqual([]);
+    const [row] = await rt.dbh.db.select({ handledAt: inbox.handledAt }).from(inbox).where(eq(inbox.eventId, ev.header.event_id));
+    expect(row?.handledAt).toBeTruthy();
+    await h.settle();
+    expect(h.fake.messages.filter((m) => m.reply_to === messageId)).toHaveLength(1);
   });
 });
