@@ -116,6 +116,7 @@ export class Sender {
 
   /** Runs in the background: drains at once when kicked, and polls every second for retries and other writers. */
   start(): void {
+    if (this.closed) throw new Error('a stopped sender does not start again: make a new one');
     this.stopped = false;
     const tick = () => {
       if (this.stopped) return;
@@ -135,13 +136,19 @@ export class Sender {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     await this.draining;
-    const left = this.handed.splice(0).map((r) => r.id);
-    if (left.length === 0) return;
+    // (a drain that failed has ended while its sends may still be under way)
+    while (this.inFlight > 0) await this.waitSlot();
+    await this.release(this.handed.splice(0).map((r) => r.id));
+  }
+
+  /** Rows handed over and never sent go back to the database as never tried, for the next start to send at once. */
+  private async release(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
     // (attempts 1 and 'sending': as the handling's commit wrote it; a sender that took it since changed both)
     await this.dbh.db
       .update(outbox)
       .set({ status: 'pending', attempts: 0, leaseUntil: 0 })
-      .where(and(inArray(outbox.id, left), eq(outbox.status, 'sending'), eq(outbox.attempts, 1)));
+      .where(and(inArray(outbox.id, ids), eq(outbox.status, 'sending'), eq(outbox.attempts, 1)));
   }
 
   /** From now on only rows queued after row `id` are delivered: the sandbox leaves Lark mode's rows for Lark. */
@@ -180,6 +187,11 @@ export class Sender {
   /** Rows committed already claimed (leaseForHandOver): sent at once, in order, under the same limits as the rest. */
   handOver(rows: HandedRow[]): void {
     if (rows.length === 0) return;
+    // A handling that took its lease before the stop, and committed after it: its rows go back at once.
+    if (this.closed) {
+      void this.release(rows.map((r) => r.id)).catch((err: unknown) => this.log.error('outbox release failed: the rows wait for their lease', { error: String(err) }));
+      return;
+    }
     this.handed.push(...rows);
     void this.kick();
   }
@@ -225,7 +237,9 @@ export class Sender {
   }
 
   /** Delivers everything due until nothing is left to do now (rows waiting for a retry time stay queued). */
+  /** Sends until nothing is due (or the timeout); at once after stop(), which sends nothing more. */
   async drain(timeoutMs = 120_000): Promise<void> {
+    if (this.closed) return;
     const until = this.wall() + timeoutMs;
     for (;;) {
       await this.kick();
@@ -375,6 +389,7 @@ export class Sender {
           blockedChats.add(chatKey);
           if (wait > 200) continue;
           await sleep(wait);
+          if (this.closed) break;
           if (this.limiter.tryTake(chatKey, this.wall()) > 0) continue;
           blockedChats.delete(chatKey);
         }
