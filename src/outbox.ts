@@ -236,8 +236,10 @@ export class Sender {
     }
   }
 
-  /** Delivers everything due until nothing is left to do now (rows waiting for a retry time stay queued). */
-  /** Sends until nothing is due (or the timeout); at once after stop(), which sends nothing more. */
+  /**
+   * Delivers everything due until nothing is left to do now (rows waiting for a retry time stay queued), or until the
+   * timeout; returns at once after stop(), which sends nothing more.
+   */
   async drain(timeoutMs = 120_000): Promise<void> {
     if (this.closed) return;
     const until = this.wall() + timeoutMs;
