@@ -2,7 +2,7 @@
 // after the HTTP answer, and its replies are queued in the same atomic write that marks it handled. An event stored but
 // not handled (crash, or a group message waiting for the bot to know its open_id) is handled later; the reply's dedupe
 // key (the message id) means a second handling never shows a second reply.
-import { and, eq, isNull, lt } from 'drizzle-orm';
+import { and, count, eq, isNull, lt } from 'drizzle-orm';
 import type { AnyCommand } from '../commands/define.js';
 import type { DbHandle } from '../db/client.js';
 import { inbox, outbox } from '../db/schema.js';
@@ -72,6 +72,12 @@ export class Bot {
     // answered once that transaction committed.
     const res = this.deps.dbh.grouped ? await this.deps.dbh.grouped(() => insert.run(row)) : await insert.run(row);
     return changes(res) === 1;
+  }
+
+  /** How many events are stored and not marked handled. */
+  async unhandledCount(): Promise<number> {
+    const [row] = await this.deps.dbh.db.select({ n: count() }).from(inbox).where(isNull(inbox.handledAt));
+    return row?.n ?? 0;
   }
 
   /** Events stored but never marked handled, oldest first; `before` keeps out those another request is handling now. */

@@ -63,6 +63,11 @@ export interface Core {
   handle(ev: LarkEvent): Promise<string>;
   /** handles events stored but not handled: left by a crash, or group messages that waited for the bot's open_id */
   replayUnhandled(opts?: { before?: Date; limit?: number }): Promise<number>;
+  /**
+   * Handles the events the inbox holds unhandled (left by the last run) through the read-back: a budget's worth in
+   * memory at a time, and the events that arrive meanwhile after them, as a backlog is worked off while running.
+   */
+  readBack(): void;
   /** delivers what was queued outside a handled event (an admin job run, a sandbox clock move) */
   deliverSoon(): void;
   /** events wait in the inbox because the work queue was at its budget (CoreDeps.backlog); they are being read back */
@@ -155,6 +160,12 @@ export function createCore(deps: CoreDeps): Core {
       for (const ev of backlog) if ((await bot.handle(ev)) !== 'waiting') handled++;
       if (handled) log.info('handled events left unhandled', { count: handled });
       return handled;
+    },
+    readBack() {
+      if (!backlog) return void defer(() => core.replayUnhandled().then(() => undefined));
+      if (spilled) return;
+      spilled = true;
+      void backlog.idle().then(() => refill());
     },
     deliverSoon() {
       defer(async () => {});

@@ -78,11 +78,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
     say(`sandbox: loaded the example plan ${examplePlan}`);
   }
 
-  // Events answered but not handled before the last stop: taken now, handled once the server listens, through the same
-  // work queue as new events, so Lark's pushes are answered at once even with a large backlog. Events arriving from now
-  // on are handled by their own request; the list taken here never includes them.
+  // Events answered but not handled before the last stop: handled once the server listens, through the same work
+  // queue as new events, so Lark's pushes are answered at once even with a large backlog; read back from the inbox a
+  // budget's worth at a time, as a backlog is while running (a crash in a burst can leave thousands).
   // The sandbox handles only its own (a database used on purpose with SANDBOX=1 keeps Lark's events for Lark).
-  const backlog = (await rt.bot.unhandled()).filter((ev) => !sandbox || ev.header.event_id.startsWith('sandbox_'));
+  const left = await rt.bot.unhandledCount();
+  const sandboxBacklog = sandbox && left ? (await rt.bot.unhandled()).filter((ev) => ev.header.event_id.startsWith('sandbox_')) : [];
   rt.sender.start();
   if (opts.scheduler ?? true) {
     // The first tick catches up occasions missed while the server was down; then one tick a minute.
@@ -113,8 +114,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   });
   // Requests in flight: while many wait, handling and sending give way to answering them (src/work-queue.ts).
   server.on('request', (_req, res) => rt.pressure.track(res));
-  for (const ev of backlog) rt.defer(() => rt.handle(ev).then(() => undefined));
-  if (backlog.length) rt.log.info('handling events left unhandled by the last run', { count: backlog.length });
+  if (sandbox) for (const ev of sandboxBacklog) rt.defer(() => rt.handle(ev).then(() => undefined));
+  else if (left) rt.readBack();
+  const leftToHandle = sandbox ? sandboxBacklog.length : left;
+  if (leftToHandle) rt.log.info('handling events left unhandled by the last run', { count: leftToHandle });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;

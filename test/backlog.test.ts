@@ -29,4 +29,26 @@ describe('backlog budget', () => {
     // nothing is left unhandled
     expect(await h.server.runtime.bot.unhandled()).toEqual([]);
   });
+
+  it('events left unhandled by the last run (a crash in a burst) are read back at the next start, a budget’s worth at a time, each handled once', async () => {
+    h.fake.reset();
+    const events = Array.from({ length: 40 }, (_, i) => messageEvent({ from: 'ou_chenbo', chat: `oc_p2p_left_${i}`, chatType: 'p2p', text: '帮助' }));
+    for (const [i, ev] of events.entries()) {
+      h.fake.seedMessage(ev.event.message.message_id, `oc_p2p_left_${i}`);
+      // what the HTTP route does before it answers, without the handling after it
+      expect(await h.server.runtime.bot.record(ev.header.event_id, ev.header.event_type, ev)).toBe(true);
+    }
+    expect(await h.server.runtime.bot.unhandledCount()).toBe(40);
+    lines.length = 0;
+    await h.restart();
+    // read back from the inbox as a backlog is while running, not all taken into memory at once
+    expect(h.server.runtime.waitingInInbox()).toBe(true);
+    expect(lines.some((l) => l.includes('handling events left unhandled by the last run') && l.includes('40'))).toBe(true);
+    await h.settle();
+    const perMessage = new Map<string, number>();
+    for (const m of h.fake.messages) if (m.reply_to) perMessage.set(m.reply_to, (perMessage.get(m.reply_to) ?? 0) + 1);
+    expect(perMessage.size).toBe(40);
+    expect([...perMessage.values()].every((n) => n === 1)).toBe(true);
+    expect(await h.server.runtime.bot.unhandledCount()).toBe(0);
+  });
 });
