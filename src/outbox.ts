@@ -316,12 +316,14 @@ export class Sender {
     return claimed;
   }
 
-  /** Passes until nothing more can go now; the sends under way are awaited, and then it looks again. */
+  /** Passes until nothing more can go now and no send is under way; a kick meanwhile makes it look again. */
   private async drainOnce(): Promise<void> {
     for (;;) {
       await this.passes();
       if (this.inFlight === 0) return;
-      while (this.inFlight > 0) await this.waitSlot();
+      // Sends still under way: look again once they are all done, or soon after a kick. (Waiting for them alone, a row
+      // queued after a kick that had found nothing new waited for another chat's slow send, up to its timeout.)
+      await this.lookAgain(new Set());
     }
   }
 

@@ -140,7 +140,9 @@ describe('the WAL under writes that never pause for long', () => {
         await pause(2);
       }
       expect(shrank).toBe(3);
-      expect(largest).toBeLessThan(16 * 2 ** 20);
+      // Under 16 MB on a quiet machine; 18.9 MB once in a fresh-clone CI run, its checkpointer thread short of CPU. Never
+      // starting over, it reached 42–46 MB: 24 MB keeps the two apart.
+      expect(largest).toBeLessThan(24 * 2 ** 20);
       expect(await keysLike(h, 'steady')).toBe(rows);
     }));
 });

@@ -226,7 +226,9 @@ describe('replies handed to the sender', () => {
       await Promise.all(events.map((ev) => h2.post(ev)));
       await h2.settle();
       for (const ev of events) expect(h2.fake.messages.filter((m) => m.reply_to === ev.event.message.message_id)).toHaveLength(1);
-      // every refusal was reported once its rows were committed, and a pass found nothing due: replies are handed over again
+      // every refusal was reported once its rows were committed, and a pass found nothing due: replies are handed over
+      // again, once the app's window has room (the last replies may have filled it: 3 a second, and 1 s plus its margin)
+      await new Promise((r) => setTimeout(r, 1_600));
       expect(h2.server.runtime.sender.leaseForHandOver()).toBeDefined();
     } finally {
       await h2.close();
@@ -372,6 +374,28 @@ describe('a chat’s messages in order', () => {
     // it went while the slow send still waited for its answer (before: once that answer came, a second later)
     expect(arrived('oc_order_new') - arrived('oc_order_slow_2')).toBeLessThan(500);
     expect(accepted('oc_order_new')).toEqual(['new']);
+  });
+
+  it('a message queued while another chat’s send is slow does not wait for it, even after a kick that found nothing new (the sender’s poll)', async () => {
+    h.fake.reset();
+    const rt = h.server.runtime;
+    // a sender of its own, without the runtime's poll, so the kicks below are the only ones
+    const sender = new Sender(rt.dbh, rt.messenger, rt.log);
+    h.fake.setFaults({ slowMs: 1_000, slowFor: 'oc_order_slow_3' });
+    await queue(rt.dbh, rt.clock, [text('slow-3', 'oc_order_slow_3')]);
+    void sender.kick();
+    await new Promise((r) => setTimeout(r, 60));
+    // nothing new: the pass looks, finds nothing due, and waits for the slow send
+    void sender.kick();
+    await new Promise((r) => setTimeout(r, 60));
+    await queue(rt.dbh, rt.clock, [text('new-3', 'oc_order_new_3')]);
+    void sender.kick();
+    await sender.drain(10_000);
+    await sender.stop();
+    h.fake.setFaults({});
+    const arrived = (chat: string) => h.fake.calls.find((c) => c.body?.receive_id === chat)!.at;
+    expect(arrived('oc_order_new_3') - arrived('oc_order_slow_3')).toBeLessThan(500);
+    expect(accepted('oc_order_new_3')).toEqual(['new-3']);
   });
 
   it('a message Lark keeps refusing with a 5xx, while it accepts others, holds back its chat for five failures; then the rest go on while it is retried', async () => {
