@@ -107,12 +107,16 @@ export function createCore(deps: CoreDeps): Core {
     for (const ev of batch) defer(async () => void ((await core.handle(ev)) !== 'waiting' && handled++));
     void backlog!.idle().then(() => refill(handled));
   };
+  /** From now on events wait in the inbox, read back once the queue is empty (`backlog` is set). */
+  const spill = (): void => {
+    spilled = true;
+    void backlog!.idle().then(() => refill());
+  };
   const leaveInInbox = (): boolean => {
     if (!backlog) return false;
     if (!spilled && backlog.size() >= backlog.budget) {
-      spilled = true;
       log.warn('events wait in the inbox: the work queue is at its budget', { budget: backlog.budget });
-      void backlog.idle().then(() => refill());
+      spill();
     }
     return spilled;
   };
@@ -163,9 +167,7 @@ export function createCore(deps: CoreDeps): Core {
     },
     readBack() {
       if (!backlog) return void defer(() => core.replayUnhandled().then(() => undefined));
-      if (spilled) return;
-      spilled = true;
-      void backlog.idle().then(() => refill());
+      if (!spilled) spill();
     },
     deliverSoon() {
       defer(async () => {});

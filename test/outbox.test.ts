@@ -271,6 +271,8 @@ describe('a chat’s messages in order', () => {
   /** the sends Lark accepted for a chat, in the order they arrived: their texts (sends) or the messages they reply to */
   const accepted = (chat: string) => h.fake.messagesIn(chat).map((m) => m.reply_to ?? (m.content as { text: string }).text);
   const text = (key: string, chat: string) => ({ dedupeKey: `test:order:${key}`, kind: 'send' as const, target: chat, msgType: 'text' as const, content: { text: key } });
+  /** when the first send to a chat reached the fake (epoch ms) */
+  const arrived = (chat: string) => h.fake.calls.find((c) => c.body?.receive_id === chat)!.at;
 
   it('a message waiting for a retry holds back the later ones of its chat; other chats go on', async () => {
     h.fake.reset();
@@ -370,7 +372,6 @@ describe('a chat’s messages in order', () => {
     await draining;
     await h.settle();
     h.fake.setFaults({});
-    const arrived = (chat: string) => h.fake.calls.find((c) => c.body?.receive_id === chat)!.at;
     // it went while the slow send still waited for its answer (before: once that answer came, a second later)
     expect(arrived('oc_order_new') - arrived('oc_order_slow_2')).toBeLessThan(500);
     expect(accepted('oc_order_new')).toEqual(['new']);
@@ -393,7 +394,6 @@ describe('a chat’s messages in order', () => {
     await sender.drain(10_000);
     await sender.stop();
     h.fake.setFaults({});
-    const arrived = (chat: string) => h.fake.calls.find((c) => c.body?.receive_id === chat)!.at;
     expect(arrived('oc_order_new_3') - arrived('oc_order_slow_3')).toBeLessThan(500);
     expect(accepted('oc_order_new_3')).toEqual(['new-3']);
   });
