@@ -44,6 +44,7 @@ export class JobRunner {
   private warnedYears = new Set<string>();
   private task: { stop(): void } | undefined;
   private running: Promise<OccasionResult[]> | undefined;
+  private stopped = false;
 
   constructor(readonly deps: RunnerDeps) {}
 
@@ -55,6 +56,7 @@ export class JobRunner {
   async tick(now: Date = this.deps.clock.now()): Promise<OccasionResult[]> {
     // Ticks never overlap: a slow run makes the next tick wait, not race.
     while (this.running) await this.running;
+    if (this.stopped) return [];
     const from = this.last ?? new Date(now.getTime() - (this.deps.catchUpMs ?? 3 * 86_400_000));
     const catchingUp = this.last === undefined;
     this.running = this.runWindow(from, now, catchingUp).finally(() => {
@@ -94,8 +96,11 @@ export class JobRunner {
     });
   }
 
-  stop(): void {
+  /** No more ticks; resolves when the tick under way (if any) has ended. */
+  async stop(): Promise<void> {
+    this.stopped = true;
     this.task?.stop();
+    while (this.running) await this.running.catch(() => undefined);
   }
 
   /** The jobs with their schedules, last runs and the calendar's coverage, for `job list` and GET /admin/jobs. */
@@ -155,12 +160,14 @@ export class JobRunner {
 
   private async runWindow(from: Date, to: Date, catchingUp: boolean): Promise<OccasionResult[]> {
     const results: OccasionResult[] = [];
-    for (const ctx of await this.contexts(to)) {
+    campaigns: for (const ctx of await this.contexts(to)) {
       const f = DateTime.fromJSDate(from, { zone: ctx.zone });
       const t = DateTime.fromJSDate(to, { zone: ctx.zone });
       for (const job of this.deps.jobs) {
         // The runner shares the event loop with the webhook: between jobs it lets waiting requests be answered.
         await yieldTurn();
+        // A stop ends the tick between two jobs (each occasion is written whole); the next start catches up.
+        if (this.stopped) break campaigns;
         // A job the plan turned off posts nothing for this campaign; its upkeep (the calendar) still runs.
         const occasions = jobSetting(ctx.campaign, job.name).off ? [] : await job.occasions(ctx, f, t);
         for (const occ of occasions) {

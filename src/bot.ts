@@ -130,6 +130,10 @@ export class Bot {
         case 'im.chat.member.bot.added_v1':
           outcome = await botAdded(this.deps.dbh, eventId, String(ev.event?.chat_id ?? ''), out);
           break;
+        case 'card.action.trigger':
+          // A click stored but not handled (the process stopped between the two): run now, its reply into the chat.
+          ({ outcome, out } = await this.clickTurn(ev));
+          break;
         case 'im.chat.member.bot.deleted_v1':
           outcome = await botRemoved(this.deps.dbh, String(ev.event?.chat_id ?? ''));
           break;
@@ -154,32 +158,41 @@ export class Bot {
    */
   async handleCardAction(ev: LarkEvent): Promise<Toast> {
     const eventId = ev.header.event_id;
+    // Being handled here: a read-back of the inbox meanwhile leaves it alone (see handle).
+    if (this.inHand.has(eventId)) return { toast: { type: 'info', content: '已处理 / already done' } };
+    this.inHand.add(eventId);
+    try {
+      if (!(await this.record(eventId, ev.header.event_type, ev))) return { toast: { type: 'info', content: '已处理 / already done' } };
+      const turn = await this.clickTurn(ev);
+      await this.commit(eventId, turn.out, turn.outcome);
+      this.deps.log.info('card action', { event_id: eventId, outcome: turn.outcome });
+      return { toast: turn.toast };
+    } finally {
+      this.inHand.delete(eventId);
+    }
+  }
+
+  /** A click's command run through the pipeline: its toast, outcome and replies (not yet committed). */
+  private async clickTurn(ev: LarkEvent): Promise<{ toast: Toast['toast']; outcome: string; out: Outgoing[] }> {
+    const eventId = ev.header.event_id;
     const e = ev.event as CardAction;
     const chatId = e.context.open_chat_id;
-    if (!(await this.record(eventId, ev.header.event_type, ev))) return { toast: { type: 'info', content: '已处理 / already done' } };
     const click = commandOfClick(e.action.value, e.action.form_value);
-    let toast: Toast['toast'];
-    let outcome: string;
-    let out: Outgoing[] = [];
     if (!click.ok) {
-      outcome = 'refused_click';
       this.deps.log.warn('card click refused', { event_id: eventId, reason: click.reason });
-      toast = { type: 'error', content: click.tell ?? '此按钮已失效，请重新发送命令 / This button is outdated; send the command again' };
+      const toast = { type: 'error' as const, content: click.tell ?? '此按钮已失效，请重新发送命令 / This button is outdated; send the command again' };
       // A form refused for what was typed in it (a metric that is not a number) says why in the chat too: a toast fades.
-      if (click.tell) out = [{ kind: 'send', target: chatId, targetType: 'chat_id', chatId, dedupeKey: `card:${eventId}:0`, msgType: 'text', content: textContent(click.tell) }];
-    } else {
-      // Each click is its own action: the card's message id would make a second click look like a redelivery.
-      const msg: ChatMessage = { eventId, messageId: `card_${eventId}`, chatId, chatType: 'group', senderOpenId: e.operator.open_id, senderType: 'user', text: click.text, mentionsBot: true, mentions: [] };
-      const turn = await this.pipeline.run(msg, { botKnown: true });
-      outcome = turn.outcome;
-      const first = turn.out[0]?.content as { text?: string } | undefined;
-      toast = outcome === 'ok' ? { type: 'success', content: '已完成 / done' } : { type: 'error', content: (first?.text ?? '无法处理').slice(0, 80) };
-      // The reply goes into the chat as a new message (there is no user message to reply to).
-      out = turn.out.map((m, i) => ({ ...m, kind: 'send' as const, target: chatId, targetType: 'chat_id' as const, dedupeKey: `card:${eventId}:${i}` }));
+      const out: Outgoing[] = click.tell ? [{ kind: 'send', target: chatId, targetType: 'chat_id', chatId, dedupeKey: `card:${eventId}:0`, msgType: 'text', content: textContent(click.tell) }] : [];
+      return { toast, outcome: 'refused_click', out };
     }
-    await this.commit(eventId, out, outcome);
-    this.deps.log.info('card action', { event_id: eventId, outcome });
-    return { toast };
+    // Each click is its own action: the card's message id would make a second click look like a redelivery.
+    const msg: ChatMessage = { eventId, messageId: `card_${eventId}`, chatId, chatType: 'group', senderOpenId: e.operator.open_id, senderType: 'user', text: click.text, mentionsBot: true, mentions: [] };
+    const turn = await this.pipeline.run(msg, { botKnown: true });
+    const first = turn.out[0]?.content as { text?: string } | undefined;
+    const toast: Toast['toast'] = turn.outcome === 'ok' ? { type: 'success', content: '已完成 / done' } : { type: 'error', content: (first?.text ?? '无法处理').slice(0, 80) };
+    // The reply goes into the chat as a new message (there is no user message to reply to).
+    const out = turn.out.map((m, i) => ({ ...m, kind: 'send' as const, target: chatId, targetType: 'chat_id' as const, dedupeKey: `card:${eventId}:${i}` }));
+    return { toast, outcome: turn.outcome, out };
   }
 
   /** The bot's own open_id, fetched once and kept as plain data (a Worker's next request inherits it). */

@@ -72,6 +72,11 @@ export interface Core {
   deliverSoon(): void;
   /** events wait in the inbox because the work queue was at its budget (CoreDeps.backlog); they are being read back */
   waitingInInbox(): boolean;
+  /**
+   * Stops taking events from the inbox (the read-back, replays) for a prompt stop: a replay under way ends after the
+   * event in hand, and resolves then. Events not handled stay in the inbox for the next start, which reads them back.
+   */
+  stopTaking(): Promise<void>;
   defer(work: () => Promise<void>): void;
 }
 
@@ -94,12 +99,18 @@ export function createCore(deps: CoreDeps): Core {
   let waiting = false;
   // Past the backlog budget, events wait in the inbox (see CoreDeps.backlog); `spilled` says some do.
   let spilled = false;
+  // Set by stopTaking: nothing more is taken from the inbox; `replays` are the replays under way.
+  let stopped = false;
+  const replays = new Set<Promise<unknown>>();
+  // Events being accepted now (a request or long-connection event still before its answer); a stop waits for them.
+  let accepting = 0;
+  const acceptsEnded: Array<() => void> = [];
   const backlog = deps.backlog;
   // Reads the next batch back from the inbox once the queue is empty. Group messages that wait for the bot's open_id
   // stay unhandled (core.handle sends them through once it is known): a batch that handled nothing ends the read-back.
   const refill = async (handledBefore = 1): Promise<void> => {
-    const batch = handledBefore ? await bot.unhandled({ limit: backlog!.budget }) : [];
-    if (batch.length === 0) {
+    const batch = handledBefore && !stopped ? await bot.unhandled({ limit: backlog!.budget }) : [];
+    if (batch.length === 0 || stopped) {
       spilled = false;
       return;
     }
@@ -121,6 +132,26 @@ export function createCore(deps: CoreDeps): Core {
     return spilled;
   };
 
+  const acceptOne = async (body: unknown, opts: { wait?: boolean } = {}): Promise<Accepted> => {
+    const checked = checkEvent(body);
+    if (!checked.ok) {
+      log.warn('event refused', { status: 400, reason: checked.problems.join('; ') });
+      return { status: 400, body: { error: `bad event: ${checked.problems.join('; ')}` } };
+    }
+    const ev = checked.event;
+    if (ev.header.event_type === 'card.action.trigger') {
+      const toast = await bot.handleCardAction(ev);
+      defer(async () => {});
+      return { status: 200, body: toast };
+    }
+    // Stored before we answer; handled after. A redelivery (same event_id) is answered and dropped.
+    if (await bot.record(ev.header.event_id, ev.header.event_type, ev)) {
+      if (opts.wait) await core.handle(ev);
+      else if (!leaveInInbox()) defer(() => core.handle(ev).then(() => undefined));
+    }
+    return { status: 200, body: {} as Partial<Toast> };
+  };
+
   const core: Core = {
     config,
     dbh,
@@ -131,23 +162,12 @@ export function createCore(deps: CoreDeps): Core {
     bot,
     runner,
     async accept(body, opts = {}): Promise<Accepted> {
-      const checked = checkEvent(body);
-      if (!checked.ok) {
-        log.warn('event refused', { status: 400, reason: checked.problems.join('; ') });
-        return { status: 400, body: { error: `bad event: ${checked.problems.join('; ')}` } };
+      accepting++;
+      try {
+        return await acceptOne(body, opts);
+      } finally {
+        if (--accepting === 0) acceptsEnded.splice(0).forEach((r) => r());
       }
-      const ev = checked.event;
-      if (ev.header.event_type === 'card.action.trigger') {
-        const toast = await bot.handleCardAction(ev);
-        defer(async () => {});
-        return { status: 200, body: toast };
-      }
-      // Stored before we answer; handled after. A redelivery (same event_id) is answered and dropped.
-      if (await bot.record(ev.header.event_id, ev.header.event_type, ev)) {
-        if (opts.wait) await core.handle(ev);
-        else if (!leaveInInbox()) defer(() => core.handle(ev).then(() => undefined));
-      }
-      return { status: 200, body: {} as Partial<Toast> };
     },
     async handle(ev) {
       const outcome = await bot.handle(ev);
@@ -159,11 +179,23 @@ export function createCore(deps: CoreDeps): Core {
       return outcome;
     },
     async replayUnhandled(opts) {
-      const backlog = await bot.unhandled(opts);
-      let handled = 0;
-      for (const ev of backlog) if ((await bot.handle(ev)) !== 'waiting') handled++;
-      if (handled) log.info('handled events left unhandled', { count: handled });
-      return handled;
+      if (stopped) return 0;
+      const run = (async () => {
+        const backlog = await bot.unhandled(opts);
+        let handled = 0;
+        for (const ev of backlog) {
+          if (stopped) break;
+          if ((await bot.handle(ev)) !== 'waiting') handled++;
+        }
+        if (handled) log.info('handled events left unhandled', { count: handled });
+        return handled;
+      })();
+      replays.add(run);
+      try {
+        return await run;
+      } finally {
+        replays.delete(run);
+      }
     },
     readBack() {
       if (!backlog) return void defer(() => core.replayUnhandled().then(() => undefined));
@@ -173,6 +205,11 @@ export function createCore(deps: CoreDeps): Core {
       defer(async () => {});
     },
     waitingInInbox: () => spilled,
+    async stopTaking() {
+      stopped = true;
+      if (accepting) await new Promise<void>((r) => acceptsEnded.push(r));
+      await Promise.allSettled([...replays]);
+    },
     defer,
   };
   return core;

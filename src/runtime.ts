@@ -113,8 +113,13 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     pressure,
     settled,
     async close() {
-      core.runner.stop();
-      await settled();
+      // A prompt stop: no more ticks or events taken from the inbox; the handlings under way end, and the events not
+      // handled yet stay in the inbox, read back by the next start. Waiting for them all could outlast a deploy's kill
+      // grace after a long outage (a backlog of thousands at about 1,500 a second).
+      await Promise.all([core.runner.stop(), core.stopTaking()]);
+      await work.stop();
+      const left = await core.bot.unhandledCount();
+      if (left) log.info('stopping: events left in the inbox for the next start', { count: left });
       await core.sender.stop();
       await http?.close();
       dbh.close();

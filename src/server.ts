@@ -96,7 +96,13 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   // Lark's pushes are read straight off node:http (webhook mode); every other request goes to the Hono app.
   const webhook = rt.webhook ? nodeWebhook(rt.webhook) : undefined;
   const app = getRequestListener(rt.app.fetch, { hostname });
-  const server: HttpServer = createServer((req, res) => void (webhook?.(req, res) || app(req, res)));
+  // Once stopping, each answer closes its connection: Lark's pushes on kept-alive connections would keep the server
+  // from closing for as long as they came.
+  let stopping = false;
+  const server: HttpServer = createServer((req, res) => {
+    if (stopping) res.setHeader('connection', 'close');
+    void (webhook?.(req, res) || app(req, res));
+  });
   // A request must come whole within 30 s (Node's default is 5 minutes): Lark's pushes are a few KB, a plan upload is
   // at most 2 MB, and a sender that trickles its body holds a connection no longer than that.
   server.requestTimeout = REQUEST_TIMEOUT_MS;
@@ -135,18 +141,32 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   retry?.unref();
 
   if (opts.banner) printBanner(config, url, rt);
+  let closing: Promise<void> | undefined;
 
   return {
     url,
     port,
     runtime: rt,
-    async close() {
-      if (retry) clearInterval(retry);
-      ws?.close();
-      await new Promise<void>((r) => server.close(() => r()));
-      await rt.close();
+    close() {
+      // once: a second call waits for the first
+      closing ??= stop();
+      return closing;
     },
   };
+
+  async function stop(): Promise<void> {
+    if (retry) clearInterval(retry);
+    ws?.close();
+    stopping = true;
+    // No new connections; idle kept-alive ones close now, busy ones after their answer (connection: close), and any
+    // left after CLOSE_GRACE_MS are cut (Lark pushes again what got no answer, and the inbox knows it).
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    server.closeIdleConnections();
+    const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    await closed;
+    clearTimeout(cut);
+    await rt.close();
+  }
 }
 
 function printBanner(config: Config, url: string, rt: Runtime) {
@@ -171,11 +191,25 @@ function printBanner(config: Config, url: string, rt: Runtime) {
 }
 
 /** The process entry (`npm start` runs it from dist/, `tsx src/server.ts` from the source): start, stop on a signal. */
+/** How long a stop lets the requests under way finish before it cuts their connections. */
+export const CLOSE_GRACE_MS = 2_000;
+
 export function main(): void {
   startServer({ banner: true })
     .then((s) => {
+      // A stop is prompt (the events not handled yet stay in the inbox for the next start); a second signal while it
+      // runs ends the process at once, which loses nothing either.
+      let stopping = false;
       const stop = () => {
-        void s.close().then(() => process.exit(0));
+        if (stopping) return void process.exit(1);
+        stopping = true;
+        s.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            process.stderr.write(`stop failed: ${err instanceof Error ? err.message : String(err)}\n`);
+            process.exit(1);
+          },
+        );
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);

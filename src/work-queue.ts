@@ -43,8 +43,26 @@ export class WorkQueue {
   ) {}
 
   push(work: () => Promise<void>): void {
+    if (this.stopped) return;
     this.items.push(work);
     this.pump();
+  }
+
+  private stopped = false;
+
+  /**
+   * For a prompt stop: the works not started are dropped (and any pushed later), and this resolves once those under
+   * way have ended; answers how many were dropped. The server's works are handlings of events already in the inbox,
+   * so a dropped one is handled after the next start.
+   */
+  async stop(): Promise<number> {
+    this.stopped = true;
+    const dropped = this.items.splice(0).length;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = undefined;
+    if (this.active === 0) this.idleWaiters.splice(0).forEach((r) => r());
+    await this.idle();
+    return dropped;
   }
 
   get size(): number {

@@ -2,8 +2,10 @@
 // answer either way) and are read back in batches when the work queue is empty. A burst far past the budget is
 // answered at once, every event is handled, and each gets exactly one reply.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './support/harness.js';
-import { messageEvent } from './support/lark-events.js';
+import { eq } from 'drizzle-orm';
+import { inbox } from '../db/schema.js';
+import { flatten, startHarness, type Harness } from './support/harness.js';
+import { fixture, messageEvent } from './support/lark-events.js';
 
 let h: Harness;
 const lines: string[] = [];
@@ -50,5 +52,93 @@ describe('backlog budget', () => {
     expect(perMessage.size).toBe(40);
     expect([...perMessage.values()].every((n) => n === 1)).toBe(true);
     expect(await h.server.runtime.bot.unhandledCount()).toBe(0);
+  });
+
+  it('a stop in a backlog is prompt: the handlings under way end, the rest stay in the inbox, and the next start handles each once', async () => {
+    h.fake.reset();
+    const events = Array.from({ length: 300 }, (_, i) => messageEvent({ from: 'ou_chenbo', chat: `oc_p2p_stop_${i}`, chatType: 'p2p', text: '帮助' }));
+    for (const [i, ev] of events.entries()) {
+      h.fake.seedMessage(ev.event.message.message_id, `oc_p2p_stop_${i}`);
+      expect(await h.server.runtime.bot.record(ev.header.event_id, ev.header.event_type, ev)).toBe(true);
+    }
+    // this start reads the 300 back, three at a time; the stop right after it does not wait for them all
+    await h.restart();
+    expect(h.server.runtime.waitingInInbox()).toBe(true);
+    lines.length = 0;
+    await h.restart();
+    const left = lines.find((l) => l.includes('stopping: events left in the inbox for the next start'));
+    expect(left).toBeDefined();
+    const count = Number(/"count":(\d+)/.exec(left!)?.[1]);
+    // a few batches of three may be handled before the stop; the old stop handled all 300 first
+    expect(count).toBeGreaterThan(250);
+    // nothing was half done: the events handled before the stop were answered, the rest after the next start
+    await h.settle();
+    const perMessage = new Map<string, number>();
+    for (const m of h.fake.messages) if (m.reply_to) perMessage.set(m.reply_to, (perMessage.get(m.reply_to) ?? 0) + 1);
+    expect(perMessage.size).toBe(300);
+    expect([...perMessage.values()].every((n) => n === 1)).toBe(true);
+    expect(await h.server.runtime.bot.unhandledCount()).toBe(0);
+  });
+
+  it('a stop while Lark keeps pushing on kept-alive connections still stops: answers close their connections, and every event answered is handled once', async () => {
+    h.fake.reset();
+    let closed = false;
+    const answered: string[] = [];
+    let cutOff = 0;
+    const CAP = 1500;
+    let sent = 0;
+    const pusher = async (k: number) => {
+      while (!closed && sent < CAP) {
+        const i = sent++;
+        const ev = messageEvent({ from: 'ou_chenbo', chat: `oc_p2p_ka_${k}_${i}`, chatType: 'p2p', text: '帮助' });
+        h.fake.seedMessage(ev.event.message.message_id, `oc_p2p_ka_${k}_${i}`);
+        try {
+          const res = await h.post(ev);
+          if (res.status === 200) answered.push(ev.event.message.message_id);
+        } catch {
+          // the server stopped: no more connections (Lark pushes again later)
+          cutOff++;
+          return;
+        }
+      }
+    };
+    const pushers = Array.from({ length: 16 }, (_, k) => pusher(k));
+    while (answered.length < 40) await new Promise((r) => setTimeout(r, 5));
+    // fetch keeps its connections alive: each pusher sends its next event on the same one. The stop starts as an
+    // answer comes in, as a signal does in a busy server: some connections are between two requests, some in one.
+    await h.post(messageEvent({ from: 'ou_chenbo', chat: 'oc_p2p_ka_x', chatType: 'p2p', text: '帮助' })).then(() => h.server.close());
+    const atClose = sent;
+    closed = true;
+    await Promise.all(pushers);
+    // the stop did not wait for the pushes to end: they were still coming (the old stop waited for all 1,500)
+    expect(atClose).toBeLessThan(CAP);
+    expect(cutOff).toBeGreaterThan(0);
+    await h.restart();
+    await h.settle();
+    const perMessage = new Map<string, number>();
+    for (const m of h.fake.messages) if (m.reply_to) perMessage.set(m.reply_to, (perMessage.get(m.reply_to) ?? 0) + 1);
+    for (const id of answered) expect(perMessage.get(id), id).toBe(1);
+    expect([...perMessage.values()].every((n) => n === 1)).toBe(true);
+    expect(await h.server.runtime.bot.unhandledCount()).toBe(0);
+  });
+
+  it('a card click stored but not handled (the process stopped between the two) is run by the next start: its reply goes into the chat, once', async () => {
+    h.fake.reset();
+    const ev = fixture('card.action.trigger');
+    ev.header.event_id = 'ev_click_left_1';
+    ev.event.action.value = { a: 'task.list' };
+    ev.event.context.open_chat_id = 'oc_xinhe_office';
+    expect(await h.server.runtime.bot.record(ev.header.event_id, ev.header.event_type, ev)).toBe(true);
+    await h.restart();
+    await h.settle();
+    const posted = h.fake.messagesIn('oc_xinhe_office');
+    expect(posted).toHaveLength(1);
+    expect(flatten(posted[0]!.content)).toContain('T1');
+    const [row] = await h.server.runtime.dbh.db.select({ outcome: inbox.outcome }).from(inbox).where(eq(inbox.eventId, ev.header.event_id));
+    expect(row?.outcome).toBe('ok');
+    // a second start runs it no more
+    await h.restart();
+    await h.settle();
+    expect(h.fake.messagesIn('oc_xinhe_office')).toHaveLength(1);
   });
 });

@@ -92,3 +92,38 @@ describe('WorkQueue with a backlog (HANDLING_SURGE)', () => {
     expect(Math.max(...atOnce.map((a) => a.running))).toBe(2);
   });
 });
+
+describe('WorkQueue.stop', () => {
+  it('drops the works not started (and any pushed later), and resolves once those under way have ended', async () => {
+    const q = new WorkQueue(() => {}, 2);
+    const started: number[] = [];
+    const ended: number[] = [];
+    const gates: Array<() => void> = [];
+    for (let i = 0; i < 10; i++)
+      q.push(async () => {
+        started.push(i);
+        await new Promise<void>((r) => gates.push(r));
+        ended.push(i);
+      });
+    await turn();
+    expect(started).toEqual([0, 1]);
+    let stopped: number | undefined;
+    const stopping = q.stop().then((n) => (stopped = n));
+    q.push(async () => void started.push(99));
+    await turn();
+    // the two under way are waited for
+    expect(stopped).toBeUndefined();
+    // one ended: the other is still waited for
+    gates.shift()!();
+    await turn();
+    await turn();
+    expect(stopped).toBeUndefined();
+    gates.shift()!();
+    await stopping;
+    expect(stopped).toBe(8);
+    expect(ended).toEqual([0, 1]);
+    expect(started).toEqual([0, 1]);
+    expect(q.size).toBe(0);
+    await q.idle();
+  });
+});

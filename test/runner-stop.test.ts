@@ -1,0 +1,49 @@
+// A stop waits for the job tick under way (the runtime closes the database right after it), and no tick starts after it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defineJob } from '../jobs/define.js';
+import { JobRunner } from '../jobs/runner.js';
+import { loadConfig } from '../src/config.js';
+import { applyPlanFile, createRuntime, examplePlan } from '../src/runtime.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'duban-runner-stop-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('JobRunner.stop', () => {
+  it('resolves only once the tick under way has ended, and a tick after it runs nothing', async () => {
+    const rt = createRuntime({ config: loadConfig({ DATABASE_PATH: join(dir, 'd.db'), LOG_LEVEL: 'silent' }) });
+    await applyPlanFile(rt, examplePlan);
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let upkeeps = 0;
+    let entered!: () => void;
+    const inUpkeep = new Promise<void>((r) => (entered = r));
+    const slow = defineJob({
+      name: 'slow',
+      schedule: 'every tick',
+      summary: 'waits for the test',
+      occasions: () => [],
+      posts: async () => [],
+      maintain: async () => {
+        upkeeps++;
+        entered();
+        await gate;
+      },
+    });
+    const runner = new JobRunner({ dbh: rt.dbh, clock: rt.clock, log: rt.log, messenger: rt.messenger, jobs: [slow] });
+    const tick = runner.tick();
+    await inUpkeep;
+    let stopped = false;
+    const stopping = runner.stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(stopped).toBe(false);
+    open();
+    await stopping;
+    await tick;
+    expect(await runner.tick()).toEqual([]);
+    expect(upkeeps).toBe(1);
+    await rt.close();
+  });
+});
