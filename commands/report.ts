@@ -1,16 +1,18 @@
 // 汇报 / report: a unit submits its 进度专报 for the current period (or `周期 …`); the office may report `代 <单位>`.
 // The reply is a card showing what was understood, so the liaison can see at once whether it read right.
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { reports } from '../db/schema.js';
 import { calendarOf } from '../src/core/calendar.js';
-import { PERIOD_FORMS, readPeriod } from '../src/core/period-words.js';
+import { PERIOD_FORMS, periodName, periodsNamedIn, readPeriod } from '../src/core/period-words.js';
 import { isHeld, isOpenFor, reportingPeriod } from '../src/core/periods.js';
-import { parseReport } from '../src/core/report-parser.js';
+import { parseReport, type ParsedReport } from '../src/core/report-parser.js';
 import { fold } from '../src/core/text.js';
 import { matchUnit, type Rule } from '../src/org.js';
 import { labelIn, reportCard, when } from '../src/reports/cards.js';
 import { mustReport } from '../src/reports/status.js';
 import { attachEvidence, evidenceCount } from '../src/reports/evidence.js';
-import { dueOfPeriod, saveReport } from '../src/reports/store.js';
+import { dueOfPeriod, saveReport, type Amendment } from '../src/reports/store.js';
 import { note } from '../src/lark/cards.js';
 import { defineCommand, type Ctx } from './define.js';
 
@@ -18,23 +20,78 @@ interface Head {
   unit?: string;
   rule?: string;
   period?: string;
+  /** 补充 / 更正 in front: the message amends this period's report (Amendment) */
+  amend?: 'add' | 'fix';
   body: string;
 }
 
+// 补充：…, 补充一下，…, 补充 问题：…, 更正：…: the word, then a colon, comma, space or a section's heading.
+const AMEND_RE = /^(补充(?:一下|说明)?|更正(?:一下)?|修正|订正)[ \t]*(?:[:：,，。][ \t]*\n?|\n|[ \t]+|$|(?=进展|工作进展|问题|存在问题|下一步|指标))/;
+
 // A name with spaces is written in corner brackets: 制度 「Weekly report」 (the private form's submit writes it so).
-const HEAD_RE = /^(代|for|制度|rule|周期|period)\s*(?::\s*|\s+)(「[^」\n]{1,100}」|(?:last|this)\s+(?:week|month|quarter)|[^\s:]+)[ \t]*/i;
+// The word may be followed by a colon, full-width as a Chinese keyboard types it (代：周转房办), or by spaces; the value
+// ends at a space or a colon or comma (代：周转房办，进展：…).
+const HEAD_RE = /^(代报|代|for|制度|rule|周期|period)\s*(?:[:：]\s*|\s+)(「[^」\n]{1,100}」|(?:last|this)\s+(?:week|month|quarter)|[^\s:：,，;；]+)[ \t]*[,，;；]?[ \t]*/i;
 
 /** Reads the options in front of the report body: 代 区网信办, 制度 工作进度专报, 周期 2026-W47 (any order). */
 export function readHead(text: string): Head {
   const head: Head = { body: text };
-  for (let m = HEAD_RE.exec(head.body); m; m = HEAD_RE.exec(head.body)) {
+  for (;;) {
+    const a = head.amend ? undefined : AMEND_RE.exec(head.body);
+    if (a) {
+      head.amend = a[1]!.startsWith('补充') ? 'add' : 'fix';
+      head.body = head.body.slice(a[0].length);
+      continue;
+    }
+    const m = HEAD_RE.exec(head.body);
+    if (!m) break;
     const word = m[1]!.toLowerCase();
-    const key = word === '代' || word === 'for' ? 'unit' : word === '制度' || word === 'rule' ? 'rule' : 'period';
+    const key = word === '代' || word === '代报' || word === 'for' ? 'unit' : word === '制度' || word === 'rule' ? 'rule' : 'period';
     if (head[key] !== undefined) break;
     head[key] = m[2]!.replace(/^「(.*)」$/, '$1');
     head.body = head.body.slice(m[0].length).replace(/^\n/, '');
   }
   return head;
+}
+
+// A first line that is only a title naming the period: 第47周补报, 2026年第47周工作进展, 关于11月份工作情况的报告.
+const TITLE_WORDS = /^(?:关于|的|工作|补报|补交|汇报|报告|进展|进度|情况|专报|小结|总结|周报|月报|[()（）\s])*$/;
+const PERIOD_PHRASE = /(?:\d{4}年)?(?:第[0-9一二两三四五六七八九十]{1,4}周(?:上半周|下半周)?|\d{4}-?[Ww]\d{1,2}(?:-[12])?|第?[1-4一二三四]季度|[0-9一二三四五六七八九十]{1,3}月份?(?:第[0-9一二三四五六]周)?)|上周|本周|上个?月|本月/g;
+
+/** The body's first line when it is a title naming a period (not filed in a section), and the body without it. */
+export function periodTitle(body: string): { title: string; rest: string } | undefined {
+  const nl = body.indexOf('\n');
+  const line = (nl < 0 ? body : body.slice(0, nl)).trim();
+  if (!line || line.length > 40 || /[:：]/.test(line)) return undefined;
+  const words = line.replace(PERIOD_PHRASE, '');
+  if (words === line || !TITLE_WORDS.test(words)) return undefined;
+  return { title: line, rest: nl < 0 ? '' : body.slice(nl + 1) };
+}
+
+/** The text of a report's head: its titles, headings and lines not placed before the first section's content. */
+function headText(parsed: ParsedReport): string {
+  const out: string[] = [];
+  for (const p of parsed.pieces) {
+    if (p.kind === 'progress' || p.kind === 'problems' || p.kind === 'next' || p.kind === 'metrics') break;
+    if (p.kind === 'framing' || p.kind === 'unplaced' || p.kind === 'heading') out.push(p.text);
+  }
+  return out.join('\n');
+}
+
+/** The sections a message gives, with a heading or read as one (a heading with 无 under it gives its section). */
+function sectionsGiven(parsed: ParsedReport): Amendment['sections'] {
+  const given = new Set<'progress' | 'problems' | 'next' | 'metrics'>();
+  for (const p of parsed.pieces) if (p.kind === 'progress' || p.kind === 'problems' || p.kind === 'next' || p.kind === 'metrics') given.add(p.kind);
+  return given;
+}
+
+/** This period's report of the unit, if it sent one. */
+async function reportOf(ctx: Ctx, ruleId: number, unitId: number, period: string) {
+  const [row] = await ctx.dbh.db
+    .select({ id: reports.id })
+    .from(reports)
+    .where(and(eq(reports.campaignId, ctx.campaign.id), eq(reports.ruleId, ruleId), eq(reports.unitId, unitId), eq(reports.period, period)));
+  return row;
 }
 
 function pickRule(ctx: Ctx, name: string | undefined): Rule | string {
@@ -83,7 +140,12 @@ export default defineCommand({
   },
   async handle(ctx, { text }) {
     const head = readHead(text);
-    const parsed = parseReport(head.body);
+    // 代 with no unit read after it: never filed under the sender's own unit
+    if (!head.unit && /^(?:代报?|for)(?:[\s:：,，]|$)/i.test(head.body)) {
+      return { text: ctx.t('「代」后面请写要代报的单位，例如：汇报 代 区网信办\n进展：…', 'Write the unit after "for", e.g. report for <unit>\nprogress: …') };
+    }
+    const title = periodTitle(head.body);
+    const parsed = parseReport(title ? title.rest : head.body);
     const rule = pickRule(ctx, head.rule);
     if (typeof rule === 'string') return { text: rule };
     const zone = ctx.campaign.timezone;
@@ -114,17 +176,62 @@ export default defineCommand({
     const cal = calendarOf(ctx.campaign);
     let period = reportingPeriod(rule, now, zone, cal);
     const periodText = head.period ?? parsed.period;
+    const name = (x: string) => labelIn(ctx.org, rule, x, ctx.lang);
+    const refused = (p: string): string | undefined =>
+      !isHeld(rule, p, zone, cal)
+        ? ctx.t(`${name(p)}全部是节假日，不需要报送。本期是 ${name(period)}。`, `${name(p)} has no workday: no report is asked for it. The current period is ${name(period)}.`)
+        : !isOpenFor(rule, p, now, zone, cal)
+          ? ctx.t(`${name(p)}还没有开始，不能提前报送。本期是 ${name(period)}。`, `Period ${name(p)} has not started yet; the current period is ${name(period)}.`)
+          : undefined;
     if (periodText) {
       const p = readPeriod(rule, periodText, now, zone, cal);
-      const name = (x: string) => labelIn(ctx.org, rule, x, ctx.lang);
       if (!p) return { text: ctx.t(`周期「${periodText}」看不懂。「${rule.name}」的周期可以写：${PERIOD_FORMS[rule.cadence].zh}`, `Cannot read the period "${periodText}". For "${rule.name}" write: ${PERIOD_FORMS[rule.cadence].en}`) };
-      if (!isHeld(rule, p, zone, cal)) return { text: ctx.t(`${name(p)}全部是节假日，不需要报送。本期是 ${name(period)}。`, `${name(p)} has no workday: no report is asked for it. The current period is ${name(period)}.`) };
-      if (!isOpenFor(rule, p, now, zone, cal)) return { text: ctx.t(`${name(p)}还没有开始，不能提前报送。本期是 ${name(period)}。`, `Period ${name(p)} has not started yet; the current period is ${name(period)}.`) };
+      const no = refused(p);
+      if (no) return { text: no };
       period = p;
+    } else {
+      // A title or first line naming the period (第47周补报, 关于第47周工作进展情况的报告) files the report there: a late
+      // report pasted from Word must not replace this week's. Unsure or two periods: asked, nothing filed.
+      const named = periodsNamedIn([title?.title ?? '', headText(parsed)].join('\n'), rule, now, zone, cal);
+      if (named.unsure.length || named.keys.length > 1) {
+        const said = [...named.unsure, ...named.keys.map(name)].join('、');
+        return {
+          text: ctx.t(
+            `看不准这份专报是哪一期（${said}），未登记。请在「汇报」后写明周期再发，例如：汇报 周期 ${periodName(period, 'zh')}\n本期是 ${name(period)}。`,
+            `Cannot tell which period this report is for (${said}); nothing was filed. Write it after "report", e.g. report period ${period}. The current period is ${name(period)}.`,
+          ),
+        };
+      }
+      const p = named.keys[0];
+      if (p && p !== period) {
+        const no = refused(p);
+        if (no) return { text: no };
+        period = p;
+      }
     }
     if (parsed.empty) return { text: template(ctx, rule, period, head.body) };
 
-    const saved = await saveReport(ctx.dbh, { org: ctx.org, rule, unit, period, parsed, by: ctx.actor.person, at: now, chatId: ctx.chat.id });
+    // 补充 / 更正: amends this period's report. A correction must say which section it changes; one in a sentence
+    // (「来访人次应为32人次，不是23人次」) cannot be applied safely, so it is refused with the way to write it.
+    let amend: Amendment | undefined;
+    if (head.amend) {
+      const sections = sectionsGiven(parsed);
+      const before = await reportOf(ctx, rule.id, unit.id, period);
+      if (head.amend === 'fix' && !before) {
+        return { text: ctx.t(`${name(period)}${unit.name}还没有报送专报，无从更正。请直接发送完整的「汇报」。`, `${unit.name} has no report for ${name(period)} to correct; send the whole report.`) };
+      }
+      if (head.amend === 'fix' && parsed.untitled) {
+        return {
+          text: ctx.t(
+            `更正请写明改哪一栏，未作改动。例如：\n汇报 更正\n指标：来访人次=32\n（只改写出的栏目，其余不变；也可重新发送完整的「汇报」，原版本会保留。）`,
+            `Say which section the correction changes; nothing was changed. For example:\nreport correction\nmetrics: visits=32\n(only the sections written change; or send the whole report again, the earlier version is kept).`,
+          ),
+        };
+      }
+      if (before) amend = { kind: head.amend, sections };
+    }
+
+    const saved = await saveReport(ctx.dbh, { org: ctx.org, rule, unit, period, parsed, by: ctx.actor.person, at: now, chatId: ctx.chat.id, amend });
     ctx.log.info('report saved', { unit: unit.id, rule: rule.id, period, revision: saved.report.revision, late: saved.report.late });
     const card = reportCard(saved, { org: ctx.org, rule, unit, parsed, by: ctx.actor.person.name, t: ctx.t, lang: ctx.lang });
     // A rich-text report's images are its evidence (佐证材料), kept by key with the report.

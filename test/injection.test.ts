@@ -243,8 +243,8 @@ describe('text replies that echo an argument', () => {
     ['help for an unknown command', (p) => `帮助 ${p}`, (p) => p],
     ['task add with an unknown lead unit', (p) => `任务 新增 清障 牵头：${p} 截止：12月31日`, (p) => p],
     ['status of an unknown unit', (p) => `进度 ${p}`, (p) => p],
-    // 代 takes one word: up to a space or a colon
-    ['report for an unknown unit (代)', (p) => `汇报 代 ${p} 进展：完成`, (p) => /^[^\s:]+/.exec(p)![0]],
+    // 代 takes one word: up to a space, a colon or a comma (half- or full-width)
+    ['report for an unknown unit (代)', (p) => `汇报 代 ${p} 进展：完成`, (p) => /^[^\s:：,，;；]+/.exec(p)![0]],
   ];
 
   it.each(forms)('%s', async (_, text, echoed) => {

@@ -128,3 +128,64 @@ export function spanLabel(span: 'week' | 'month', key: string, which: 'this' | '
   const word = { week: { this: ['本周', 'this week'], last: ['上周', 'last week'] }, month: { this: ['本月', 'this month'], last: ['上月', 'last month'] } }[span][which];
   return `${w.lang === 'zh' ? word[0] : word[1]} · ${label}`;
 }
+
+/** What the head of a report (its title, a first line such as 「第47周补报」) says of its period. */
+export interface PeriodsNamed {
+  /** the periods of this rule's cadence it names, each once */
+  keys: string[];
+  /** the words naming a period that cannot be told for sure (11月第四周: by which count of weeks?) */
+  unsure: string[];
+}
+
+const NUM = '[0-9一二两三四五六七八九十]';
+// 11月第四周, 11月份第4周: a week counted within its month
+const WEEK_OF_MONTH = new RegExp(`(?:(\\d{4})年)?(${NUM}{1,3})月份?第?(${NUM}{1,2})周`, 'g');
+const NAMED = new RegExp(
+  [
+    `(?:\\d{4}年)?第${NUM}{1,4}周(?:上半周|下半周)?`,
+    `\\d{4}-?[Ww]\\d{1,2}(?:-[12])?(?![0-9])`,
+    `(?:\\d{4}年)?第?[1-4一二三四]季度`,
+    // a month, not a day of it (11月27日) nor a week within it (taken above)
+    `(?:\\d{4}年)?${NUM}{1,3}月份?(?!${NUM}|[日号])`,
+    '上周|本周|这周|上个?月|本月|这个?月|上季度|本季度',
+  ].join('|'),
+  'g',
+);
+
+/**
+ * The periods a report's head names: in its title or a line before its sections (「关于第47周工作进展情况的报告」,
+ * 「第47周补报」, 「11月份工作情况」), read for this rule's cadence (a month in a weekly report's title says nothing of
+ * its week and is left out). A week counted within its month (11月第四周) is certain only when both usual counts
+ * (the week holding the 1st as the first, or the first week starting in the month) give the same week.
+ */
+export function periodsNamedIn(text: string, rule: RuleTiming, now: Date, zone: string, cal: WorkCalendar): PeriodsNamed {
+  const s = halfWidth(text).replace(/\s+/g, '');
+  const keys = new Set<string>();
+  const unsure: string[] = [];
+  const rest = s.replace(WEEK_OF_MONTH, (phrase: string, year: string | undefined, m: string, n: string) => {
+    const month = num(m);
+    const week = num(n);
+    if (rule.cadence !== 'weekly' && rule.cadence !== 'twice_weekly') return ' ';
+    if (month === undefined || week === undefined || month < 1 || month > 12 || week < 1 || week > 6) {
+      unsure.push(phrase);
+      return ' ';
+    }
+    const monthKey = year ? `${year}-${pad(month)}` : nearestYear({ cadence: 'monthly', due: { time: '00:00' } }, now, zone, (y) => `${y}-${pad(month)}`);
+    const first = DateTime.fromISO(`${monthKey}-01`, { zone });
+    const holdingFirst = first.startOf('week').plus({ weeks: week - 1 });
+    const firstMonday = (first.weekday === 1 ? first : first.startOf('week').plus({ weeks: 1 })).plus({ weeks: week - 1 });
+    const [a, b] = [holdingFirst, firstMonday].map((d) => `${d.weekYear}-W${pad(d.weekNumber)}`);
+    if (a === b && rule.cadence === 'weekly') keys.add(a!);
+    else unsure.push(phrase);
+    return ' ';
+  });
+  for (const m of rest.matchAll(NAMED)) {
+    const word = m[0].replace(/^这周$/, '本周').replace(/^上个月$/, '上月').replace(/^这个?月$/, '本月');
+    // 上周 names the week before only in a weekly report (readPeriod takes it as "the period before" of any cadence)
+    const span = /^[上本](周|月|季度)$/.exec(word)?.[1];
+    if (span && span !== { weekly: '周', twice_weekly: '周', monthly: '月', quarterly: '季度' }[rule.cadence]) continue;
+    const key = readPeriod(rule, word, now, zone, cal);
+    if (key) keys.add(key);
+  }
+  return { keys: [...keys], unsure };
+}

@@ -67,7 +67,18 @@ export function reportCard(s: Saved, ctx: { org: Org; rule: Rule; unit: Unit; pa
   const framing = ctx.parsed.pieces.filter((p) => p.kind === 'framing').map((p) => p.text.trim()).filter(Boolean);
   if (framing.length) elements.push(note(t(`标题、称呼和落款（未计入各栏）：${esc(clip(framing.join(' / '), 200))}`, `Title, greeting and sign-off (not filed in a section): ${esc(clip(framing.join(' / '), 200))}`)));
   if (r.unplaced) elements.push(md(`**${t('未能归类的内容（已原样保留，请核对）', 'Not placed (kept as typed, please check)')}**\n${esc(clip(r.unplaced, 800))}`));
-  if (s.replaced) elements.push(note(t(`已更新本期专报（第 ${r.revision} 版），此前版本已保留。`, `This period's report was updated (version ${r.revision}); earlier versions are kept.`)));
+  if (s.amended) {
+    const names = { progress: ['进展情况', 'progress'], problems: ['存在问题', 'problems'], next: ['下一步计划', 'next steps'], metrics: ['指标', 'metrics'] } as const;
+    const zh = [...s.amended.sections].map((x) => names[x][0]).join('、');
+    const en = [...s.amended.sections].map((x) => names[x][1]).join(', ');
+    elements.push(
+      note(
+        s.amended.kind === 'add'
+          ? t(`已补充到本期专报的${zh}（第 ${r.revision} 版），其余内容不变，此前版本已保留。`, `Added to this period's report: ${en} (version ${r.revision}); the rest is unchanged and earlier versions are kept.`)
+          : t(`已更正本期专报的${zh}（第 ${r.revision} 版），其余栏目不变，此前版本已保留。`, `Corrected in this period's report: ${en} (version ${r.revision}); the other sections are unchanged and earlier versions are kept.`),
+      ),
+    );
+  } else if (s.replaced) elements.push(note(t(`已更新本期专报（第 ${r.revision} 版），此前版本已保留。`, `This period's report was updated (version ${r.revision}); earlier versions are kept.`)));
   return card({
     title: t(`进度专报已收到 · ${ctx.unit.name}`, `Report received · ${ctx.unit.name}`),
     subtitle: `${ctx.rule.name} · ${labelIn(org, ctx.rule, r.period, ctx.lang)}`,

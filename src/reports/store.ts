@@ -24,6 +24,19 @@ export interface SaveReport {
   at: Date;
   /** the chat it was sent in; decides the group of its problems */
   chatId?: string;
+  /** 补充 / 更正: the message changes the sections it gives of this period's report and keeps the rest */
+  amend?: Amendment;
+}
+
+/**
+ * A message that amends this period's report instead of replacing it: 补充 adds what it gives to the report's
+ * sections, 更正 replaces the sections it gives. A metrics section (指标：…) sets the metrics it names, the others
+ * kept; numbers in its sentences are not read as metrics (「来访人次应为32人次，不是23人次」 names two).
+ */
+export interface Amendment {
+  kind: 'add' | 'fix';
+  /** the sections the message gives (with a heading, or read as one) */
+  sections: ReadonlySet<'progress' | 'problems' | 'next' | 'metrics'>;
 }
 
 export interface Saved {
@@ -31,6 +44,8 @@ export interface Saved {
   due: DateTime;
   /** true when this replaced an earlier version (kept as a revision) */
   replaced: boolean;
+  /** the amendment applied to the earlier version, when the message was one (补充 / 更正) */
+  amended?: Amendment;
   /** the report's open problems in the 问题清单 that this version names, kept and new */
   problems: ProblemRow[];
   /** problems of earlier versions that this version leaves out: still open until resolved or cancelled */
@@ -81,7 +96,13 @@ export async function saveReport(dbh: DbHandle, s: SaveReport): Promise<Saved> {
   const [old] = await db.select().from(reports).where(key);
   // A correction after the deadline to a report that was on time does not make it late.
   const late = s.at.getTime() > due.toMillis() && (old ? old.late : true);
-  const p = s.parsed;
+  // Problems (nothing a unit wrote is deleted): a line still in the new version keeps its problem and number; a line
+  // dropped from it leaves its problem open with a history line, for only 解决 or 撤销 close a problem; a dropped line
+  // that comes back is noted again; a new line is raised in the group the report belongs to.
+  const mine = old ? await db.select().from(problems).where(eq(problems.reportId, old.id)).orderBy(problems.seq) : [];
+  const absent = new Set(mine.length ? await droppedFromReport(db, mine.map((p) => p.id)) : []);
+  const amended = old && s.amend ? s.amend : undefined;
+  const p = amended ? amend(old!, mine.filter((r) => !absent.has(r.id)).map((r) => r.text), s.parsed, amended) : s.parsed;
   const values = {
     progress: p.progress,
     problems: p.problems,
@@ -105,11 +126,6 @@ export async function saveReport(dbh: DbHandle, s: SaveReport): Promise<Saved> {
       .onConflictDoUpdate({ target: [reports.campaignId, reports.ruleId, reports.unitId, reports.period], set: { ...values, revision: sql`${reports.revision} + 1` } }),
   );
 
-  // Problems (nothing a unit wrote is deleted): a line still in the new version keeps its problem and number; a line
-  // dropped from it leaves its problem open with a history line, for only 解决 or 撤销 close a problem; a dropped line
-  // that comes back is noted again; a new line is raised in the group the report belongs to.
-  const mine = old ? await db.select().from(problems).where(eq(problems.reportId, old.id)).orderBy(problems.seq) : [];
-  const absent = new Set(mine.length ? await droppedFromReport(db, mine.map((p) => p.id)) : []);
   const items = [...new Set(p.problemItems)];
   const dropped: ProblemRow[] = [];
   const who = { by: s.by.id, unitId: s.unit.id, at: s.at };
@@ -133,7 +149,22 @@ export async function saveReport(dbh: DbHandle, s: SaveReport): Promise<Saved> {
   const [report] = await db.select().from(reports).where(key);
   const open = await db.select().from(problems).where(and(eq(problems.reportId, report!.id), eq(problems.status, 'open'))).orderBy(problems.seq);
   const droppedIds = new Set(dropped.map((d) => d.id));
-  return { report: report!, due, replaced: Boolean(old), problems: open.filter((x) => !droppedIds.has(x.id)), stillOpen: open.filter((x) => droppedIds.has(x.id)) };
+  return { report: report!, due, replaced: Boolean(old), amended, problems: open.filter((x) => !droppedIds.has(x.id)), stillOpen: open.filter((x) => droppedIds.has(x.id)) };
+}
+
+/** The earlier version with the amendment applied (see Amendment); `items` are the problem lines it names. */
+function amend(old: ReportRow, items: string[], given: ParsedReport, a: Amendment): Pick<ParsedReport, 'progress' | 'problems' | 'nextSteps' | 'metrics' | 'unplaced' | 'problemItems'> {
+  const join = (was: string, more: string) => (was && more ? `${was}\n${more}` : was || more);
+  const pick = (section: 'progress' | 'problems' | 'next', was: string, now: string) =>
+    !a.sections.has(section) ? was : a.kind === 'add' ? join(was, now) : now;
+  return {
+    progress: pick('progress', old.progress, given.progress),
+    problems: pick('problems', old.problems, given.problems),
+    nextSteps: pick('next', old.nextSteps, given.nextSteps),
+    metrics: a.sections.has('metrics') ? { ...old.metrics, ...given.metrics } : old.metrics,
+    unplaced: join(old.unplaced, given.unplaced),
+    problemItems: !a.sections.has('problems') ? items : a.kind === 'add' ? [...items, ...given.problemItems] : given.problemItems,
+  };
 }
 
 /** Of these problems, the ones whose latest report line says the report was revised without them. */
