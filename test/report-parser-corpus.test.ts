@@ -57,7 +57,7 @@ describe('the report corpus', () => {
     expect(cases.length).toBeGreaterThanOrEqual(80);
     const perFile = new Map<string, number>();
     for (const c of cases) perFile.set(c.file, (perFile.get(c.file) ?? 0) + 1);
-    expect([...perFile.keys()]).toEqual(['bureau-numbered.yaml', 'english.yaml', 'junk.yaml', 'monthly-numbers.yaml', 'phone.yaml', 'weekly-community.yaml', 'word-pasted.yaml']);
+    expect([...perFile.keys()]).toEqual(['bureau-numbered.yaml', 'english.yaml', 'junk.yaml', 'monthly-numbers.yaml', 'phone-turns.yaml', 'phone.yaml', 'weekly-community.yaml', 'word-pasted.yaml']);
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
   });
 

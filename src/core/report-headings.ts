@@ -96,10 +96,33 @@ export function midlineHeadings(line: string): number[] {
 const PROBLEM_OPENER = /^(?:目前|当前|现阶段|但是?|不过|仍然?|主要)?(?:存在|问题(?!整改|清单|销号|台账|解决|处置|排查|已)|困难(?!群众|户|家庭|职工|学生|老人|儿童|人员|群体)|难点|矛盾|不足|短板|隐患|个别|少数|仍有|尚有|尚未|仍未|未能|不配合|拒绝|拒不|阻挠|资金(?:未|不|缺)|人手(?:不|紧|短)|缺少|缺乏|受.{1,8}影响)/;
 const PROBLEM_IN_CLAUSE = /不配合|拒绝|拒不|阻挠|抵触|未到位|不到位|不足|滞后|难以|无法|缓慢|不理想|尚未|仍未|未能/;
 const PROBLEM_OPENER_EN = /^(?:problems?|issues?|blocked|blockers?|but|however|unfortunately|difficult|difficulty|risks?|delayed|residents? (?:refuse|object)|no access|short of|lack)/i;
-const NEXT_OPENER = /^(?:下一步|下步|下周|下月|下阶段|下一阶段|下一周|接下来|后续|近期将|计划(?!完成的|任务|内|数|目标)|拟|将于|将继续|将进一步|准备于|明天|明日)/;
+const NEXT_OPENER = /^(?:下一步|下步|下周|下个?月|下一个?月|下阶段|下一阶段|下一周|接下来|后续|近期将|计划(?!完成的|任务|内|数|目标)|拟|将于|将继续|将进一步|准备于|明天|明日)/;
 const NEXT_OPENER_EN = /^(?:next|will|we will|we'll|plan(?:ning)? to|going to|to do|tomorrow)\b/i;
 
 const LEADING_MARK = new RegExp(`^(?:[\\-*•·●○▪■◆]{1,3}\\s{0,2}|${NUMBERING}\\s{0,2})`);
+
+// A clause after a comma that turns to a problem: a contrast (但仍有12户不同意), or one that names it (存在的问题是…).
+const PROBLEM_AFTER_COMMA = /^(?:但是?|不过|然而|可是)|^(?:仍有|尚有|还有|另有)(?=.{0,12}(?:不配合|不同意|拒绝|拒不|阻挠|抵触|联系不上|未|没有|困难|问题))|^存在的?(?:问题|困难)|^(?:问题|困难|难点)(?:是|在于|主要是)/;
+
+/**
+ * In a report without headings, where a sentence or clause of a line turns to problems or next steps (the line's
+ * first piece is read by openerOf): a sentence (after 。；!?) that opens as a line would, or a clause after a comma
+ * that opens with a contrast, a problem named as one, or a next step (下一步由街道逐户做工作). Offsets in `line`.
+ */
+export function clauseTurns(line: string): Array<{ at: number; kind: 'problems' | 'next' }> {
+  const out: Array<{ at: number; kind: 'problems' | 'next' }> = [];
+  const stop = /[。；;!?！？]|[,，]/g;
+  for (let m = stop.exec(line); m; m = stop.exec(line)) {
+    let at = m.index + 1;
+    while (at < line.length && /\s/.test(line[at]!)) at++;
+    if (at >= line.length) break;
+    const rest = line.slice(at);
+    const clause = rest.split(/[。；;!?！？,，]/, 1)[0] ?? '';
+    const kind = /[,，]/.test(m[0]) ? (NEXT_OPENER.test(clause) ? 'next' : PROBLEM_AFTER_COMMA.test(clause) ? 'problems' : undefined) : openerOf(rest);
+    if (kind) out.push({ at, kind });
+  }
+  return out;
+}
 
 /** In a report without headings, what a line opens with: problems, next steps, or nothing telling. */
 export function openerOf(line: string): 'problems' | 'next' | undefined {

@@ -1,7 +1,7 @@
 // The passes over a report's lines after its headings were found: the title and salutation in front, the sign-off at
 // the end (framing), and the reading of text without headings (first paragraph progress, 问题/困难/不配合… problems,
 // 下一步/下周… next steps). Each pass only relabels spans; none moves or drops a character.
-import { openerOf, type SectionKind } from './report-headings.js';
+import { clauseTurns, openerOf, type SectionKind } from './report-headings.js';
 import { isClosingLine, isOpeningLine, isSignatureLine } from './report-framing.js';
 
 export type Section = 'progress' | 'problems' | 'next';
@@ -110,6 +110,25 @@ export function fileStrayLines(segs: Seg[], textOf: (s: Seg) => string, onlyComb
 /** A report without headings (or the part before its first heading, when it has no progress heading): the first
  * paragraph is progress; a line opening with problem words is problems, one opening with 下一步 / 下周 … is next steps;
  * a line without such words continues the line before it within a paragraph, and starts progress after a blank line. */
+/**
+ * A line of a report without headings that turns to problems or next steps midway (a phone report in one line:
+ * 完成摸底156户，但仍有12户不同意搬迁方案，下一步由街道逐户做工作。) is cut where it turns, so that classifyUntitled
+ * files each part. A part that does not turn stays with the one before it.
+ */
+export function splitTurns(segs: Seg[], textOf: (s: Seg) => string) {
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i]!;
+    if (s.kind !== 'pre') continue;
+    const turns = clauseTurns(textOf(s)).filter((t) => t.at > 0);
+    if (!turns.length) continue;
+    // the first part is read as a line is (classifyUntitled); each turn is filed as what it turns to
+    const parts: Seg[] = [{ ...s, end: s.start + turns[0]!.at, whole: false }];
+    turns.forEach((t, k) => parts.push({ ...s, start: s.start + t.at, end: k + 1 < turns.length ? s.start + turns[k + 1]!.at : s.end, kind: t.kind, whole: false }));
+    segs.splice(i, 1, ...parts);
+    i += parts.length - 1;
+  }
+}
+
 export function classifyUntitled(segs: Seg[], textOf: (s: Seg) => string) {
   let prev: Section = 'progress';
   let blank = false;

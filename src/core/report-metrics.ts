@@ -9,7 +9,7 @@ const CN = `[${CN_NUMERAL_CHARS}]{1,12}(?:点[零〇一二三四五六七八九]
 const ARABIC = '\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d{1,15}(?:\\.\\d{1,6})?';
 /** A number as written, with 万/亿 after Arabic digits, or 百分之… */
 const NUMBER = `百分之(?:${CN}|${ARABIC})|(?:${ARABIC})(?:[万亿](?![元]))?|${CN}`;
-const UNITS = '万平方米|平方米|平米|㎡|m2|立方米|万元|亿元|元|人次|户次|车次|笔|处|户|个|件|人|次|栋|幢|间|套|公里|千米|米|吨|家|起|项|条|场|宗|份|台|辆|名|盏|块|部|棵|株|组|张|批|轮|%|‰';
+const UNITS = '万平方米|平方米|平米|㎡|m2|立方米|万元|亿元|元|人次|户次|车次|笔|处|户|个|件|人|次|栋|幢|间|套|公里|千米|米|吨|家|起|项|条|场|宗|份|台|辆|名|盏|块|部|棵|株|组|张|批|轮|期|%|‰';
 /** Units Chinese numerals are read with: fewer than Arabic ones, since 一个 / 一次 / 一件 are usually words. */
 const CN_UNITS = new Set(['万平方米', '平方米', '平米', '㎡', '人次', '户次', '处', '户', '人', '栋', '幢', '间', '套', '吨', '家', '起', '项', '宗', '名', '%', '场', '条']);
 
@@ -37,8 +37,9 @@ export function readValue(text: string): Reading | undefined {
 /** The metric's name as stored: a percentage's name says so. */
 export const metricName = (name: string, r: Reading) => (r.percent ? `${name}（%）` : name);
 
-const FILLER_HEAD = /^(?:截至目前|截止目前|截至本周|截至本月|本周|本月|本期|今日|今天|目前|其中|共计|合计|累计共|共|已经|已|又|再|并|及|和|、)+/;
-const FILLER_TAIL = /(?:共计|合计|共|(?<![签合预节制履违公])约|达到|达|计|了|为|是|有|近|超过|超|逾|的)+$/;
+// (一是 / 其二: numbering; 但 / 仍 / 还 / 另: a turn)
+const FILLER_HEAD = /^(?:[一二三四五六七八九十]{1,3}是|其[一二三四五六七八九十]{1,3}|截至目前|截止目前|截至本周|截至本月|本周|本月|这个?月|这周|本期|今日|今天|目前|其中|共计|合计|累计共|共|已经|已|又|再|并|及|和|但是?|仍然?|还|另|、)+/;
+const FILLER_TAIL = /(?:应为|应是|共计|合计|共|(?<![签合预节制履违公])约|达到|达|计|了|为|是|有|近|超过|超|逾|的)+$/;
 const HAN = /[\u4e00-\u9fff]/;
 
 /** Numbers with units inside prose: 拆除违建十二处，面积300平方米，累计进度45% → { 拆除违建: 12, 面积: 300, 累计进度（%）: 45 }. */
@@ -66,8 +67,11 @@ export function inlineMetrics(text: string): Metrics {
     while (i > 0 && /[ \t]/.test(text[i - 1]!)) i--;
     let j = i;
     while (j > 0 && i - j < 24 && HAN.test(text[j - 1]!)) j--;
-    let name = text.slice(j, i).replace(FILLER_HEAD, '').replace(FILLER_TAIL, '');
-    if (!name || /(?:第|每|近|(?<![签合预节制履违公])约)$/.test(name)) continue;
+    // a date's 日 / 号 just before the name is not part of it (11月24日召开调度会1次)
+    const afterDate = j > 0 && /[0-9零〇一二三四五六七八九十]/.test(text[j - 1]!) && /^[日号]/.test(text.slice(j, i)) ? 1 : 0;
+    let name = text.slice(j + afterDate, i).replace(FILLER_HEAD, '').replace(FILLER_TAIL, '');
+    // (one character left is a word, not a name: 不是23人次, 这个月拆了两处)
+    if (name.length < 2 || /(?:第|每|近|(?<![签合预节制履违公])约)$/.test(name)) continue;
     // a long name loses its leading verb, then its head: 完成新河周转房区域治安巡逻 → 新河周转房区域治安巡逻
     if (name.length > 12) name = name.replace(/^(?:完成|开展|组织|累计|共|全面|积极|加快|推进)+/, '');
     if (name.length > 12) name = name.slice(-12);

@@ -6,7 +6,7 @@
 import { halfWidth } from './text.js';
 import { headingAt, midlineHeadings, type SectionKind } from './report-headings.js';
 import { isSubstantive } from './report-framing.js';
-import { classifyUntitled, fileStrayLines, markSignOff, resolvePreamble, type Seg } from './report-layout.js';
+import { classifyUntitled, splitTurns, fileStrayLines, markSignOff, resolvePreamble, type Seg } from './report-layout.js';
 import { equalsPairs, inlineMetrics, readMetricsSection, type Metrics } from './report-metrics.js';
 
 export { inlineMetrics } from './report-metrics.js';
@@ -79,7 +79,9 @@ function splitItems(text: string): string[] {
     .split(LINE_BREAK)
     .flatMap((l) => l.split(/[;；。](?=\s*[(（]?\d{1,2}[.、)）])/))
     .map(stripBullet)
-    .map((l) => trimEnd(l, ';；。').trim())
+    // 一是… / 第二，… / 其三，… in front of a sentence cut from a one-line report
+    .map((l) => l.replace(/^(?:[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十\d]{1,3}[，,、:：]|其[一二三四五六七八九十]{1,3}[，,、])\s*/, ''))
+    .map((l) => trimEnd(l, ';；。，,').trim())
     .filter((l) => l && !BLANK.test(halfWidth(l)));
 }
 
@@ -94,7 +96,8 @@ function sectionText(raw: string, pieces: Array<{ start: number; end: number }>)
   }
   return out
     .split(LINE_BREAK)
-    .map((l) => l.trim())
+    // a line ends in a comma only where a one-line report was cut at a turn (see splitTurns)
+    .map((l) => trimEnd(l.trim(), '，,'))
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
@@ -164,7 +167,9 @@ export function parseReport(input: unknown): ParsedReport {
   resolvePreamble(segs, textOf, headed.progress);
   const untitled = segs.some((s) => s.kind === 'pre');
   markSignOff(segs, textOf);
-  // what is left of the preamble is read as a report without headings
+  // what is left of the preamble is read as a report without headings, a line cut where it turns to problems or next
+  // steps
+  splitTurns(segs, textOf);
   classifyUntitled(segs, textOf);
   // a report that is partly without headings (a phone report: a first line, then 困难：…, then 下周…) is read the
   // same way after its headings; a report with headings throughout keeps every line where the unit put it
