@@ -83,6 +83,7 @@ export function markSignOff(segs: Seg[], textOf: (s: Seg) => string) {
  * is problems; one inside progress or problems opening with 下一步 / 下周 is next steps (not the first under a heading). */
 export function fileStrayLines(segs: Seg[], textOf: (s: Seg) => string, onlyCombined = false) {
   const headed = new Set(segs.filter((s) => !s.combined).map((s) => s.heading).filter(Boolean));
+  const cuts: Array<{ seg: Seg; at: number }> = [];
   let combined = false;
   let afterHeading = false;
   for (const s of segs) {
@@ -96,14 +97,23 @@ export function fileStrayLines(segs: Seg[], textOf: (s: Seg) => string, onlyComb
     afterHeading = false;
     if (!s.whole || (s.kind !== 'progress' && s.kind !== 'problems')) continue;
     if (combined) {
-      // under 存在问题及下一步计划, a line opening with 下一步 / 下周 … is next steps, the first one too
+      // under 存在问题及下一步计划, a line opening with 下一步 / 下周 … is next steps, the first one too; a line that
+      // turns to them midway (资金拨付滞后。下一步将协调尽快拨付。) is next steps from there
       if (openerOf(textOf(s)) === 'next') s.kind = 'next';
+      else {
+        const turn = clauseTurns(textOf(s)).find((t) => t.kind === 'next' && t.at > 0);
+        if (turn) cuts.push({ seg: s, at: turn.at });
+      }
       continue;
     }
     if (first || onlyCombined) continue;
     const opener = openerOf(textOf(s));
     if (opener === 'next' && !headed.has('next')) s.kind = 'next';
     else if (opener === 'problems' && s.kind === 'progress' && !headed.has('problems')) s.kind = 'problems';
+  }
+  for (const { seg, at } of cuts) {
+    const i = segs.indexOf(seg);
+    segs.splice(i, 1, { ...seg, end: seg.start + at, whole: false }, { ...seg, start: seg.start + at, kind: 'next', whole: false });
   }
 }
 
