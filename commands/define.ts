@@ -31,6 +31,11 @@ export interface CommandDef<A> {
   keys?: KeySpec;
   /** validates { text, ...named } into the handler's arguments; messages are shown to the user */
   args: z.ZodType<A>;
+  /**
+   * When the arguments cannot be read: a suggestion from the campaign's own data, shown with the problem (a task named
+   * by its title instead of its id: 是不是指 T1「一户一册登记」？). Never acted on: the sender writes it again.
+   */
+  hint?(ctx: Ctx, text: string): Promise<string | undefined>;
   /** object-level rule after the role check (e.g. only the lead unit writes off its task) */
   allow?(ctx: Ctx, args: A): Promise<true | Refusal> | true | Refusal;
   handle(ctx: Ctx, args: A): Promise<Reply>;

@@ -1,6 +1,6 @@
 // 任务 取消 / task cancel T3 [reason]: take an item off the ledger's open list without writing it off.
 import { taskCard } from '../src/ledger/cards.js';
-import { loadTask, notFound, taskRefArgs } from '../src/ledger/input.js';
+import { loadTask, notFound, taskRefArgs, taskHint } from '../src/ledger/input.js';
 import { MANAGERS } from '../src/ledger/rules.js';
 import { cancel, historyOf, taskCode } from '../src/ledger/tasks.js';
 import { defineCommand } from './define.js';
@@ -13,6 +13,7 @@ export default defineCommand({
   examples: ['任务 取消 T3 已并入T5统筹推进', 'task cancel T3 merged into T5'],
   roles: MANAGERS,
   args: taskRefArgs,
+  hint: (ctx, text) => taskHint(ctx, text, ctx.lang === 'en' ? 'task cancel' : '任务 取消'),
   async handle(ctx, { seq, rest }) {
     const task = await loadTask(ctx, seq);
     if (!task) return notFound(ctx, seq);

@@ -4,7 +4,7 @@
 // request's card run this command with the request's number, so an old card never decides a newer request.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { loadTask, notFound, taskRefArgs } from '../src/ledger/input.js';
+import { loadTask, notFound, taskRefArgs, taskHint } from '../src/ledger/input.js';
 import { personText } from '../src/ledger/request-cards.js';
 import { markCardDecided, tellAsker } from '../src/ledger/request-notices.js';
 import { decide, findRequest, requestsOf, type TaskRequest } from '../src/ledger/requests.js';
@@ -96,6 +96,7 @@ export default defineCommand({
   roles: DECIDERS,
   keys: { request: ['request', '申请号'] },
   args: decideArgs,
+  hint: (ctx, text) => taskHint(ctx, text, ctx.lang === 'en' ? 'task decide' : '任务 审批'),
   // No request to decide (none waiting, or this card's already decided) is a refusal: a card click shows it as such.
   async allow(ctx, a) {
     const task = await loadTask(ctx, a.seq);

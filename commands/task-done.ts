@@ -1,6 +1,6 @@
 // 任务 销账 / task done T3 [note]: write a ledger item off — by the office or a person of its lead unit (主责部门).
 import { taskCard } from '../src/ledger/cards.js';
-import { loadTask, notFound, taskRefArgs } from '../src/ledger/input.js';
+import { loadTask, notFound, taskRefArgs, taskHint } from '../src/ledger/input.js';
 import { markCardDecided, sendToOffice, tellAsker } from '../src/ledger/request-notices.js';
 import { askedIn, askStatement, decide, pendingRequests, type TaskRequest } from '../src/ledger/requests.js';
 import { mayManage, mayWriteOff, writeOffRefusal } from '../src/ledger/rules.js';
@@ -35,6 +35,7 @@ export default defineCommand({
   // Any registered person may try; the object rule below lets the office and the lead unit through.
   roles: 'anyone',
   args: taskRefArgs,
+  hint: (ctx, text) => taskHint(ctx, text, ctx.lang === 'en' ? 'task done' : '任务 销账'),
   async allow(ctx, { seq }) {
     const task = await loadTask(ctx, seq);
     if (!task || mayWriteOff(ctx.actor, task)) return true;

@@ -1,6 +1,6 @@
 // 任务 延期 / task extend T3 due:<date> reason:<text>: a new deadline, with the reason kept in the item's history.
 import { taskCard } from '../src/ledger/cards.js';
-import { loadTask, notFound, readDeadline, taskDateReasonArgs } from '../src/ledger/input.js';
+import { loadTask, notFound, readDeadline, taskDateReasonArgs, taskHint } from '../src/ledger/input.js';
 import { overdueOf } from '../src/ledger/overdue.js';
 import { MANAGERS } from '../src/ledger/rules.js';
 import { extend, historyOf, taskCode } from '../src/ledger/tasks.js';
@@ -15,6 +15,7 @@ export default defineCommand({
   roles: MANAGERS,
   keys: { due: ['due', 'deadline', '截止', '截止日期', '完成时限', '时限', '延至'], reason: ['reason', '原因', '理由', '延期原因'] },
   args: taskDateReasonArgs({ due: '请写明新的完成时限，如「截止：12月31日」', dueEmpty: '请写明新的完成时限', reason: '延期须写明原因，如「原因：……」', reasonEmpty: '延期须写明原因' }),
+  hint: (ctx, text) => taskHint(ctx, text, ctx.lang === 'en' ? 'task extend' : '任务 延期', false),
   async handle(ctx, { seq, due, reason }) {
     const task = await loadTask(ctx, seq);
     if (!task) return notFound(ctx, seq);

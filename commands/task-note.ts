@@ -1,6 +1,6 @@
 // 任务 进展 / task note T3 <text>: a progress note on an item, from its lead or a cooperating unit, or the office.
 import { taskCard } from '../src/ledger/cards.js';
-import { loadTask, notFound, taskRefArgs } from '../src/ledger/input.js';
+import { loadTask, notFound, taskRefArgs, taskHint } from '../src/ledger/input.js';
 import { overdueOf } from '../src/ledger/overdue.js';
 import { mayNote, noteRefusal } from '../src/ledger/rules.js';
 import { addNote, historyOf } from '../src/ledger/tasks.js';
@@ -14,6 +14,7 @@ export default defineCommand({
   examples: ['任务 进展 T3 已完成大沽街道片区登记，塘沽片区进行中', 'task note T3 half of the households registered'],
   roles: 'anyone',
   args: taskRefArgs.refine((v) => v.rest.length > 0, { message: '请写明进展情况' }),
+  hint: (ctx, text) => taskHint(ctx, text, ctx.lang === 'en' ? 'task note' : '任务 进展'),
   async allow(ctx, { seq }) {
     const task = await loadTask(ctx, seq);
     if (!task || mayNote(ctx.actor, task)) return true;

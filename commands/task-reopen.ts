@@ -1,6 +1,6 @@
 // 任务 重开 / task reopen T3 [note]: a written-off or cancelled item goes back on the open ledger.
 import { taskCard } from '../src/ledger/cards.js';
-import { loadTask, notFound, taskRefArgs } from '../src/ledger/input.js';
+import { loadTask, notFound, taskRefArgs, taskHint } from '../src/ledger/input.js';
 import { overdueOf } from '../src/ledger/overdue.js';
 import { MANAGERS } from '../src/ledger/rules.js';
 import { historyOf, reopen, taskCode } from '../src/ledger/tasks.js';
@@ -14,6 +14,7 @@ export default defineCommand({
   examples: ['任务 重开 T3 复查发现仍有住户未登记', 'task reopen T3 some households missing'],
   roles: MANAGERS,
   args: taskRefArgs,
+  hint: (ctx, text) => taskHint(ctx, text, ctx.lang === 'en' ? 'task reopen' : '任务 重开'),
   async handle(ctx, { seq, rest }) {
     const task = await loadTask(ctx, seq);
     if (!task) return notFound(ctx, seq);

@@ -1,6 +1,6 @@
 // 任务 申请延期 / task request-extension T3 due:<date> reason:<text>: the lead unit asks the office for more time. The
 // request is stored pending and a card with 同意 / 驳回 goes to the office chat; the office decides (任务 审批).
-import { loadTask, notFound, readDeadline, taskDateReasonArgs } from '../src/ledger/input.js';
+import { loadTask, notFound, readDeadline, taskDateReasonArgs, taskHint } from '../src/ledger/input.js';
 import { todayIn } from '../src/ledger/overdue.js';
 import { askedIn, askStatement, pendingRequests } from '../src/ledger/requests.js';
 import { sendToOffice } from '../src/ledger/request-notices.js';
@@ -17,6 +17,7 @@ export default defineCommand({
   roles: 'anyone',
   keys: { due: ['due', 'deadline', '截止', '截止日期', '完成时限', '时限', '延至', '申请延至'], reason: ['reason', '原因', '理由', '延期原因'] },
   args: taskDateReasonArgs({ due: '请写明申请延至的日期，如「截止：12月31日」', dueEmpty: '请写明申请延至的日期', reason: '申请延期须写明原因，如「原因：……」', reasonEmpty: '申请延期须写明原因' }),
+  hint: (ctx, text) => taskHint(ctx, text, ctx.lang === 'en' ? 'task request-extension' : '任务 申请延期', false),
   async allow(ctx, { seq }) {
     const task = await loadTask(ctx, seq);
     if (!task || mayAskExtension(ctx.actor, task)) return true;

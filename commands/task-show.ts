@@ -1,6 +1,6 @@
 // 任务 查看 / task show T3: one ledger item with its history and the actions the asker may take.
 import { taskCard } from '../src/ledger/cards.js';
-import { loadTask, notFound, taskRefArgs } from '../src/ledger/input.js';
+import { loadTask, notFound, taskRefArgs, taskHint } from '../src/ledger/input.js';
 import { overdueOf } from '../src/ledger/overdue.js';
 import { historyOf } from '../src/ledger/tasks.js';
 import { defineCommand } from './define.js';
@@ -13,6 +13,7 @@ export default defineCommand({
   examples: ['任务 查看 T3', 'task show T3'],
   roles: 'anyone',
   args: taskRefArgs,
+  hint: (ctx, text) => taskHint(ctx, text, ctx.lang === 'en' ? 'task show' : '任务 查看'),
   async handle(ctx, { seq }) {
     const task = await loadTask(ctx, seq);
     if (!task) return notFound(ctx, seq);

@@ -162,4 +162,13 @@ describe('a task id followed by a colon', () => {
     expect(text).not.toContain('不是任务编号');
     expect(text).toContain('T1');
   });
+
+  it('a task named by words instead of its id is asked back with the id, nothing filed', async () => {
+    const one = await say('ou_liuyang', '任务 进展 一户一册登记 本周新增登记85户');
+    expect(one).toContain('是不是指 T1「完成周转房住户一户一册登记」？请写任务编号再发：任务 进展 T1 本周新增登记85户');
+    const title = await say('ou_liuyang', '任务 进展 完成周转房住户一户一册登记 本周新增登记85户');
+    expect(title).toContain('任务 进展 T1 本周新增登记85户');
+    const none = await say('ou_liuyang', '任务 进展 随便写点 本周新增');
+    expect(none).toContain('正确格式');
+  });
 });

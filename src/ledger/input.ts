@@ -1,7 +1,9 @@
 // Reading the parts of a ledger command: task ids (T3), units, groups, scopes and deadlines. Each failure is a reply
 // that says what was wrong: an unknown unit names it and lists candidates, a bad date shows the accepted forms.
 import { distance } from 'fastest-levenshtein';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { tasks } from '../../db/schema.js';
 import type { Ctx } from '../context.js';
 import { parseDate } from '../core/dates.js';
 import { parseQuarter, QUARTER_FORMS } from '../core/quarters.js';
@@ -50,6 +52,29 @@ export function taskDateReasonArgs(messages: { due: string; dueEmpty: string; re
       }
       return { seq: r.data.seq, due: v.due, reason: v.reason };
     });
+}
+
+/**
+ * A command that wants a task id got words instead (任务 进展 一户一册登记 本周新增登记85户): the tasks whose title the
+ * words start with or name, as a question with the command written out with the id. Undefined when none is near.
+ */
+export async function taskHint(ctx: Pick<Ctx, 'db' | 'campaign' | 't'>, text: string, word: string, withRest = true): Promise<string | undefined> {
+  const q = fold(text);
+  if (!q) return undefined;
+  const rows = await ctx.db.select({ seq: tasks.seq, title: tasks.title }).from(tasks).where(eq(tasks.campaignId, ctx.campaign.id));
+  const token = fold(text.trim().split(/[\s:：,，]/, 1)[0] ?? '');
+  const starts = rows.filter((r) => fold(r.title) && q.startsWith(fold(r.title)));
+  const named = starts.length ? starts : token.length >= 2 ? rows.filter((r) => fold(r.title).includes(token)) : [];
+  if (!named.length) return undefined;
+  if (named.length === 1) {
+    const t = named[0]!;
+    const rest = starts.length ? text.trim().slice(t.title.length) : text.trim().slice(text.trim().split(/[\s:：,，]/, 1)[0]!.length);
+    // (a command with named parts, 截止：… 原因：…, is written with … for them)
+    const again = withRest ? `${word} T${t.seq} ${rest.replace(/^[\s:：,，]+/, '')}`.trim() : `${word} T${t.seq} …`;
+    return ctx.t(`是不是指 T${t.seq}「${t.title}」？请写任务编号再发：${again}`, `Did you mean T${t.seq} "${t.title}"? Send it with the id: ${again}`);
+  }
+  const list = named.slice(0, 5).map((t) => `T${t.seq}「${t.title}」`).join('、');
+  return ctx.t(`是不是指这些任务之一：${list}${named.length > 5 ? ' 等' : ''}？请写任务编号再发，如：${word} T${named[0]!.seq} …`, `Did you mean one of: ${list}? Send it with the id, e.g. ${word} T${named[0]!.seq} …`);
 }
 
 export async function loadTask(ctx: Pick<Ctx, 'db' | 'campaign'>, seq: number): Promise<Task | undefined> {

@@ -145,6 +145,11 @@ export const readArguments: Step = async (turn, next) => {
   const parsed = command.args.safeParse({ text, ...named });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => i.message).join('；');
+    const hint = await command.hint?.(ctx, text);
+    if (hint) {
+      turn.reply = { text: ctx.t(`没看懂：${problems}\n${hint}`, `Could not read that: ${problems}\n${hint}`) };
+      return void (turn.outcome = 'bad_args');
+    }
     turn.reply = {
       text: ctx.t(`没看懂：${problems}\n正确格式：${command.usage.zh}\n例如：${command.examples[0] ?? ''}`, `Could not read that: ${problems}\nForm: ${command.usage.en}\nFor example: ${command.examples.find((e) => /^[a-z]/i.test(e)) ?? command.examples[0] ?? ''}`),
     };
