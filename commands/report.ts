@@ -68,12 +68,13 @@ export function periodTitle(body: string): { title: string; rest: string } | und
   return { title: line, rest: nl < 0 ? '' : body.slice(nl + 1) };
 }
 
-/** The text of a report's head: its titles, headings and lines not placed before the first section's content. */
+/** The text of a report's head: its title and the lines not placed before the first section's content (not its
+ * headings: 上周工作 / 本周工作 name the work, not the period). */
 function headText(parsed: ParsedReport): string {
   const out: string[] = [];
   for (const p of parsed.pieces) {
     if (p.kind === 'progress' || p.kind === 'problems' || p.kind === 'next' || p.kind === 'metrics') break;
-    if (p.kind === 'framing' || p.kind === 'unplaced' || p.kind === 'heading') out.push(p.text);
+    if (p.kind === 'framing' || p.kind === 'unplaced') out.push(p.text);
   }
   return out.join('\n');
 }

@@ -87,6 +87,12 @@ describe('a report naming its period in its title or first line', () => {
     expect(future).toContain('还没有开始');
   });
 
+  it('上周 in a salutation or heading names the work, not the period: filed in this period', async () => {
+    const text = await say('ou_liqiang', '汇报\n现将上周工作情况汇报如下：\n一、上周工作完成情况\n完成入户86户\n二、本周工作计划\n继续走访');
+    expect(text).toContain('第48周（11月23日—27日）');
+    expect((await reportOf('经开区管委会'))!.progress).toContain('完成入户86户');
+  });
+
   it('an explicit 周期 still wins over the title', async () => {
     const text = await say('ou_sunyue', '汇报 周期 第48周\n第47周补报\n进展：舆情平稳二');
     expect(text).toContain('第48周（11月23日—27日）');

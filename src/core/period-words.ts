@@ -147,7 +147,9 @@ const NAMED = new RegExp(
     `(?:\\d{4}年)?第?[1-4一二三四]季度`,
     // a month, not a day of it (11月27日) nor a week within it (taken above)
     `(?:\\d{4}年)?${NUM}{1,3}月份?(?!${NUM}|[日号])`,
-    '上周|本周|这周|上个?月|本月|这个?月|上季度|本季度',
+    // a week, month or quarter before: only as a late report says it (上周补报). 上周工作总结 / 本周工作情况 name the
+    // work, not the period: a rule due on Monday files last week's work as its current period
+    '(?:上周|上个?月|上季度)(?=补报|补交|补发)',
   ].join('|'),
   'g',
 );
@@ -180,9 +182,9 @@ export function periodsNamedIn(text: string, rule: RuleTiming, now: Date, zone: 
     return ' ';
   });
   for (const m of rest.matchAll(NAMED)) {
-    const word = m[0].replace(/^这周$/, '本周').replace(/^上个月$/, '上月').replace(/^这个?月$/, '本月');
+    const word = m[0].replace(/^上个月$/, '上月');
     // 上周 names the week before only in a weekly report (readPeriod takes it as "the period before" of any cadence)
-    const span = /^[上本](周|月|季度)$/.exec(word)?.[1];
+    const span = /^上(周|月|季度)$/.exec(word)?.[1];
     if (span && span !== { weekly: '周', twice_weekly: '周', monthly: '月', quarterly: '季度' }[rule.cadence]) continue;
     const key = readPeriod(rule, word, now, zone, cal);
     if (key) keys.add(key);
