@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { reports } from '../db/schema.js';
 import { calendarOf } from '../src/core/calendar.js';
 import { PERIOD_FORMS, periodName, periodsNamedIn, readPeriod } from '../src/core/period-words.js';
-import { isHeld, isOpenFor, reportingPeriod } from '../src/core/periods.js';
+import { isHeld, isOpenFor, periodBounds, reportingPeriod } from '../src/core/periods.js';
 import { parseReport, type ParsedReport } from '../src/core/report-parser.js';
 import { fold } from '../src/core/text.js';
 import { matchUnit, type Rule } from '../src/org.js';
@@ -61,11 +61,17 @@ const PERIOD_PHRASE = /(?:\d{4}年)?(?:第[0-9一二两三四五六七八九十]
 /** The body's first line when it is a title naming a period (not filed in a section), and the body without it. */
 export function periodTitle(body: string): { title: string; rest: string } | undefined {
   const nl = body.indexOf('\n');
-  const line = (nl < 0 ? body : body.slice(0, nl)).trim();
-  if (!line || line.length > 40 || /[:：]/.test(line)) return undefined;
+  const whole = nl < 0 ? body : body.slice(0, nl);
+  // a title before a colon on the line (第47周补报：完成档案整理120份) when it names a period of its own: not 本周工作：,
+  // a heading
+  const colon = whole.search(/[:：]/);
+  const line = (colon < 0 ? whole : whole.slice(0, colon)).trim();
+  if (!line || line.length > 40) return undefined;
+  if (colon >= 0 && !/第.{1,4}周|\d{4}-?[Ww]\d|月份?|季度|补报|补交|补发/.test(line)) return undefined;
   const words = line.replace(PERIOD_PHRASE, '');
   if (words === line || !TITLE_WORDS.test(words)) return undefined;
-  return { title: line, rest: nl < 0 ? '' : body.slice(nl + 1) };
+  const rest = colon < 0 ? (nl < 0 ? '' : body.slice(nl + 1)) : body.slice(colon + 1).replace(/^[ \t]+/, '');
+  return { title: line, rest };
 }
 
 /** The text of a report's head: its title and the lines not placed before the first section's content (not its
@@ -85,6 +91,9 @@ function sectionsGiven(parsed: ParsedReport): Amendment['sections'] {
   for (const p of parsed.pieces) if (p.kind === 'progress' || p.kind === 'problems' || p.kind === 'next' || p.kind === 'metrics') given.add(p.kind);
   return given;
 }
+
+/** How far back a title may name a period before the bot asks (a late report is weeks late, not months). */
+const FAR_BACK_DAYS = { weekly: 56, twice_weekly: 56, monthly: 92, quarterly: 184 } as const;
 
 /** This period's report of the unit, if it sent one. */
 async function reportOf(ctx: Ctx, ruleId: number, unitId: number, period: string) {
@@ -194,8 +203,13 @@ export default defineCommand({
       // A title or first line naming the period (第47周补报, 关于第47周工作进展情况的报告) files the report there: a late
       // report pasted from Word must not replace this week's. Unsure or two periods: asked, nothing filed.
       const named = periodsNamedIn([title?.title ?? '', headText(parsed)].join('\n'), rule, now, zone, cal);
-      if (named.unsure.length || named.keys.length > 1) {
-        const said = [...named.unsure, ...named.keys.map(name)].join('、');
+      // 第48周工作总结及第49周工作计划: this period's report, with its plan for the next
+      const keys = named.keys.includes(period) ? [period] : named.keys;
+      // another period named while the head also calls this one its subject (现将本周工作报告如下), or one so far back
+      // it is likely the campaign's own count of weeks (第3周 in March): asked, not guessed
+      const far = keys.length === 1 && periodBounds(rule, period, zone).start.diff(periodBounds(rule, keys[0]!, zone).start, 'days').days > FAR_BACK_DAYS[rule.cadence];
+      if (named.unsure.length || keys.length > 1 || (keys.length === 1 && keys[0] !== period && (named.current || far))) {
+        const said = [...named.unsure, ...keys.map(name)].join('、');
         return {
           text: ctx.t(
             `看不准这份专报是哪一期（${said}），未登记。请在「汇报」后写明周期再发，例如：汇报 周期 ${periodName(period, 'zh')}\n本期是 ${name(period)}。`,
@@ -203,7 +217,7 @@ export default defineCommand({
           ),
         };
       }
-      const p = named.keys[0];
+      const p = keys[0];
       if (p && p !== period) {
         const no = refused(p);
         if (no) return { text: no };

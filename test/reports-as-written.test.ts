@@ -73,6 +73,11 @@ describe('a report naming its period in its title or first line', () => {
     expect((await reportOf('新河周转房办公室', '2026-W47'))!.progress).toBe('完成档案整理130份');
   });
 
+  it('a title before a colon on one line, 「第47周补报：…」, files week 47 with the rest as progress', async () => {
+    await say('ou_liuyang', '汇报 第47周补报：完成档案整理140份');
+    expect((await reportOf('新河周转房办公室', '2026-W47'))!.progress).toBe('完成档案整理140份');
+  });
+
   it('「11月第四周」 (which count of weeks?) is asked back, nothing filed', async () => {
     const text = await say('ou_sunyue', '汇报 11月第四周工作进展\n进展：舆情平稳\n问题：无');
     expect(text).toContain('看不准这份专报是哪一期');
@@ -91,6 +96,21 @@ describe('a report naming its period in its title or first line', () => {
     const text = await say('ou_liqiang', '汇报\n现将上周工作情况汇报如下：\n一、上周工作完成情况\n完成入户86户\n二、本周工作计划\n继续走访');
     expect(text).toContain('第48周（11月23日—27日）');
     expect((await reportOf('经开区管委会'))!.progress).toContain('完成入户86户');
+  });
+
+  it('a week the head only mentions (根据第46周调度会要求) does not move the report, nor does next week’s plan in its title', async () => {
+    const text = await say('ou_liqiang', '汇报\n根据第46周调度会要求，现将本周工作进展报告如下：\n一、工作进展\n完成屋面维修3处');
+    expect(text).toContain('第48周（11月23日—27日）');
+    expect(await reportOf('经开区管委会', '2026-W46')).toBeUndefined();
+    const both = await say('ou_liqiang', '汇报\n第48周工作总结及第49周工作计划\n一、工作进展\n完成屋面维修4处');
+    expect(both).toContain('第48周（11月23日—27日）');
+    expect((await reportOf('经开区管委会'))!.progress).toContain('完成屋面维修4处');
+  });
+
+  it('another week named while the head calls this week its subject is asked back', async () => {
+    const text = await say('ou_liqiang', '汇报\n第47周补报\n现将本周工作情况报告如下：\n进展：完成屋面维修5处');
+    expect(text).toContain('看不准这份专报是哪一期');
+    expect(await reportOf('经开区管委会', '2026-W47')).toBeUndefined();
   });
 
   it('an explicit 周期 still wins over the title', async () => {
@@ -145,11 +165,18 @@ describe('补充 and 更正 after a report', () => {
     expect(after.revision).toBe(before.revision + 1);
   });
 
+  it('更正 进展：… with its numbers sets the numbers it names, the others kept', async () => {
+    await say('ou_wangmin', '汇报 更正\n进展：接待来访35人次，化解矛盾5件');
+    const r = (await reportOf('新河街道办事处'))!;
+    expect(r.progress).toBe('接待来访35人次，化解矛盾5件');
+    expect(r.metrics).toMatchObject({ 接待来访: 35, 来访人次: 32, 化解矛盾: 5 });
+  });
+
   it('更正 下一步：… replaces that section only', async () => {
     await say('ou_wangmin', '汇报 更正 下一步：下周完成全部排查');
     const r = (await reportOf('新河街道办事处'))!;
     expect(r.nextSteps).toBe('下周完成全部排查');
-    expect(r.progress).toContain('接待来访23人次');
+    expect(r.progress).toContain('接待来访35人次');
   });
 
   it('更正 with no report this period is refused; 补充 with none files what it says', async () => {
@@ -163,6 +190,13 @@ describe('补充 and 更正 after a report', () => {
 });
 
 describe('a task id followed by a colon', () => {
+  it('a numbered line or a list of ids is not read as one task', async () => {
+    const numbered = await say('ou_liuyang', '任务 销账 1、已完成全部登记');
+    expect(numbered).toContain('不是任务编号');
+    const list = await say('ou_liuyang', '任务 销账 T1、T2 已完成验收');
+    expect(list).toContain('不是任务编号');
+  });
+
   it('任务 进展 T1：… is read as T1', async () => {
     const text = await say('ou_chenbo', '任务 进展 T1：听证会场地已落实，拟定于12月中旬召开');
     expect(text).not.toContain('不是任务编号');

@@ -135,24 +135,31 @@ export interface PeriodsNamed {
   keys: string[];
   /** the words naming a period that cannot be told for sure (11月第四周: by which count of weeks?) */
   unsure: string[];
+  /** it also names the current period as its subject (本周工作) */
+  current: boolean;
 }
 
 const NUM = '[0-9一二两三四五六七八九十]';
 // 11月第四周, 11月份第4周: a week counted within its month
 const WEEK_OF_MONTH = new RegExp(`(?:(\\d{4})年)?(${NUM}{1,3})月份?第?(${NUM}{1,2})周`, 'g');
+// What follows a period that is the report's own subject: 第47周补报, 第47周工作进展, 11月份工作情况, 2026-W47 (a line's
+// end). Not 第46周调度会要求, 关于第47周调度会议定事项…: a week the report only mentions.
+const SUBJECT = '(?=[ \\t]*(?:的)?(?:工作|补报|补交|补发|周报|月报|季报|进展|进度|情况|总结|小结|汇报|报告|专报|计划|[(（])|[ \\t]*(?:\\n|$))';
 const NAMED = new RegExp(
   [
-    `(?:\\d{4}年)?第${NUM}{1,4}周(?:上半周|下半周)?`,
-    `\\d{4}-?[Ww]\\d{1,2}(?:-[12])?(?![0-9])`,
-    `(?:\\d{4}年)?第?[1-4一二三四]季度`,
+    `(?:\\d{4}年)?第${NUM}{1,4}周(?:上半周|下半周)?${SUBJECT}`,
+    `\\d{4}-?[Ww]\\d{1,2}(?:-[12])?(?![0-9])${SUBJECT}`,
+    `(?:\\d{4}年)?第?[1-4一二三四]季度${SUBJECT}`,
     // a month, not a day of it (11月27日) nor a week within it (taken above)
-    `(?:\\d{4}年)?${NUM}{1,3}月份?(?!${NUM}|[日号])`,
+    `(?:\\d{4}年)?${NUM}{1,3}月份?(?!${NUM}|[日号])${SUBJECT}`,
     // a week, month or quarter before: only as a late report says it (上周补报). 上周工作总结 / 本周工作情况 name the
     // work, not the period: a rule due on Monday files last week's work as its current period
     '(?:上周|上个?月|上季度)(?=补报|补交|补发)',
   ].join('|'),
   'g',
 );
+// The current period named as the report's subject (现将本周工作进展报告如下): with another week named, it is unsure.
+const CURRENT_SUBJECT = new RegExp(`(?:本周|这周|本月|这个月|本季度)${SUBJECT}`);
 
 /**
  * The periods a report's head names: in its title or a line before its sections (「关于第47周工作进展情况的报告」,
@@ -161,7 +168,8 @@ const NAMED = new RegExp(
  * (the week holding the 1st as the first, or the first week starting in the month) give the same week.
  */
 export function periodsNamedIn(text: string, rule: RuleTiming, now: Date, zone: string, cal: WorkCalendar): PeriodsNamed {
-  const s = halfWidth(text).replace(/\s+/g, '');
+  // spaces go, line ends stay: a title's period may end its line
+  const s = halfWidth(text).replace(/[^\S\n]+/g, '');
   const keys = new Set<string>();
   const unsure: string[] = [];
   const rest = s.replace(WEEK_OF_MONTH, (phrase: string, year: string | undefined, m: string, n: string) => {
@@ -189,5 +197,5 @@ export function periodsNamedIn(text: string, rule: RuleTiming, now: Date, zone: 
     const key = readPeriod(rule, word, now, zone, cal);
     if (key) keys.add(key);
   }
-  return { keys: [...keys], unsure };
+  return { keys: [...keys], unsure, current: CURRENT_SUBJECT.test(rest) };
 }

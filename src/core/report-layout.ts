@@ -16,6 +16,8 @@ export interface Seg {
   line: number;
   /** the segment is the whole content of its line (no heading or period on the line) */
   whole: boolean;
+  /** the part of a line from where it turns to problems or next steps (splitTurns) */
+  turn?: boolean;
   /** for a heading: the section it opens */
   heading?: SectionKind;
   /** for a heading: 存在问题及下一步计划, problems and next steps together */
@@ -133,7 +135,7 @@ export function splitTurns(segs: Seg[], textOf: (s: Seg) => string) {
     if (!turns.length) continue;
     // the first part is read as a line is (classifyUntitled); each turn is filed as what it turns to
     const parts: Seg[] = [{ ...s, end: s.start + turns[0]!.at, whole: false }];
-    turns.forEach((t, k) => parts.push({ ...s, start: s.start + t.at, end: k + 1 < turns.length ? s.start + turns[k + 1]!.at : s.end, kind: t.kind, whole: false }));
+    turns.forEach((t, k) => parts.push({ ...s, start: s.start + t.at, end: k + 1 < turns.length ? s.start + turns[k + 1]!.at : s.end, kind: t.kind, whole: false, turn: true }));
     segs.splice(i, 1, ...parts);
     i += parts.length - 1;
   }
@@ -144,7 +146,8 @@ export function classifyUntitled(segs: Seg[], textOf: (s: Seg) => string) {
   let blank = false;
   for (const s of segs) {
     if (s.kind !== 'pre') {
-      if (s.kind === 'progress' || s.kind === 'problems' || s.kind === 'next') prev = s.kind;
+      // (a line's turn is its own: the next line without an opener goes on from the line's first part)
+      if ((s.kind === 'progress' || s.kind === 'problems' || s.kind === 'next') && !s.turn) prev = s.kind;
       continue;
     }
     const text = textOf(s);

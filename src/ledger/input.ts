@@ -23,14 +23,15 @@ export const DATE_FORMS = {
 
 /** A task id at the start of the text and what follows it: "T3 已完成验收" → { seq: 3, rest: '已完成验收' }. */
 export const taskRefArgs = z.object({ text: z.string() }).transform((v, c) => {
-  // The id may be followed by a colon or comma as people type it (T3：…, T3，…), full-width or not.
-  const m = /^\s*([Tt#]?\s*\d{1,7})(?=[\s:：,，;；、]|$)[\s:：,，;；、]*([\s\S]*)$/.exec(v.text);
-  const seq = m ? parseTaskRef(m[1]!) : undefined;
+  // An id written with its T may be followed by a colon or comma as people type it (T3：…, T3，…), full-width or not;
+  // a bare number only by a space (1、已完成 is a numbered line, T3、T5 a list: neither is one task).
+  const m = /^\s*(?:([Tt#]\s*\d{1,7})(?=[\s:：,，;；]|$)[\s:：,，;；]*|(\d{1,7})(?=\s|$)\s*)([\s\S]*)$/.exec(v.text);
+  const seq = m ? parseTaskRef(m[1] ?? m[2]!) : undefined;
   if (!m || seq === undefined) {
     c.addIssue({ code: 'custom', message: v.text ? `「${v.text.slice(0, 12)}」不是任务编号，编号形如 T3` : '请写明任务编号，如 T3' });
     return z.NEVER;
   }
-  return { seq, rest: m[2]!.trim() };
+  return { seq, rest: m[3]!.trim() };
 });
 
 /**

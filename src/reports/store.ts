@@ -161,7 +161,8 @@ function amend(old: ReportRow, items: string[], given: ParsedReport, a: Amendmen
     progress: pick('progress', old.progress, given.progress),
     problems: pick('problems', old.problems, given.problems),
     nextSteps: pick('next', old.nextSteps, given.nextSteps),
-    metrics: a.sections.has('metrics') ? { ...old.metrics, ...given.metrics } : old.metrics,
+    // a 指标 section sets what it names; a corrected 进展 without one sets the numbers read from it (接待来访32人次)
+    metrics: a.sections.has('metrics') || (a.kind === 'fix' && a.sections.has('progress')) ? { ...old.metrics, ...given.metrics } : old.metrics,
     unplaced: join(old.unplaced, given.unplaced),
     problemItems: !a.sections.has('problems') ? items : a.kind === 'add' ? [...items, ...given.problemItems] : given.problemItems,
   };
