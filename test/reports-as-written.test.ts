@@ -113,6 +113,12 @@ describe('a report naming its period in its title or first line', () => {
     expect(await reportOf('经开区管委会', '2026-W47')).toBeUndefined();
   });
 
+  it('a week named over eight weeks back (a campaign’s own count, 第3周, read as the year’s) is asked back', async () => {
+    const text = await say('ou_sunyue', '汇报 第39周工作进展\n进展：舆情平稳三');
+    expect(text).toContain('看不准这份专报是哪一期');
+    expect(await reportOf('区网信办', '2026-W39')).toBeUndefined();
+  });
+
   it('an explicit 周期 still wins over the title', async () => {
     const text = await say('ou_sunyue', '汇报 周期 第48周\n第47周补报\n进展：舆情平稳二');
     expect(text).toContain('第48周（11月23日—27日）');
