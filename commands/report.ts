@@ -26,12 +26,28 @@ interface Head {
 }
 
 // 补充：…, 补充一下，…, 补充 问题：…, 更正：…: the word, then a colon, comma, space or a section's heading.
-const AMEND_RE = /^(补充(?:一下|说明)?|更正(?:一下)?|修正|订正)[ \t]*(?:[:：,，。][ \t]*\n?|\n|[ \t]+|$|(?=进展|工作进展|问题|存在问题|下一步|指标))/;
+const AMEND_RE = /^再?(补充(?:一下|说明|如下|上报|一点|两点|几点|[一两二三]处)?|更正(?:一下|如下|[一两二三]处)?|修正|订正)[ \t]*(?:[:：,，。][ \t]*\n?|\n|[ \t]+|$|(?=进展|工作进展|问题|存在问题|下一步|指标))/;
 
 // A name with spaces is written in corner brackets: 制度 「Weekly report」 (the private form's submit writes it so).
 // The word may be followed by a colon, full-width as a Chinese keyboard types it (代：周转房办), or by spaces; the value
 // ends at a space or a colon or comma (代：周转房办，进展：…).
 const HEAD_RE = /^(代报|代|for|制度|rule|周期|period)\s*(?:[:：]\s*|\s+)(「[^」\n]{1,100}」|(?:last|this)\s+(?:week|month|quarter)|[^\s:：,，;；]+)[ \t]*[,，;；]?[ \t]*/i;
+
+/**
+ * readHead, and 代 written without a space before the unit (代新河街\n进展：…): taken when what follows 代 is a unit of
+ * the plan, never left to be filed under the sender's own unit (the command refuses a 代 it cannot read).
+ */
+export function readHeadIn(org: Ctx['org'], text: string): Head {
+  const head = readHead(text);
+  if (head.unit) return head;
+  const m = /^代报?([^\s:：,，;；、。]{2,30})[ \t]*[,，;；]?[ \t]*\n?/.exec(head.body);
+  if (m && matchUnit(org, m[1]!).ok) return { ...head, unit: m[1]!, body: head.body.slice(m[0].length) };
+  // 代 and a word, then a heading or the line's end (代新和街\n进展：…): that word is the unit, known or not (the
+  // command names the units when it is not); 代表大会筹备完成 is progress
+  const h = /^代报?(?!表|办|理|购|销|言|替|价|码|课)([^\s:：,，;；、。]{1,12}?)(?=(?:进展|工作进展|问题|存在问题|下一步|指标)[:：]|[ \t]*\n)[ \t]*\n?/.exec(head.body);
+  if (h && h[1]!.length >= 2) return { ...head, unit: h[1]!, body: head.body.slice(h[0].length) };
+  return head;
+}
 
 /** Reads the options in front of the report body: 代 区网信办, 制度 工作进度专报, 周期 2026-W47 (any order). */
 export function readHead(text: string): Head {
@@ -55,7 +71,8 @@ export function readHead(text: string): Head {
 }
 
 // A first line that is only a title naming the period: 第47周补报, 2026年第47周工作进展, 关于11月份工作情况的报告.
-const TITLE_WORDS = /^(?:关于|的|工作|补报|补交|汇报|报告|进展|进度|情况|专报|小结|总结|周报|月报|[()（）\s])*$/;
+// (with brackets and the dates the bot's own labels carry: 【第47周补报】, 第47周（11月16日—20日）工作进展, 周报（第47周）)
+const TITLE_WORDS = /^(?:关于|的|工作|补报|补交|补发|补|汇报|报告|进展|进度|情况|专报|小结|总结|周报|月报|\d{1,2}[日号]|[—\-–~至、()（）【】\[\]\s])*$/;
 const PERIOD_PHRASE = /(?:\d{4}年)?(?:第[0-9一二两三四五六七八九十]{1,4}周(?:上半周|下半周)?|\d{4}-?[Ww]\d{1,2}(?:-[12])?|第?[1-4一二三四]季度|[0-9一二三四五六七八九十]{1,3}月份?(?:第[0-9一二三四五六]周)?)|上周|本周|上个?月|本月/g;
 
 /** The body's first line when it is a title naming a period (not filed in a section), and the body without it. */
@@ -70,7 +87,7 @@ export function periodTitle(body: string): { title: string; rest: string } | und
   if (colon >= 0 && !/第.{1,4}周|\d{4}-?[Ww]\d|月份?|季度|补报|补交|补发/.test(line)) return undefined;
   const words = line.replace(PERIOD_PHRASE, '');
   if (words === line || !TITLE_WORDS.test(words)) return undefined;
-  const rest = colon < 0 ? (nl < 0 ? '' : body.slice(nl + 1)) : body.slice(colon + 1).replace(/^[ \t]+/, '');
+  const rest = colon < 0 ? (nl < 0 ? '' : body.slice(nl + 1)) : body.slice(colon + 1).replace(/^[ \t]*\n?/, '');
   return { title: line, rest };
 }
 
@@ -142,14 +159,14 @@ export default defineCommand({
   roles: 'anyone',
   args: z.object({ text: z.string() }),
   allow(ctx, { text }) {
-    const { unit } = readHead(text);
+    const { unit } = readHeadIn(ctx.org, text);
     if (!unit || ctx.actor.is('office')) return true;
     const m = matchUnit(ctx.org, unit);
     if (m.ok && m.value.id === ctx.actor.unit?.id) return true;
     return { refused: ctx.t(`只有办公室可以代其他单位报送（「代 ${unit}」需要角色：办公室）。请用本单位身份发送「汇报」。`, `Only the office may report for another unit ("for ${unit}" needs the office role). Send "report" for your own unit.`) };
   },
   async handle(ctx, { text }) {
-    const head = readHead(text);
+    const head = readHeadIn(ctx.org, text);
     // 代 with no unit read after it: never filed under the sender's own unit
     if (!head.unit && /^(?:代报?|for)(?:[\s:：,，]|$)/i.test(head.body)) {
       return { text: ctx.t('「代」后面请写要代报的单位，例如：汇报 代 区网信办\n进展：…', 'Write the unit after "for", e.g. report for <unit>\nprogress: …') };

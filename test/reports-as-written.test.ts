@@ -45,6 +45,16 @@ describe('代 with a full-width colon', () => {
     expect(await reportOf('区住房建设委')).toBeUndefined();
   });
 
+  it('代 written without a space before the unit: the unit is read, or named back when unknown', async () => {
+    const text = await say('ou_chenbo', '汇报 代区网信办\n进展：开展舆情研判');
+    expect(text).toContain('进度专报已收到 · 区网信办');
+    const typo = await say('ou_chenbo', '汇报 代新和街进展：完成摸排');
+    expect(typo).toContain('没有找到单位「新和街」');
+    expect(await reportOf('区住房建设委')).toBeUndefined();
+    const liaison = await say('ou_zhaojing', '汇报 代区网信办\n进展：代报测试二');
+    expect(liaison).toContain('只有办公室可以代其他单位报送');
+  });
+
   it('a liaison’s 代：another unit is refused, as with a space', async () => {
     const text = await say('ou_zhaojing', '汇报 代：区网信办，进展：代报测试');
     expect(text).toContain('只有办公室可以代其他单位报送');
@@ -76,6 +86,17 @@ describe('a report naming its period in its title or first line', () => {
   it('a title before a colon on one line, 「第47周补报：…」, files week 47 with the rest as progress', async () => {
     await say('ou_liuyang', '汇报 第47周补报：完成档案整理140份');
     expect((await reportOf('新河周转房办公室', '2026-W47'))!.progress).toBe('完成档案整理140份');
+  });
+
+  it('late reports titled as offices title them are filed in their week', async () => {
+    for (const [who, unit, title] of [
+      ['ou_sunyue', '区网信办', '【第47周补报】'],
+      ['ou_wangmin', '新河街道办事处', '第47周（11月16日—20日）工作进展'],
+    ] as const) {
+      const text = await say(who, `汇报\n${title}\n进展：补报内容${unit}`);
+      expect(text, title).toContain('第47周（11月16日—20日）');
+      expect((await reportOf(unit, '2026-W47'))!.progress, title).toBe(`补报内容${unit}`);
+    }
   });
 
   it('「11月第四周」 (which count of weeks?) is asked back, nothing filed', async () => {
@@ -152,6 +173,15 @@ describe('补充 and 更正 after a report', () => {
     expect(listed.map((p) => p.text).sort()).toEqual(['电梯加装资金未到位', '调解场地不足', '部分住户联系不上'].sort());
   });
 
+  it('补充一点： and 更正如下： are amendments too, not a new report', async () => {
+    const before = (await reportOf('新河街道办事处'))!;
+    const text = await say('ou_wangmin', '汇报 补充一点：3户居民拒绝入户核查');
+    expect(text).toContain('已补充到本期专报的存在问题');
+    const after = (await reportOf('新河街道办事处'))!;
+    expect(after.progress).toBe(before.progress);
+    expect(after.problems).toBe(`${before.problems}\n3户居民拒绝入户核查`);
+  });
+
   it('更正 in a sentence is refused with the way to write it, and nothing changes', async () => {
     const before = (await reportOf('新河街道办事处'))!;
     const text = await say('ou_wangmin', '汇报 更正：上报的来访人次应为32人次，不是23人次。');
@@ -196,6 +226,11 @@ describe('补充 and 更正 after a report', () => {
 });
 
 describe('a task id followed by a colon', () => {
+  it('T1，T2 written as one command writes off neither: one task at a time', async () => {
+    const text = await say('ou_liuyang', '任务 销账 T1，T2已完成');
+    expect(text).toContain('一次只能写一个任务编号');
+  });
+
   it('a numbered line or a list of ids is not read as one task', async () => {
     const numbered = await say('ou_liuyang', '任务 销账 1、已完成全部登记');
     expect(numbered).toContain('不是任务编号');

@@ -144,7 +144,8 @@ const NUM = '[0-9一二两三四五六七八九十]';
 const WEEK_OF_MONTH = new RegExp(`(?:(\\d{4})年)?(${NUM}{1,3})月份?第?(${NUM}{1,2})周`, 'g');
 // What follows a period that is the report's own subject: 第47周补报, 第47周工作进展, 11月份工作情况, 2026-W47 (a line's
 // end). Not 第46周调度会要求, 关于第47周调度会议定事项…: a week the report only mentions.
-const SUBJECT = '(?=[ \\t]*(?:的)?(?:工作|补报|补交|补发|周报|月报|季报|进展|进度|情况|总结|小结|汇报|报告|专报|计划|[(（])|[ \\t]*(?:\\n|$))';
+// Up to a few words may come between (第47周周转房居住环境改善工作情况的报告), not a meeting the week names.
+const SUBJECT = '(?![\\u4e00-\\u9fff]{0,2}(?:调度|会议|例会|专题会|协调会|座谈会))(?=[\\u4e00-\\u9fff]{0,16}?(?:工作|补报|补交|补发|周报|月报|季报|进展|进度|情况|总结|小结|汇报|报告|专报|计划)|[ \\t]*[(（)）【】\\]]|[ \\t]*(?:\\n|$))';
 const NAMED = new RegExp(
   [
     `(?:\\d{4}年)?第${NUM}{1,4}周(?:上半周|下半周)?${SUBJECT}`,
@@ -156,6 +157,12 @@ const NAMED = new RegExp(
     // work, not the period: a rule due on Monday files last week's work as its current period
     '(?:上周|上个?月|上季度)(?=补报|补交|补发)',
   ].join('|'),
+  'g',
+);
+// A head that says it is a late report (第47周未按时报送，现补报如下; 补报上周：…): the periods it names are its own.
+const LATE = /补报|补交|补发/;
+const NAMED_LATE = new RegExp(
+  [`(?:\\d{4}年)?第${NUM}{1,4}周(?:上半周|下半周)?`, `\\d{4}-?[Ww]\\d{1,2}(?:-[12])?(?![0-9])`, `(?:\\d{4}年)?第?[1-4一二三四]季度`, `(?:\\d{4}年)?${NUM}{1,3}月份?(?!${NUM}|[日号])`, '上周|上个?月|上季度'].join('|'),
   'g',
 );
 // The current period named as the report's subject (现将本周工作进展报告如下): with another week named, it is unsure.
@@ -189,7 +196,7 @@ export function periodsNamedIn(text: string, rule: RuleTiming, now: Date, zone: 
     else unsure.push(phrase);
     return ' ';
   });
-  for (const m of rest.matchAll(NAMED)) {
+  for (const m of rest.matchAll(LATE.test(rest) ? NAMED_LATE : NAMED)) {
     const word = m[0].replace(/^上个月$/, '上月');
     // 上周 names the week before only in a weekly report (readPeriod takes it as "the period before" of any cadence)
     const span = /^上(周|月|季度)$/.exec(word)?.[1];

@@ -93,7 +93,7 @@ export function midlineHeadings(line: string): number[] {
 }
 
 // Openers of a line in a report without headings (the issue's 问题、困难、不配合…).
-const PROBLEM_OPENER = /^(?:目前|当前|现阶段|但是?|不过|仍然?|主要)?(?:存在|问题(?!整改|清单|销号|台账|解决|处置|排查|已)|困难(?!群众|户|家庭|职工|学生|老人|儿童|人员|群体)|难点|矛盾(?!纠纷(?:排查|化解|调处|调解))|不足|短板|隐患(?!排查|整治|整改)|个别|少数|仍有|尚有|尚未|仍未|未能|不配合|拒绝|拒不|阻挠|资金(?:未|不|缺)|人手(?:不|紧|短)|缺少|缺乏|受.{1,8}影响)/;
+const PROBLEM_OPENER = /^(?:目前|当前|现阶段|但是?|不过|仍然?|主要)?(?:存在|问题(?!整改|清单|销号|台账|解决|处置|排查|已)|困难(?!群众|户|家庭|职工|学生|老人|儿童|人员|群体)|难点|矛盾(?!纠纷(?:排查|化解|调处|调解))|不足|短板|隐患(?!排查|整治|整改)|个别|少数|仍有|尚有|尚未(?![\u4e00-\u9fff]{0,4}(?:户|的))|仍未|未能|不配合|拒绝|拒不|阻挠|资金(?:未|不|缺)|人手(?:不|紧|短)|缺少|缺乏|受.{1,8}影响)/;
 const PROBLEM_IN_CLAUSE = /不配合|拒绝|拒不|阻挠|抵触|未到位|不到位|不足|滞后|难以|无法|缓慢|不理想|尚未|仍未|未能/;
 const PROBLEM_OPENER_EN = /^(?:problems?|issues?|blocked|blockers?|but|however|unfortunately|difficult|difficulty|risks?|delayed|residents? (?:refuse|object)|no access|short of|lack)/i;
 const NEXT_OPENER = /^(?:下一步|下步|下周|下个?月|下一个?月|下阶段|下一阶段|下一周|接下来|后续|近期将|计划(?!完成的|任务|内|数|目标)|拟|将于|将继续|将进一步|准备于|明天|明日)/;
@@ -101,11 +101,15 @@ const NEXT_OPENER_EN = /^(?:next|will|we will|we'll|plan(?:ning)? to|going to|to
 
 const LEADING_MARK = new RegExp(`^(?:[\\-*•·●○▪■◆]{1,3}\\s{0,2}|${NUMBERING}\\s{0,2})`);
 
-// Where a line turns midway (clauseTurns): stricter than a line's openers, for a sentence inside a paragraph of
-// progress often opens with 矛盾纠纷、隐患排查、计划完成率、拟建 and is still progress.
-// To a problem: a contrast with a problem in it (但仍有12户不同意; not 虽然…，但在各方努力下如期完成, nor 但凡), a
-// problem that remains (仍有5户未联系上), or one named as such (存在的问题是…, 三是存在…的问题).
-const TURN_TO_PROBLEM = /^(?:但是?(?!凡)|不过|然而|可是)(?=.{0,12}(?:不配合|不同意|拒绝|拒不|阻挠|抵触|联系不上|未|没有|尚|仍|滞后|缓慢|不足|困难|问题|难以|无法))|^(?:仍有|尚有|还有)(?=.{0,12}(?:不配合|不同意|拒绝|拒不|阻挠|抵触|联系不上|未|没有))|^(?:目前|当前|现阶段)?(?:存在|尚未|仍未)|^(?:问题|困难|难点)(?:是|在于|主要是)|^主要问题/;
+// Where a line turns midway (clauseTurns). A sentence (after 。；!?) turns as a line opens (PROBLEM_OPENER, not a
+// problem word anywhere in it: 对进度滞后的3个单位下发督办通知 is progress). A clause after a comma turns only with
+// stricter words, for clauses of progress often hold 拟建, 计划完成率, 下个月才:
+// to a problem: a contrast with a problem in its sentence (但仍有12户不同意, 但因连续降雨，施工进度滞后; not 虽然…，但如期
+// 完成, nor 但凡), what remains undone (仍有5户未联系上, 其余18户尚未签约), or a problem named as such (存在的问题是…).
+const PROBLEM_WORDS = '不配合|不同意|拒绝|拒不|阻挠|抵触|联系不上|未|没有|尚|仍|滞后|缓慢|放缓|较慢|慢了|不足|不到位|困难|问题|难以|无法|影响';
+const TURN_TO_PROBLEM = new RegExp(
+  `^(?:但是?(?!凡)|不过|然而|可是)(?=[^。；;!?！？]{0,30}(?:${PROBLEM_WORDS}))|^(?:目前|当前|现阶段)?(?:仍有|尚有|还有|其余|剩余|另有)(?=[^，。；,;]{0,14}(?:不配合|不同意|拒绝|拒不|阻挠|抵触|联系不上|尚未|未|没有))|^(?:目前|当前|现阶段)?(?:存在|尚未(?![\\u4e00-\\u9fff]{0,4}(?:户|的))|仍未)|^(?:问题|困难|难点)(?:是|在于|主要是)|^主要问题`,
+);
 // To next steps: said as such (下一步、下周、下个月…, 拟于 / 将于 / 计划于 a time); not 拟建, 计划外, 计划完成率, 下个月才.
 const TURN_TO_NEXT = /^(?:下一步|下步|下阶段|下一阶段|接下来|下周|下一周|下个?月(?!才)|下一个?月|后续将|拟于|拟定于|将于|计划于|计划下|明天|明日)/;
 
@@ -125,7 +129,14 @@ export function clauseTurns(line: string): Array<{ at: number; kind: 'problems' 
     const before = line.slice(Math.max(0, line.lastIndexOf('。', m.index) + 1), m.index);
     // (numbering first: 第二，存在的问题是… turns at 第二)
     const clause = line.slice(at).replace(LEADING_MARK, '').split(/[。；;!?！？,，]/, 1)[0] ?? '';
-    const kind = TURN_TO_NEXT.test(clause) ? 'next' : TURN_TO_PROBLEM.test(clause) && !(/^(?:但|不过|然而|可是)/.test(clause) && /虽|尽管/.test(before)) ? 'problems' : undefined;
+    const sentence = !/[,，]/.test(m[0]);
+    const contrastAfterAlthough = /^(?:但|不过|然而|可是)/.test(clause) && /虽|尽管/.test(before);
+    const rest = line.slice(at).replace(LEADING_MARK, '');
+    const kind = TURN_TO_NEXT.test(clause)
+      ? 'next'
+      : !contrastAfterAlthough && (TURN_TO_PROBLEM.test(rest) || (sentence && (PROBLEM_OPENER.test(clause) || PROBLEM_OPENER_EN.test(clause))))
+        ? 'problems'
+        : undefined;
     if (kind) out.push({ at, kind });
   }
   return out;

@@ -31,6 +31,11 @@ export const taskRefArgs = z.object({ text: z.string() }).transform((v, c) => {
     c.addIssue({ code: 'custom', message: v.text ? `「${v.text.slice(0, 12)}」不是任务编号，编号形如 T3` : '请写明任务编号，如 T3' });
     return z.NEVER;
   }
+  // T1，T2已完成 / T3 T5: one task at a time, never the first of a list
+  if (/^[Tt#]\s*\d/.test(m[3]!.trim())) {
+    c.addIssue({ code: 'custom', message: '一次只能写一个任务编号，请逐个发送' });
+    return z.NEVER;
+  }
   return { seq, rest: m[3]!.trim() };
 });
 
