@@ -31,7 +31,7 @@ const AMEND_RE = /^再?(补充(?:一下|说明|如下|上报|一点|两点|几�
 // A name with spaces is written in corner brackets: 制度 「Weekly report」 (the private form's submit writes it so).
 // The word may be followed by a colon, full-width as a Chinese keyboard types it (代：周转房办), or by spaces; the value
 // ends at a space or a colon or comma (代：周转房办，进展：…).
-const HEAD_RE = /^(代报|代|for|制度|rule|周期|period)\s*(?:[:：]\s*|\s+)(「[^」\n]{1,100}」|(?:last|this)\s+(?:week|month|quarter)|[^\s:：,，;；]+)[ \t]*[,，;；]?[ \t]*/i;
+const HEAD_RE = /^(代报|代|for|制度|rule|周期|period)\s*(?:[:：]\s*|\s+)(「[^」\n]{1,100}」|(?:last|this)\s+(?:week|month|quarter)|[^\s:：,，;；]+)[ \t]*[,，;；:：]?[ \t]*/i;
 
 /**
  * readHead, and 代 written without a space before the unit (代新河街\n进展：…): taken when what follows 代 is a unit of
