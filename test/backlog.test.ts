@@ -14,6 +14,13 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
+/** How many replies the fake got to each message. */
+function repliesPerMessage(): Map<string, number> {
+  const perMessage = new Map<string, number>();
+  for (const m of h.fake.messages) if (m.reply_to) perMessage.set(m.reply_to, (perMessage.get(m.reply_to) ?? 0) + 1);
+  return perMessage;
+}
+
 describe('backlog budget', () => {
   it('a burst of 60 events with a budget of 3: all answered 200, all handled, one reply each', async () => {
     const events = Array.from({ length: 60 }, (_, i) => messageEvent({ from: 'ou_chenbo', chat: `oc_p2p_burst_${i}`, chatType: 'p2p', text: '帮助' }));
@@ -22,9 +29,7 @@ describe('backlog budget', () => {
     expect(answers.map((r) => r.status)).toEqual(events.map(() => 200));
     // settling waits for the events read back from the inbox too (they queue more work after the queue was idle)
     await h.settle();
-    const replies = h.fake.messages.filter((m) => m.reply_to);
-    const perMessage = new Map<string, number>();
-    for (const m of replies) perMessage.set(m.reply_to!, (perMessage.get(m.reply_to!) ?? 0) + 1);
+    const perMessage = repliesPerMessage();
     expect(perMessage.size).toBe(60);
     expect([...perMessage.values()].every((n) => n === 1)).toBe(true);
     expect(lines.some((l) => l.includes('events wait in the inbox'))).toBe(true);
@@ -47,8 +52,7 @@ describe('backlog budget', () => {
     expect(h.server.runtime.waitingInInbox()).toBe(true);
     expect(lines.some((l) => l.includes('handling events left unhandled by the last run') && l.includes('40'))).toBe(true);
     await h.settle();
-    const perMessage = new Map<string, number>();
-    for (const m of h.fake.messages) if (m.reply_to) perMessage.set(m.reply_to, (perMessage.get(m.reply_to) ?? 0) + 1);
+    const perMessage = repliesPerMessage();
     expect(perMessage.size).toBe(40);
     expect([...perMessage.values()].every((n) => n === 1)).toBe(true);
     expect(await h.server.runtime.bot.unhandledCount()).toBe(0);
@@ -73,8 +77,7 @@ describe('backlog budget', () => {
     expect(count).toBeGreaterThan(250);
     // nothing was half done: the events handled before the stop were answered, the rest after the next start
     await h.settle();
-    const perMessage = new Map<string, number>();
-    for (const m of h.fake.messages) if (m.reply_to) perMessage.set(m.reply_to, (perMessage.get(m.reply_to) ?? 0) + 1);
+    const perMessage = repliesPerMessage();
     expect(perMessage.size).toBe(300);
     expect([...perMessage.values()].every((n) => n === 1)).toBe(true);
     expect(await h.server.runtime.bot.unhandledCount()).toBe(0);
@@ -115,8 +118,7 @@ describe('backlog budget', () => {
     expect(cutOff).toBeGreaterThan(0);
     await h.restart();
     await h.settle();
-    const perMessage = new Map<string, number>();
-    for (const m of h.fake.messages) if (m.reply_to) perMessage.set(m.reply_to, (perMessage.get(m.reply_to) ?? 0) + 1);
+    const perMessage = repliesPerMessage();
     for (const id of answered) expect(perMessage.get(id), id).toBe(1);
     expect([...perMessage.values()].every((n) => n === 1)).toBe(true);
     expect(await h.server.runtime.bot.unhandledCount()).toBe(0);
