@@ -1,8 +1,6 @@
 // 汇报 / report: a unit submits its 进度专报 for the current period (or `周期 …`); the office may report `代 <单位>`.
 // The reply is a card showing what was understood, so the liaison can see at once whether it read right.
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { reports } from '../db/schema.js';
 import { calendarOf } from '../src/core/calendar.js';
 import { PERIOD_FORMS, periodName, periodsNamedIn, readPeriod } from '../src/core/period-words.js';
 import { isHeld, isOpenFor, periodBounds, reportingPeriod } from '../src/core/periods.js';
@@ -12,7 +10,7 @@ import { matchUnit, type Rule } from '../src/org.js';
 import { labelIn, reportCard, when } from '../src/reports/cards.js';
 import { mustReport } from '../src/reports/status.js';
 import { attachEvidence, evidenceCount } from '../src/reports/evidence.js';
-import { dueOfPeriod, saveReport, type Amendment } from '../src/reports/store.js';
+import { dueOfPeriod, reportFor, saveReport, type Amendment } from '../src/reports/store.js';
 import { note } from '../src/lark/cards.js';
 import { defineCommand, type Ctx } from './define.js';
 
@@ -112,13 +110,27 @@ function sectionsGiven(parsed: ParsedReport): Amendment['sections'] {
 /** How far back a title may name a period before the bot asks (a late report is weeks late, not months). */
 const FAR_BACK_DAYS = { weekly: 56, twice_weekly: 56, monthly: 92, quarterly: 184 } as const;
 
-/** This period's report of the unit, if it sent one. */
-async function reportOf(ctx: Ctx, ruleId: number, unitId: number, period: string) {
-  const [row] = await ctx.dbh.db
-    .select({ id: reports.id })
-    .from(reports)
-    .where(and(eq(reports.campaignId, ctx.campaign.id), eq(reports.ruleId, ruleId), eq(reports.unitId, unitId), eq(reports.period, period)));
-  return row;
+/**
+ * The period a report's head names as its subject, or the current one; a question instead when it cannot be told:
+ * 11月第四周, two periods, another period beside one calling this period its subject (现将本周工作报告如下), or one so
+ * far back it is likely the campaign's own count of weeks (第3周 in March). 第48周工作总结及第49周工作计划 is this period's.
+ */
+function periodOfHead(ctx: Ctx, rule: Rule, current: string, head: string): { period: string } | { ask: string } {
+  const zone = ctx.campaign.timezone;
+  const named = periodsNamedIn(head, rule, ctx.clock.now(), zone, calendarOf(ctx.campaign));
+  const keys = named.keys.includes(current) ? [current] : named.keys;
+  const far = keys.length === 1 && periodBounds(rule, current, zone).start.diff(periodBounds(rule, keys[0]!, zone).start, 'days').days > FAR_BACK_DAYS[rule.cadence];
+  if (named.unsure.length || keys.length > 1 || (keys.length === 1 && keys[0] !== current && (named.current || far))) {
+    const name = (x: string) => labelIn(ctx.org, rule, x, ctx.lang);
+    const said = [...named.unsure, ...keys.map(name)].join('、');
+    return {
+      ask: ctx.t(
+        `看不准这份专报是哪一期（${said}），未登记。请在「汇报」后写明周期再发，例如：汇报 周期 ${periodName(current, 'zh')}\n本期是 ${name(current)}。`,
+        `Cannot tell which period this report is for (${said}); nothing was filed. Write it after "report", e.g. report period ${current}. The current period is ${name(current)}.`,
+      ),
+    };
+  }
+  return { period: keys[0] ?? current };
 }
 
 function pickRule(ctx: Ctx, name: string | undefined): Rule | string {
@@ -218,27 +230,13 @@ export default defineCommand({
       period = p;
     } else {
       // A title or first line naming the period (第47周补报, 关于第47周工作进展情况的报告) files the report there: a late
-      // report pasted from Word must not replace this week's. Unsure or two periods: asked, nothing filed.
-      const named = periodsNamedIn([title?.title ?? '', headText(parsed)].join('\n'), rule, now, zone, cal);
-      // 第48周工作总结及第49周工作计划: this period's report, with its plan for the next
-      const keys = named.keys.includes(period) ? [period] : named.keys;
-      // another period named while the head also calls this one its subject (现将本周工作报告如下), or one so far back
-      // it is likely the campaign's own count of weeks (第3周 in March): asked, not guessed
-      const far = keys.length === 1 && periodBounds(rule, period, zone).start.diff(periodBounds(rule, keys[0]!, zone).start, 'days').days > FAR_BACK_DAYS[rule.cadence];
-      if (named.unsure.length || keys.length > 1 || (keys.length === 1 && keys[0] !== period && (named.current || far))) {
-        const said = [...named.unsure, ...keys.map(name)].join('、');
-        return {
-          text: ctx.t(
-            `看不准这份专报是哪一期（${said}），未登记。请在「汇报」后写明周期再发，例如：汇报 周期 ${periodName(period, 'zh')}\n本期是 ${name(period)}。`,
-            `Cannot tell which period this report is for (${said}); nothing was filed. Write it after "report", e.g. report period ${period}. The current period is ${name(period)}.`,
-          ),
-        };
-      }
-      const p = keys[0];
-      if (p && p !== period) {
-        const no = refused(p);
+      // report pasted from Word must not replace this week's. Unsure: asked, nothing filed.
+      const named = periodOfHead(ctx, rule, period, [title?.title ?? '', headText(parsed)].join('\n'));
+      if ('ask' in named) return { text: named.ask };
+      if (named.period !== period) {
+        const no = refused(named.period);
         if (no) return { text: no };
-        period = p;
+        period = named.period;
       }
     }
     if (parsed.empty) return { text: template(ctx, rule, period, head.body) };
@@ -248,7 +246,7 @@ export default defineCommand({
     let amend: Amendment | undefined;
     if (head.amend) {
       const sections = sectionsGiven(parsed);
-      const before = await reportOf(ctx, rule.id, unit.id, period);
+      const before = await reportFor(ctx.dbh, ctx.campaign.id, rule.id, unit.id, period);
       if (head.amend === 'fix' && !before) {
         return { text: ctx.t(`${name(period)}${unit.name}还没有报送专报，无从更正。请直接发送完整的「汇报」。`, `${unit.name} has no report for ${name(period)} to correct; send the whole report.`) };
       }

@@ -54,6 +54,15 @@ export interface Saved {
 
 export const calendarOf = (org: Org) => campaignCalendar(org.campaign);
 
+const reportKey = (campaignId: number, ruleId: number, unitId: number, period: string) =>
+  and(eq(reports.campaignId, campaignId), eq(reports.ruleId, ruleId), eq(reports.unitId, unitId), eq(reports.period, period));
+
+/** The unit's report of the period under the rule, if it sent one. */
+export async function reportFor(dbh: DbHandle, campaignId: number, ruleId: number, unitId: number, period: string): Promise<ReportRow | undefined> {
+  const [row] = await dbh.db.select().from(reports).where(reportKey(campaignId, ruleId, unitId, period));
+  return row;
+}
+
 export function dueOfPeriod(org: Org, rule: Rule, period: string): DateTime {
   // Kept per loaded organisation (a plan change loads a new one, so a changed calendar or rule is never read stale):
   // a bulletin asks for the due time of two years of periods, each a walk over the holiday calendar.
@@ -92,7 +101,7 @@ export async function saveReport(dbh: DbHandle, s: SaveReport): Promise<Saved> {
   const campaignId = s.org.campaign.id;
   const due = dueOfPeriod(s.org, s.rule, s.period);
   const at = s.at.toISOString();
-  const key = and(eq(reports.campaignId, campaignId), eq(reports.ruleId, s.rule.id), eq(reports.unitId, s.unit.id), eq(reports.period, s.period));
+  const key = reportKey(campaignId, s.rule.id, s.unit.id, s.period);
   const [old] = await db.select().from(reports).where(key);
   // A correction after the deadline to a report that was on time does not make it late.
   const late = s.at.getTime() > due.toMillis() && (old ? old.late : true);
