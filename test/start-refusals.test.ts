@@ -1,7 +1,7 @@
 // Issue 16, findings 1 and 2, at start: webhook mode refuses to run unsigned unless told so on purpose, a half
 // configured app refuses to start (it used to fall back to the sandbox), the sandbox runs only with no LARK_*
 // variable at all, refuses a database that holds Lark events unless SANDBOX=1, and never delivers Lark's rows.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -118,5 +118,17 @@ describe('the port', () => {
     } finally {
       await first.close();
     }
+  });
+});
+
+describe('a bad plan file at start', () => {
+  it('stops the start with its problems and leaves nothing running: the database is closed (its WAL file gone)', async () => {
+    fake ??= await startFakeLark();
+    const db = fresh();
+    const plan = join(dir, 'bad.plan.yaml');
+    writeFileSync(plan, 'campaign: { name: 坏方案 }\nunits: 这不是一个列表\n');
+    await expect(start({ ...appEnv(fake, db), PLAN_FILE: plan })).rejects.toThrow(/was not applied; nothing was written/);
+    // the last connection to a WAL database removes its -wal file when it closes: the runtime's and its checkpointer's
+    expect(existsSync(`${db}-wal`)).toBe(false);
   });
 });
