@@ -113,12 +113,12 @@ const FAR_BACK_DAYS = { weekly: 56, twice_weekly: 56, monthly: 92, quarterly: 18
 /**
  * The period a report's head names as its subject, or the current one; a question instead when it cannot be told:
  * 11月第四周, two periods, another period beside one calling this period its subject (现将本周工作报告如下), or one so
- * far back it is likely the campaign's own count of weeks (第3周 in March). 第48周工作总结及第49周工作计划 is this period's.
+ * far back it is likely the campaign's own count of weeks (第3周 in March). 第47周工作总结及第48周工作计划 is week 47's.
  */
 function periodOfHead(ctx: Ctx, rule: Rule, current: string, head: string): { period: string } | { ask: string } {
   const zone = ctx.campaign.timezone;
   const named = periodsNamedIn(head, rule, ctx.clock.now(), zone, calendarOf(ctx.campaign));
-  const keys = named.keys.includes(current) ? [current] : named.keys;
+  const keys = named.keys;
   const far = keys.length === 1 && periodBounds(rule, current, zone).start.diff(periodBounds(rule, keys[0]!, zone).start, 'days').days > FAR_BACK_DAYS[rule.cadence];
   if (named.unsure.length || keys.length > 1 || (keys.length === 1 && keys[0] !== current && (named.current || far))) {
     const name = (x: string) => labelIn(ctx.org, rule, x, ctx.lang);

@@ -126,6 +126,8 @@ describe('a report naming its period in its title or first line', () => {
     const both = await say('ou_liqiang', '汇报\n第48周工作总结及第49周工作计划\n一、工作进展\n完成屋面维修4处');
     expect(both).toContain('第48周（11月23日—27日）');
     expect((await reportOf('经开区管委会'))!.progress).toContain('完成屋面维修4处');
+    const late = await say('ou_sunyue', '汇报\n第47周工作总结及第48周工作计划\n一、工作进展\n舆情平稳四');
+    expect(late).toContain('第47周（11月16日—20日）');
   });
 
   it('another week named while the head calls this week its subject is asked back', async () => {

@@ -196,13 +196,17 @@ export function periodsNamedIn(text: string, rule: RuleTiming, now: Date, zone: 
     else unsure.push(phrase);
     return ' ';
   });
+  // a period named for its plan beside one named for its work (第47周工作总结及第48周工作计划) is the plan's, not the report's
+  const plans = new Set<string>();
   for (const m of rest.matchAll(LATE.test(rest) ? NAMED_LATE : NAMED)) {
+    const plan = /^(?:的)?(?:工作)?(?:计划|打算|安排|部署)/.test(rest.slice(m.index! + m[0].length));
     const word = m[0].replace(/^上个月$/, '上月');
     // 上周 names the week before only in a weekly report (readPeriod takes it as "the period before" of any cadence)
     const span = /^上(周|月|季度)$/.exec(word)?.[1];
     if (span && span !== { weekly: '周', twice_weekly: '周', monthly: '月', quarterly: '季度' }[rule.cadence]) continue;
     const key = readPeriod(rule, word, now, zone, cal);
-    if (key) keys.add(key);
+    if (key) (plan ? plans : keys).add(key);
   }
+  for (const k of plans) if (!keys.size || keys.has(k)) keys.add(k);
   return { keys: [...keys], unsure, current: CURRENT_SUBJECT.test(rest) };
 }
