@@ -144,8 +144,9 @@ const NUM = '[0-9一二两三四五六七八九十]';
 const WEEK_OF_MONTH = new RegExp(`(?:(\\d{4})年)?(${NUM}{1,3})月份?第?(${NUM}{1,2})周`, 'g');
 // What follows a period that is the report's own subject: 第47周补报, 第47周工作进展, 11月份工作情况, 2026-W47 (a line's
 // end). Not 第46周调度会要求, 关于第47周调度会议定事项…: a week the report only mentions.
-// Up to a few words may come between (第47周周转房居住环境改善工作情况的报告), not a meeting the week names.
-const SUBJECT = '(?![\\u4e00-\\u9fff]{0,2}(?:调度|会议|例会|专题会|协调会|座谈会))(?=[\\u4e00-\\u9fff]{0,16}?(?:工作|补报|补交|补发|周报|月报|季报|进展|进度|情况|总结|小结|汇报|报告|专报|计划)|[ \\t]*[(（)）【】\\]]|[ \\t]*(?:\\n|$))';
+// Up to a few words may come between (第47周周转房居住环境改善工作情况的报告), not a meeting the week names; a list or a
+// range of periods shares its subject (第47周、第48周工作情况: two periods, asked).
+const SUBJECT = '(?![\\u4e00-\\u9fff]{0,2}(?:调度|会议|例会|专题会|协调会|座谈会))(?=[\\u4e00-\\u9fff]{0,16}?(?:工作|补报|补交|补发|周报|月报|季报|进展|进度|情况|总结|小结|汇报|报告|专报|计划)|[ \\t]*[(（)）【】\\]]|[ \\t]*(?:\\n|$)|[ \\t]*[、和及至—~-][ \\t]*(?:\\d{4}年)?第?[0-9一二两三四五六七八九十])';
 const NAMED = new RegExp(
   [
     `(?:\\d{4}年)?第${NUM}{1,4}周(?:上半周|下半周)?${SUBJECT}`,
