@@ -94,6 +94,8 @@ export function midlineHeadings(line: string): number[] {
 
 // Openers of a line in a report without headings (the issue's 问题、困难、不配合…).
 const PROBLEM_OPENER = /^(?:目前|当前|现阶段|但是?|不过|仍然?|主要)?(?:存在|问题(?!整改|清单|销号|台账|解决|处置|排查|已)|困难(?!群众|户|家庭|职工|学生|老人|儿童|人员|群体)|难点|矛盾(?!纠纷(?:排查|化解|调处|调解))|不足|短板|隐患(?!排查|整治|整改)|个别|少数|仍有|尚有|尚未(?![\u4e00-\u9fff]{0,4}(?:户|的))|仍未|未能|不配合|拒绝|拒不|阻挠|资金(?:未|不|缺)|人手(?:不|紧|短)|缺少|缺乏|受.{1,8}影响)/;
+// A clause that ends on a thing's bad state states a problem (3号楼排水管线老化，需要整体更换); 更换老化管线200米 does not.
+const STATE_OF_DISREPAIR = /(?:老化|破损|损坏|漏水|渗水|渗漏|堵塞|开裂|积水|失修)$/;
 const PROBLEM_IN_CLAUSE = /不配合|拒绝|拒不|阻挠|抵触|未到位|不到位|不足|滞后|难以|无法|缓慢|不理想|尚未|仍未|未能/;
 const PROBLEM_OPENER_EN = /^(?:problems?|issues?|blocked|blockers?|but|however|unfortunately|difficult|difficulty|risks?|delayed|residents? (?:refuse|object)|no access|short of|lack)/i;
 const NEXT_OPENER = /^(?:下一步|下步|下周|下个?月|下一个?月|下阶段|下一阶段|下一周|接下来|后续|近期将|计划(?!完成的|任务|内|数|目标)|拟|将于|将继续|将进一步|准备于|明天|明日)/;
@@ -134,7 +136,7 @@ export function clauseTurns(line: string): Array<{ at: number; kind: 'problems' 
     const rest = line.slice(at).replace(LEADING_MARK, '');
     const kind = TURN_TO_NEXT.test(clause)
       ? 'next'
-      : !contrastAfterAlthough && (TURN_TO_PROBLEM.test(rest) || (sentence && (PROBLEM_OPENER.test(clause) || PROBLEM_OPENER_EN.test(clause))))
+      : !contrastAfterAlthough && (TURN_TO_PROBLEM.test(rest) || (sentence && (PROBLEM_OPENER.test(clause) || PROBLEM_OPENER_EN.test(clause) || STATE_OF_DISREPAIR.test(clause))))
         ? 'problems'
         : undefined;
     if (kind) out.push({ at, kind });
@@ -147,6 +149,6 @@ export function openerOf(line: string): 'problems' | 'next' | undefined {
   const s = line.trim().replace(LEADING_MARK, '');
   if (NEXT_OPENER.test(s) || NEXT_OPENER_EN.test(s)) return 'next';
   const clause = s.split(/[,;。，；]/, 1)[0] ?? '';
-  if (PROBLEM_OPENER.test(s) || PROBLEM_OPENER_EN.test(s) || PROBLEM_IN_CLAUSE.test(clause)) return 'problems';
+  if (PROBLEM_OPENER.test(s) || PROBLEM_OPENER_EN.test(s) || PROBLEM_IN_CLAUSE.test(clause) || STATE_OF_DISREPAIR.test(clause)) return 'problems';
   return undefined;
 }
