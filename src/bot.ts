@@ -163,7 +163,11 @@ export class Bot {
     this.inHand.add(eventId);
     try {
       if (!(await this.record(eventId, ev.header.event_type, ev))) return { toast: { type: 'info', content: '已处理 / already done' } };
-      const turn = await this.clickTurn(ev);
+      // A click that fails is marked so, as a message is (handleOnce): never run again by a later replay.
+      const turn = await this.clickTurn(ev).catch((err: unknown) => {
+        this.deps.log.error('card action failed', { event_id: eventId, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+        return { toast: { type: 'error' as const, content: '处理失败，请稍后重试 / failed, try again later' }, outcome: 'error', out: [] as Outgoing[] };
+      });
       await this.commit(eventId, turn.out, turn.outcome);
       this.deps.log.info('card action', { event_id: eventId, outcome: turn.outcome });
       return { toast: turn.toast };

@@ -116,13 +116,17 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       // A prompt stop: no more ticks or events taken from the inbox; the handlings under way end, and the events not
       // handled yet stay in the inbox, read back by the next start. Waiting for them all could outlast a deploy's kill
       // grace after a long outage (a backlog of thousands at about 1,500 a second).
-      await Promise.all([core.runner.stop(), core.stopTaking()]);
-      await work.stop();
-      const left = await core.bot.unhandledCount();
-      if (left) log.info('stopping: events left in the inbox for the next start', { count: left });
-      await core.sender.stop();
-      await http?.close();
-      dbh.close();
+      try {
+        await Promise.all([core.runner.stop(), core.stopTaking()]);
+        await work.stop();
+        const left = await core.bot.unhandledCount().catch(() => 0);
+        if (left) log.info('stopping: events left in the inbox for the next start', { count: left });
+        await core.sender.stop();
+      } finally {
+        // whatever failed above, the HTTP pool and the database are closed
+        await http?.close().catch(() => undefined);
+        dbh.close();
+      }
     },
   });
 }

@@ -202,23 +202,31 @@ function printBanner(config: Config, url: string, rt: Runtime) {
 /** How long a stop lets the requests under way finish before it cuts their connections. */
 export const CLOSE_GRACE_MS = 2_000;
 
+/**
+ * What a stop signal does: the first starts an orderly stop (prompt: the events not handled yet stay in the inbox for
+ * the next start) and exits 0 when it is done. One stop may bring two signals, the process group's and npm's a
+ * millisecond apart: a repeat within a second is that. A signal a second or more later ends the process at once (1),
+ * which loses nothing either.
+ */
+export function onStopSignal(close: () => Promise<void>, exit: (code: number) => void = process.exit, now: () => number = Date.now): () => void {
+  let stopping: number | undefined;
+  return () => {
+    if (stopping !== undefined) return void (now() - stopping >= 1_000 && exit(1));
+    stopping = now();
+    close().then(
+      () => exit(0),
+      (err: unknown) => {
+        process.stderr.write(`stop failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        exit(1);
+      },
+    );
+  };
+}
+
 export function main(): void {
   startServer({ banner: true })
     .then((s) => {
-      // A stop is prompt (the events not handled yet stay in the inbox for the next start); a second signal while it
-      // runs ends the process at once, which loses nothing either.
-      let stopping = false;
-      const stop = () => {
-        if (stopping) return void process.exit(1);
-        stopping = true;
-        s.close().then(
-          () => process.exit(0),
-          (err: unknown) => {
-            process.stderr.write(`stop failed: ${err instanceof Error ? err.message : String(err)}\n`);
-            process.exit(1);
-          },
-        );
-      };
+      const stop = onStopSignal(() => s.close());
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     })

@@ -12,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), 'duban-runner-stop-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('JobRunner.stop', () => {
-  it('resolves only once the tick under way has ended, and a tick after it runs nothing', async () => {
+  it('resolves only once the tick under way has ended after its current job, and a tick after it runs nothing', async () => {
     const rt = createRuntime({ config: loadConfig({ DATABASE_PATH: join(dir, 'd.db'), LOG_LEVEL: 'silent' }) });
     await applyPlanFile(rt, examplePlan);
     let open!: () => void;
@@ -32,7 +32,9 @@ describe('JobRunner.stop', () => {
         await gate;
       },
     });
-    const runner = new JobRunner({ dbh: rt.dbh, clock: rt.clock, log: rt.log, messenger: rt.messenger, jobs: [slow] });
+    let after = 0;
+    const next = defineJob({ name: 'next', schedule: 'every tick', summary: 'the job after', occasions: () => [], posts: async () => [], maintain: async () => void after++ });
+    const runner = new JobRunner({ dbh: rt.dbh, clock: rt.clock, log: rt.log, messenger: rt.messenger, jobs: [slow, next] });
     const tick = runner.tick();
     await inUpkeep;
     let stopped = false;
@@ -44,6 +46,8 @@ describe('JobRunner.stop', () => {
     await tick;
     expect(await runner.tick()).toEqual([]);
     expect(upkeeps).toBe(1);
+    // the tick under way ended after its current job: the next job did not run
+    expect(after).toBe(0);
     await rt.close();
   });
 });

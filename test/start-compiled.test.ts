@@ -117,4 +117,5 @@ describe('npm start (compiled)', () => {
       await fake.close();
     }
   }, 60_000);
+
 });
