@@ -160,6 +160,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
       if (retry) clearInterval(retry);
       ws?.close();
       stopping = true;
+      // no job tick starts while the connections close (the runtime's close waits for one under way)
+      void rt.runner.stop();
       // No new connections; idle kept-alive ones close now, busy ones after their answer (connection: close), and any
       // left after CLOSE_GRACE_MS are cut (Lark pushes again what got no answer, and the inbox knows it).
       const closed = new Promise<void>((r) => server.close(() => r()));
