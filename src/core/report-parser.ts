@@ -86,7 +86,7 @@ function splitItems(text: string): string[] {
 }
 
 /** A section's text from its pieces: lines trimmed, at most one blank line in a row. */
-function sectionText(raw: string, pieces: Array<{ start: number; end: number }>): string {
+function sectionText(raw: string, pieces: Array<{ start: number; end: number }>, asTyped = false): string {
   let out = '';
   let prevEnd = -1;
   for (const p of pieces) {
@@ -96,8 +96,9 @@ function sectionText(raw: string, pieces: Array<{ start: number; end: number }>)
   }
   return out
     .split(LINE_BREAK)
-    // a line ends in a comma only where a one-line report was cut at a turn (see splitTurns)
-    .map((l) => trimEnd(l.trim(), '，,'))
+    // a line of a section ends in a comma only where a one-line report was cut at a turn (see splitTurns); text not
+    // placed is kept as typed
+    .map((l) => (asTyped ? l.trim() : trimEnd(l.trim(), '，,')))
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
@@ -203,7 +204,7 @@ export function parseReport(input: unknown): ParsedReport {
     nextSteps,
     metrics: finalMetrics,
     period,
-    unplaced: sectionText(raw, pieces.filter((p) => p.kind === 'unplaced')),
+    unplaced: sectionText(raw, pieces.filter((p) => p.kind === 'unplaced'), true),
     problemItems: splitItems(problems),
     untitled: untitled && substantive,
     empty: !substantive,
