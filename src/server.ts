@@ -51,131 +51,141 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   const sandboxClock = sandbox && !opts.clock ? new SandboxClock(opts.sandboxStart ?? (process.env.SANDBOX_START || undefined)) : undefined;
   const rt = createRuntime({ config, clock: opts.clock ?? sandboxClock, log: opts.log, messenger: opts.messenger, sender: opts.sender, backgroundCheckpoint: true, backlogBudget: opts.backlogBudget });
   // What fails from here on (a bad plan file, a port taken, a first job tick that throws) leaves nothing running.
-  let listening: HttpServer | undefined;
+  const started: { server?: HttpServer } = {};
   try {
-    for (const w of check.warnings) rt.log.warn(w);
-    if (sandbox) {
-      const traces = await larkTraces(rt.dbh.db);
-      if (traces > 0 && config.SANDBOX !== '1') {
-        throw new Error(SANDBOX_REFUSED(traces, config.DATABASE_PATH));
-      }
-      // Rows Lark mode queued are Lark's to deliver: the sandbox messenger would mark them sent and they would be lost.
-      rt.sender.deliverOnlyAfter(await lastOutboxId(rt.dbh.db));
-    }
-    if (sandbox && rt.messenger.kind === 'sandbox') {
-      // The command line, run beside this sandbox, dates plans it applies at the sandbox's start (src/cli.ts).
-      const start = opts.sandboxStart ?? (process.env.SANDBOX_START || undefined);
-      if (sandboxClock) await rememberSandboxStart(rt.dbh.db, start === undefined ? undefined : new Date(start));
-      const movable = 'set' in rt.clock && typeof rt.clock.set === 'function' ? (rt.clock as MovableClock) : undefined;
-      rt.app.route('/sandbox', sandboxApp(rt, movable));
-    }
-    const say = opts.banner ? (s: string) => process.stdout.write(s + '\n') : () => {};
-
-    if (config.PLAN_FILE) {
-      const changes = await applyPlanFile(rt, config.PLAN_FILE);
-      say(`plan ${config.PLAN_FILE}: ${changes.length ? `${changes.length} changes` : 'no changes'}`);
-    } else if (!hasLarkApp(config) && (await campaignCount(rt.dbh)) === 0) {
-      // The sandbox needs something real to talk to: the example plan (seeds/000, the Xinhe task force).
-      await applyPlanFile(rt, examplePlan);
-      say(`sandbox: loaded the example plan ${examplePlan}`);
-    }
-
-    // Events answered but not handled before the last stop: handled once the server listens, through the same work
-    // queue as new events, so Lark's pushes are answered at once even with a large backlog; read back from the inbox a
-    // budget's worth at a time, as a backlog is while running (a crash in a burst can leave thousands).
-    // The sandbox handles only its own (a database used on purpose with SANDBOX=1 keeps Lark's events for Lark).
-    const left = await rt.bot.unhandledCount();
-    const sandboxBacklog = sandbox && left ? (await rt.bot.unhandled()).filter((ev) => ev.header.event_id.startsWith('sandbox_')) : [];
-    rt.sender.start();
-    if (opts.scheduler ?? true) {
-      // The first tick catches up occasions missed while the server was down; then one tick a minute.
-      await rt.runner.tick();
-      rt.runner.start((expr, fn) => cron.schedule(expr, fn));
-    }
-
-    // The sandbox lets whoever opens it speak as anyone of the plan: by default only this machine may open it.
-    const hostname = config.HOST ?? (hasLarkApp(config) ? '0.0.0.0' : '127.0.0.1');
-    // Lark's pushes are read straight off node:http (webhook mode); every other request goes to the Hono app.
-    const webhook = rt.webhook ? nodeWebhook(rt.webhook) : undefined;
-    const app = getRequestListener(rt.app.fetch, { hostname });
-    // Once stopping, each answer closes its connection: Lark's pushes on kept-alive connections would keep the server
-    // from closing for as long as they came.
-    let stopping = false;
-    const server: HttpServer = createServer((req, res) => {
-      if (stopping) res.setHeader('connection', 'close');
-      void (webhook?.(req, res) || app(req, res));
-    });
-    // A request must come whole within 30 s (Node's default is 5 minutes): Lark's pushes are a few KB, a plan upload is
-    // at most 2 MB, and a sender that trickles its body holds a connection no longer than that.
-    server.requestTimeout = REQUEST_TIMEOUT_MS;
-    server.headersTimeout = Math.min(server.headersTimeout, REQUEST_TIMEOUT_MS);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.PORT, hostname, () => {
-        server.off('error', reject);
-        listening = server;
-        resolve();
-      });
-    }).catch((err: unknown) => {
-      // The port is taken (or the host is not this machine's): said plainly, with nothing left running.
-      throw new Error(`Duban did not start: cannot listen on ${hostname}:${config.PORT}: ${err instanceof Error ? err.message : String(err)}`);
-    });
-    // Requests in flight: while many wait, handling and sending give way to answering them (src/work-queue.ts).
-    server.on('request', (_req, res) => rt.pressure.track(res));
-    if (sandbox) for (const ev of sandboxBacklog) rt.defer(() => rt.handle(ev).then(() => undefined));
-    else if (left) rt.readBack();
-    const leftToHandle = sandbox ? sandboxBacklog.length : left;
-    if (leftToHandle) rt.log.info('handling events left unhandled by the last run', { count: leftToHandle });
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.PORT;
-    const url = `http://${hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
-
-    // ws mode: the SDK's long connection delivers the same events to the same core (no public URL needed).
-    const ws = config.LARK_MODE === 'ws' && hasLarkApp(config) ? longConnectionReceiver(rt, { appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN }) : undefined;
-    // Events left unhandled (group messages that came while the bot could not learn its own open_id, a handling that
-    // failed, a process that died) are tried again each minute, a budget's worth at a time; not while the inbox's
-    // read-back works through a backlog, which reaches them anyway.
-    const retry = sandbox
-      ? undefined
-      : setInterval(() => {
-          if (!rt.waitingInInbox()) void rt.replayUnhandled({ before: new Date(rt.clock.now().getTime() - 30_000), limit: BACKLOG_BUDGET }).catch(() => undefined);
-        }, 60_000);
-    retry?.unref();
-
-    if (opts.banner) printBanner(config, url, rt);
-    let closing: Promise<void> | undefined;
-
-    return {
-      url,
-      port,
-      runtime: rt,
-      close() {
-        // once: a second call waits for the first
-        closing ??= stop();
-        return closing;
-      },
-    };
-
-    async function stop(): Promise<void> {
-      if (retry) clearInterval(retry);
-      ws?.close();
-      stopping = true;
-      // no job tick starts while the connections close (the runtime's close waits for one under way)
-      void rt.runner.stop();
-      // No new connections; idle kept-alive ones close now, busy ones after their answer (connection: close), and any
-      // left after CLOSE_GRACE_MS are cut (Lark pushes again what got no answer, and the inbox knows it).
-      const closed = new Promise<void>((r) => server.close(() => r()));
-      server.closeIdleConnections();
-      const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
-      await closed;
-      clearTimeout(cut);
-      await rt.close();
-    }
+    return await serve(rt, { config, check, sandbox, sandboxClock, opts }, started);
   } catch (err) {
-    listening?.closeAllConnections();
-    listening?.close();
+    started.server?.closeAllConnections();
+    started.server?.close();
     await rt.close().catch(() => undefined);
     throw err;
+  }
+}
+
+/** The start once the runtime is built: the plan, the first tick, the HTTP server; `started` holds it once listening. */
+async function serve(
+  rt: Runtime,
+  s: { config: Config; check: ReturnType<typeof checkStart>; sandbox: boolean; sandboxClock: SandboxClock | undefined; opts: ServerOptions },
+  started: { server?: HttpServer },
+): Promise<Server> {
+  const { config, check, sandbox, sandboxClock, opts } = s;
+  for (const w of check.warnings) rt.log.warn(w);
+  if (sandbox) {
+    const traces = await larkTraces(rt.dbh.db);
+    if (traces > 0 && config.SANDBOX !== '1') {
+      throw new Error(SANDBOX_REFUSED(traces, config.DATABASE_PATH));
+    }
+    // Rows Lark mode queued are Lark's to deliver: the sandbox messenger would mark them sent and they would be lost.
+    rt.sender.deliverOnlyAfter(await lastOutboxId(rt.dbh.db));
+  }
+  if (sandbox && rt.messenger.kind === 'sandbox') {
+    // The command line, run beside this sandbox, dates plans it applies at the sandbox's start (src/cli.ts).
+    const start = opts.sandboxStart ?? (process.env.SANDBOX_START || undefined);
+    if (sandboxClock) await rememberSandboxStart(rt.dbh.db, start === undefined ? undefined : new Date(start));
+    const movable = 'set' in rt.clock && typeof rt.clock.set === 'function' ? (rt.clock as MovableClock) : undefined;
+    rt.app.route('/sandbox', sandboxApp(rt, movable));
+  }
+  const say = opts.banner ? (s: string) => process.stdout.write(s + '\n') : () => {};
+
+  if (config.PLAN_FILE) {
+    const changes = await applyPlanFile(rt, config.PLAN_FILE);
+    say(`plan ${config.PLAN_FILE}: ${changes.length ? `${changes.length} changes` : 'no changes'}`);
+  } else if (!hasLarkApp(config) && (await campaignCount(rt.dbh)) === 0) {
+    // The sandbox needs something real to talk to: the example plan (seeds/000, the Xinhe task force).
+    await applyPlanFile(rt, examplePlan);
+    say(`sandbox: loaded the example plan ${examplePlan}`);
+  }
+
+  // Events answered but not handled before the last stop: handled once the server listens, through the same work
+  // queue as new events, so Lark's pushes are answered at once even with a large backlog; read back from the inbox a
+  // budget's worth at a time, as a backlog is while running (a crash in a burst can leave thousands).
+  // The sandbox handles only its own (a database used on purpose with SANDBOX=1 keeps Lark's events for Lark).
+  const left = await rt.bot.unhandledCount();
+  const sandboxBacklog = sandbox && left ? (await rt.bot.unhandled()).filter((ev) => ev.header.event_id.startsWith('sandbox_')) : [];
+  rt.sender.start();
+  if (opts.scheduler ?? true) {
+    // The first tick catches up occasions missed while the server was down; then one tick a minute.
+    await rt.runner.tick();
+    rt.runner.start((expr, fn) => cron.schedule(expr, fn));
+  }
+
+  // The sandbox lets whoever opens it speak as anyone of the plan: by default only this machine may open it.
+  const hostname = config.HOST ?? (hasLarkApp(config) ? '0.0.0.0' : '127.0.0.1');
+  // Lark's pushes are read straight off node:http (webhook mode); every other request goes to the Hono app.
+  const webhook = rt.webhook ? nodeWebhook(rt.webhook) : undefined;
+  const app = getRequestListener(rt.app.fetch, { hostname });
+  // Once stopping, each answer closes its connection: Lark's pushes on kept-alive connections would keep the server
+  // from closing for as long as they came.
+  let stopping = false;
+  const server: HttpServer = createServer((req, res) => {
+    if (stopping) res.setHeader('connection', 'close');
+    void (webhook?.(req, res) || app(req, res));
+  });
+  // A request must come whole within 30 s (Node's default is 5 minutes): Lark's pushes are a few KB, a plan upload is
+  // at most 2 MB, and a sender that trickles its body holds a connection no longer than that.
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(server.headersTimeout, REQUEST_TIMEOUT_MS);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, hostname, () => {
+      server.off('error', reject);
+      started.server = server;
+      resolve();
+    });
+  }).catch((err: unknown) => {
+    // The port is taken (or the host is not this machine's): said plainly, with nothing left running.
+    throw new Error(`Duban did not start: cannot listen on ${hostname}:${config.PORT}: ${err instanceof Error ? err.message : String(err)}`);
+  });
+  // Requests in flight: while many wait, handling and sending give way to answering them (src/work-queue.ts).
+  server.on('request', (_req, res) => rt.pressure.track(res));
+  if (sandbox) for (const ev of sandboxBacklog) rt.defer(() => rt.handle(ev).then(() => undefined));
+  else if (left) rt.readBack();
+  const leftToHandle = sandbox ? sandboxBacklog.length : left;
+  if (leftToHandle) rt.log.info('handling events left unhandled by the last run', { count: leftToHandle });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://${hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
+
+  // ws mode: the SDK's long connection delivers the same events to the same core (no public URL needed).
+  const ws = config.LARK_MODE === 'ws' && hasLarkApp(config) ? longConnectionReceiver(rt, { appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN }) : undefined;
+  // Events left unhandled (group messages that came while the bot could not learn its own open_id, a handling that
+  // failed, a process that died) are tried again each minute, a budget's worth at a time; not while the inbox's
+  // read-back works through a backlog, which reaches them anyway.
+  const retry = sandbox
+    ? undefined
+    : setInterval(() => {
+        if (!rt.waitingInInbox()) void rt.replayUnhandled({ before: new Date(rt.clock.now().getTime() - 30_000), limit: BACKLOG_BUDGET }).catch(() => undefined);
+      }, 60_000);
+  retry?.unref();
+
+  if (opts.banner) printBanner(config, url, rt);
+  let closing: Promise<void> | undefined;
+
+  return {
+    url,
+    port,
+    runtime: rt,
+    close() {
+      // once: a second call waits for the first
+      closing ??= stop();
+      return closing;
+    },
+  };
+
+  async function stop(): Promise<void> {
+    if (retry) clearInterval(retry);
+    ws?.close();
+    stopping = true;
+    // no job tick starts while the connections close (the runtime's close waits for one under way)
+    void rt.runner.stop();
+    // No new connections; idle kept-alive ones close now, busy ones after their answer (connection: close), and any
+    // left after CLOSE_GRACE_MS are cut (Lark pushes again what got no answer, and the inbox knows it).
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    server.closeIdleConnections();
+    const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    await closed;
+    clearTimeout(cut);
+    await rt.close();
   }
 }
 
