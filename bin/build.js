@@ -72,7 +72,7 @@ export async function build() {
   });
   await esbuild({
     absWorkingDir: root,
-    entryPoints: { server: 'src/server.ts', cli: 'src/cli.ts' },
+    entryPoints: { server: 'src/server.ts', cli: 'src/cli.ts', 'handler-thread': 'src/handler-thread.ts' },
     outdir: 'dist',
     bundle: true,
     splitting: true,

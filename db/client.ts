@@ -94,6 +94,11 @@ export interface SqliteOptions {
    * the middle of a burst of events. The long-running server turns this on; short CLI runs keep SQLite's default.
    */
   backgroundCheckpoint?: boolean;
+  /**
+   * Another connection of this process checkpoints the WAL (the server's checkpointer thread): this one never does,
+   * as the main connection does not once the checkpointer runs. The handler thread's connection (src/handler-thread.ts).
+   */
+  checkpointElsewhere?: boolean;
   /** the size the WAL file is cut back to when it starts over (default WAL_SIZE_LIMIT) */
   walSizeLimit?: number;
 }
@@ -116,6 +121,7 @@ export function openSqlite(path: string, opts: SqliteOptions = {}): DbHandle {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma(`journal_size_limit = ${Math.floor(opts.walSizeLimit ?? WAL_SIZE_LIMIT)}`);
   const checkpointer = opts.backgroundCheckpoint && path !== ':memory:' ? startCheckpointer(sqlite, path) : undefined;
+  if (opts.checkpointElsewhere) sqlite.pragma('wal_autocheckpoint = 0');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   return {

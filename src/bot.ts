@@ -2,7 +2,7 @@
 // after the HTTP answer, and its replies are queued in the same atomic write that marks it handled. An event stored but
 // not handled (crash, or a group message waiting for the bot to know its open_id) is handled later; the reply's dedupe
 // key (the message id) means a second handling never shows a second reply.
-import { and, count, eq, isNull, lt } from 'drizzle-orm';
+import { and, count, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { AnyCommand } from '../commands/define.js';
 import type { DbHandle } from '../db/client.js';
 import { inbox, outbox } from '../db/schema.js';
@@ -86,6 +86,20 @@ export class Bot {
     const q = this.deps.dbh.db.select({ payload: inbox.payload }).from(inbox).where(where).orderBy(inbox.receivedAt);
     const rows = opts.limit ? await q.limit(opts.limit) : await q;
     return rows.map((r) => JSON.parse(r.payload) as LarkEvent);
+  }
+
+  /**
+   * Events not marked handled that were stored after the one at `seq` (the inbox's rowid, in the order they were
+   * stored), oldest first, each with its `seq`: the handler thread reads the inbox this way (src/handler-thread.ts).
+   */
+  async unhandledAfter(seq: number, limit: number): Promise<Array<{ seq: number; ev: LarkEvent }>> {
+    const rows = await this.deps.dbh.db
+      .select({ seq: sql<number>`${inbox}.rowid`, payload: inbox.payload })
+      .from(inbox)
+      .where(and(isNull(inbox.handledAt), sql`${inbox}.rowid > ${seq}`))
+      .orderBy(sql`${inbox}.rowid`)
+      .limit(limit);
+    return rows.map((r) => ({ seq: Number(r.seq), ev: JSON.parse(r.payload) as LarkEvent }));
   }
 
   /**

@@ -40,6 +40,11 @@ export interface CoreDeps {
    * empty. Under any load the process holds at most `budget` waiting events; none is lost or handled twice.
    */
   backlog?: { size(): number; idle(): Promise<void>; budget: number };
+  /**
+   * The Node server with a handler thread (src/handler-thread.ts): this core answers and stores, and the thread reads
+   * the inbox, handles the events and delivers the outbox. Told when events were stored and rows were queued here.
+   */
+  elsewhere?: { stored(): void; queued(): void };
 }
 
 /** What a receiver answers: 200 with Lark's expected body (empty, or a card's toast), or 400 with what was wrong. */
@@ -89,9 +94,10 @@ export function createCore(deps: CoreDeps): Core {
     clock,
     ...deps.sender,
   });
-  const queued = deps.deliverEagerly ? () => void sender.kick() : undefined;
+  const elsewhere = deps.elsewhere;
+  const queued = elsewhere ? elsewhere.queued : deps.deliverEagerly ? () => void sender.kick() : undefined;
   // On Node a reply is queued already claimed by this sender and handed to it after the commit (Sender.handOver)
-  const handOver = deps.deliverEagerly && dbh.grouped ? sender : undefined;
+  const handOver = !elsewhere && deps.deliverEagerly && dbh.grouped ? sender : undefined;
   const bot = new Bot({ dbh, clock, messenger, log, memo, queued, handOver });
   const runner = new JobRunner({ dbh, clock, log, messenger, jobs: deps.jobs ?? jobsWith({ retentionDays: config.RETENTION_DAYS }), catchUpMs: deps.catchUpMs, queued });
   // Group messages that came before the bot knew its open_id wait in the inbox; the first handling that knows it
@@ -147,6 +153,7 @@ export function createCore(deps: CoreDeps): Core {
     // Stored before we answer; handled after. A redelivery (same event_id) is answered and dropped.
     if (await bot.record(ev.header.event_id, ev.header.event_type, ev)) {
       if (opts.wait) await core.handle(ev);
+      else if (elsewhere) elsewhere.stored();
       else if (!leaveInInbox()) defer(() => core.handle(ev).then(() => undefined));
     }
     return { status: 200, body: {} as Partial<Toast> };
@@ -202,7 +209,8 @@ export function createCore(deps: CoreDeps): Core {
       if (!spilled) spill();
     },
     deliverSoon() {
-      defer(async () => {});
+      if (elsewhere) elsewhere.queued();
+      else defer(async () => {});
     },
     waitingInInbox: () => spilled,
     async stopTaking() {

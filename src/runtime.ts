@@ -12,14 +12,14 @@ import { hasLarkApp, type Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { Messenger } from './lark/messenger.js';
 import { SandboxMessenger } from './lark/sandbox-messenger.js';
-import { createLarkClient, LarkMessenger } from './lark/sdk-messenger.js';
-import { undiciHttp } from './lark/undici-http.js';
+import { larkMessenger } from './lark/lazy-messenger.js';
 import { createLog, type Log } from './log.js';
 import type { SenderOptions } from './outbox.js';
 import { createCore, type Core } from './create-core.js';
-import { AnswerPressure, WorkQueue } from './work-queue.js';
+import { AnswerPressure, BACKLOG_BUDGET, HANDLING_CONCURRENCY, HANDLING_SURGE, WorkQueue } from './work-queue.js';
 import { webhookEndpoint, type WebhookEndpoint } from './lark/receivers/webhook.js';
 import { applyPlanText, formatProblems } from './plan/apply.js';
+import { startHandlerThread } from './handler-host.js';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const examplePlan = join(projectRoot, 'examples', 'xinhe.plan.yaml');
@@ -31,6 +31,8 @@ export interface Runtime extends Core {
   webhook?: WebhookEndpoint;
   /** the server's requests in flight: deferred work gives way while many wait (src/work-queue.ts) */
   pressure: AnswerPressure;
+  /** events are handled and the outbox delivered on the handler thread (RuntimeOptions.handlerThread) */
+  handlerThread: boolean;
   /** work started after HTTP answers; tests await it to know handling is finished */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -46,43 +48,27 @@ export interface RuntimeOptions {
   backgroundCheckpoint?: boolean;
   /** events held in memory waiting to be handled; more wait in the inbox (default BACKLOG_BUDGET) */
   backlogBudget?: number;
+  /**
+   * Handle events and deliver the outbox on a thread of their own at a lower priority (src/handler-thread.ts): the
+   * Node server with a Lark app, its own clock and messenger. This thread answers, stores and runs the jobs.
+   */
+  handlerThread?: boolean;
 }
 
-/** Events held in memory waiting to be handled; past it they wait in the inbox and are read back in batches. */
-export const BACKLOG_BUDGET = 256;
-
-/**
- * Events handled at once. A handling runs to its commit in one turn of the event loop and waits there for the group
- * commit of the next turn, so at most this many are handled per turn. More is faster end to end, and is kept out for
- * the answers while the bot keeps up: with four always, at 1,000 events/s the bot's work filled the two shared cores
- * in a slow moment of the box and the answers' p99 went over 50 ms in 2 of 9 runs (237 and 427 ms; at 8, in 3 of 5).
- */
-export const HANDLING_CONCURRENCY = 2;
-
-/**
- * While HANDLING_SURGE.over events wait to be handled, four are handled at once: a backlog means the bot has fallen
- * behind (a burst at a deadline, Lark pushing again after an outage, a read-back from the inbox), and each turn then
- * commits four handlings instead of two, for less CPU per event. While it keeps up, two. By A/B on 2026-11-29 (the
- * build before and after, alternating): end to end at 1,500 events/s 1,098 / 1,507 / 1,516 / 1,329 against
- * 1,644 / 1,591 / 1,433 / 1,495 replies/s, and the answers' p99 at 1,000 events/s under 50 ms in all nine runs of
- * each (README, "What changed").
- */
-export const HANDLING_SURGE = { over: 64, concurrency: 4 } as const;
+export { BACKLOG_BUDGET, HANDLING_CONCURRENCY, HANDLING_SURGE } from './work-queue.js';
 
 export function createRuntime(opts: RuntimeOptions): Runtime {
   const { config } = opts;
   const log = opts.log ?? createLog({}, undefined, config.LOG_LEVEL);
   const dbh = openSqlite(config.DATABASE_PATH, { backgroundCheckpoint: opts.backgroundCheckpoint });
-  // The SDK's calls go over undici's keep-alive pool rather than the SDK's default axios (see undici-http.ts).
-  const http = !opts.messenger && hasLarkApp(config) ? undiciHttp() : undefined;
-  const messenger =
-    opts.messenger ??
-    (http
-      ? new LarkMessenger(createLarkClient({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN, httpInstance: http }), log)
-      : new SandboxMessenger());
   // Work after an answer runs in the process's work queue; the sender outlives every request, so rows go out the
   // moment they are queued.
   const pressure = new AnswerPressure();
+  const host = opts.handlerThread ? startHandlerThread({ config, log, budget: opts.backlogBudget ?? BACKLOG_BUDGET, pressure }) : undefined;
+  // The SDK's calls go over undici's keep-alive pool rather than the SDK's default axios (see undici-http.ts), loaded on
+  // first use; with a handler thread, the main thread's calls (a card click's, a job's) are made by the thread's.
+  const lark = !opts.messenger && !host && hasLarkApp(config) ? larkMessenger(config, log) : undefined;
+  const messenger = opts.messenger ?? host?.messenger ?? lark?.messenger ?? new SandboxMessenger();
   const work = new WorkQueue((err) => log.error('deferred work failed', { error: String(err) }), HANDLING_CONCURRENCY, pressure, HANDLING_SURGE);
   const core = createCore({
     config,
@@ -94,6 +80,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     defer: (fn) => work.push(fn),
     deliverEagerly: true,
     backlog: { size: () => work.size, idle: () => work.idle(), budget: opts.backlogBudget ?? BACKLOG_BUDGET },
+    elsewhere: host,
   });
   // In webhook mode the endpoint is mounted twice: as Hono routes in the app, and read straight off node:http by the
   // server (src/lark/receivers/webhook-node.ts).
@@ -101,6 +88,10 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const app = createApp(core, { webhook, adminToken: config.ADMIN_TOKEN });
   // The queue is idle and no event waits in the inbox to be read back (a read-back queues more work after an idle).
   const settled = async () => {
+    if (host) {
+      await work.idle();
+      return host.settled();
+    }
     for (;;) {
       await work.idle();
       await new Promise((r) => setImmediate(r));
@@ -111,6 +102,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     app,
     webhook,
     pressure,
+    handlerThread: Boolean(host),
     settled,
     async close() {
       // A prompt stop: no more ticks or events taken from the inbox; the handlings under way end, and the events not
@@ -119,12 +111,13 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       try {
         await Promise.all([core.runner.stop(), core.stopTaking()]);
         await work.stop();
+        await host?.stop();
         const left = await core.bot.unhandledCount().catch(() => 0);
         if (left) log.info('stopping: events left in the inbox for the next start', { count: left });
         await core.sender.stop();
       } finally {
         // whatever failed above, the HTTP pool and the database are closed
-        await http?.close().catch(() => undefined);
+        await lark?.close().catch(() => undefined);
         dbh.close();
       }
     },

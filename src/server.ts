@@ -7,7 +7,6 @@ import cron from 'node-cron';
 import { checkStart, hasLarkApp, loadConfig, type Config } from './config.js';
 import { larkTraces, lastOutboxId, SANDBOX_REFUSED } from './sandbox/lark-data.js';
 import type { Clock } from './core/clock.js';
-import { longConnectionReceiver } from './lark/receivers/long-connection.js';
 import { nodeWebhook } from './lark/receivers/webhook-node.js';
 import type { Log } from './log.js';
 import type { Messenger } from './lark/messenger.js';
@@ -49,7 +48,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   const sandbox = check.mode === 'sandbox';
   // Without a Lark app the sandbox page moves the clock: real time plus an offset it advances.
   const sandboxClock = sandbox && !opts.clock ? new SandboxClock(opts.sandboxStart ?? (process.env.SANDBOX_START || undefined)) : undefined;
-  const rt = createRuntime({ config, clock: opts.clock ?? sandboxClock, log: opts.log, messenger: opts.messenger, sender: opts.sender, backgroundCheckpoint: true, backlogBudget: opts.backlogBudget });
+  // HANDLER_THREAD=1: events are handled on a thread of their own (src/handler-thread.ts). Not with a clock, messenger or
+  // sender options given in-process (tests), which a thread cannot share.
+  const handlerThread = config.HANDLER_THREAD === '1' && check.mode === 'lark' && !opts.clock && !opts.messenger && !opts.sender;
+  if (config.HANDLER_THREAD === '1' && !handlerThread) throw new Error(`Duban did not start: HANDLER_THREAD=1 needs a Lark app${check.mode === 'lark' ? ' and no clock, messenger or sender given in-process' : ' (it is the Lark events that the thread handles); unset it for the sandbox'}.`);
+  const rt = createRuntime({ config, clock: opts.clock ?? sandboxClock, log: opts.log, messenger: opts.messenger, sender: opts.sender, backgroundCheckpoint: true, backlogBudget: opts.backlogBudget, handlerThread });
   // What fails from here on (a bad plan file, a port taken, a first job tick that throws) leaves nothing running.
   const started: { server?: HttpServer } = {};
   try {
@@ -102,7 +105,8 @@ async function serve(
   // The sandbox handles only its own (a database used on purpose with SANDBOX=1 keeps Lark's events for Lark).
   const left = await rt.bot.unhandledCount();
   const sandboxBacklog = sandbox && left ? (await rt.bot.unhandled()).filter((ev) => ev.header.event_id.startsWith('sandbox_')) : [];
-  rt.sender.start();
+  // (the handler thread delivers the outbox, and reads back what the inbox holds unhandled)
+  if (!rt.handlerThread) rt.sender.start();
   if (opts.scheduler ?? true) {
     // The first tick catches up occasions missed while the server was down; then one tick a minute.
     await rt.runner.tick();
@@ -139,7 +143,7 @@ async function serve(
   // Requests in flight: while many wait, handling and sending give way to answering them (src/work-queue.ts).
   server.on('request', (_req, res) => rt.pressure.track(res));
   if (sandbox) for (const ev of sandboxBacklog) rt.defer(() => rt.handle(ev).then(() => undefined));
-  else if (left) rt.readBack();
+  else if (left && !rt.handlerThread) rt.readBack();
   const leftToHandle = sandbox ? sandboxBacklog.length : left;
   if (leftToHandle) rt.log.info('handling events left unhandled by the last run', { count: leftToHandle });
   const address = server.address();
@@ -147,11 +151,12 @@ async function serve(
   const url = `http://${hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
 
   // ws mode: the SDK's long connection delivers the same events to the same core (no public URL needed).
-  const ws = config.LARK_MODE === 'ws' && hasLarkApp(config) ? longConnectionReceiver(rt, { appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN }) : undefined;
+  // (loaded only then: the SDK costs about 30 MB of memory, and in webhook mode the main thread does without it)
+  const ws = config.LARK_MODE === 'ws' && hasLarkApp(config) ? (await import('./lark/receivers/long-connection.js')).longConnectionReceiver(rt, { appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN }) : undefined;
   // Events left unhandled (group messages that came while the bot could not learn its own open_id, a handling that
   // failed, a process that died) are tried again each minute, a budget's worth at a time; not while the inbox's
   // read-back works through a backlog, which reaches them anyway.
-  const retry = sandbox
+  const retry = sandbox || rt.handlerThread
     ? undefined
     : setInterval(() => {
         if (!rt.waitingInInbox()) void rt.replayUnhandled({ before: new Date(rt.clock.now().getTime() - 30_000), limit: BACKLOG_BUDGET }).catch(() => undefined);

@@ -2,7 +2,7 @@
 // MAX_YIELD_MS at a time, so a burst is answered before it is worked off and no work waits for ever.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { AnswerPressure, WorkQueue } from '../src/work-queue.js';
+import { AnswerPressure, BURST_PER_SECOND, RATE_WINDOW_MS, WorkQueue } from '../src/work-queue.js';
 
 const turn = () => new Promise((r) => setImmediate(r));
 
@@ -20,6 +20,50 @@ describe('AnswerPressure', () => {
     b.emit('close');
     expect(p.inflight).toBe(0);
     expect(p.high).toBe(false);
+  });
+
+  it('a burst (more than BURST_PER_SECOND arriving) is pressure while it lasts, though each request is answered at once', () => {
+    let now = 1_000_000;
+    const p = new AnswerPressure(8, undefined, () => now);
+    const perWindow = (BURST_PER_SECOND * RATE_WINDOW_MS) / 1000;
+    const arrive = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const res = new EventEmitter();
+        p.track(res);
+        res.emit('close');
+      }
+    };
+    // just under the rate: not a burst
+    arrive(perWindow - 1);
+    expect(p.inflight).toBe(0);
+    expect(p.high).toBe(false);
+    arrive(1);
+    expect(p.burst).toBe(true);
+    expect(p.high).toBe(true);
+    // the next window still remembers it while it begins
+    now += RATE_WINDOW_MS;
+    expect(p.high).toBe(true);
+    arrive(10);
+    expect(p.high).toBe(true);
+    // two windows on, with few arrivals since: over
+    now += RATE_WINDOW_MS;
+    expect(p.recent).toBe(10);
+    expect(p.high).toBe(false);
+    // a quiet spell: nothing is remembered
+    now += 10 * RATE_WINDOW_MS;
+    expect(p.recent).toBe(0);
+  });
+
+  it('another AnswerPressure over the same shared buffer (the handler thread) reads the same counts', () => {
+    const p = new AnswerPressure(1);
+    const q = new AnswerPressure(1, p.shared.buffer as SharedArrayBuffer);
+    const res = new EventEmitter();
+    p.track(res);
+    expect(q.inflight).toBe(1);
+    expect(q.high).toBe(true);
+    expect(q.recent).toBe(1);
+    res.emit('close');
+    expect(q.inflight).toBe(0);
   });
 });
 
