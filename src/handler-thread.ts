@@ -91,6 +91,8 @@ async function run(data: HandlerData): Promise<void> {
   const waiting = new Int32Array(data.news);
   let seq = 0;
   let stopped = false;
+  let endWait: () => void = () => {};
+  const stopping = new Promise<void>((r) => (endWait = r));
   let told = false;
   let wake: (() => void) | undefined;
   const news = () =>
@@ -108,6 +110,7 @@ async function run(data: HandlerData): Promise<void> {
         Atomics.store(waiting, 0, 0);
         continue;
       }
+      failures = 0;
       for (const { seq: s, ev } of batch) {
         seq = s;
         work.push(() => core.handle(ev).then(() => undefined));
@@ -120,12 +123,15 @@ async function run(data: HandlerData): Promise<void> {
     while (!stopped) {
       await readInbox().catch(async (err: unknown) => {
         log.error('inbox read failed', { error: String(err) });
-        await new Promise((r) => setTimeout(r, 1000 * Math.min(++failures, 30)));
+        // a second more for each failure in a row, up to 30; a stop does not wait it out
+        await Promise.race([new Promise((r) => setTimeout(r, 1000 * Math.min(++failures, 30)).unref()), stopping]);
       });
     }
   })();
+  // Each minute, what is still unhandled from 30 s back (a handling whose commit failed); only while the reader waits
+  // for news: behind a backlog it reaches those events in order anyway.
   const retry = setInterval(() => {
-    void core.replayUnhandled({ before: new Date(Date.now() - 30_000), limit: data.budget }).catch(() => undefined);
+    if (wake) void core.replayUnhandled({ before: new Date(Date.now() - 30_000), limit: data.budget }).catch(() => undefined);
   }, 60_000);
 
   /** Resolves once the thread waits for news with nothing handled now and nothing stored after what it took. */
@@ -140,6 +146,7 @@ async function run(data: HandlerData): Promise<void> {
   const stop = async (): Promise<void> => {
     stopped = true;
     wake?.();
+    endWait();
     clearInterval(retry);
     try {
       await core.stopTaking();
@@ -153,25 +160,32 @@ async function run(data: HandlerData): Promise<void> {
   };
 
   port.on('message', (m: ToHandler) => {
-    if (m.type === 'stored') {
-      told = true;
-      wake?.();
-      wake = undefined;
+    switch (m.type) {
+      case 'stored':
+        told = true;
+        wake?.();
+        wake = undefined;
+        break;
+      case 'queued':
+        void core.sender.kick();
+        break;
+      case 'settle':
+        void settle().then(() => post({ type: 'settled', id: m.id }));
+        break;
+      case 'call': {
+        const call = (messenger[m.method] as (...args: unknown[]) => Promise<unknown>).apply(messenger, m.args);
+        void call.then(
+          (value) => post({ type: 'answer', id: m.id, ok: true, value }),
+          (err: unknown) => post({ type: 'answer', id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+        );
+        break;
+      }
+      case 'stop':
+        void stop().then(
+          () => post({ type: 'stopped' }),
+          (err: unknown) => post({ type: 'failed', error: String(err) }),
+        );
     }
-    else if (m.type === 'queued') void core.sender.kick();
-    else if (m.type === 'settle') void settle().then(() => post({ type: 'settled', id: m.id }));
-    else if (m.type === 'call') {
-      const call = (messenger[m.method] as (...args: unknown[]) => Promise<unknown>).apply(messenger, m.args);
-      void call.then(
-        (value) => post({ type: 'answer', id: m.id, ok: true, value }),
-        (err: unknown) => post({ type: 'answer', id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
-      );
-    }
-    else if (m.type === 'stop')
-      void stop().then(
-        () => post({ type: 'stopped' }),
-        (err: unknown) => post({ type: 'failed', error: String(err) }),
-      );
   });
   core.sender.start();
   post({ type: 'ready' });
