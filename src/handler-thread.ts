@@ -40,7 +40,6 @@ export type ToHandler =
   | { type: 'stop' };
 /** To the main thread. */
 export type FromHandler =
-  | { type: 'ready' }
   | { type: 'settled'; id: number }
   | { type: 'answer'; id: number; ok: true; value: unknown }
   | { type: 'answer'; id: number; ok: false; error: string }
@@ -188,7 +187,6 @@ async function run(data: HandlerData): Promise<void> {
     }
   });
   core.sender.start();
-  post({ type: 'ready' });
 }
 
 if (parentPort && (workerData as { handler?: HandlerData } | undefined)?.handler) {
