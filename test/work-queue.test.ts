@@ -25,33 +25,52 @@ describe('AnswerPressure', () => {
   it('a burst (more than BURST_PER_SECOND arriving) is pressure while it lasts, though each request is answered at once', () => {
     let now = 1_000_000;
     const p = new AnswerPressure(8, undefined, () => now);
-    const perWindow = (BURST_PER_SECOND * RATE_WINDOW_MS) / 1000;
-    const arrive = (n: number) => {
-      for (let i = 0; i < n; i++) {
-        const res = new EventEmitter();
-        p.track(res);
-        res.emit('close');
+    // `perSecond` requests a second for `ms`, one each time they are due, answered at once
+    let owed = 0;
+    const arrive = (perSecond: number, ms: number, onEach: () => void = () => {}) => {
+      for (let t = 0; t < ms; t++, now++) {
+        for (owed += perSecond / 1000; owed >= 1; owed--) {
+          const res = new EventEmitter();
+          p.track(res);
+          res.emit('close');
+        }
+        onEach();
       }
     };
-    // just under the rate: not a burst
-    arrive(perWindow - 1);
+    // just under the rate, for a second: never a burst, and nothing in flight
+    arrive(BURST_PER_SECOND * 0.95, 1000, () => expect(p.high).toBe(false));
     expect(p.inflight).toBe(0);
-    expect(p.high).toBe(false);
-    arrive(1);
+    expect(p.recent).toBeGreaterThan((BURST_PER_SECOND * RATE_WINDOW_MS * 0.8) / 1000);
+    // a little over it: seen once a window of it was counted
+    arrive(BURST_PER_SECOND * 1.1, RATE_WINDOW_MS + 10);
     expect(p.burst).toBe(true);
     expect(p.high).toBe(true);
-    // the next window still remembers it while it begins
-    now += RATE_WINDOW_MS;
-    expect(p.high).toBe(true);
-    arrive(10);
-    expect(p.high).toBe(true);
-    // two windows on, with few arrivals since: over
-    now += RATE_WINDOW_MS;
-    expect(p.recent).toBe(10);
+    arrive(BURST_PER_SECOND * 1.1, 200, () => expect(p.high).toBe(true));
+    // once it stops, it is over within 20 ms
+    arrive(0, 20);
     expect(p.high).toBe(false);
     // a quiet spell: nothing is remembered
-    now += 10 * RATE_WINDOW_MS;
+    arrive(0, 2 * RATE_WINDOW_MS);
     expect(p.recent).toBe(0);
+    // twice the rate after a quiet spell (a max-rate round): seen within 30 ms, not once a whole window was counted
+    arrive(BURST_PER_SECOND * 2, 30);
+    expect(p.high).toBe(true);
+  });
+
+  it('from a quiet spell, a clump is a burst only at the rate: 59 at once is not, 60 (2,000/s over 30 ms) is', () => {
+    let now = 5_000_000;
+    const p = new AnswerPressure(1_000, undefined, () => now);
+    const clump = (n: number) => {
+      for (let i = 0; i < n; i++) p.track(new EventEmitter());
+    };
+    clump(59);
+    expect(p.burst).toBe(false);
+    clump(1);
+    expect(p.burst).toBe(true);
+    // counted over the last 100 ms: gone 100 ms later (to within a 10-ms bucket)
+    now += RATE_WINDOW_MS + 10;
+    expect(p.recent).toBe(0);
+    expect(p.burst).toBe(false);
   });
 
   it('another AnswerPressure over the same shared buffer (the handler thread) reads the same counts', () => {
