@@ -21,7 +21,8 @@ afterAll(() => h.close());
 interface Sent {
   path: string;
   body: string;
-  headers: Record<string, string>;
+  /** a list is sent as that header repeated */
+  headers: Record<string, string | string[]>;
   /** sent without a content-length, in chunks (the Hono mount gets the whole body: a Request has no chunks) */
   chunked?: boolean;
 }
@@ -33,7 +34,10 @@ const overNode = (s: Sent) => rawPost(h.url + s.path, s.body, s.headers, s.chunk
 
 /** Through the Hono app, as a Worker serves it. */
 async function overHono(s: Sent): Promise<Answer> {
-  const headers = s.chunked ? s.headers : { ...s.headers, 'content-length': String(Buffer.byteLength(s.body)) };
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(s.chunked ? s.headers : { ...s.headers, 'content-length': String(Buffer.byteLength(s.body)) })) {
+    for (const v of [value].flat()) headers.append(name, v);
+  }
   // bytes: a string body would get a default text/plain type
   const res = await h.server.runtime.app.request(`http://localhost${s.path}`, { method: 'POST', headers, body: new TextEncoder().encode(s.body) });
   const text = await res.text();
@@ -97,6 +101,15 @@ const cases: Array<[string, () => Sent, number]> = [
   ['a signed event, chunked', () => ({ ...signedEvent(message()), chunked: true }), 200],
   ['a schema 1.0 event', () => signedEvent({ uuid: randomUUID(), token: TOKEN, ts: '1', type: 'event_callback', event: { type: 'message' } }), 400],
   // a byte order mark before the JSON: both mounts drop it (Request.text() does) and check the same text
+  // a header sent twice: every value counts, joined as Web Headers join them (Node's req.headers keeps only the first)
+  ['a second content type after application/json', () => {
+    const s = signedEvent(message());
+    return { ...s, headers: { ...s.headers, 'content-type': ['application/json', 'text/plain'] } };
+  }, 415],
+  ['the signature header twice', () => {
+    const s = signedEvent(message());
+    return { ...s, headers: { ...s.headers, 'x-lark-signature': [String(s.headers['x-lark-signature']), String(s.headers['x-lark-signature'])] } };
+  }, 401],
   ['a signed event after a byte order mark', () => {
     const s = signedEvent(message());
     return { ...s, body: `\ufeff${s.body}` };

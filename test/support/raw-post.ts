@@ -10,8 +10,8 @@ export interface RawAnswer {
   framing: string;
 }
 
-/** Posts `body` to `url`; `chunked` leaves out content-length and writes the body in 16 KB chunks. */
-export function rawPost(url: string, body: string | Buffer, headers: Record<string, string>, chunked = false): Promise<RawAnswer> {
+/** Posts `body` to `url` (a header given as a list is sent once for each value); `chunked` leaves out content-length and writes the body in 16 KB chunks. */
+export function rawPost(url: string, body: string | Buffer, headers: Record<string, string | string[]>, chunked = false): Promise<RawAnswer> {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   const u = new URL(url);
   return new Promise((resolve, reject) => {

@@ -25,6 +25,25 @@ function refuse(req: IncomingMessage, res: ServerResponse, a: WebhookAnswer): vo
   send(res, a);
 }
 
+/**
+ * Every value of a header, joined as Web Headers join them (Node's req.headers keeps only the first of a repeated
+ * content-type). Read in one pass over the raw headers at the first call: req.headersDistinct builds an array for each.
+ */
+function headerReader(raw: string[]): (name: string) => string | undefined {
+  let joined: Map<string, string> | undefined;
+  return (name) => {
+    if (!joined) {
+      joined = new Map();
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        const key = raw[i]!.toLowerCase();
+        const before = joined.get(key);
+        joined.set(key, before === undefined ? raw[i + 1]! : `${before}, ${raw[i + 1]!}`);
+      }
+    }
+    return joined.get(name);
+  };
+}
+
 /** Answers the request and says true when it is one of the endpoint's routes; false leaves it to the next listener. */
 export function nodeWebhook(endpoint: WebhookEndpoint): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
@@ -34,8 +53,7 @@ export function nodeWebhook(endpoint: WebhookEndpoint): (req: IncomingMessage, r
     const path = q < 0 ? url : url.slice(0, q);
     const route = endpoint.route(path);
     if (!route) return false;
-    // Every value of a header, joined as Web Headers join them (Node keeps only the first of a repeated content-type).
-    const header = (name: string): string | undefined => req.headersDistinct[name]?.join(', ');
+    const header = headerReader(req.rawHeaders);
     const before = endpoint.beforeBody(header);
     if ('refuse' in before) {
       refuse(req, res, before.refuse);
