@@ -36,8 +36,8 @@ async function main() {
   const fake = await startFakeLark({ botOpenId: 'ou_bot', knows: (id) => /^ou_(bench|fan)_/.test(id) });
   const base = { LARK_ENCRYPT_KEY: KEY, LARK_VERIFICATION_TOKEN: 'vtoken_test', LOG_LEVEL: 'silent' };
   if (isStale()) await build();
-  const servers: Array<{ name: string; port: number; child: ChildProcess; replies: boolean; cpu: number[]; rate: number[]; handled: number[] }> = [];
-  const add = async (name: string, port: number, child: Promise<ChildProcess>, replies = false) => servers.push({ name, port, child: await child, replies, cpu: [], rate: [], handled: [] });
+  const servers: Array<{ name: string; port: number; child: ChildProcess; replies: boolean; cpu: number[]; rate: number[]; handled: number[]; loadgen: number[] }> = [];
+  const add = async (name: string, port: number, child: Promise<ChildProcess>, replies = false) => servers.push({ name, port, child: await child, replies, cpu: [], rate: [], handled: [], loadgen: [] });
   const target = (which: string, port: number, env: Record<string, string> = {}) =>
     ready(fork(join(projectRoot, 'bench/targets.ts'), [which], { execArgv: [...startFlags(), '--import', 'tsx'], env: { ...process.env, ...base, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
   copyFileSync(join(dir, 'seed.db'), join(dir, 'duban.db'));
@@ -76,8 +76,10 @@ async function main() {
   for (let r = 0; r < rounds; r++) {
     for (const s of r % 2 ? [...servers].reverse() : servers) {
       const c0 = cpuMs(s.child.pid!);
+      const l0 = cpuMs(loadgen.pid!);
       const res = await load({ mode: 'closed', url: url(s), n: 2000, tag: `r${r}_${s.port}`, concurrency: 32 });
       s.cpu.push(((cpuMs(s.child.pid!) - c0) * 1000) / 2000);
+      s.loadgen.push(((cpuMs(loadgen.pid!) - l0) * 1000) / 2000);
       s.rate.push(res.perSecond);
       if (res.samples.some((x) => x.status !== 200)) throw new Error(`${s.name}: not every answer was 200`);
       // Duban: how many of the round's events were already handled when its last answer came (the rest wait in the
@@ -89,7 +91,7 @@ async function main() {
   process.stdout.write(`\nmax rate at concurrency 32, 2,000 events a round, ${rounds} rounds taking turns (medians, then each round)\n`);
   for (const s of servers) {
     const handled = s.handled.length ? `; handled by the round's end: ${s.handled.join(' / ')} of 2,000` : '';
-    process.stdout.write(`  ${s.name.padEnd(32)} ${String(Math.round(median(s.cpu))).padStart(4)} µs CPU per answer  ${String(Math.round(median(s.rate))).padStart(5)}/s   [${s.cpu.map((x) => x.toFixed(0)).join(' ')} µs]${handled}\n`);
+    process.stdout.write(`  ${s.name.padEnd(32)} ${String(Math.round(median(s.cpu))).padStart(4)} µs CPU per answer  ${String(Math.round(median(s.rate))).padStart(5)}/s   load generator ${Math.round(median(s.loadgen))} µs   [${s.cpu.map((x) => x.toFixed(0)).join(' ')} µs]${handled}\n`);
   }
   inbox.close();
   for (const s of servers) s.child.kill();
