@@ -28,6 +28,8 @@ export interface HandlerHost {
   settled(): Promise<void>;
   /** a prompt stop: the handlings under way end, what is not handled stays in the inbox */
   stop(): Promise<void>;
+  /** ends the thread at once, as a crash would: it is started again after RESTART_MS (tests) */
+  end(): Promise<void>;
 }
 
 /**
@@ -130,6 +132,9 @@ export function startHandlerThread(opts: { config: Config; log: Log; budget: num
         waiters.set(id, resolve);
         send({ type: 'settle', id });
       });
+    },
+    async end() {
+      if (!stopping && !restart) await worker.terminate();
     },
     async stop() {
       if (stopping) return;

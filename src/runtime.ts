@@ -19,7 +19,7 @@ import { createCore, type Core } from './create-core.js';
 import { AnswerPressure, BACKLOG_BUDGET, HANDLING_CONCURRENCY, HANDLING_SURGE, WorkQueue } from './work-queue.js';
 import { webhookEndpoint, type WebhookEndpoint } from './lark/receivers/webhook.js';
 import { applyPlanText, formatProblems } from './plan/apply.js';
-import { startHandlerThread } from './handler-host.js';
+import { startHandlerThread, type HandlerHost } from './handler-host.js';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const examplePlan = join(projectRoot, 'examples', 'xinhe.plan.yaml');
@@ -33,6 +33,8 @@ export interface Runtime extends Core {
   pressure: AnswerPressure;
   /** events are handled and the outbox delivered on the handler thread (RuntimeOptions.handlerThread) */
   handlerThread: boolean;
+  /** that thread's host, when it runs */
+  handlerHost?: HandlerHost;
   /** work started after HTTP answers; tests await it to know handling is finished */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -103,6 +105,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     webhook,
     pressure,
     handlerThread: Boolean(host),
+    handlerHost: host,
     settled,
     async close() {
       // A prompt stop: no more ticks or events taken from the inbox; the handlings under way end, and the events not

@@ -138,6 +138,24 @@ describe('HANDLER_THREAD=1', () => {
     expect([...repliesPerMessage().values()].every((n) => n === 1)).toBe(true);
   });
 
+  it('a thread that dies is started again: what came meanwhile was answered 200, and is replied to once', async () => {
+    fake.reset();
+    lines.length = 0;
+    await server.runtime.handlerHost!.end();
+    const events = helps(20, 'dead');
+    const answers = await Promise.all(events.map((ev) => post(ev)));
+    expect(answers.map((r) => r.status)).toEqual(events.map(() => 200));
+    await until(() => repliesPerMessage().size === 20);
+    expect([...repliesPerMessage().values()].every((n) => n === 1)).toBe(true);
+    expect(lines.some((l) => l.includes('handler thread ended; starting it again'))).toBe(true);
+    await server.runtime.settled();
+    expect(await server.runtime.bot.unhandledCount()).toBe(0);
+    // and it goes on: the next event is handled by the new thread
+    const [next] = helps(1, 'after');
+    expect((await post(next)).status).toBe(200);
+    await until(() => repliesPerMessage().get(next.event.message.message_id) === 1);
+  });
+
   it('refuses to start in the sandbox (no Lark app), saying why', async () => {
     const sandbox = configSchema.parse({ PORT: '0', DATABASE_PATH: join(dir, 'sandbox.db'), HANDLER_THREAD: '1', LOG_LEVEL: 'silent' });
     await expect(startServer({ config: sandbox, scheduler: false })).rejects.toThrow(/HANDLER_THREAD=1 needs a Lark app/);
