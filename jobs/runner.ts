@@ -39,6 +39,13 @@ export interface OccasionResult {
 
 const MARKER = '';
 
+/** A job run asked for once the runner was stopped (the server is stopping). */
+export class RunnerStopped extends Error {
+  constructor() {
+    super('the server is stopping: run the job again once it is back');
+  }
+}
+
 export class JobRunner {
   private last: Date | undefined;
   private warnedYears = new Set<string>();
@@ -67,10 +74,23 @@ export class JobRunner {
     return res;
   }
 
-  /** `job run NAME [--at]`: the job's latest occasion at or before `at` (looking back 40 days), run through the ledger. */
+  /**
+   * `job run NAME [--at]`: the job's latest occasion at or before `at` (looking back 40 days), run through the ledger.
+   * It takes its turn with the ticks (never beside one), and a stop waits for it as for a tick: the runtime closes the
+   * database right after. Once stopped it runs nothing and throws RunnerStopped.
+   */
   async runNow(name: string, at: Date): Promise<OccasionResult[]> {
     const job = this.job(name);
     if (!job) throw new Error(`no job "${name}"; jobs: ${this.deps.jobs.map((j) => j.name).join(', ')}`);
+    while (this.running) await this.running.catch(() => undefined);
+    if (this.stopped) throw new RunnerStopped();
+    this.running = this.runLatest(job, name, at).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async runLatest(job: JobDef, name: string, at: Date): Promise<OccasionResult[]> {
     const out: OccasionResult[] = [];
     for (const ctx of await this.contexts(at)) {
       if (jobSetting(ctx.campaign, name).off) {

@@ -10,6 +10,7 @@ import { adminAuth } from './admin-auth.js';
 import { internalError } from './log.js';
 import { applyPlanText } from './plan/apply.js';
 import { PlanNotApplied } from './plan/atomic.js';
+import { RunnerStopped } from '../jobs/runner.js';
 
 export interface AppOptions {
   /** the webhook endpoint to mount (/lark/events, /lark/cards); in ws mode there is none and the routes do not exist */
@@ -56,7 +57,11 @@ export function createApp(core: Core, opts: AppOptions): Hono {
     const atParam = c.req.query('at');
     const at = atParam ? new Date(atParam) : core.clock.now();
     if (Number.isNaN(at.getTime())) return c.json({ error: 'at must be an ISO-8601 time, e.g. 2026-11-27T09:00:00+08:00' }, 400);
-    const results = await runner.runNow(name, at);
+    const results = await runner.runNow(name, at).catch((err: unknown) => {
+      if (err instanceof RunnerStopped) return err;
+      throw err;
+    });
+    if (results instanceof RunnerStopped) return c.json({ error: results.message }, 503);
     // Delivered after the answer on both targets: Node's sender, or this request's waitUntil on Workers.
     if (results.some((r) => r.posts > 0)) core.deliverSoon();
     return c.json({ ok: true, results });

@@ -1,10 +1,11 @@
-// A stop waits for the job tick under way (the runtime closes the database right after it), and no tick starts after it.
+// A stop waits for the job tick or admin job run under way (the runtime closes the database right after it), and no
+// tick or run starts after it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defineJob } from '../jobs/define.js';
-import { JobRunner } from '../jobs/runner.js';
+import { JobRunner, RunnerStopped } from '../jobs/runner.js';
 import { loadConfig } from '../src/config.js';
 import { applyPlanFile, createRuntime, examplePlan } from '../src/runtime.js';
 
@@ -48,6 +49,53 @@ describe('JobRunner.stop', () => {
     expect(upkeeps).toBe(1);
     // the tick under way ended after its current job: the next job did not run
     expect(after).toBe(0);
+    await rt.close();
+  });
+
+  it('an admin job run under way: the stop waits for it, a run asked for after the stop is refused (503 over HTTP), and a run never goes beside a tick', async () => {
+    const rt = createRuntime({ config: loadConfig({ DATABASE_PATH: join(dir, 'run.db'), LOG_LEVEL: 'silent', ADMIN_TOKEN: 'admin-token-for-the-test-0123456789' }) });
+    await applyPlanFile(rt, examplePlan);
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let entered!: () => void;
+    const inPosts = new Promise<void>((r) => (entered = r));
+    let ticksDuring = 0;
+    let running = false;
+    const slow = defineJob({
+      name: 'slow',
+      schedule: 'once',
+      summary: 'posts once the test lets it',
+      occasions: (_ctx, _from, to) => [{ period: 'p1', at: to, until: to.plus({ days: 1 }) }],
+      posts: async () => {
+        running = true;
+        entered();
+        await gate;
+        running = false;
+        return [];
+      },
+      maintain: async () => void (running && ticksDuring++),
+    });
+    const runner = new JobRunner({ dbh: rt.dbh, clock: rt.clock, log: rt.log, messenger: rt.messenger, jobs: [slow] });
+    const run = runner.runNow('slow', rt.clock.now());
+    await inPosts;
+    // a tick asked for meanwhile waits for the run
+    const tick = runner.tick();
+    let stopped = false;
+    const stopping = runner.stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(stopped).toBe(false);
+    open();
+    const results = await run;
+    expect(results.map((r) => r.outcome)).toEqual(['nothing']);
+    await stopping;
+    expect(await tick).toEqual([]);
+    expect(ticksDuring).toBe(0);
+    await expect(runner.runNow('slow', rt.clock.now())).rejects.toThrow(RunnerStopped);
+    // over HTTP: the runtime's runner, stopped as a server stop stops it
+    await rt.runner.stop();
+    const res = await rt.app.request('/admin/jobs/overdue-digest/run', { method: 'POST', headers: { authorization: 'Bearer admin-token-for-the-test-0123456789' } });
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: string }).error).toMatch(/stopping/);
     await rt.close();
   });
 });
