@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { systemClock } from './core/clock.js';
 import { createCore } from './create-core.js';
 import { createLarkClient, LarkMessenger } from './lark/sdk-messenger.js';
+import { plainCache } from './lark/token-cache.js';
 import { undiciHttp } from './lark/undici-http.js';
 import { createLog } from './log.js';
 import { AnswerPressure, HANDLING_CONCURRENCY, HANDLING_SURGE, WorkQueue } from './work-queue.js';
@@ -75,7 +76,8 @@ async function run(data: HandlerData): Promise<void> {
   // Its own connection; the main thread's checkpointer copies the WAL for both.
   const dbh = openSqlite(config.DATABASE_PATH, { checkpointElsewhere: true });
   const http = undiciHttp();
-  const messenger = new LarkMessenger(createLarkClient({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN, httpInstance: http }), log);
+  const tokens = plainCache();
+  const messenger = new LarkMessenger(createLarkClient({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN, httpInstance: http, cache: tokens }), log, tokens);
   // While many requests wait on the main thread, handling and sending start at most once every MAX_YIELD_MS: the
   // answers have the cores (the lower priority alone leaves the thread a share of them).
   const pressure = new AnswerPressure(undefined, data.pressure);

@@ -50,7 +50,7 @@ function coreFor(env: Env, defer: (work: () => Promise<void>) => void): Core {
   const cfg = configOf(env);
   const log = createLog({ runtime: 'workers' }, (line) => console.log(line), cfg.LOG_LEVEL);
   const messenger: Messenger = hasLarkApp(cfg)
-    ? new LarkMessenger(createLarkClient({ appId: cfg.LARK_APP_ID!, appSecret: cfg.LARK_APP_SECRET!, domain: cfg.LARK_DOMAIN, cache: tokens }), log)
+    ? new LarkMessenger(createLarkClient({ appId: cfg.LARK_APP_ID!, appSecret: cfg.LARK_APP_SECRET!, domain: cfg.LARK_DOMAIN, cache: tokens }), log, tokens)
     : new SandboxMessenger();
   // No catch-up look-back beyond a few minutes: a fresh core is normal on Workers, not a restart after an outage, and
   // every occasion still inside its window is found by the minute that covers it; the ledger keeps it to one run.

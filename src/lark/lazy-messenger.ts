@@ -29,10 +29,12 @@ export function lazyMessenger(load: () => Promise<Messenger>): Messenger {
 export function larkMessenger(config: Config, log: Log): { messenger: Messenger; close(): Promise<void> } {
   let closePool: (() => Promise<void>) | undefined;
   const messenger = lazyMessenger(async () => {
-    const [{ createLarkClient, LarkMessenger }, { undiciHttp }] = await Promise.all([import('./sdk-messenger.js'), import('./undici-http.js')]);
+    const [{ createLarkClient, LarkMessenger }, { undiciHttp }, { plainCache }] = await Promise.all([import('./sdk-messenger.js'), import('./undici-http.js'), import('./token-cache.js')]);
     const http = undiciHttp();
     closePool = () => http.close();
-    return new LarkMessenger(createLarkClient({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN, httpInstance: http }), log);
+    // our cache, so that a token Lark refused can be dropped (LarkMessenger)
+    const tokens = plainCache();
+    return new LarkMessenger(createLarkClient({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN, httpInstance: http, cache: tokens }), log, tokens);
   });
   return { messenger, close: async () => closePool?.() };
 }

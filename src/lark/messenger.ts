@@ -17,7 +17,18 @@ export type DeliveryResult =
    * retry: worth trying again; transient: the Open Platform was unreachable, overloaded or limiting us (network error,
    * 5xx, rate limit), which says nothing about the message: such a row is retried for as long as it takes.
    */
-  | { ok: false; retry: boolean; transient?: boolean; retryAfterMs?: number; error: string };
+  | {
+      ok: false;
+      retry: boolean;
+      transient?: boolean;
+      retryAfterMs?: number;
+      error: string;
+      /**
+       * What the operator must fix when Lark refused the app itself (its credentials, this server's IP): the message
+       * waits, as in an outage, and goes once it is fixed; the sender logs this, not each message's failure.
+       */
+      setup?: string;
+    };
 
 export interface CalendarEventInput {
   summary: string;

@@ -41,7 +41,12 @@ export function createLarkClient(c: LarkAppConfig): lark.Client {
 /** Lark's message uuid is at most 50 characters; our dedupe keys are longer and readable, so we hash them. */
 export const larkUuid = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 40);
 
-const RETRYABLE_CODES = new Set([99991400, 230020, 99991401]);
+/** Lark limiting us (99991400, 230020): retried after its reset time. */
+const RETRYABLE_CODES = new Set([99991400, 230020]);
+/** Lark refused the tenant token we sent (missing, revoked, expired early): a fresh one is fetched for the next try. */
+const TOKEN_REFUSED = new Set([99991661, 99991663]);
+/** This server's IP is not in the app's IP whitelist. */
+const IP_REFUSED = 99991401;
 
 interface HttpError {
   response?: { status?: number; data?: { code?: number; msg?: string }; headers?: Record<string, string> };
@@ -49,15 +54,54 @@ interface HttpError {
   message?: string;
 }
 
-export function classifyError(err: unknown): DeliveryResult & { ok: false } {
+/** tokenRefused: Lark refused the token itself (the messenger then drops it from its cache) */
+type Refusal = DeliveryResult & { ok: false; tokenRefused?: boolean };
+
+/** What the operator must fix, for the answers about the app rather than the message (DeliveryResult.setup). */
+export const SETUP = {
+  credentials: (detail: string) =>
+    `Lark refused the app's credentials when the bot asked for its access token (${detail}): check LARK_APP_ID and LARK_APP_SECRET against the app's page in the developer console (凭证与基础信息), then restart.`,
+  token: (detail: string) =>
+    `Lark refused the bot's access token (${detail}): a new one is fetched for each try; if this goes on, check that the app is enabled and LARK_APP_SECRET is the current secret.`,
+  ip: (detail: string) =>
+    `Lark refused this server's IP address (${detail}): add it to the app's IP whitelist in the developer console (安全设置 → IP 白名单), or turn the whitelist off.`,
+};
+
+/** A refusal that carries Lark's code: the same reading whether it came as an HTTP error or in a 200's body. */
+function byCode(code: number, msg: string, retryAfterMs?: number): Refusal {
+  if (RETRYABLE_CODES.has(code)) return { ok: false, retry: true, transient: true, retryAfterMs, error: msg };
+  if (code === IP_REFUSED) return { ok: false, retry: true, transient: true, error: msg, setup: SETUP.ip(msg) };
+  if (TOKEN_REFUSED.has(code)) return { ok: false, retry: true, transient: true, error: msg, setup: SETUP.token(msg), tokenRefused: true };
+  return { ok: false, retry: false, error: msg };
+}
+
+/** The SDK's error when the token endpoint answered without a token (src: its buildTokenError). */
+const TOKEN_FAILED = /failed to get (?:tenant|app)_access_token, code: (\S+), msg: (.*)$/;
+
+export function classifyError(err: unknown): Refusal {
   const e = err as HttpError;
   const status = e.response?.status;
   const code = e.response?.data?.code;
   const msg = `${status ?? e.code ?? 'network'} ${code ?? ''} ${e.response?.data?.msg ?? e.message ?? ''}`.trim();
-  if (!e.response) return { ok: false, retry: true, transient: true, error: `network: ${msg}` };
-  if (status === 429 || (code !== undefined && RETRYABLE_CODES.has(code))) {
+  if (!e.response) {
+    const refused = TOKEN_FAILED.exec(e.message ?? '');
+    if (refused) {
+      const tokenCode = Number(refused[1]);
+      const detail = `code ${refused[1]}: ${refused[2]}`;
+      // limited on the token endpoint: as any rate limit
+      if (RETRYABLE_CODES.has(tokenCode)) return { ok: false, retry: true, transient: true, error: `token endpoint: ${detail}` };
+      return { ok: false, retry: true, transient: true, error: `token refused: ${detail}`, setup: SETUP.credentials(detail) };
+    }
+    return { ok: false, retry: true, transient: true, error: `network: ${msg}` };
+  }
+  if (status === 429) {
     const reset = Number(e.response.headers?.['x-ogw-ratelimit-reset']);
     return { ok: false, retry: true, transient: true, retryAfterMs: Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined, error: msg };
+  }
+  if (code !== undefined) {
+    const reset = Number(e.response.headers?.['x-ogw-ratelimit-reset']);
+    const refusal = byCode(code, msg, Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined);
+    if (refusal.retry || status === undefined || status < 500) return refusal;
   }
   if (status !== undefined && status >= 500) return { ok: false, retry: true, transient: true, error: msg };
   return { ok: false, retry: false, error: msg };
@@ -78,6 +122,8 @@ export class LarkMessenger implements Messenger {
   constructor(
     readonly client: lark.Client,
     private readonly log: Log,
+    /** the client's token cache (createLarkClient's `cache`), cleared when Lark refuses the token */
+    private readonly tokens?: TokenCache,
   ) {}
 
   async deliver(d: Delivery): Promise<DeliveryResult> {
@@ -94,13 +140,17 @@ export class LarkMessenger implements Messenger {
           data: { receive_id: d.target, msg_type: d.msgType, content: d.content, uuid },
         });
       }
-      if (res.code && res.code !== 0) {
-        return { ok: false, retry: RETRYABLE_CODES.has(res.code), transient: RETRYABLE_CODES.has(res.code), error: `${res.code} ${res.msg ?? ''}` };
-      }
+      if (res.code && res.code !== 0) return await this.refused(byCode(res.code, `${res.code} ${res.msg ?? ''}`));
       return { ok: true, messageId: res.data?.message_id, chatId: res.data?.chat_id };
     } catch (err) {
-      return classifyError(err);
+      return await this.refused(classifyError(err));
     }
+  }
+
+  /** A refused token is dropped from the cache, so the next try asks for a new one. */
+  private async refused(r: Refusal): Promise<Refusal> {
+    if (r.tokenRefused) await this.tokens?.clear();
+    return r;
   }
 
   async botOpenId(): Promise<string | undefined> {

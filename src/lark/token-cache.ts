@@ -4,6 +4,8 @@
 export interface TokenCache {
   set(key: string | symbol, value: unknown, expire?: number, options?: { namespace?: string }): Promise<boolean>;
   get(key: string | symbol, options?: { namespace?: string }): Promise<unknown>;
+  /** forgets every value (a token Lark refused) */
+  clear(): Promise<void>;
 }
 
 export function plainCache(now: () => number = Date.now): TokenCache {
@@ -13,6 +15,9 @@ export function plainCache(now: () => number = Date.now): TokenCache {
     async set(key, value, expire, options) {
       values.set(keyOf(key, options?.namespace), { value, expiresAt: expire });
       return true;
+    },
+    async clear() {
+      values.clear();
     },
     async get(key, options) {
       const k = keyOf(key, options?.namespace);

@@ -105,7 +105,15 @@ export async function startFakeLark(opts: StartOptions = {}): Promise<FakeLark> 
         tick();
       });
     },
+    setAppSecret(secret) {
+      state.appSecret = secret;
+    },
+    revokeTokens() {
+      for (const token of state.tokenApps.keys()) state.revoked.add(token);
+    },
+    refuseIp: false,
     reset() {
+      fake.refuseIp = false;
       fake.calls.length = 0;
       fake.messages.length = 0;
       fake.files.length = 0;
@@ -148,6 +156,7 @@ export async function startFakeLark(opts: StartOptions = {}): Promise<FakeLark> 
     messageChat: new Map(),
     uuids: new Map(),
     tokenApps: new Map(),
+    revoked: new Set(),
     wsEndpointCalls: [],
     nextId: (prefix) => `${prefix}${++counter}`,
     recordSend: (chatId, at) => limits.record(chatId, at),
@@ -199,10 +208,14 @@ export async function startFakeLark(opts: StartOptions = {}): Promise<FakeLark> 
     if (fake.isDown()) return destroy();
     if (!route) return send({ status: 404, body: { code: 404, msg: 'not found' } });
     if (!route.public) {
+      if (fake.refuseIp) return send({ status: 400, body: { code: 99991401, msg: 'request ip not allowed' } });
       const auth = String(req.headers['authorization'] ?? '');
       if (!/^Bearer t-fake-\S+$/.test(auth)) {
         const msg = auth ? 'Invalid access token for authorization' : 'Missing access token';
         return send({ status: 401, body: { code: 99991661, msg } });
+      }
+      if (state.revoked.has(auth.slice('Bearer '.length))) {
+        return send({ status: 401, body: { code: 99991663, msg: 'Invalid access token for authorization. Please make a request with token attached.' } });
       }
     }
     if (badJson) return send({ status: 400, body: { code: 9499, msg: 'Bad Request: body is not valid JSON' } });

@@ -109,6 +109,15 @@ export interface FakeLark {
   isDown(): boolean;
   /** granted scopes */
   scopes: Set<string>;
+  /** the app secret the token endpoint accepts from now on (the secret reset in the developer console) */
+  setAppSecret(secret: string): void;
+  /** the tenant tokens issued so far are refused from now on, with 99991663 (revoked before their expiry) */
+  revokeTokens(): void;
+  /**
+   * while true, API calls answer 99991401: this machine's IP is not in the app's IP whitelist (the token endpoints,
+   * which the whitelist does not cover, still answer)
+   */
+  refuseIp: boolean;
   limitViolations(): { app1s: number; app1min: number; chat1s: number };
   messagesIn(chatId: string): FakeMessage[];
   waitFor(pred: (m: FakeMessage[]) => boolean, timeoutMs?: number): Promise<void>;
@@ -161,6 +170,8 @@ export interface FakeState {
   uuids: Map<string, { message_id: string; at: number }>;
   /** sender app id per issued token */
   tokenApps: Map<string, string>;
+  /** tokens refused from now on (FakeLark.revokeTokens) */
+  revoked: Set<string>;
   /** long-connection endpoint requests: app id, and whether the secret was right */
   wsEndpointCalls: Array<{ appId: string; ok: boolean }>;
   nextId(prefix: string): string;

@@ -1,0 +1,103 @@
+// When Lark refuses the app itself rather than a message: a wrong app secret (the token endpoint answers 10014), a
+// token revoked before its expiry (99991663), this server's IP outside the app's IP whitelist (99991401). Each is a
+// deploy half set up, and each must lose nothing: the reply waits in the outbox, the log says once what to fix (not
+// once per message or per try), and the reply goes once it is fixed, exactly once. Through the real path: a signed,
+// encrypted push to the running server, the real SDK over undici to the fake Open Platform.
+import { afterEach, describe, expect, it } from 'vitest';
+import { SETUP } from '../src/lark/sdk-messenger.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { messageEvent } from './support/lark-events.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+/** Retries every 20–40 ms, so a test sees several tries of one message in a second. */
+const quickRetries = { baseBackoffMs: 20, maxBackoffMs: 40 };
+
+async function start(env: Record<string, string> = {}) {
+  const lines: string[] = [];
+  h = await startHarness({ env: { LOG_LEVEL: 'info', ...env }, logLines: lines, sender: quickRetries });
+  return { h, lines };
+}
+
+/** A 帮助 in a private chat, pushed as Lark pushes it; answers its message id once the push was answered 200. */
+async function ask(h: Harness, chat: string): Promise<string> {
+  const ev = messageEvent({ from: 'ou_chenbo', chat, chatType: 'p2p', text: '帮助' });
+  h.fake.seedMessage(ev.event.message.message_id, chat);
+  const res = await h.post(ev);
+  expect(res.status).toBe(200);
+  await h.server.runtime.settled();
+  return ev.event.message.message_id;
+}
+
+/** The outbox rows' state (the reply waiting between tries, being sent, or sent). */
+function rows(h: Harness) {
+  const db = (h.server.runtime.dbh.db as unknown as { $client: { prepare(sql: string): { all(): unknown[] } } }).$client;
+  return db.prepare('select status, attempts, last_error as lastError from outbox order by id').all() as Array<{ status: string; attempts: number; lastError: string | null }>;
+}
+
+async function until(done: () => boolean, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const errors = (lines: string[]) => lines.map((l) => JSON.parse(l) as { level: string; msg: string }).filter((l) => l.level === 'error');
+const repliesTo = (h: Harness, messageId: string) => h.fake.messages.filter((m) => m.reply_to === messageId).length;
+
+describe('Lark refuses the app, not the message', () => {
+  it('a wrong LARK_APP_SECRET: the reply waits, the log says once to check the app id and secret, and the reply goes once the secret is right', async () => {
+    const { h, lines } = await start({ LARK_APP_SECRET: 'not-the-secret' });
+    const id = await ask(h, 'oc_p2p_refused_secret');
+    await until(() => rows(h)[0]?.status === 'pending' && rows(h)[0]!.attempts >= 4);
+    expect(rows(h)[0]).toMatchObject({ status: 'pending', lastError: expect.stringContaining('token refused: code 10014') });
+    expect(repliesTo(h, id)).toBe(0);
+    // one line, for four tries and more
+    const said = errors(lines).filter((l) => l.msg.includes('LARK_APP_ID and LARK_APP_SECRET'));
+    expect(said).toHaveLength(1);
+    expect(said[0]!.msg).toBe(`${SETUP.credentials('code 10014: app secret invalid')} Messages wait in the outbox and go once it is fixed.`);
+    // the secret is put right (here: the app's secret becomes the one configured)
+    h.fake.setAppSecret('not-the-secret');
+    await until(() => repliesTo(h, id) === 1);
+    await h.server.runtime.sender.drain(5_000);
+    expect(rows(h)[0]!.status).toBe('sent');
+    expect(repliesTo(h, id)).toBe(1);
+  });
+
+  it('a token revoked before its expiry (99991663): dropped, a new one fetched, and the reply goes on the next try, once', async () => {
+    const { h } = await start();
+    const first = await ask(h, 'oc_p2p_revoked_1');
+    await h.settle();
+    expect(repliesTo(h, first)).toBe(1);
+    const tokensBefore = h.fake.calls.filter((c) => c.path.endsWith('/tenant_access_token/internal')).length;
+    h.fake.revokeTokens();
+    const second = await ask(h, 'oc_p2p_revoked_2');
+    await until(() => repliesTo(h, second) === 1);
+    // refused once with the old token, then sent with a new one
+    expect(h.fake.calls.filter((c) => c.status === 401 && c.path.includes('/im/v1/messages/')).length).toBe(1);
+    expect(h.fake.calls.filter((c) => c.path.endsWith('/tenant_access_token/internal')).length).toBe(tokensBefore + 1);
+    await h.server.runtime.sender.drain(5_000);
+    expect(rows(h).map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+
+  it("this server's IP not in the app's whitelist (99991401): the reply waits, the log says once where to add it, and it goes once allowed", async () => {
+    const { h, lines } = await start();
+    h.fake.refuseIp = true;
+    const id = await ask(h, 'oc_p2p_refused_ip');
+    await until(() => rows(h)[0]?.status === 'pending' && rows(h)[0]!.attempts >= 4);
+    expect(rows(h)[0]).toMatchObject({ status: 'pending', lastError: expect.stringContaining('99991401') });
+    const said = errors(lines).filter((l) => l.msg.includes('IP 白名单'));
+    expect(said).toHaveLength(1);
+    expect(errors(lines).filter((l) => l.msg.includes('failed for good'))).toEqual([]);
+    h.fake.refuseIp = false;
+    await until(() => repliesTo(h, id) === 1);
+    await h.server.runtime.sender.drain(5_000);
+    expect(repliesTo(h, id)).toBe(1);
+    expect(rows(h)[0]!.status).toBe('sent');
+  });
+});
