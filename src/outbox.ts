@@ -436,17 +436,6 @@ export class Sender {
     }
   }
 
-  /** When each setup problem was last logged (DeliveryResult.setup). */
-  private readonly setupLogged = new Map<string, number>();
-
-  /** Logs a setup problem at most once every SETUP_LOG_EVERY_MS while it lasts, not once for each message it holds. */
-  private reportSetup(setup: string, now: number): void {
-    const last = this.setupLogged.get(setup);
-    if (last !== undefined && now - last < SETUP_LOG_EVERY_MS) return;
-    this.setupLogged.set(setup, now);
-    this.log.error(`${setup} Messages wait in the outbox and go once it is fixed.`);
-  }
-
   /** While the server has many requests to answer, wait for them (up to MAX_YIELD_MS): answers come first. */
   private async giveWay(): Promise<void> {
     const started = Date.now();
@@ -485,9 +474,8 @@ export class Sender {
       return;
     }
     const attempts = due.attempts + 1; // the attempt the claim counted (for a handed row: the commit that queued it)
-    // Lark refused the app itself (its credentials, this server's IP): said once in a while, with what to fix; the
-    // message waits as in an outage, holding its chat's order.
-    if (result.setup) this.reportSetup(result.setup, now);
+    // Lark refused the app itself (its credentials, this server's IP; the messenger says what to fix): the message waits
+    // as in an outage, holding its chat's order.
     const isRateLimit = result.retryAfterMs !== undefined || /99991400|230020|^429/.test(result.error) || result.setup !== undefined;
     // Lark down, overloaded or limiting us says nothing about the message: it waits (backoff capped at maxBackoffMs)
     // for as long as the outage lasts. Only a retryable answer about the message itself runs out of attempts.
@@ -523,8 +511,5 @@ export function changes(res: unknown): number {
   const r = res as { changes?: number; meta?: { changes?: number } };
   return r.changes ?? r.meta?.changes ?? 0;
 }
-
-/** How often a setup problem that lasts is logged again (Sender.reportSetup). */
-export const SETUP_LOG_EVERY_MS = 10 * 60_000;
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -146,6 +146,9 @@ async function serve(
   else if (left && !rt.handlerThread) rt.readBack();
   const leftToHandle = sandbox ? sandboxBacklog.length : left;
   if (leftToHandle) rt.log.info('handling events left unhandled by the last run', { count: leftToHandle });
+  // With a Lark app the bot asks Lark who it is at once: group messages need its open_id, and a wrong secret or this
+  // server's IP outside the app's whitelist is said now (src/lark/sdk-messenger.ts), not at the first reply.
+  if (check.mode === 'lark') void rt.bot.botOpenId().catch(() => undefined);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;

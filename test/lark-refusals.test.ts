@@ -4,7 +4,7 @@
 // once per message or per try), and the reply goes once it is fixed, exactly once. Through the real path: a signed,
 // encrypted push to the running server, the real SDK over undici to the fake Open Platform.
 import { afterEach, describe, expect, it } from 'vitest';
-import { SETUP } from '../src/lark/sdk-messenger.js';
+import { SETUP, SETUP_WAITS } from '../src/lark/sdk-messenger.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { messageEvent } from './support/lark-events.js';
 
@@ -60,13 +60,18 @@ describe('Lark refuses the app, not the message', () => {
     // one line, for four tries and more
     const said = errors(lines).filter((l) => l.msg.includes('LARK_APP_ID and LARK_APP_SECRET'));
     expect(said).toHaveLength(1);
-    expect(said[0]!.msg).toBe(`${SETUP.credentials('code 10014: app secret invalid')} Messages wait in the outbox and go once it is fixed.`);
+    expect(said[0]!.msg).toBe(`${SETUP.credentials('code 10014: app secret invalid')} ${SETUP_WAITS}`);
     // the secret is put right (here: the app's secret becomes the one configured)
     h.fake.setAppSecret('not-the-secret');
     await until(() => repliesTo(h, id) === 1);
     await h.server.runtime.sender.drain(5_000);
     expect(rows(h)[0]!.status).toBe('sent');
     expect(repliesTo(h, id)).toBe(1);
+  });
+
+  it('a wrong LARK_APP_SECRET is said at start, before any message comes', async () => {
+    const { lines } = await start({ LARK_APP_SECRET: 'not-the-secret' });
+    await until(() => errors(lines).some((l) => l.msg.includes('LARK_APP_ID and LARK_APP_SECRET')));
   });
 
   it('a token revoked before its expiry (99991663): dropped, a new one fetched, and the reply goes on the next try, once', async () => {

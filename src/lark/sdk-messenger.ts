@@ -67,6 +67,12 @@ export const SETUP = {
     `Lark refused this server's IP address (${detail}): add it to the app's IP whitelist in the developer console (安全设置 → IP 白名单), or turn the whitelist off.`,
 };
 
+/** How often a setup problem that lasts is logged again. */
+export const SETUP_LOG_EVERY_MS = 10 * 60_000;
+
+/** What a setup problem's log line ends with. */
+export const SETUP_WAITS = 'Until then replies wait in the outbox and group messages in the inbox, and go once it is fixed.';
+
 /** A refusal that carries Lark's code: the same reading whether it came as an HTTP error or in a 200's body. */
 function byCode(code: number, msg: string, retryAfterMs?: number): Refusal {
   if (RETRYABLE_CODES.has(code)) return { ok: false, retry: true, transient: true, retryAfterMs, error: msg };
@@ -147,10 +153,26 @@ export class LarkMessenger implements Messenger {
     }
   }
 
-  /** A refused token is dropped from the cache, so the next try asks for a new one. */
+  /** A refused token is dropped from the cache, so the next try asks for a new one; a setup problem is said. */
   private async refused(r: Refusal): Promise<Refusal> {
     if (r.tokenRefused) await this.tokens?.clear();
+    if (r.setup) this.reportSetup(r.setup);
     return r;
+  }
+
+  /** When each setup problem was last logged. */
+  private readonly setupLogged = new Map<string, number>();
+
+  /**
+   * Logs what the operator must fix (DeliveryResult.setup) at most once every SETUP_LOG_EVERY_MS while it lasts, not
+   * once for each message or try it holds back.
+   */
+  private reportSetup(setup: string): void {
+    const now = Date.now();
+    const last = this.setupLogged.get(setup);
+    if (last !== undefined && now - last < SETUP_LOG_EVERY_MS) return;
+    this.setupLogged.set(setup, now);
+    this.log.error(`${setup} ${SETUP_WAITS}`);
   }
 
   async botOpenId(): Promise<string | undefined> {
@@ -159,7 +181,9 @@ export class LarkMessenger implements Messenger {
       const res = (await this.client.request({ method: 'GET', url: '/open-apis/bot/v3/info' })) as { bot?: { open_id?: string } };
       this.botId = res.bot?.open_id;
     } catch (err) {
-      this.log.warn('bot info unavailable', { error: classifyError(err).error });
+      const c = classifyError(err);
+      if (c.setup) this.reportSetup(c.setup);
+      else this.log.warn('bot info unavailable', { error: c.error });
     }
     return this.botId;
   }
