@@ -61,8 +61,8 @@ export class JobRunner {
 
   /** Runs the occasions in (last tick, now]; the first tick after start looks back catchUpMs for missed ones. */
   async tick(now: Date = this.deps.clock.now()): Promise<OccasionResult[]> {
-    // Ticks never overlap: a slow run makes the next tick wait, not race.
-    while (this.running) await this.running;
+    // Ticks never overlap, nor an admin run: a slow run makes the next tick wait, not race (and its failure is its own).
+    while (this.running) await this.running.catch(() => undefined);
     if (this.stopped) return [];
     const from = this.last ?? new Date(now.getTime() - (this.deps.catchUpMs ?? 3 * 86_400_000));
     const catchingUp = this.last === undefined;

@@ -116,7 +116,8 @@ async function serve(
   // The sandbox lets whoever opens it speak as anyone of the plan: by default only this machine may open it.
   const hostname = config.HOST ?? (hasLarkApp(config) ? '0.0.0.0' : '127.0.0.1');
   // Lark's pushes are read straight off node:http (webhook mode); every other request goes to the Hono app.
-  const webhook = rt.webhook ? nodeWebhook(rt.webhook) : undefined;
+  // (the events it accepts make the rate that tells a burst: src/work-queue.ts AnswerPressure)
+  const webhook = rt.webhook ? nodeWebhook(rt.webhook, { accepted: () => rt.pressure.arrived() }) : undefined;
   const app = getRequestListener(rt.app.fetch, { hostname });
   // Once stopping, each answer closes its connection: Lark's pushes on kept-alive connections would keep the server
   // from closing for as long as they came.

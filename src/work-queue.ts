@@ -21,12 +21,17 @@ const BUCKET_MS = 10;
 const BUCKETS = RATE_WINDOW_MS / BUCKET_MS;
 /** the buckets kept: a window's worth before the current one, which is only partly over */
 const SLOTS = BUCKETS + 1;
+/**
+ * Bucket numbers go round at this: a multiple of SLOTS, so that the bucket before number 0 is in the slot before it,
+ * and under 2^31 (about 85 days of buckets).
+ */
+const BUCKET_NUMBERS = SLOTS * 2 ** 26;
 /** The shortest span a burst's rate is read over, in buckets. */
 const SHORTEST_SPAN = 3;
 
 /**
- * Requests being answered right now and how fast they arrive (the Node server counts them). While many wait, or while
- * they arrive in a burst (more than BURST_PER_SECOND), deferred work (handling events, sending replies) gives way to
+ * Requests being answered right now, and how fast Lark's events arrive (the Node server counts both). While many
+ * requests wait, or while events arrive in a burst (more than BURST_PER_SECOND), deferred work (handling events, sending replies) gives way to
  * them for up to MAX_YIELD_MS at a time: Lark wants its answer within 3 s and retries otherwise, and an answered event
  * is already stored, so answers come first and a burst is worked off after it.
  *
@@ -62,8 +67,7 @@ export class AnswerPressure {
    * (in the max-rate rounds, the first 100 ms from idle handled 30–60 events).
    */
   get burst(): boolean {
-    const n = this.buckets();
-    const into = (this.now() % BUCKET_MS) / BUCKET_MS;
+    const { n, into } = this.buckets();
     const perBucket = (BURST_PER_SECOND * BUCKET_MS) / 1000;
     // the current bucket (its first `into` of a bucket), then each one before it
     let sum = n[0]!;
@@ -77,8 +81,18 @@ export class AnswerPressure {
     return this.inflight >= this.threshold || this.burst;
   }
   /** counts one request from its arrival until its response closes (sent, or the client went away) */
-  track(res: { on(event: 'close', fn: () => void): unknown }): void {
-    const b = this.bucket();
+  track(res: { once(event: 'close', fn: () => void): unknown }): void {
+    Atomics.add(this.shared, INFLIGHT, 1);
+    // (one listener function shared by all, no closure for each)
+    res.once('close', this.closed);
+  }
+  private readonly closed = (): void => void Atomics.sub(this.shared, INFLIGHT, 1);
+  /**
+   * Counts one event answered as Lark's: verified and stored (the Node server counts them). Only those make the rate:
+   * requests anyone can send (unsigned, to other paths) would let a sender without the keys hold the bot's handling.
+   */
+  arrived(): void {
+    const b = this.bucket(this.now());
     const slot = 1 + 2 * (b % SLOTS);
     // (only the main thread counts; the handler thread reads)
     if (Atomics.load(this.shared, slot) !== b) {
@@ -86,32 +100,28 @@ export class AnswerPressure {
       Atomics.store(this.shared, slot, b);
     }
     Atomics.add(this.shared, slot + 1, 1);
-    Atomics.add(this.shared, INFLIGHT, 1);
-    // (a response closes once: one listener shared by all, no wrapper or closure for each)
-    res.on('close', this.closed);
   }
-  private readonly closed = (): void => void Atomics.sub(this.shared, INFLIGHT, 1);
   /** the arrivals within the last `span` buckets' time: the current bucket's, those before, the oldest in part */
   private arrivedWithin(span: number): number {
-    const n = this.buckets();
-    const into = (this.now() % BUCKET_MS) / BUCKET_MS;
+    const { n, into } = this.buckets();
     let sum = n[0]!;
     for (let age = 1; age < span; age++) sum += n[age]!;
     return sum + n[span]! * (1 - into);
   }
-  /** the arrivals of each bucket kept, by age: the current one first */
-  private buckets(): number[] {
-    const b = this.bucket();
+  /** the arrivals of each bucket kept, by age (the current one first), and how far into the current one it is (0–1) */
+  private buckets(): { n: number[]; into: number } {
+    const now = this.now();
+    const b = this.bucket(now);
     const n = new Array<number>(SLOTS).fill(0);
     for (let i = 0; i < SLOTS; i++) {
-      const age = b - Atomics.load(this.shared, 1 + 2 * i);
-      if (age >= 0 && age < SLOTS) n[age]! += Atomics.load(this.shared, 2 + 2 * i);
+      const age = (b - Atomics.load(this.shared, 1 + 2 * i) + BUCKET_NUMBERS) % BUCKET_NUMBERS;
+      if (age < SLOTS) n[age]! += Atomics.load(this.shared, 2 + 2 * i);
     }
-    return n;
+    return { n, into: (now % BUCKET_MS) / BUCKET_MS };
   }
-  /** the bucket's number (kept within 30 bits, to fit the shared Int32) */
-  private bucket(): number {
-    return Math.floor(this.now() / BUCKET_MS) % 2 ** 30;
+  /** the bucket's number, within BUCKET_NUMBERS (to fit the shared Int32) */
+  private bucket(now: number): number {
+    return Math.floor(now / BUCKET_MS) % BUCKET_NUMBERS;
   }
 }
 

@@ -4,7 +4,8 @@
 // once per message or per try), and the reply goes once it is fixed, exactly once. Through the real path: a signed,
 // encrypted push to the running server, the real SDK over undici to the fake Open Platform.
 import { afterEach, describe, expect, it } from 'vitest';
-import { SETUP, SETUP_WAITS } from '../src/lark/sdk-messenger.js';
+import { classifyError, SETUP, SETUP_WAITS } from '../src/lark/sdk-messenger.js';
+import { LarkHttpError } from '../src/lark/undici-http.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { messageEvent } from './support/lark-events.js';
 
@@ -104,5 +105,38 @@ describe('Lark refuses the app, not the message', () => {
     await h.server.runtime.sender.drain(5_000);
     expect(repliesTo(h, id)).toBe(1);
     expect(rows(h)[0]!.status).toBe('sent');
+  });
+});
+
+describe('how a refusal is read (classifyError), on the errors the SDK and our transport throw', () => {
+  const http = (status: number, code: number, msg = 'm') => new LarkHttpError(`Request failed with status code ${status}`, { status, data: { code, msg }, headers: {} });
+  const tokenError = (code: string, msg: string) => new Error(`failed to get tenant_access_token, code: ${code}, msg: ${msg}`);
+
+  it('the credentials refused, whether the token endpoint answers 200 with the code or an error status: waits, says what to fix', () => {
+    for (const err of [tokenError('10014', 'app secret invalid'), http(400, 10014, 'app secret invalid'), tokenError('10003', 'invalid param'), tokenError('10014', 'app secret\ninvalid')]) {
+      const r = classifyError(err);
+      expect(r).toMatchObject({ retry: true, transient: true });
+      expect(r.setup).toContain('LARK_APP_SECRET');
+    }
+  });
+
+  it('a token endpoint that limits us or answers nothing is an outage, not the credentials', () => {
+    for (const err of [tokenError('99991400', 'request trigger frequency limit'), tokenError('unknown', 'no message')]) {
+      const r = classifyError(err);
+      expect(r).toMatchObject({ retry: true, transient: true });
+      expect(r.setup).toBeUndefined();
+    }
+  });
+
+  it('the IP whitelist and a refused token wait with what to fix; a refusal about the message still fails it for good', () => {
+    expect(classifyError(http(400, 99991401, 'request ip not allowed')).setup).toContain('IP 白名单');
+    expect(classifyError(http(401, 99991663, 'Invalid access token')).setup).toContain('access token');
+    // a missing scope, a message Lark will not take: not retried
+    expect(classifyError(http(400, 99991672, 'Access denied'))).toMatchObject({ retry: false });
+    expect(classifyError(http(400, 230001, 'invalid receive_id'))).toMatchObject({ retry: false });
+    expect(classifyError(http(400, 230001, 'invalid receive_id')).setup).toBeUndefined();
+    // a 5xx with any code, and a network failure: an outage
+    expect(classifyError(http(502, 1, 'bad gateway'))).toMatchObject({ retry: true, transient: true });
+    expect(classifyError(new Error('connect ECONNREFUSED'))).toMatchObject({ retry: true, transient: true });
   });
 });

@@ -78,8 +78,9 @@ describe('JobRunner.stop', () => {
     const runner = new JobRunner({ dbh: rt.dbh, clock: rt.clock, log: rt.log, messenger: rt.messenger, jobs: [slow] });
     const run = runner.runNow('slow', rt.clock.now());
     await inPosts;
-    // a tick asked for meanwhile waits for the run
+    // a tick asked for meanwhile waits for the run (given time to start, it would run the job's upkeep beside it)
     const tick = runner.tick();
+    await new Promise((r) => setTimeout(r, 20));
     let stopped = false;
     const stopping = runner.stop().then(() => (stopped = true));
     await new Promise((r) => setTimeout(r, 20));

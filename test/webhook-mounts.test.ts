@@ -106,6 +106,11 @@ const cases: Array<[string, () => Sent, number]> = [
     const s = signedEvent(message());
     return { ...s, headers: { ...s.headers, 'content-type': ['application/json', 'text/plain'] } };
   }, 415],
+  ['header names in mixed case, as some proxies write them', () => {
+    const s = signedEvent(message());
+    const { 'x-lark-signature': sig, 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': nonce, 'content-type': type, ...rest } = s.headers;
+    return { ...s, headers: { ...rest, 'X-Lark-Signature': sig!, 'X-LARK-REQUEST-TIMESTAMP': ts!, 'x-Lark-Request-Nonce': nonce!, 'Content-Type': type! } };
+  }, 200],
   ['the signature header twice', () => {
     const s = signedEvent(message());
     return { ...s, headers: { ...s.headers, 'x-lark-signature': [String(s.headers['x-lark-signature']), String(s.headers['x-lark-signature'])] } };

@@ -54,8 +54,11 @@ interface HttpError {
   message?: string;
 }
 
-/** tokenRefused: Lark refused the token itself (the messenger then drops it from its cache) */
-type Refusal = DeliveryResult & { ok: false; tokenRefused?: boolean };
+/**
+ * tokenRefused: Lark refused the token itself (the messenger then drops it from its cache); setupKind: which setup
+ * problem `setup` describes (its log line is said once per kind, whatever Lark's message)
+ */
+type Refusal = DeliveryResult & { ok: false; tokenRefused?: boolean; setupKind?: keyof typeof SETUP };
 
 /** What the operator must fix, for the answers about the app rather than the message (DeliveryResult.setup). */
 export const SETUP = {
@@ -70,19 +73,33 @@ export const SETUP = {
 /** How often a setup problem that lasts is logged again. */
 export const SETUP_LOG_EVERY_MS = 10 * 60_000;
 
+/**
+ * When each kind of setup problem was last logged, per token cache: the app's state that outlives a messenger (a Worker
+ * builds a messenger for each request around one cache, and would otherwise say it on each).
+ */
+const setupLogged = new WeakMap<object, Map<keyof typeof SETUP, number>>();
+
 /** What a setup problem's log line ends with. */
 export const SETUP_WAITS = 'Until then replies wait in the outbox and group messages in the inbox, and go once it is fixed.';
+
+/** The token endpoint refusing the app's id or secret (10003 invalid param, 10014 app secret invalid). */
+const CREDENTIALS_REFUSED = new Set([10003, 10014]);
+
+/** A setup refusal: retried as long as it lasts, with what to fix. */
+const setupRefusal = (kind: keyof typeof SETUP, error: string, detail: string): Refusal => ({ ok: false, retry: true, transient: true, error, setup: SETUP[kind](detail), setupKind: kind });
 
 /** A refusal that carries Lark's code: the same reading whether it came as an HTTP error or in a 200's body. */
 function byCode(code: number, msg: string, retryAfterMs?: number): Refusal {
   if (RETRYABLE_CODES.has(code)) return { ok: false, retry: true, transient: true, retryAfterMs, error: msg };
-  if (code === IP_REFUSED) return { ok: false, retry: true, transient: true, error: msg, setup: SETUP.ip(msg) };
-  if (TOKEN_REFUSED.has(code)) return { ok: false, retry: true, transient: true, error: msg, setup: SETUP.token(msg), tokenRefused: true };
+  if (code === IP_REFUSED) return setupRefusal('ip', msg, msg);
+  if (TOKEN_REFUSED.has(code)) return { ...setupRefusal('token', msg, msg), tokenRefused: true };
+  // the token endpoint answering with an HTTP error status rather than a 200 that carries the code
+  if (CREDENTIALS_REFUSED.has(code)) return setupRefusal('credentials', `token refused: ${msg}`, msg);
   return { ok: false, retry: false, error: msg };
 }
 
 /** The SDK's error when the token endpoint answered without a token (src: its buildTokenError). */
-const TOKEN_FAILED = /failed to get (?:tenant|app)_access_token, code: (\S+), msg: (.*)$/;
+const TOKEN_FAILED = /failed to get (?:tenant|app)_access_token, code: (\S+), msg: (.*)$/s;
 
 export function classifyError(err: unknown): Refusal {
   const e = err as HttpError;
@@ -94,9 +111,12 @@ export function classifyError(err: unknown): Refusal {
     if (refused) {
       const tokenCode = Number(refused[1]);
       const detail = `code ${refused[1]}: ${refused[2]}`;
-      // limited on the token endpoint: as any rate limit
-      if (RETRYABLE_CODES.has(tokenCode)) return { ok: false, retry: true, transient: true, error: `token endpoint: ${detail}` };
-      return { ok: false, retry: true, transient: true, error: `token refused: ${detail}`, setup: SETUP.credentials(detail) };
+      // no code (an empty answer): as a network failure
+      if (!Number.isInteger(tokenCode)) return { ok: false, retry: true, transient: true, error: `token endpoint: ${detail}` };
+      // limited on the token endpoint, or any code read as it is elsewhere; what else it refuses is the credentials
+      const read = byCode(tokenCode, detail);
+      if (!read.retry || read.setupKind === 'credentials') return setupRefusal('credentials', `token refused: ${detail}`, detail);
+      return { ...read, error: `token endpoint: ${detail}` };
     }
     return { ok: false, retry: true, transient: true, error: `network: ${msg}` };
   }
@@ -156,23 +176,19 @@ export class LarkMessenger implements Messenger {
   /** A refused token is dropped from the cache, so the next try asks for a new one; a setup problem is said. */
   private async refused(r: Refusal): Promise<Refusal> {
     if (r.tokenRefused) await this.tokens?.clear();
-    if (r.setup) this.reportSetup(r.setup);
+    if (r.setup && r.setupKind) {
+      // at most once every SETUP_LOG_EVERY_MS for each kind while it lasts, not once per message or try
+      const now = Date.now();
+      const owner = this.tokens ?? this;
+      const logged = setupLogged.get(owner) ?? new Map<keyof typeof SETUP, number>();
+      setupLogged.set(owner, logged);
+      const last = logged.get(r.setupKind);
+      if (last === undefined || now - last >= SETUP_LOG_EVERY_MS) {
+        logged.set(r.setupKind, now);
+        this.log.error(`${r.setup} ${SETUP_WAITS}`);
+      }
+    }
     return r;
-  }
-
-  /** When each setup problem was last logged. */
-  private readonly setupLogged = new Map<string, number>();
-
-  /**
-   * Logs what the operator must fix (DeliveryResult.setup) at most once every SETUP_LOG_EVERY_MS while it lasts, not
-   * once for each message or try it holds back.
-   */
-  private reportSetup(setup: string): void {
-    const now = Date.now();
-    const last = this.setupLogged.get(setup);
-    if (last !== undefined && now - last < SETUP_LOG_EVERY_MS) return;
-    this.setupLogged.set(setup, now);
-    this.log.error(`${setup} ${SETUP_WAITS}`);
   }
 
   async botOpenId(): Promise<string | undefined> {
@@ -181,9 +197,8 @@ export class LarkMessenger implements Messenger {
       const res = (await this.client.request({ method: 'GET', url: '/open-apis/bot/v3/info' })) as { bot?: { open_id?: string } };
       this.botId = res.bot?.open_id;
     } catch (err) {
-      const c = classifyError(err);
-      if (c.setup) this.reportSetup(c.setup);
-      else this.log.warn('bot info unavailable', { error: c.error });
+      const c = await this.refused(classifyError(err));
+      if (!c.setup) this.log.warn('bot info unavailable', { error: c.error });
     }
     return this.botId;
   }
@@ -200,7 +215,7 @@ export class LarkMessenger implements Messenger {
       const res = await this.client.calendar.v4.calendar.primary({ params: { user_id_type: 'open_id' } });
       this.calendarId = res.data?.calendars?.[0]?.calendar?.calendar_id;
     } catch (err) {
-      const c = classifyError(err);
+      const c = await this.refused(classifyError(err));
       if (!c.retry) {
         this.calendarDenied = true;
         this.log.warn('calendar scope missing: meetings are kept in Duban only (grant calendar:calendar to add Lark events)', { error: c.error });

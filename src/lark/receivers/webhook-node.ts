@@ -44,8 +44,11 @@ function headerReader(raw: string[]): (name: string) => string | undefined {
   };
 }
 
-/** Answers the request and says true when it is one of the endpoint's routes; false leaves it to the next listener. */
-export function nodeWebhook(endpoint: WebhookEndpoint): (req: IncomingMessage, res: ServerResponse) => boolean {
+/**
+ * Answers the request and says true when it is one of the endpoint's routes; false leaves it to the next listener.
+ * `accepted` is told of each request answered 200 (checked as Lark's, and stored).
+ */
+export function nodeWebhook(endpoint: WebhookEndpoint, hooks: { accepted?(): void } = {}): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     if (req.method !== 'POST') return false;
     const url = req.url ?? '';
@@ -67,6 +70,7 @@ export function nodeWebhook(endpoint: WebhookEndpoint): (req: IncomingMessage, r
       } catch (err) {
         a = endpoint.failed(path, err);
       }
+      if (a.status === 200) hooks.accepted?.();
       send(res, a);
     };
     const chunks: Buffer[] = [];
