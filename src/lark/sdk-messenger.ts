@@ -120,13 +120,11 @@ export function classifyError(err: unknown): Refusal {
     }
     return { ok: false, retry: true, transient: true, error: `network: ${msg}` };
   }
-  if (status === 429) {
-    const reset = Number(e.response.headers?.['x-ogw-ratelimit-reset']);
-    return { ok: false, retry: true, transient: true, retryAfterMs: Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined, error: msg };
-  }
+  const reset = Number(e.response.headers?.['x-ogw-ratelimit-reset']);
+  const retryAfterMs = Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined;
+  if (status === 429) return { ok: false, retry: true, transient: true, retryAfterMs, error: msg };
   if (code !== undefined) {
-    const reset = Number(e.response.headers?.['x-ogw-ratelimit-reset']);
-    const refusal = byCode(code, msg, Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined);
+    const refusal = byCode(code, msg, retryAfterMs);
     if (refusal.retry || status === undefined || status < 500) return refusal;
   }
   if (status !== undefined && status >= 500) return { ok: false, retry: true, transient: true, error: msg };
