@@ -4,7 +4,11 @@
 // once per message or per try), and the reply goes once it is fixed, exactly once. Through the real path: a signed,
 // encrypted push to the running server, the real SDK over undici to the fake Open Platform.
 import { afterEach, describe, expect, it } from 'vitest';
-import { classifyError, SETUP, SETUP_WAITS } from '../src/lark/sdk-messenger.js';
+import { classifyError, createLarkClient, LarkMessenger, SETUP, SETUP_LOG_EVERY_MS, SETUP_WAITS } from '../src/lark/sdk-messenger.js';
+import { plainCache } from '../src/lark/token-cache.js';
+import { undiciHttp } from '../src/lark/undici-http.js';
+import { createLog } from '../src/log.js';
+import { startFakeLark } from './fake-lark/server.js';
 import { LarkHttpError } from '../src/lark/undici-http.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { messageEvent } from './support/lark-events.js';
@@ -138,5 +142,36 @@ describe('how a refusal is read (classifyError), on the errors the SDK and our t
     // a 5xx with any code, and a network failure: an outage
     expect(classifyError(http(502, 1, 'bad gateway'))).toMatchObject({ retry: true, transient: true });
     expect(classifyError(new Error('connect ECONNREFUSED'))).toMatchObject({ retry: true, transient: true });
+  });
+});
+
+describe('a setup problem that lasts is said again every SETUP_LOG_EVERY_MS, not on each try', () => {
+  it('the IP refused on every send: one line, then one more once 10 minutes have passed, none once it is fixed', async () => {
+    const fake = await startFakeLark();
+    const http = undiciHttp();
+    const lines: string[] = [];
+    let now = Date.parse('2026-11-30T01:00:00Z');
+    const tokens = plainCache();
+    const messenger = new LarkMessenger(createLarkClient({ appId: 'cli_test', appSecret: 'secret', domain: fake.url, httpInstance: http, cache: tokens }), createLog({}, (l) => lines.push(l)), tokens, () => now);
+    try {
+      fake.seedChat('oc_relog', { name: 'relog' });
+      const send = (i: number) => messenger.deliver({ kind: 'send', target: 'oc_relog', targetType: 'chat_id', msgType: 'text', content: JSON.stringify({ text: `n${i}` }), uuid: `relog-${i}` });
+      fake.refuseIp = true;
+      const said = () => errors(lines).filter((l) => l.msg.includes('IP 白名单')).length;
+      for (let i = 0; i < 5; i++) expect(await send(i)).toMatchObject({ ok: false, retry: true, setup: expect.stringContaining('IP 白名单') });
+      expect(said()).toBe(1);
+      now += SETUP_LOG_EVERY_MS - 1;
+      await send(5);
+      expect(said()).toBe(1);
+      now += 1;
+      await send(6);
+      expect(said()).toBe(2);
+      fake.refuseIp = false;
+      expect(await send(7)).toMatchObject({ ok: true });
+      expect(said()).toBe(2);
+    } finally {
+      await http.close();
+      await fake.close();
+    }
   });
 });

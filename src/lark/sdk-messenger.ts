@@ -148,6 +148,8 @@ export class LarkMessenger implements Messenger {
     private readonly log: Log,
     /** the client's token cache (createLarkClient's `cache`), cleared when Lark refuses the token */
     private readonly tokens?: TokenCache,
+    /** the clock that spaces the setup problems' log lines (tests move it) */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async deliver(d: Delivery): Promise<DeliveryResult> {
@@ -176,7 +178,7 @@ export class LarkMessenger implements Messenger {
     if (r.tokenRefused) await this.tokens?.clear();
     if (r.setup && r.setupKind) {
       // at most once every SETUP_LOG_EVERY_MS for each kind while it lasts, not once per message or try
-      const now = Date.now();
+      const now = this.now();
       const owner = this.tokens ?? this;
       const logged = setupLogged.get(owner) ?? new Map<keyof typeof SETUP, number>();
       setupLogged.set(owner, logged);
