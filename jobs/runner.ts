@@ -84,13 +84,14 @@ export class JobRunner {
     if (!job) throw new Error(`no job "${name}"; jobs: ${this.deps.jobs.map((j) => j.name).join(', ')}`);
     while (this.running) await this.running.catch(() => undefined);
     if (this.stopped) throw new RunnerStopped();
-    this.running = this.runLatest(job, name, at).finally(() => {
+    this.running = this.runLatest(job, at).finally(() => {
       this.running = undefined;
     });
     return this.running;
   }
 
-  private async runLatest(job: JobDef, name: string, at: Date): Promise<OccasionResult[]> {
+  private async runLatest(job: JobDef, at: Date): Promise<OccasionResult[]> {
+    const { name } = job;
     const out: OccasionResult[] = [];
     for (const ctx of await this.contexts(at)) {
       if (jobSetting(ctx.campaign, name).off) {
