@@ -113,11 +113,13 @@ describe('Lark refuses the app, not the message', () => {
 });
 
 describe('how a refusal is read (classifyError), on the errors the SDK and our transport throw', () => {
-  const http = (status: number, code: number, msg = 'm') => new LarkHttpError(`Request failed with status code ${status}`, { status, data: { code, msg }, headers: {} });
+  const http = (status: number, code: number | undefined, msg = 'm', path = '/open-apis/im/v1/messages') =>
+    new LarkHttpError(`Request failed with status code ${status}`, { status, data: code === undefined ? msg : { code, msg }, headers: {} }, undefined, path);
+  const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
   const tokenError = (code: string, msg: string) => new Error(`failed to get tenant_access_token, code: ${code}, msg: ${msg}`);
 
   it('the credentials refused, whether the token endpoint answers 200 with the code or an error status: waits, says what to fix', () => {
-    for (const err of [tokenError('10014', 'app secret invalid'), http(400, 10014, 'app secret invalid'), tokenError('10003', 'invalid param'), tokenError('10014', 'app secret\ninvalid')]) {
+    for (const err of [tokenError('10014', 'app secret invalid'), http(400, 10014, 'app secret invalid', TOKEN_PATH), http(403, undefined, '<html>forbidden</html>', TOKEN_PATH), tokenError('10003', 'invalid param'), tokenError('10014', 'app secret\ninvalid')]) {
       const r = classifyError(err);
       expect(r).toMatchObject({ retry: true, transient: true });
       expect(r.setup).toContain('LARK_APP_SECRET');
@@ -139,6 +141,8 @@ describe('how a refusal is read (classifyError), on the errors the SDK and our t
     expect(classifyError(http(400, 99991672, 'Access denied'))).toMatchObject({ retry: false });
     expect(classifyError(http(400, 230001, 'invalid receive_id'))).toMatchObject({ retry: false });
     expect(classifyError(http(400, 230001, 'invalid receive_id')).setup).toBeUndefined();
+    // the token endpoint's codes mean the credentials only there: another API's 10003 is about its request
+    expect(classifyError(http(400, 10003, 'invalid param'))).toMatchObject({ retry: false });
     // a 5xx with any code, and a network failure: an outage
     expect(classifyError(http(502, 1, 'bad gateway'))).toMatchObject({ retry: true, transient: true });
     expect(classifyError(new Error('connect ECONNREFUSED'))).toMatchObject({ retry: true, transient: true });

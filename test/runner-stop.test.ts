@@ -99,4 +99,33 @@ describe('JobRunner.stop', () => {
     expect(((await res.json()) as { error: string }).error).toMatch(/stopping/);
     await rt.close();
   });
+
+  it("a tick waiting behind an admin run that fails runs all the same: the failure is the run's", async () => {
+    const rt = createRuntime({ config: loadConfig({ DATABASE_PATH: join(dir, 'fail.db'), LOG_LEVEL: 'silent' }) });
+    await applyPlanFile(rt, examplePlan);
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let upkeeps = 0;
+    const failing = defineJob({
+      name: 'failing',
+      schedule: 'once',
+      summary: 'fails once the test lets it',
+      // an occasion only for the admin run's 40-day look back, none in a tick's window
+      occasions: (_ctx, from, to) => (to.diff(from, 'days').days > 10 ? [{ period: 'p1', at: to, until: to.plus({ days: 1 }) }] : []),
+      posts: async () => {
+        await gate;
+        throw new Error('the job broke');
+      },
+      maintain: async () => void upkeeps++,
+    });
+    const runner = new JobRunner({ dbh: rt.dbh, clock: rt.clock, log: rt.log, messenger: rt.messenger, jobs: [failing] });
+    const run = runner.runNow('failing', rt.clock.now());
+    const tick = runner.tick();
+    open();
+    await expect(run).rejects.toThrow('the job broke');
+    await expect(tick).resolves.toBeInstanceOf(Array);
+    expect(upkeeps).toBe(1);
+    await runner.stop();
+    await rt.close();
+  });
 });

@@ -3,7 +3,8 @@
 // here goes to both, and both must answer it alike: the same status, the same JSON, the same content type. The other
 // webhook tests (bad-input, webhook, scenarios) go through the Node mount, the Workers tests through the Hono one.
 import { randomUUID } from 'node:crypto';
-import { connect } from 'node:net';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { ENCRYPT_KEY, startHarness, TOKEN, type Harness } from './support/harnes
 import './support/fuzz-seed.js';
 import { deliver, encrypt, fixture, messageEvent, sign } from './support/lark-events.js';
 import { rawPost, type RawAnswer } from './support/raw-post.js';
+import { nodeWebhook } from '../src/lark/receivers/webhook-node.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -156,6 +158,31 @@ describe('the webhook answers alike on node:http and on Hono', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('the events the Node mount accepts (what makes the burst rate: src/work-queue.ts)', () => {
+  it('are told for each answer 200 and for nothing it refuses', async () => {
+    let accepted = 0;
+    const hook = nodeWebhook(h.server.runtime.webhook!, { accepted: () => void accepted++ });
+    const server = createServer((req, res) => {
+      if (!hook(req, res)) res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const statuses: number[] = [];
+      for (const [, make] of cases.filter(([, , status]) => status !== 404)) {
+        const sent = make();
+        if (!/^\/lark\/(events|cards)(\?|$)/.test(sent.path)) continue;
+        statuses.push((await rawPost(url + sent.path, sent.body, sent.headers, sent.chunked)).status);
+      }
+      expect(statuses.filter((s) => s !== 200).length).toBeGreaterThanOrEqual(8);
+      expect(accepted).toBe(statuses.filter((s) => s === 200).length);
+      expect(accepted).toBeGreaterThanOrEqual(5);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 

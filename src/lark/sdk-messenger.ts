@@ -52,6 +52,8 @@ interface HttpError {
   response?: { status?: number; data?: { code?: number; msg?: string }; headers?: Record<string, string> };
   code?: string;
   message?: string;
+  /** the path asked for (our transport's LarkHttpError) */
+  path?: string;
 }
 
 /**
@@ -82,8 +84,8 @@ const setupLogged = new WeakMap<object, Map<keyof typeof SETUP, number>>();
 /** What a setup problem's log line ends with. */
 export const SETUP_WAITS = 'Until then replies wait in the outbox and group messages in the inbox, and go once it is fixed.';
 
-/** The token endpoint refusing the app's id or secret (10003 invalid param, 10014 app secret invalid). */
-const CREDENTIALS_REFUSED = new Set([10003, 10014]);
+/** The token endpoints: what they refuse for good is the app's id or secret (10003 invalid param, 10014 app secret invalid). */
+const TOKEN_ENDPOINT = /^\/open-apis\/auth\/v3\//;
 
 /** A setup refusal: retried as long as it lasts, with what to fix. */
 const setupRefusal = (kind: keyof typeof SETUP, error: string, detail: string): Refusal => ({ ok: false, retry: true, transient: true, error, setup: SETUP[kind](detail), setupKind: kind });
@@ -93,8 +95,6 @@ function byCode(code: number, msg: string, retryAfterMs?: number): Refusal {
   if (RETRYABLE_CODES.has(code)) return { ok: false, retry: true, transient: true, retryAfterMs, error: msg };
   if (code === IP_REFUSED) return setupRefusal('ip', msg, msg);
   if (TOKEN_REFUSED.has(code)) return { ...setupRefusal('token', msg, msg), tokenRefused: true };
-  // the token endpoint answering with an HTTP error status rather than a 200 that carries the code
-  if (CREDENTIALS_REFUSED.has(code)) return setupRefusal('credentials', `token refused: ${msg}`, msg);
   return { ok: false, retry: false, error: msg };
 }
 
@@ -115,7 +115,7 @@ export function classifyError(err: unknown): Refusal {
       if (!Number.isInteger(tokenCode)) return { ok: false, retry: true, transient: true, error: `token endpoint: ${detail}` };
       // limited on the token endpoint, or any code read as it is elsewhere; what else it refuses is the credentials
       const read = byCode(tokenCode, detail);
-      if (!read.retry || read.setupKind === 'credentials') return setupRefusal('credentials', `token refused: ${detail}`, detail);
+      if (!read.retry) return setupRefusal('credentials', `token refused: ${detail}`, detail);
       return { ...read, error: `token endpoint: ${detail}` };
     }
     return { ok: false, retry: true, transient: true, error: `network: ${msg}` };
@@ -123,6 +123,15 @@ export function classifyError(err: unknown): Refusal {
   const reset = Number(e.response.headers?.['x-ogw-ratelimit-reset']);
   const retryAfterMs = Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined;
   if (status === 429) return { ok: false, retry: true, transient: true, retryAfterMs, error: msg };
+  const refusal = readStatus(status, code, msg, retryAfterMs);
+  // The token endpoint refusing for good with an error status (rather than a 200 that carries the code, the SDK's
+  // token error above): the credentials, not the message.
+  if (!refusal.retry && e.path && TOKEN_ENDPOINT.test(e.path)) return setupRefusal('credentials', `token refused: ${msg}`, msg);
+  return refusal;
+}
+
+/** An answer with an error status: by Lark's code when it has one, a 5xx otherwise an outage. */
+function readStatus(status: number | undefined, code: number | undefined, msg: string, retryAfterMs: number | undefined): Refusal {
   if (code !== undefined) {
     const refusal = byCode(code, msg, retryAfterMs);
     if (refusal.retry || status === undefined || status < 500) return refusal;

@@ -26,6 +26,8 @@ export class LarkHttpError extends Error {
     message: string,
     readonly response?: { status: number; data: unknown; headers: Record<string, string> },
     readonly code?: string,
+    /** the path asked for (no query): tells the token endpoint's refusals from the others' */
+    readonly path?: string,
   ) {
     super(message);
   }
@@ -91,7 +93,7 @@ export function undiciHttp(opts: UndiciHttpOptions = {}): HttpInstance & { close
     const resHeaders: Record<string, string> = {};
     for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) resHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
     if (res.statusCode < 200 || res.statusCode >= 300) {
-      throw new LarkHttpError(`Request failed with status code ${res.statusCode}`, { status: res.statusCode, data, headers: resHeaders });
+      throw new LarkHttpError(`Request failed with status code ${res.statusCode}`, { status: res.statusCode, data, headers: resHeaders }, undefined, url.pathname);
     }
     return o.$return_headers ? { data, headers: resHeaders } : data;
   }
