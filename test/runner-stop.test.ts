@@ -12,12 +12,24 @@ import { applyPlanFile, createRuntime, examplePlan } from '../src/runtime.js';
 const dir = mkdtempSync(join(tmpdir(), 'duban-runner-stop-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A runtime on its own database with the example plan applied. */
+async function runtimeWithPlan(file: string, env: Record<string, string> = {}) {
+  const rt = createRuntime({ config: loadConfig({ DATABASE_PATH: join(dir, file), LOG_LEVEL: 'silent', ...env }) });
+  await applyPlanFile(rt, examplePlan);
+  return rt;
+}
+
+/** A promise the test opens when it wants: a job waits on it. */
+function gate(): { wait: Promise<void>; open(): void } {
+  let open!: () => void;
+  const wait = new Promise<void>((r) => (open = r));
+  return { wait, open };
+}
+
 describe('JobRunner.stop', () => {
   it('resolves only once the tick under way has ended after its current job, and a tick after it runs nothing', async () => {
-    const rt = createRuntime({ config: loadConfig({ DATABASE_PATH: join(dir, 'd.db'), LOG_LEVEL: 'silent' }) });
-    await applyPlanFile(rt, examplePlan);
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
+    const rt = await runtimeWithPlan('d.db');
+    const { wait, open } = gate();
     let upkeeps = 0;
     let entered!: () => void;
     const inUpkeep = new Promise<void>((r) => (entered = r));
@@ -30,7 +42,7 @@ describe('JobRunner.stop', () => {
       maintain: async () => {
         upkeeps++;
         entered();
-        await gate;
+        await wait;
       },
     });
     let after = 0;
@@ -53,10 +65,8 @@ describe('JobRunner.stop', () => {
   });
 
   it('an admin job run under way: the stop waits for it, a run asked for after the stop is refused (503 over HTTP), and a run never goes beside a tick', async () => {
-    const rt = createRuntime({ config: loadConfig({ DATABASE_PATH: join(dir, 'run.db'), LOG_LEVEL: 'silent', ADMIN_TOKEN: 'admin-token-for-the-test-0123456789' }) });
-    await applyPlanFile(rt, examplePlan);
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
+    const rt = await runtimeWithPlan('run.db', { ADMIN_TOKEN: 'admin-token-for-the-test-0123456789' });
+    const { wait, open } = gate();
     let entered!: () => void;
     const inPosts = new Promise<void>((r) => (entered = r));
     let ticksDuring = 0;
@@ -69,7 +79,7 @@ describe('JobRunner.stop', () => {
       posts: async () => {
         running = true;
         entered();
-        await gate;
+        await wait;
         running = false;
         return [];
       },
@@ -101,10 +111,8 @@ describe('JobRunner.stop', () => {
   });
 
   it("a tick waiting behind an admin run that fails runs all the same: the failure is the run's", async () => {
-    const rt = createRuntime({ config: loadConfig({ DATABASE_PATH: join(dir, 'fail.db'), LOG_LEVEL: 'silent' }) });
-    await applyPlanFile(rt, examplePlan);
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
+    const rt = await runtimeWithPlan('fail.db');
+    const { wait, open } = gate();
     let upkeeps = 0;
     const failing = defineJob({
       name: 'failing',
@@ -113,7 +121,7 @@ describe('JobRunner.stop', () => {
       // an occasion only for the admin run's 40-day look back, none in a tick's window
       occasions: (_ctx, from, to) => (to.diff(from, 'days').days > 10 ? [{ period: 'p1', at: to, until: to.plus({ days: 1 }) }] : []),
       posts: async () => {
-        await gate;
+        await wait;
         throw new Error('the job broke');
       },
       maintain: async () => void upkeeps++,
