@@ -55,6 +55,12 @@ function repliesPerMessage(): Map<string, number> {
   return per;
 }
 
+/** Waits until `n` messages have their reply at the fake, and checks that none has two. */
+async function repliedOnceEach(n: number) {
+  await until(() => repliesPerMessage().size === n);
+  expect([...repliesPerMessage().values()].every((r) => r === 1)).toBe(true);
+}
+
 /** Waits until the fake has what `done` asks for (the thread delivers on its own time). */
 async function until(done: () => boolean, ms = 20_000) {
   const end = Date.now() + ms;
@@ -93,8 +99,7 @@ describe('HANDLER_THREAD=1', () => {
     const answers = await Promise.all(events.map((ev) => post(ev)));
     expect(answers.map((r) => r.status)).toEqual(events.map(() => 200));
     await server.runtime.settled();
-    await until(() => repliesPerMessage().size === 200);
-    expect([...repliesPerMessage().values()].every((n) => n === 1)).toBe(true);
+    await repliedOnceEach(200);
     expect(await server.runtime.bot.unhandledCount()).toBe(0);
   });
 
@@ -120,8 +125,7 @@ describe('HANDLER_THREAD=1', () => {
     await server.close();
     server = await start();
     await server.runtime.settled();
-    await until(() => repliesPerMessage().size === 30);
-    expect([...repliesPerMessage().values()].every((n) => n === 1)).toBe(true);
+    await repliedOnceEach(30);
     expect(await server.runtime.bot.unhandledCount()).toBe(0);
   });
 
@@ -134,8 +138,7 @@ describe('HANDLER_THREAD=1', () => {
     await server.close();
     server = await start();
     await server.runtime.settled();
-    await until(() => repliesPerMessage().size === 300);
-    expect([...repliesPerMessage().values()].every((n) => n === 1)).toBe(true);
+    await repliedOnceEach(300);
   });
 
   it('a thread that dies is started again: what came meanwhile was answered 200, and is replied to once', async () => {
@@ -145,8 +148,7 @@ describe('HANDLER_THREAD=1', () => {
     const events = helps(20, 'dead');
     const answers = await Promise.all(events.map((ev) => post(ev)));
     expect(answers.map((r) => r.status)).toEqual(events.map(() => 200));
-    await until(() => repliesPerMessage().size === 20);
-    expect([...repliesPerMessage().values()].every((n) => n === 1)).toBe(true);
+    await repliedOnceEach(20);
     expect(lines.some((l) => l.includes('handler thread ended; starting it again'))).toBe(true);
     await server.runtime.settled();
     expect(await server.runtime.bot.unhandledCount()).toBe(0);
