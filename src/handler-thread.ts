@@ -10,9 +10,7 @@ import { openSqlite } from '../db/client.js';
 import type { Config } from './config.js';
 import { systemClock } from './core/clock.js';
 import { createCore } from './create-core.js';
-import { createLarkClient, LarkMessenger } from './lark/sdk-messenger.js';
-import { plainCache } from './lark/token-cache.js';
-import { undiciHttp } from './lark/undici-http.js';
+import { larkMessenger } from './lark/lazy-messenger.js';
 import { createLog } from './log.js';
 import { AnswerPressure, HANDLING_CONCURRENCY, HANDLING_SURGE, WorkQueue } from './work-queue.js';
 
@@ -75,9 +73,9 @@ async function run(data: HandlerData): Promise<void> {
   const log = createLog({ thread: 'handler' }, writeLine, config.LOG_LEVEL);
   // Its own connection; the main thread's checkpointer copies the WAL for both.
   const dbh = openSqlite(config.DATABASE_PATH, { checkpointElsewhere: true });
-  const http = undiciHttp();
-  const tokens = plainCache();
-  const messenger = new LarkMessenger(createLarkClient({ appId: config.LARK_APP_ID!, appSecret: config.LARK_APP_SECRET!, domain: config.LARK_DOMAIN, httpInstance: http, cache: tokens }), log, tokens);
+  // the app's messenger, built as the main thread's is without a thread (the SDK loads at its first call)
+  const lark = larkMessenger(config, log);
+  const { messenger } = lark;
   // While many requests wait on the main thread, handling and sending start at most once every MAX_YIELD_MS: the
   // answers have the cores (the lower priority alone leaves the thread a share of them).
   const pressure = new AnswerPressure(undefined, data.pressure);
@@ -155,7 +153,7 @@ async function run(data: HandlerData): Promise<void> {
       await reading;
       await core.sender.stop();
     } finally {
-      await http.close().catch(() => undefined);
+      await lark.close().catch(() => undefined);
       dbh.close();
     }
   };
