@@ -3,7 +3,7 @@
 // second, preparing cost more than running. Other queries are built where they are used.
 import { and, eq, gt, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { chats, inbox, outbox, people } from './schema.js';
+import { chats, inbox, inboxClaims, outbox, people } from './schema.js';
 
 const p = sql.placeholder;
 /** a placeholder where drizzle's types want an SQL value (update's set) */
@@ -23,8 +23,26 @@ const mayGo = sql`(${outbox.holdLeft} = 0 or ${outbox.id} = ${headOf(chatKey)})`
 function prepareAll(db: Db) {
   const dueCols = { id: outbox.id, status: outbox.status, attempts: outbox.attempts, target: outbox.target, chatId: outbox.chatId, nextAttemptAt: outbox.nextAttemptAt, holdLeft: outbox.holdLeft };
   return {
-    /** when an event was handled (none: not yet) */
-    handledAt: db.select({ h: inbox.handledAt }).from(inbox).where(eq(inbox.eventId, p('eventId'))).prepare(),
+    /** when the inbox row `id` was handled (null: not yet; none: no such row) */
+    handledAt: db.select({ h: inbox.handledAt }).from(inbox).where(eq(inbox.id, p('id'))).prepare(),
+    /** the oldest row of an event not handled yet (for a caller that did not get the row's id with the event) */
+    unhandledRow: db
+      .select({ id: inbox.id })
+      .from(inbox)
+      .where(and(isNull(inbox.handledAt), eq(inbox.eventId, p('eventId'))))
+      .orderBy(inbox.id)
+      .limit(1)
+      .prepare(),
+    /**
+     * claims an event's handling for the inbox row `inboxId`, and answers the row that holds the claim: this one, or
+     * the copy that claimed it first (its own no-op update returns that row)
+     */
+    claimEvent: db
+      .insert(inboxClaims)
+      .values({ eventId: p('eventId'), inboxId: p('inboxId'), claimedAt: p('at') })
+      .onConflictDoUpdate({ target: inboxClaims.eventId, set: { inboxId: sql`${sql.identifier('inbox_claims')}.${sql.identifier('inbox_id')}` } })
+      .returning({ inboxId: inboxClaims.inboxId })
+      .prepare(),
     /** a queued row with this dedupe key, if any */
     queued: db.select({ id: outbox.id }).from(outbox).where(eq(outbox.dedupeKey, p('key'))).limit(1).prepare(),
     /** the campaigns an active chat is bound to */
@@ -46,17 +64,34 @@ function prepareAll(db: Db) {
       .where(and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, p('now')), gt(outbox.id, p('floor')), mayGo))
       .limit(p('limit'))
       .prepare(),
-    /** stores an accepted event; a second one with the same event_id is a no-op (a redelivery) */
+    /**
+     * stores an accepted event as the inbox's next row, answering its id, unless its event_id was claimed already (a
+     * redelivery of an event being handled or handled: answered and dropped). Reads the claims, writes only the inbox.
+     */
     recordEvent: db
       .insert(inbox)
-      .values({ eventId: p('eventId'), eventType: p('eventType'), receivedAt: p('receivedAt'), payload: p('payload') })
-      .onConflictDoNothing()
+      .select(
+        db
+          .select({
+            // every column in the table's order, as drizzle's insert-select wants (id null: the next number)
+            id: sql`null`.as('id'),
+            eventId: sql`${p('eventId')}`.as('event_id'),
+            eventType: sql`${p('eventType')}`.as('event_type'),
+            receivedAt: sql`${p('receivedAt')}`.as('received_at'),
+            payload: sql`${p('payload')}`.as('payload'),
+            handledAt: sql`null`.as('handled_at'),
+            outcome: sql`null`.as('outcome'),
+          })
+          .from(sql`(select 1)`)
+          .where(sql`not exists (select 1 from ${inboxClaims} where ${inboxClaims.eventId} = ${p('eventId')})`),
+      )
+      .returning({ id: inbox.id })
       .prepare(),
     /** marks an event handled, once */
     markHandled: db
       .update(inbox)
       .set({ handledAt: v('at'), outcome: v('outcome') })
-      .where(and(eq(inbox.eventId, p('eventId')), isNull(inbox.handledAt)))
+      .where(and(eq(inbox.id, p('id')), isNull(inbox.handledAt)))
       .prepare(),
     /** queues one message row (a second row with the same dedupe key is a no-op) */
     queueRow: db

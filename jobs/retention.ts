@@ -3,8 +3,8 @@
 // touched: an event not yet handled, a message not yet sent (or given up on: a failed row is evidence an operator
 // needs). Tokens that older versions stored inside events are removed on the same run. It goes through the job
 // runner's exactly-once ledger like any job; the deletes are its effects, written with the occasion marker.
-import { and, isNotNull, lt, eq, or, sql } from 'drizzle-orm';
-import { inbox, outbox } from '../db/schema.js';
+import { and, isNotNull, lt, eq, notExists, or, sql } from 'drizzle-orm';
+import { inbox, inboxClaims, outbox } from '../db/schema.js';
 import { defineJob, timeOf, type JobDef } from './define.js';
 import { dailyAt } from './occasions.js';
 
@@ -28,6 +28,8 @@ export function retentionJob(days: number = DEFAULT_RETENTION_DAYS): JobDef {
       // The inbox has no campaign: each campaign's run prunes all of it, which is the same delete and harmless twice.
       return [
         db.delete(inbox).where(and(isNotNull(inbox.handledAt), lt(inbox.handledAt, cutoff), lt(inbox.receivedAt, cutoff))),
+        // and the claims of the events gone with them (a claim whose row is still there stays: its copies stay handled once)
+        db.delete(inboxClaims).where(and(lt(inboxClaims.claimedAt, cutoff), notExists(db.select({ one: sql`1` }).from(inbox).where(eq(inbox.id, inboxClaims.inboxId))))),
         db.delete(outbox).where(and(eq(outbox.status, 'sent'), isNotNull(outbox.sentAt), lt(outbox.sentAt, cutoff))),
         db
           .update(inbox)

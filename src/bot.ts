@@ -1,8 +1,9 @@
-// The inbox/outbox transaction around the pipeline: an accepted event is a row first (its event_id unique), handled
-// after the HTTP answer, and its replies are queued in the same atomic write that marks it handled. An event stored but
+// The inbox/outbox transaction around the pipeline: an accepted event is a row first, handled after the HTTP answer,
+// and its replies are queued in the same atomic write that marks it handled. Every delivery is a row; the first copy of
+// an event whose handling starts claims it (inbox_claims), and a redelivery is marked 'redelivered'. An event stored but
 // not handled (crash, or a group message waiting for the bot to know its open_id) is handled later; the reply's dedupe
 // key (the message id) means a second handling never shows a second reply.
-import { and, count, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { AnyCommand } from '../commands/define.js';
 import type { DbHandle } from '../db/client.js';
 import { inbox, outbox } from '../db/schema.js';
@@ -14,12 +15,15 @@ import type { CardAction, LarkEvent } from './lark/inbound.js';
 import type { Messenger } from './lark/messenger.js';
 import type { Log } from './log.js';
 import type { Outgoing } from './outbox.js';
-import { changes, queueClaimedStatement, queueStatement, type HandedRow } from './outbox.js';
+import { queueClaimedStatement, queueStatement, type HandedRow } from './outbox.js';
 import { commandOfClick } from './pipeline/card-actions.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
 import { botAdded, botRemoved } from './pipeline/membership.js';
 
 export type { LarkEvent } from './lark/inbound.js';
+
+/** The event_ids a process remembers having stored (Bot.recent): Lark pushes again within 7 hours, mostly 15 s on. */
+export const RECENT_EVENTS = 10_000;
 
 /** Plain data a short-lived core may inherit from the one before (on Workers: per isolate, no promises). */
 export interface Memo {
@@ -53,6 +57,20 @@ export class Bot {
    * it unhandled and file its report twice, as a revision.
    */
   private readonly inHand = new Set<string>();
+  /**
+   * The inbox row each event object was stored as or read from (record, unhandled, unhandledAfter), so its handling
+   * claims and marks that row. An event handed in without one (a caller that stored it another way) is matched to its
+   * oldest row not handled yet.
+   */
+  private readonly rows = new WeakMap<object, number>();
+  /**
+   * The event_ids this process stored last (at most RECENT_EVENTS, the oldest forgotten first): the same event again
+   * (Lark pushing it again before its handling claimed it, or the same request replayed) is answered and not stored.
+   * Once claimed, the store itself refuses it (db/statements.ts, recordEvent).
+   */
+  private readonly recent = new Set<string>();
+  /** the stores under way, by event_id (record) */
+  private readonly storing = new Map<string, Promise<boolean>>();
 
   constructor(readonly deps: BotDeps) {
     this.pipeline = createPipeline(deps);
@@ -63,15 +81,41 @@ export class Bot {
     return this.pipeline.commands;
   }
 
-  /** Stores an accepted event; false when its event_id was seen before (a redelivery: answer and drop). */
+  /**
+   * Stores an accepted event as the inbox's next row; false when it is not stored, being a redelivery of an event this
+   * process stored lately or whose handling started (answer and drop). A redelivery stored all the same (after a
+   * restart, before the first copy was claimed) is marked 'redelivered' by its handling.
+   */
   async record(eventId: string, eventType: string, body: unknown): Promise<boolean> {
+    if (this.recent.has(eventId)) return false;
+    // A copy being stored right now (the same push twice at once): this one is dropped once that one is stored, and
+    // stored itself if that one failed (its sender was answered with an error and Lark pushes it again).
+    const other = this.storing.get(eventId);
+    if (other && (await other.catch(() => false))) return false;
+    const storing = this.store(eventId, eventType, body);
+    this.storing.set(eventId, storing);
+    try {
+      const stored = await storing;
+      if (stored) {
+        this.recent.add(eventId);
+        if (this.recent.size > RECENT_EVENTS) this.recent.delete(this.recent.values().next().value!);
+      }
+      return stored;
+    } finally {
+      if (this.storing.get(eventId) === storing) this.storing.delete(eventId);
+    }
+  }
+
+  private async store(eventId: string, eventType: string, body: unknown): Promise<boolean> {
     // the one write on the answer path, prepared once (db/statements.ts)
     const insert = statements(this.deps.dbh.db).recordEvent;
     const row = { eventId, eventType, receivedAt: this.deps.clock.now().toISOString(), payload: JSON.stringify(body) };
     // Group commit: the events that arrive in one turn of the event loop are stored by one transaction; each is
     // answered once that transaction committed.
-    const res = this.deps.dbh.grouped ? await this.deps.dbh.grouped(() => insert.run(row)) : await insert.run(row);
-    return changes(res) === 1;
+    const [stored] = this.deps.dbh.grouped ? await this.deps.dbh.grouped(() => insert.all(row) as unknown as Array<{ id: number }>) : await insert.all(row);
+    if (!stored) return false;
+    if (body && typeof body === 'object') this.rows.set(body, Number(stored.id));
+    return true;
   }
 
   /** How many events are stored and not marked handled. */
@@ -83,23 +127,30 @@ export class Bot {
   /** Events stored but never marked handled, oldest first; `before` keeps out those another request is handling now. */
   async unhandled(opts: { before?: Date; limit?: number } = {}): Promise<LarkEvent[]> {
     const where = opts.before ? and(isNull(inbox.handledAt), lt(inbox.receivedAt, opts.before.toISOString())) : isNull(inbox.handledAt);
-    const q = this.deps.dbh.db.select({ payload: inbox.payload }).from(inbox).where(where).orderBy(inbox.receivedAt);
+    const q = this.deps.dbh.db.select({ id: inbox.id, payload: inbox.payload }).from(inbox).where(where).orderBy(inbox.id);
     const rows = opts.limit ? await q.limit(opts.limit) : await q;
-    return rows.map((r) => JSON.parse(r.payload) as LarkEvent);
+    return rows.map((r) => this.held(r.id, r.payload));
+  }
+
+  /** an event read from the inbox row `id`, kept with it for its handling */
+  private held(id: number, payload: string): LarkEvent {
+    const ev = JSON.parse(payload) as LarkEvent;
+    this.rows.set(ev, Number(id));
+    return ev;
   }
 
   /**
-   * Events not marked handled that were stored after the one at `seq` (the inbox's rowid, in the order they were
+   * Events not marked handled that were stored after the one at `seq` (the inbox row's id, in the order they were
    * stored), oldest first, each with its `seq`: the handler thread reads the inbox this way (src/handler-thread.ts).
    */
   async unhandledAfter(seq: number, limit: number): Promise<Array<{ seq: number; ev: LarkEvent }>> {
     const rows = await this.deps.dbh.db
-      .select({ seq: sql<number>`${inbox}.rowid`, payload: inbox.payload })
+      .select({ seq: inbox.id, payload: inbox.payload })
       .from(inbox)
-      .where(and(isNull(inbox.handledAt), sql`${inbox}.rowid > ${seq}`))
-      .orderBy(sql`${inbox}.rowid`)
+      .where(and(isNull(inbox.handledAt), gt(inbox.id, seq)))
+      .orderBy(inbox.id)
       .limit(limit);
-    return rows.map((r) => ({ seq: Number(r.seq), ev: JSON.parse(r.payload) as LarkEvent }));
+    return rows.map((r) => ({ seq: Number(r.seq), ev: this.held(r.seq, r.payload) }));
   }
 
   /**
@@ -120,9 +171,17 @@ export class Bot {
   private async handleOnce(ev: LarkEvent): Promise<string> {
     const elapsed = stopwatch();
     const eventId = ev.header.event_id;
-    // A second handling of the same event (replay after a crash) is a no-op once it was marked handled.
-    const [row] = await statements(this.deps.dbh.db).handledAt.all({ eventId });
-    if (row?.h) return 'already';
+    const id = await this.rowOf(ev);
+    if (id === undefined) return 'already';
+    // A second handling of the same row (replay after a crash) is a no-op once it was marked handled.
+    const [row] = await statements(this.deps.dbh.db).handledAt.all({ id });
+    if (!row || row.h) return 'already';
+    // Another copy of this event (Lark pushing again what it had no answer to) claimed it first: this one does nothing.
+    if (!(await this.claim(eventId, id))) {
+      await this.commit(id, [], 'redelivered');
+      this.deps.log.info('event', { event_id: eventId, type: ev.header.event_type, outcome: 'redelivered' });
+      return 'already';
+    }
     let outcome = 'unsupported';
     let out: Outgoing[] = [];
     let command: string | undefined;
@@ -160,7 +219,7 @@ export class Bot {
       this.deps.log.warn('group message waits: the bot does not know its own open_id yet', { event_id: eventId });
       return outcome;
     }
-    await this.commit(eventId, out, outcome);
+    await this.commit(id, out, outcome);
     this.deps.log.info('event', { event_id: eventId, type: ev.header.event_type, campaign: campaignId, command, outcome, ms: elapsed() });
     return outcome;
   }
@@ -176,13 +235,20 @@ export class Bot {
     if (this.inHand.has(eventId)) return { toast: { type: 'info', content: '已处理 / already done' } };
     this.inHand.add(eventId);
     try {
-      if (!(await this.record(eventId, ev.header.event_type, ev))) return { toast: { type: 'info', content: '已处理 / already done' } };
+      await this.record(eventId, ev.header.event_type, ev);
+      const id = await this.rowOf(ev);
+      if (id === undefined) return { toast: { type: 'info', content: '已处理 / already done' } };
+      // a click Lark pushed again (no answer from us in 3 s) runs once
+      if (!(await this.claim(eventId, id))) {
+        await this.commit(id, [], 'redelivered');
+        return { toast: { type: 'info', content: '已处理 / already done' } };
+      }
       // A click that fails is marked so, as a message is (handleOnce): never run again by a later replay.
       const turn = await this.clickTurn(ev).catch((err: unknown) => {
         this.deps.log.error('card action failed', { event_id: eventId, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
         return { toast: { type: 'error' as const, content: '处理失败，请稍后重试 / failed, try again later' }, outcome: 'error', out: [] as Outgoing[] };
       });
-      await this.commit(eventId, turn.out, turn.outcome);
+      await this.commit(id, turn.out, turn.outcome);
       this.deps.log.info('card action', { event_id: eventId, outcome: turn.outcome });
       return { toast: turn.toast };
     } finally {
@@ -224,8 +290,27 @@ export class Bot {
     return r.length;
   }
 
-  /** Queues the replies and marks the event handled, in one atomic write. */
-  private async commit(eventId: string, out: Outgoing[], outcome: string): Promise<void> {
+  /** The inbox row of an event object (see `rows`); undefined when no row of it waits to be handled. */
+  private async rowOf(ev: LarkEvent): Promise<number | undefined> {
+    const known = this.rows.get(ev);
+    if (known !== undefined) return known;
+    const [row] = await statements(this.deps.dbh.db).unhandledRow.all({ eventId: ev.header.event_id });
+    return row ? Number(row.id) : undefined;
+  }
+
+  /**
+   * Claims the handling of `eventId` for the inbox row `id`: true when this row holds the claim (it claimed it now, or
+   * before a crash), false when another copy of the event did first. Committed before anything is done for it.
+   */
+  private async claim(eventId: string, id: number): Promise<boolean> {
+    const st = statements(this.deps.dbh.db).claimEvent;
+    const row = { eventId, inboxId: id, at: this.deps.clock.now().toISOString() };
+    const [holder] = this.deps.dbh.grouped ? await this.deps.dbh.grouped(() => st.all(row) as unknown as Array<{ inboxId: number }>) : await st.all(row);
+    return Number(holder?.inboxId) === id;
+  }
+
+  /** Queues the replies and marks the inbox row `id` handled, in one atomic write. */
+  private async commit(id: number, out: Outgoing[], outcome: string): Promise<void> {
     const now = this.deps.clock.now();
     const { dbh } = this.deps;
     if (dbh.grouped) {
@@ -246,7 +331,7 @@ export class Bot {
         handed = await dbh.grouped(() => {
           for (const q of plain) q.run();
           const rows = claimed?.flatMap((q) => q.run()) ?? [];
-          mark.run({ eventId, at: now.toISOString(), outcome });
+          mark.run({ id, at: now.toISOString(), outcome });
           return rows;
         });
       } finally {
@@ -256,7 +341,7 @@ export class Bot {
     } else {
       await dbh.atomic([
         ...out.map((m) => queueStatement(dbh, m, now)),
-        dbh.db.update(inbox).set({ handledAt: now.toISOString(), outcome }).where(and(eq(inbox.eventId, eventId), isNull(inbox.handledAt))),
+        dbh.db.update(inbox).set({ handledAt: now.toISOString(), outcome }).where(and(eq(inbox.id, id), isNull(inbox.handledAt))),
       ]);
     }
     if (out.length) this.deps.queued?.();

@@ -217,9 +217,9 @@ function maker(): Maker {
   };
 }
 
-/** Every table but the inbox, the outbox's delivery state and bookkeeping, as text; the outbox by key and content. */
+/** Every table but the inbox (and its claims), the outbox's delivery state and bookkeeping, as text; the outbox by key and content. */
 function snapshot(except: string[]): string {
-  const tables = (reader.prepare(`select name from sqlite_master where type = 'table' and name not in ('inbox', 'outbox', 'meta', 'sqlite_sequence') and name not like '\\_\\_%' escape '\\'`).all() as Array<{ name: string }>).map((r) => r.name).sort();
+  const tables = (reader.prepare(`select name from sqlite_master where type = 'table' and name not in ('inbox', 'inbox_claims', 'outbox', 'meta', 'sqlite_sequence') and name not like '\\_\\_%' escape '\\'`).all() as Array<{ name: string }>).map((r) => r.name).sort();
   const out: Record<string, unknown[]> = {};
   for (const t of tables) out[t] = reader.prepare(`select * from "${t}" order by rowid`).all();
   out['outbox'] = (reader.prepare('select dedupe_key, target, content from outbox order by id').all() as Array<{ dedupe_key: string }>).filter((r) => !except.includes(r.dedupe_key));

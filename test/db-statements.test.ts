@@ -43,10 +43,10 @@ describe('prepared once by drizzle', () => {
   it('a hot statement is prepared once per database and answers each call with its own values', async () => {
     const st = statements(dbh.db);
     expect(statements(dbh.db)).toBe(st);
-    expect(await st.handledAt.all({ eventId: 'ev_none' })).toEqual([]);
-    await dbh.db.run(sql`insert into inbox (event_id, event_type, received_at, payload, handled_at) values ('ev_a', 't', '2026-01-01', '{}', '2026-01-02')`);
-    expect(await st.handledAt.all({ eventId: 'ev_a' })).toEqual([{ h: '2026-01-02' }]);
-    expect(await st.handledAt.all({ eventId: 'ev_none' })).toEqual([]);
+    expect(await st.handledAt.all({ id: 41 })).toEqual([]);
+    await dbh.db.run(sql`insert into inbox (id, event_id, event_type, received_at, payload, handled_at) values (42, 'ev_a', 't', '2026-01-01', '{}', '2026-01-02')`);
+    expect(await st.handledAt.all({ id: 42 })).toEqual([{ h: '2026-01-02' }]);
+    expect(await st.handledAt.all({ id: 41 })).toEqual([]);
   });
 
   it('relations(): a task with its lead unit and its history in one relational query', async () => {

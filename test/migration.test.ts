@@ -140,10 +140,18 @@ describe('migration 0002 on a database of the schema before it', () => {
 
 
 const rowsOf = (sqlite: Database.Database, t: string) => sqlite.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all() as Array<Record<string, unknown>>;
-/** Rows as the later migrations leave them: 0007 adds the outbox's hold_left (5: each unsent message holds its chat). */
-const withLater = (t: string, rows: unknown[]) => (t === 'outbox' ? rows.map((r) => ({ ...(r as object), hold_left: 5 })) : rows);
-const tableNames = (sqlite: Database.Database) =>
-  (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+/**
+ * Rows as the later migrations leave them: 0007 adds the outbox's hold_left (5: each unsent message holds its chat);
+ * 0008 numbers the inbox by its rowids (1, 2, …: the rows here were stored in order and none deleted).
+ */
+const withLater = (t: string, rows: unknown[]) =>
+  t === 'outbox' ? rows.map((r) => ({ ...(r as object), hold_left: 5 })) : t === 'inbox' ? rows.map((r, i) => ({ id: i + 1, ...(r as object) })) : rows;
+/** tables a later migration adds: 0008's claims of the inbox (the tests of older migrations compare the others) */
+const LATER_TABLES = ['inbox_claims'];
+const tableNames = (sqlite: Database.Database, all = false) =>
+  (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name").all() as Array<{ name: string }>)
+    .map((r) => r.name)
+    .filter((t) => all || !LATER_TABLES.includes(t));
 /** Every index with its table, columns and uniqueness, whether a constraint's or a CREATE INDEX's. */
 const indexesOf = (sqlite: Database.Database) =>
   tableNames(sqlite).flatMap((t) =>
@@ -186,8 +194,8 @@ describe('migration 0003 (foreign keys) on a database of migrations 0000–0002'
     for (const row of expected.tasks!) Object.assign(row, { phase: null, quarter: null });
     expect(tableNames(after).filter((t) => !TABLES_0004.includes(t))).toEqual(tables);
     for (const t of tables) expect(rowsOf(after, t), t).toEqual(withLater(t, expected[t]!));
-    // (and 0006–0007 an index of the outbox's unsent rows by chat)
-    expect(indexesOf(after).filter((i) => !TABLES_0004.includes(i.table) && i.name !== 'outbox_chat_head')).toEqual(indexesBefore);
+    // (and 0006–0007 an index of the outbox's unsent rows by chat; 0008 the inbox's, tested below)
+    expect(indexesOf(after).filter((i) => !TABLES_0004.includes(i.table) && i.name !== 'outbox_chat_head' && i.table !== 'inbox')).toEqual(indexesBefore.filter((i) => i.table !== 'inbox'));
     expect(after.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
     expect(after.prepare("SELECT count(*) AS n FROM pragma_foreign_key_list('tasks')").get()).toEqual({ n: 4 });
     after.close();
@@ -319,6 +327,51 @@ describe('migrations 0006 and 0007 (a chat’s unsent messages, oldest first, an
     for (const t of tables) expect(rowsOf(after, t), t).toEqual(withLater(t, before[t]!));
     expect(indexesOf(after).filter((i) => i.table === 'outbox').map((i) => i.name)).toContain('outbox_chat_head');
     expect(indexesOf(after).filter((i) => i.table === 'outbox').map((i) => i.name)).not.toContain('outbox_unsent_chat');
+    after.close();
+  });
+});
+
+describe('migration 0008 (the inbox numbered as stored, its events claimed) on a database of 0000–0007', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'duban-migration-0008-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps every inbox row with its rowid as its id, claims each stored event for its row, and a redelivery of one is dropped', async () => {
+    const sqlite = migratedTo(dir, 8, 'inbox.db');
+    sqlite.exec(ROWS_0002.replace("'清理楼道堆物', 9, 99,", "'清理楼道堆物', 1, 1,").replace("(1, 2, 'note', 77,", "(1, 2, 'note', 1,"));
+    sqlite.exec(`INSERT INTO inbox (event_id, event_type, received_at, payload, handled_at, outcome) VALUES
+      ('ev_2', 'im.message.receive_v1', '2026-11-20T08:01:00Z', '{"n":2}', '2026-11-20T08:01:01Z', 'ok'),
+      ('ev_3', 'card.action.trigger', '2026-11-20T08:02:00Z', '{"n":3}', '2026-11-20T08:02:01Z', 'refused_click'),
+      ('ev_4', 'im.message.receive_v1', '2026-11-20T08:03:00Z', '{"n":4}', NULL, NULL);
+      DELETE FROM inbox WHERE event_id = 'ev_2';`);
+    const before = sqlite.prepare('SELECT rowid AS id, * FROM inbox ORDER BY rowid').all() as Array<Record<string, unknown>>;
+    expect(before.map((r) => r.id)).toEqual([1, 3, 4]);
+    const others = tableNames(sqlite).filter((t) => t !== 'inbox');
+    const othersBefore = Object.fromEntries(others.map((t) => [t, rowsOf(sqlite, t)]));
+    sqlite.close();
+
+    const dbh = openSqlite(join(dir, 'inbox.db'));
+    const st = statements(dbh.db);
+    // the unhandled row is found by its event; a handled event pushed again is claimed already: not stored
+    expect(await st.unhandledRow.all({ eventId: 'ev_4' })).toEqual([{ id: 4 }]);
+    expect(await dbh.grouped!(() => st.recordEvent.all({ eventId: 'ev_3', eventType: 'card.action.trigger', receivedAt: '2026-11-21T00:00:00Z', payload: '{}' }))).toEqual([]);
+    // a new event takes the next number
+    expect(await dbh.grouped!(() => st.recordEvent.all({ eventId: 'ev_5', eventType: 'im.message.receive_v1', receivedAt: '2026-11-21T00:00:00Z', payload: '{}' }))).toEqual([{ id: 5 }]);
+    dbh.close();
+
+    const after = new Database(join(dir, 'inbox.db'));
+    expect(tableNames(after, true)).toEqual([...others, 'inbox', 'inbox_claims'].sort());
+    expect(rowsOf(after, 'inbox').slice(0, 3)).toEqual(before);
+    for (const t of others) expect(rowsOf(after, t), t).toEqual(othersBefore[t]);
+    expect(rowsOf(after, 'inbox_claims')).toEqual([
+      { event_id: 'ev_1', inbox_id: 1, claimed_at: '2026-11-20T08:00:00Z' },
+      { event_id: 'ev_3', inbox_id: 3, claimed_at: '2026-11-20T08:02:00Z' },
+      { event_id: 'ev_4', inbox_id: 4, claimed_at: '2026-11-20T08:03:00Z' },
+    ]);
+    expect(indexesOf(after).filter((i) => i.table === 'inbox')).toEqual([{ table: 'inbox', unique: 0, origin: 'c', columns: ['id'], name: 'inbox_unhandled' }]);
+    expect(after.prepare("SELECT \"unique\", origin FROM pragma_index_list('inbox_claims')").all()).toEqual([{ unique: 1, origin: 'pk' }]);
     after.close();
   });
 });

@@ -3,19 +3,37 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { campaigns } from './org.js';
 
-/** Inbox: every accepted Lark event, stored before the HTTP answer; handled_at is set once it was handled. */
+/**
+ * Inbox: every Lark event accepted, as it came, stored before the HTTP answer; handled_at is set once it was handled.
+ * Rows are numbered in the order they were stored (`id`, the handler thread's read position) and every delivery is a
+ * row, a redelivery too: which copy of an event is handled is decided when handling starts (inbox_claims), off the
+ * answer. Keyed by event_id, each answer inserted into an index of random keys, a page of it written for each event
+ * (WAL 8 KB an event, about 15 µs of the answer's CPU at 30,000 rows).
+ */
 export const inbox = sqliteTable(
   'inbox',
   {
-    eventId: text('event_id').primaryKey(),
+    id: integer('id').primaryKey(),
+    eventId: text('event_id').notNull(),
     eventType: text('event_type').notNull(),
     receivedAt: text('received_at').notNull(),
     payload: text('payload').notNull(),
     handledAt: text('handled_at'),
     outcome: text('outcome'),
   },
-  (t) => [index('inbox_unhandled').on(t.handledAt)],
+  // only the rows not handled yet, in the order they were stored: small however long the inbox is kept
+  (t) => [index('inbox_unhandled').on(t.id).where(sql`${t.handledAt} is null`)],
 );
+
+/**
+ * The copy of each event that is handled: the first whose handling started claims its event_id, and any other copy
+ * (Lark pushing again what it had no answer to in 3 s) is marked handled as 'redelivered' without doing anything.
+ */
+export const inboxClaims = sqliteTable('inbox_claims', {
+  eventId: text('event_id').primaryKey(),
+  inboxId: integer('inbox_id').notNull(),
+  claimedAt: text('claimed_at').notNull(),
+});
 
 /**
  * A message that Lark has refused this many times, while it accepted others, stops holding back the later messages of

@@ -195,8 +195,11 @@ describe(`${EVENTS} events, the server SIGKILLed three times`, () => {
     const db = new Database(env.DATABASE_PATH);
     try {
       const one = (q: string) => (db.prepare(q).get() as { n: number }).n;
-      expect(one('select count(*) n from inbox')).toBe(EVENTS);
+      // each event once, but for a copy Lark pushed again that a restarted server stored before it claimed the first
+      // (the first stored, not answered, when the server was killed): handled as nothing
+      expect(one("select count(*) n from inbox where outcome != 'redelivered'")).toBe(EVENTS);
       expect(one('select count(distinct event_id) n from inbox')).toBe(EVENTS);
+      figures.redeliveries_stored = one("select count(*) n from inbox where outcome = 'redelivered'");
       expect(one('select count(*) n from inbox where handled_at is null')).toBe(0);
       const stored = (db.prepare('select event_id from inbox').all() as Array<{ event_id: string }>).filter((r) => !byId.has(r.event_id));
       expect(stored).toEqual([]);
