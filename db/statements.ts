@@ -33,6 +33,8 @@ function prepareAll(db: Db) {
       .orderBy(inbox.id)
       .limit(1)
       .prepare(),
+    /** the inbox row that claimed an event, if any */
+    claimOf: db.select({ inboxId: inboxClaims.inboxId }).from(inboxClaims).where(eq(inboxClaims.eventId, p('eventId'))).prepare(),
     /**
      * claims an event's handling for the inbox row `inboxId`, and answers the row that holds the claim: this one, or
      * the copy that claimed it first (its own no-op update returns that row)
