@@ -46,6 +46,16 @@ async function main() {
   const duban = fork(join(projectRoot, 'bin/start.js'), [], { execArgv: startFlags(), env: { ...process.env, ...dubanEnv }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   for (let i = 0; i < 200 && !(await fetch('http://127.0.0.1:38451/healthz').then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
   await add('Duban (npm start)', 38451, Promise.resolve(duban), true);
+  // FLOOR_BASE=<a checkout of another commit, built>: its Duban takes turns too, on its own copy of the database (an A/B
+  // of two builds in the same rounds, which the box's swings between runs cannot tell apart otherwise)
+  const other = process.env.FLOOR_BASE;
+  if (other) {
+    copyFileSync(join(dir, 'seed.db'), join(dir, 'base.db'));
+    const env = { ...dubanEnv, PORT: '38457', DATABASE_PATH: join(dir, 'base.db') };
+    const child = fork(join(other, 'bin/start.js'), [], { cwd: other, execArgv: startFlags(), env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    for (let i = 0; i < 200 && !(await fetch('http://127.0.0.1:38457/healthz').then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+    await add(`Duban of ${other}`, 38457, Promise.resolve(child), true);
+  }
   await add("SDK's EventDispatcher", 38452, target('sdk-dispatcher', 38452));
   await add('node:http, nothing', 38453, target('node-noop', 38453));
   await add("node:http, Duban's checks", 38454, target('node-checks', 38454));
@@ -84,7 +94,7 @@ async function main() {
       if (res.samples.some((x) => x.status !== 200)) throw new Error(`${s.name}: not every answer was 200`);
       // Duban: how many of the round's events were already handled when its last answer came (the rest wait in the
       // inbox and the work queue)
-      if (s.replies) s.handled.push(2000 - (inbox.prepare('select count(*) as n from inbox where handled_at is null').get() as { n: number }).n);
+      if (s.port === 38451) s.handled.push(2000 - (inbox.prepare('select count(*) as n from inbox where handled_at is null').get() as { n: number }).n);
       await settle(s, 2000);
     }
   }

@@ -1,5 +1,6 @@
-// Migration 0003 (foreign keys) on local D1 through wrangler, as `wrangler d1 migrations apply` runs it in production:
-// a database of migrations 0000–0002 with rows in every table keeps them all, and the keys are enforced afterwards.
+// Migrations on local D1 through wrangler, as `wrangler d1 migrations apply` runs them in production: 0003 (foreign
+// keys) on a database of migrations 0000–0002 with rows in every table keeps them all, and the keys are enforced
+// afterwards; 0008 (the inbox numbered, its events claimed) keeps every inbox row with its rowid as its id.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,9 +10,10 @@ import { ROWS_0002 } from '../support/rows-0002.js';
 import { root } from './wrangler-dev.js';
 
 const wranglerBin = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
-const dir = mkdtempSync(join(tmpdir(), 'duban-d1-migration-'));
-const migrations = join(dir, 'migrations');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let dir = mkdtempSync(join(tmpdir(), 'duban-d1-migration-'));
+let migrations = join(dir, 'migrations');
+const dirs = [dir];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function wrangler(...args: string[]) {
   const r = spawnSync(process.execPath, [wranglerBin, 'd1', ...args, 'DB', '--local', '--config', join(dir, 'wrangler.toml'), '--persist-to', join(dir, 'state')], {
@@ -64,5 +66,39 @@ describe('migration 0003 on D1', () => {
     r = wrangler('execute', '--command', "INSERT INTO tasks (campaign_id, seq, title, lead_unit_id, deadline, created_at) VALUES (1, 3, '排查安全隐患', 12345, '2026-12-31', '2026-11-28T00:00:00Z')");
     expect(r.ok).toBe(false);
     expect(r.out).toMatch(/FOREIGN KEY constraint failed/);
+  }, 240_000);
+});
+
+describe('migration 0008 on D1', () => {
+  it('keeps every inbox row, numbered by its rowid, and claims each stored event for its row', () => {
+    dir = mkdtempSync(join(tmpdir(), 'duban-d1-migration-0008-'));
+    migrations = join(dir, 'migrations');
+    dirs.push(dir);
+    writeFileSync(join(dir, 'wrangler.toml'), readFileSync(join(root, 'wrangler.toml'), 'utf8').replace(/^main = .*$/m, '').replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(migrations)}`));
+    migrationsUpTo('0007_outbox_chat_head');
+    let r = wrangler('migrations', 'apply');
+    expect(r.ok, r.out).toBe(true);
+    writeFileSync(
+      join(dir, 'rows.sql'),
+      `INSERT INTO inbox (event_id, event_type, received_at, payload, handled_at, outcome) VALUES
+        ('ev_1', 'im.message.receive_v1', '2026-11-20T08:00:00Z', '{"n":1}', '2026-11-20T08:00:01Z', 'ok'),
+        ('ev_2', 'im.message.receive_v1', '2026-11-20T08:01:00Z', '{"n":2}', '2026-11-20T08:01:01Z', 'ok'),
+        ('ev_3', 'im.message.receive_v1', '2026-11-20T08:02:00Z', '{"n":3}', NULL, NULL);
+      DELETE FROM inbox WHERE event_id = 'ev_2';`,
+    );
+    r = wrangler('execute', '--file', join(dir, 'rows.sql'));
+    expect(r.ok, r.out).toBe(true);
+    const before = query('SELECT rowid AS id, event_id, payload, handled_at, outcome FROM inbox ORDER BY rowid');
+    expect(before.map((x) => x.id)).toEqual([1, 3]);
+
+    migrationsUpTo('0008_inbox_claims');
+    r = wrangler('migrations', 'apply');
+    expect(r.ok, r.out).toBe(true);
+    expect(query('SELECT id, event_id, payload, handled_at, outcome FROM inbox ORDER BY id')).toEqual(before);
+    expect(query('SELECT event_id, inbox_id FROM inbox_claims ORDER BY event_id')).toEqual([
+      { event_id: 'ev_1', inbox_id: 1 },
+      { event_id: 'ev_3', inbox_id: 3 },
+    ]);
+    expect(query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'inbox'")).toEqual([{ name: 'inbox_unhandled' }]);
   }, 240_000);
 });
