@@ -70,7 +70,7 @@ export class Bot {
    */
   private readonly recent = new Set<string>();
   /** the stores under way, by event_id (record) */
-  private readonly storing = new Map<string, Promise<boolean>>();
+  private readonly storing = new Map<string, Promise<number | undefined>>();
 
   constructor(readonly deps: BotDeps) {
     this.pipeline = createPipeline(deps);
@@ -87,32 +87,39 @@ export class Bot {
    * restart, before the first copy was claimed) is marked 'redelivered' by its handling.
    */
   async record(eventId: string, eventType: string, body: unknown): Promise<boolean> {
-    if (this.recent.has(eventId)) return false;
+    return (await this.storeRow(eventId, eventType, body)) !== undefined;
+  }
+
+  /** record's work: the row's id, or undefined when it was not stored */
+  private async storeRow(eventId: string, eventType: string, body: unknown): Promise<number | undefined> {
+    if (this.recent.has(eventId)) return undefined;
     // A copy being stored right now (the same push twice at once): this one is dropped once that one is stored, and
     // stored itself if that one failed (its sender was answered with an error and Lark pushes it again).
-    const other = this.storing.get(eventId);
-    if (other && (await other.catch(() => false))) return false;
+    for (let other = this.storing.get(eventId); other; other = this.storing.get(eventId)) {
+      if ((await other.catch(() => undefined)) !== undefined) return undefined;
+    }
     const storing = this.store(eventId, eventType, body);
     this.storing.set(eventId, storing);
     try {
-      const stored = await storing;
-      if (stored) this.remember(this.recent, eventId);
-      return stored;
+      const id = await storing;
+      if (id !== undefined) this.remember(this.recent, eventId);
+      return id;
     } finally {
       if (this.storing.get(eventId) === storing) this.storing.delete(eventId);
     }
   }
 
-  private async store(eventId: string, eventType: string, body: unknown): Promise<boolean> {
+  private async store(eventId: string, eventType: string, body: unknown): Promise<number | undefined> {
     // the one write on the answer path, prepared once (db/statements.ts)
     const insert = statements(this.deps.dbh.db).recordEvent;
     const row = { eventId, eventType, receivedAt: this.deps.clock.now().toISOString(), payload: JSON.stringify(body) };
     // Group commit: the events that arrive in one turn of the event loop are stored by one transaction; each is
     // answered once that transaction committed.
     const [stored] = this.deps.dbh.grouped ? await this.deps.dbh.grouped(() => insert.all(row) as unknown as Array<{ id: number }>) : await insert.all(row);
-    if (!stored) return false;
-    if (!this.rows.has(eventId)) this.remember(this.rows, eventId, Number(stored.id));
-    return true;
+    if (!stored) return undefined;
+    const id = Number(stored.id);
+    if (!this.rows.has(eventId)) this.remember(this.rows, eventId, id);
+    return id;
   }
 
   /** How many events are stored and not marked handled. */
@@ -185,7 +192,8 @@ export class Bot {
     const [row] = await statements(this.deps.dbh.db).handledAt.all({ id });
     if (!row || row.h) return 'already';
     // Another copy of this event (Lark pushing again what it had no answer to) claimed it first: this one does nothing.
-    if (!(await this.claim(eventId, id))) {
+    // A click is claimed before it runs, as handleCardAction claims it.
+    if (!(await this.claim(eventId, id, ev.header.event_type === 'card.action.trigger'))) {
       await this.commit(id, eventId, [], 'redelivered');
       this.deps.log.info('event', { event_id: eventId, type: ev.header.event_type, outcome: 'redelivered' });
       return 'already';
@@ -243,11 +251,13 @@ export class Bot {
     if (this.inHand.has(eventId)) return { toast: { type: 'info', content: '已处理 / already done' } };
     this.inHand.add(eventId);
     try {
-      await this.record(eventId, ev.header.event_type, ev);
-      const id = await this.rowOf(ev);
+      // A click Lark pushed again (no answer from us in 3 s) runs once: not stored when this process stored it or it
+      // is claimed; else the row stored here claims it before it runs (eagerly on Node too: the handler thread, or
+      // the minute's replay, may read a click left in the inbox by a restart while Lark's push of it comes here).
+      const id = await this.storeRow(eventId, ev.header.event_type, ev);
       if (id === undefined) return { toast: { type: 'info', content: '已处理 / already done' } };
-      // a click Lark pushed again (no answer from us in 3 s) runs once
-      if (!(await this.claim(eventId, id))) {
+      this.rows.delete(eventId);
+      if (!(await this.claim(eventId, id, true))) {
         await this.commit(id, eventId, [], 'redelivered');
         return { toast: { type: 'info', content: '已处理 / already done' } };
       }
@@ -309,18 +319,22 @@ export class Bot {
 
   /**
    * Claims the handling of `eventId` for the inbox row `id`: true when this row may handle it, false when another
-   * copy of the event claimed it first. On D1 (Workers, where two requests can handle copies at once) the claim is
-   * written now, before anything is done. On Node this process handles one copy of an event at a time (`inHand`), so
-   * it only looks, and the claim is written with the mark (commit): no commit of its own for each event handled
-   * (about 50 µs of CPU an event).
+   * copy of the event claimed it first. On D1 (Workers, where two requests can handle copies at once), and for card
+   * clicks (`eager`: the main thread runs them as they come, a handler thread or replay may read one from the inbox),
+   * the claim is written now, before anything is done. Otherwise on Node, where a process handles one copy of a
+   * message at a time (`inHand`, and a handler thread handles every message), it only looks, and the claim is written
+   * with the mark (commit): no commit of its own for each event handled (about 50 µs of CPU an event). Two Node
+   * servers on one database file can therefore both handle a message Lark pushed to each (README, "one server").
    */
-  private async claim(eventId: string, id: number): Promise<boolean> {
+  private async claim(eventId: string, id: number, eager = false): Promise<boolean> {
     const { dbh } = this.deps;
-    if (dbh.grouped) {
+    if (dbh.grouped && !eager) {
       const [holder] = await statements(dbh.db).claimOf.all({ eventId });
       return holder === undefined || Number(holder.inboxId) === id;
     }
-    const [holder] = await statements(dbh.db).claimEvent.all({ eventId, inboxId: id, at: this.deps.clock.now().toISOString() });
+    const st = statements(dbh.db).claimEvent;
+    const row = { eventId, inboxId: id, at: this.deps.clock.now().toISOString() };
+    const [holder] = dbh.grouped ? await dbh.grouped(() => st.all(row) as unknown as Array<{ inboxId: number }>) : await st.all(row);
     return Number(holder?.inboxId) === id;
   }
 

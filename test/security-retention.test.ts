@@ -3,7 +3,7 @@
 // still pending.
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inbox, outbox } from '../db/schema.js';
+import { inbox, inboxClaims, outbox } from '../db/schema.js';
 import { startHarness, TOKEN, type Harness } from './support/harness.js';
 import { fixture, messageEvent } from './support/lark-events.js';
 
@@ -71,6 +71,10 @@ describe('retention', () => {
     expect(await row(old.eventId)).toBeUndefined();
     expect(await row(pending.header.event_id)).toBeDefined();
     expect(await row(recent.eventId)).toBeDefined();
+    // the claims go with the events deleted, and stay with those kept
+    const claimed = async (eventId: string) => (await dbh.db.select().from(inboxClaims).where(eq(inboxClaims.eventId, eventId))).length;
+    expect(await claimed(old.eventId)).toBe(0);
+    expect(await claimed(recent.eventId)).toBe(1);
     expect((await row(legacy.header.event_id))!.payload).not.toContain(TOKEN);
     const left = await dbh.db.select().from(outbox);
     for (const r of sentBefore) expect(left.find((x) => x.id === r.id), r.dedupeKey).toBeUndefined();

@@ -198,6 +198,8 @@ describe(`${EVENTS} events, the server SIGKILLed three times`, () => {
       // each event once, but for a copy Lark pushed again that a restarted server stored before it claimed the first
       // (the first stored, not answered, when the server was killed): handled as nothing
       expect(one("select count(*) n from inbox where outcome != 'redelivered'")).toBe(EVENTS);
+      // and exactly one such row for each event
+      expect(one("select count(*) n from (select event_id from inbox group by event_id having sum(outcome != 'redelivered') != 1)")).toBe(0);
       expect(one('select count(distinct event_id) n from inbox')).toBe(EVENTS);
       figures.redeliveries_stored = one("select count(*) n from inbox where outcome = 'redelivered'");
       expect(one('select count(*) n from inbox where handled_at is null')).toBe(0);
