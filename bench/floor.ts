@@ -27,6 +27,10 @@ function ready(child: ChildProcess): Promise<ChildProcess> {
   });
 }
 
+/** waits (up to 10 s) for a server on `port` to answer /healthz */
+async function healthy(port: number) {
+  for (let i = 0; i < 200 && !(await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+}
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'duban-floor-'));
@@ -44,7 +48,7 @@ async function main() {
   copyFileSync(join(dir, 'seed.db'), join(dir, 'store.db'));
   const dubanEnv = { ...base, PORT: '38451', DATABASE_PATH: join(dir, 'duban.db'), LARK_APP_ID: 'cli_bench', LARK_APP_SECRET: 'secret', LARK_DOMAIN: fake.url, SEND_PER_SECOND: '5000', SEND_PER_MINUTE: '1000000' };
   const duban = fork(join(projectRoot, 'bin/start.js'), [], { execArgv: startFlags(), env: { ...process.env, ...dubanEnv }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  for (let i = 0; i < 200 && !(await fetch('http://127.0.0.1:38451/healthz').then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+  await healthy(38451);
   await add('Duban (npm start)', 38451, Promise.resolve(duban), true);
   // FLOOR_BASE=<a checkout of another commit, built>: its Duban takes turns too, on its own copy of the database (an A/B
   // of two builds in the same rounds, which the box's swings between runs cannot tell apart otherwise)
@@ -53,7 +57,7 @@ async function main() {
     copyFileSync(join(dir, 'seed.db'), join(dir, 'base.db'));
     const env = { ...dubanEnv, PORT: '38457', DATABASE_PATH: join(dir, 'base.db') };
     const child = fork(join(other, 'bin/start.js'), [], { cwd: other, execArgv: startFlags(), env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    for (let i = 0; i < 200 && !(await fetch('http://127.0.0.1:38457/healthz').then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+    await healthy(38457);
     await add(`Duban of ${other}`, 38457, Promise.resolve(child), true);
   }
   await add("SDK's EventDispatcher", 38452, target('sdk-dispatcher', 38452));

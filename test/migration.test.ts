@@ -164,6 +164,8 @@ const indexesOf = (sqlite: Database.Database) =>
     })),
   ).sort((a, b) => `${a.table}${a.columns}`.localeCompare(`${b.table}${b.columns}`));
 
+/** ROWS_0002 without its orphans (0003 repairs those, and a database at 0003 or later cannot hold them) */
+const ROWS_KEYED = ROWS_0002.replace("'清理楼道堆物', 9, 99,", "'清理楼道堆物', 1, 1,").replace("(1, 2, 'note', 77,", "(1, 2, 'note', 1,");
 const TABLES_0004 = ['notices', 'notice_events', 'task_requests', 'report_evidence'];
 
 describe('migration 0003 (foreign keys) on a database of migrations 0000–0002', () => {
@@ -235,8 +237,7 @@ describe('migration 0004 (supervision: notices, requests, evidence, task phase a
 
   it('keeps every row and value of every table, adds the task columns empty and the new tables empty, and numbers notices from D1', async () => {
     const sqlite = migratedTo(dir, 4, 'sup.db');
-    // ROWS_0002 without its orphans (0003 repairs those, and a database at 0003 cannot hold them)
-    sqlite.exec(ROWS_0002.replace("'清理楼道堆物', 9, 99,", "'清理楼道堆物', 1, 1,").replace("(1, 2, 'note', 77,", "(1, 2, 'note', 1,"));
+    sqlite.exec(ROWS_KEYED);
     const tables = tableNames(sqlite);
     const before = Object.fromEntries(tables.map((t) => [t, rowsOf(sqlite, t)]));
     for (const t of ['reports', 'tasks', 'problems', 'meetings']) expect(before[t]!.length, t).toBeGreaterThan(0);
@@ -269,7 +270,7 @@ describe('migration 0005 (the chat a request was made in) on a database of 0000�
 
   it('keeps every row and value of every table, and the requests made before it have no chat (their decisions go privately)', () => {
     const sqlite = migratedTo(dir, 5, 'req.db');
-    sqlite.exec(ROWS_0002.replace("'清理楼道堆物', 9, 99,", "'清理楼道堆物', 1, 1,").replace("(1, 2, 'note', 77,", "(1, 2, 'note', 1,"));
+    sqlite.exec(ROWS_KEYED);
     sqlite.exec(`INSERT INTO task_requests (id, campaign_id, task_id, kind, asked_by, asked_at, to_deadline, reason, status, decided_by, decided_at, decision_note) VALUES
       (1, 1, 1, 'extension', 2, '2026-11-20T01:00:00Z', '2026-12-31', '住户外出', 'approved', 1, '2026-11-21T01:00:00Z', '同意'),
       (2, 1, 2, 'writeoff', 2, '2026-11-25T01:00:00Z', NULL, '已完成', 'pending', NULL, NULL, '')`);
@@ -298,7 +299,7 @@ describe('migrations 0006 and 0007 (a chat’s unsent messages, oldest first, an
 
   it('keeps every row and value of every table, and the sender finds each chat’s oldest unsent message among the old rows', async () => {
     const sqlite = migratedTo(dir, 6, 'order.db');
-    sqlite.exec(ROWS_0002.replace("'清理楼道堆物', 9, 99,", "'清理楼道堆物', 1, 1,").replace("(1, 2, 'note', 77,", "(1, 2, 'note', 1,"));
+    sqlite.exec(ROWS_KEYED);
     sqlite.exec(`INSERT INTO outbox (dedupe_key, campaign_id, kind, target, chat_id, msg_type, content, status, attempts, next_attempt_at, lease_until, created_at) VALUES
       ('k2', 1, 'send', 'oc_weiwen', 'oc_weiwen', 'text', '{"text":"二"}', 'sent', 1, 0, 0, '2026-11-20T08:00:02Z'),
       ('k3', 1, 'reply', 'om_1', 'oc_weiwen', 'text', '{"text":"三"}', 'pending', 2, 1795000000000, 0, '2026-11-20T08:00:03Z'),
@@ -340,7 +341,7 @@ describe('migration 0008 (the inbox numbered as stored, its events claimed) on a
 
   it('keeps every inbox row with its rowid as its id, claims each stored event for its row, and a redelivery of one is dropped', async () => {
     const sqlite = migratedTo(dir, 8, 'inbox.db');
-    sqlite.exec(ROWS_0002.replace("'清理楼道堆物', 9, 99,", "'清理楼道堆物', 1, 1,").replace("(1, 2, 'note', 77,", "(1, 2, 'note', 1,"));
+    sqlite.exec(ROWS_KEYED);
     sqlite.exec(`INSERT INTO inbox (event_id, event_type, received_at, payload, handled_at, outcome) VALUES
       ('ev_2', 'im.message.receive_v1', '2026-11-20T08:01:00Z', '{"n":2}', '2026-11-20T08:01:01Z', 'ok'),
       ('ev_3', 'card.action.trigger', '2026-11-20T08:02:00Z', '{"n":3}', '2026-11-20T08:02:01Z', 'refused_click'),
