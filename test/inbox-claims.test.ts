@@ -84,6 +84,38 @@ describe('the same event pushed again', () => {
   });
 });
 
+describe('a message that waits while Lark is down, pushed again', () => {
+  it('before and after a restart: stored twice at most, handled once when Lark is back, one reply', async () => {
+    const w = await startHarness();
+    try {
+      // Lark is unreachable: the bot cannot learn its own open_id, so a group message waits in the inbox, unclaimed.
+      w.fake.setFaults({ down: true });
+      const ev = messageEvent({ from: 'ou_chenbo', chat: 'oc_xinhe_office', text: '帮助' });
+      w.fake.seedMessage(ev.event.message.message_id, 'oc_xinhe_office');
+      const rows = async () => w.server.runtime.dbh.db.select({ outcome: inbox.outcome }).from(inbox).where(eq(inbox.eventId, ev.header.event_id)).orderBy(inbox.id);
+      expect((await w.post(ev)).status).toBe(200);
+      await w.server.runtime.settled();
+      // pushed again by Lark (no answer seen): this process stored it, so not again
+      expect((await w.post(ev)).status).toBe(200);
+      expect(await rows()).toEqual([{ outcome: null }]);
+      // a restart forgets what it stored; the event is not claimed yet, so the next push is stored
+      await w.restart();
+      w.fake.setFaults({ down: true });
+      expect((await w.post(ev)).status).toBe(200);
+      await w.server.runtime.settled();
+      expect(await rows()).toHaveLength(2);
+      // Lark is back: the next event lets the bot learn its open_id; one copy is handled, the other does nothing
+      w.fake.setFaults({});
+      await w.say({ from: 'ou_chenbo', chat: 'oc_p2p_chenbo', chatType: 'p2p', text: 'help' });
+      await w.settle();
+      expect((await rows()).map((r) => r.outcome).sort()).toEqual(['ok', 'redelivered']);
+      expect(w.fake.messages.filter((m) => m.reply_to === ev.event.message.message_id)).toHaveLength(1);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
 describe('on D1 (Workers: a core per request, no group commit)', () => {
   // Two requests' bots on one database, as two Worker requests on one D1: the path without `grouped`, where the
   // claim is written before anything is done. The click's command is held for 200 ms, past Lark's push of it again.
