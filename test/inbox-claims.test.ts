@@ -86,10 +86,10 @@ describe('the same event pushed again', () => {
 
 describe('a message that waits while Lark is down, pushed again', () => {
   it('before and after a restart: stored twice at most, handled once when Lark is back, one reply', async () => {
-    const w = await startHarness();
+    // Lark is unreachable from the start (the server asks for the bot's identity as it starts): the bot cannot learn
+    // its own open_id, so a group message waits in the inbox, unclaimed.
+    const w = await startHarness({ faults: { down: true } });
     try {
-      // Lark is unreachable: the bot cannot learn its own open_id, so a group message waits in the inbox, unclaimed.
-      w.fake.setFaults({ down: true });
       const ev = messageEvent({ from: 'ou_chenbo', chat: 'oc_xinhe_office', text: '帮助' });
       w.fake.seedMessage(ev.event.message.message_id, 'oc_xinhe_office');
       const rows = async () => w.server.runtime.dbh.db.select({ outcome: inbox.outcome }).from(inbox).where(eq(inbox.eventId, ev.header.event_id)).orderBy(inbox.id);
@@ -100,7 +100,6 @@ describe('a message that waits while Lark is down, pushed again', () => {
       expect(await rows()).toEqual([{ outcome: null }]);
       // a restart forgets what it stored; the event is not claimed yet, so the next push is stored
       await w.restart();
-      w.fake.setFaults({ down: true });
       expect((await w.post(ev)).status).toBe(200);
       await w.server.runtime.settled();
       expect(await rows()).toHaveLength(2);
