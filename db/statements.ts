@@ -3,7 +3,7 @@
 // second, preparing cost more than running. Other queries are built where they are used.
 import { and, eq, gt, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { chats, inbox, inboxClaims, outbox, people } from './schema.js';
+import { chats, inbox, inboxClaims, outbox, outboxContent, people } from './schema.js';
 
 const p = sql.placeholder;
 /** a placeholder where drizzle's types want an SQL value (update's set) */
@@ -98,7 +98,7 @@ function prepareAll(db: Db) {
     /** queues one message row (a second row with the same dedupe key is a no-op) */
     queueRow: db
       .insert(outbox)
-      .values({ dedupeKey: p('dedupeKey'), campaignId: p('campaignId'), kind: p('kind'), target: p('target'), targetType: p('targetType'), chatId: p('chatId'), msgType: p('msgType'), content: p('content'), createdAt: p('createdAt') })
+      .values({ dedupeKey: p('dedupeKey'), campaignId: p('campaignId'), kind: p('kind'), target: p('target'), targetType: p('targetType'), chatId: p('chatId'), msgType: p('msgType'), createdAt: p('createdAt') })
       .onConflictDoNothing()
       .prepare(),
     /**
@@ -107,16 +107,20 @@ function prepareAll(db: Db) {
      */
     queueClaimed: db
       .insert(outbox)
-      .values({ dedupeKey: p('dedupeKey'), campaignId: p('campaignId'), kind: p('kind'), target: p('target'), targetType: p('targetType'), chatId: p('chatId'), msgType: p('msgType'), content: p('content'), createdAt: p('createdAt'), status: 'sending', attempts: 1, leaseUntil: p('leaseUntil') })
+      .values({ dedupeKey: p('dedupeKey'), campaignId: p('campaignId'), kind: p('kind'), target: p('target'), targetType: p('targetType'), chatId: p('chatId'), msgType: p('msgType'), createdAt: p('createdAt'), status: 'sending', attempts: 1, leaseUntil: p('leaseUntil') })
       .onConflictDoNothing()
       .prepare(),
-    /** a sender takes a due row, only if no other sender changed it since it was read: the row with its content */
+    /** a sender takes a due row, only if no other sender changed it since it was read (its content: contentOf) */
     claim: db
       .update(outbox)
       .set({ status: 'sending', leaseUntil: v('leaseUntil'), attempts: v('attempts') })
       .where(and(eq(outbox.id, p('id')), eq(outbox.status, p('status')), eq(outbox.attempts, p('was'))))
       .returning()
       .prepare(),
+    /** the content of a row just queued (written once: its state changes in the outbox row) */
+    putContent: db.insert(outboxContent).values({ outboxId: p('outboxId'), content: p('content') }).prepare(),
+    /** what a row says, read when it is sent */
+    contentOf: db.select({ content: outboxContent.content }).from(outboxContent).where(eq(outboxContent.outboxId, p('outboxId'))).prepare(),
     /** the row that goes next in each chat asked about (`keys`: a JSON array of chat keys), or null (`headOf`), and the one after it */
     chatHeads: db
       .select({ key: sql<string>`j.value`, id: sql<number | null>`${headOf(sql`j.value`)}`, then: sql<number | null>`${headOf(sql`j.value`, 1)}` })

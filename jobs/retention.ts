@@ -3,8 +3,8 @@
 // touched: an event not yet handled, a message not yet sent (or given up on: a failed row is evidence an operator
 // needs). Tokens that older versions stored inside events are removed on the same run. It goes through the job
 // runner's exactly-once ledger like any job; the deletes are its effects, written with the occasion marker.
-import { and, isNotNull, lt, eq, notExists, or, sql } from 'drizzle-orm';
-import { inbox, inboxClaims, outbox } from '../db/schema.js';
+import { and, inArray, isNotNull, lt, eq, notExists, or, sql } from 'drizzle-orm';
+import { inbox, inboxClaims, outbox, outboxContent } from '../db/schema.js';
 import { defineJob, timeOf, type JobDef } from './define.js';
 import { dailyAt } from './occasions.js';
 
@@ -25,12 +25,15 @@ export function retentionJob(days: number = DEFAULT_RETENTION_DAYS): JobDef {
       // Days counted from the occasion, not the wall clock: a run caught up late deletes what that night would have.
       const cutoff = occ.at.minus({ days: days }).toUTC().toISO()!;
       const { db } = ctx;
+      const sentBefore = and(eq(outbox.status, 'sent'), isNotNull(outbox.sentAt), lt(outbox.sentAt, cutoff));
       // The inbox has no campaign: each campaign's run prunes all of it, which is the same delete and harmless twice.
       return [
         db.delete(inbox).where(and(isNotNull(inbox.handledAt), lt(inbox.handledAt, cutoff), lt(inbox.receivedAt, cutoff))),
         // and the claims of the events gone with them (a claim whose row is still there stays: its copies stay handled once)
         db.delete(inboxClaims).where(and(lt(inboxClaims.claimedAt, cutoff), notExists(db.select({ one: sql`1` }).from(inbox).where(eq(inbox.id, inboxClaims.inboxId))))),
-        db.delete(outbox).where(and(eq(outbox.status, 'sent'), isNotNull(outbox.sentAt), lt(outbox.sentAt, cutoff))),
+        // what the messages said, then the messages
+        db.delete(outboxContent).where(inArray(outboxContent.outboxId, db.select({ id: outbox.id }).from(outbox).where(sentBefore))),
+        db.delete(outbox).where(sentBefore),
         db
           .update(inbox)
           .set({ payload: sql`json_remove(${inbox.payload}, '$.header.token', '$.token')` })

@@ -13,7 +13,7 @@ import { calendarLine, uncoveredYear } from '../src/core/calendar-notice.js';
 import type { Messenger } from '../src/lark/messenger.js';
 import type { Log } from '../src/log.js';
 import { loadOrg } from '../src/org.js';
-import { queueStatement } from '../src/outbox.js';
+import { queueStatements } from '../src/outbox.js';
 import { jobSetting, type JobCtx, type JobDef, type Occasion } from './define.js';
 
 export interface RunnerDeps {
@@ -240,7 +240,7 @@ export class JobRunner {
       seen.add(p.chatId);
       statements.push(row(p.chatId));
       statements.push(
-        queueStatement(
+        ...queueStatements(
           dbh,
           p.private
             ? { dedupeKey: `job:${job.name}:${ctx.campaign.id}:${occ.period}:${p.chatId}`, campaignId: ctx.campaign.id, kind: 'send', target: p.chatId, targetType: 'open_id', msgType: 'interactive', content: p.card }

@@ -15,7 +15,7 @@ import type { CardAction, LarkEvent } from './lark/inbound.js';
 import type { Messenger } from './lark/messenger.js';
 import type { Log } from './log.js';
 import type { Outgoing } from './outbox.js';
-import { queueClaimedStatement, queueStatement, type HandedRow } from './outbox.js';
+import { queueClaimedStatement, queueStatements, type HandedRow } from './outbox.js';
 import { commandOfClick } from './pipeline/card-actions.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
 import { botAdded, botRemoved } from './pipeline/membership.js';
@@ -356,7 +356,7 @@ export class Bot {
       let handed: HandedRow[];
       try {
         claimed = leaseUntil === undefined ? undefined : out.map((m) => queueClaimedStatement(dbh, m, now, leaseUntil));
-        const plain = claimed ? [] : out.map((m) => queueStatement(dbh, m, now));
+        const plain = claimed ? [] : out.flatMap((m) => queueStatements(dbh, m, now));
         handed = await dbh.grouped(() => {
           for (const q of plain) q.run();
           const rows = claimed?.flatMap((q) => q.run()) ?? [];
@@ -371,7 +371,7 @@ export class Bot {
       if (claimed) return sender!.handOver(handed);
     } else {
       await dbh.atomic([
-        ...out.map((m) => queueStatement(dbh, m, now)),
+        ...out.flatMap((m) => queueStatements(dbh, m, now)),
         dbh.db.update(inbox).set({ handledAt: now.toISOString(), outcome }).where(and(eq(inbox.id, id), isNull(inbox.handledAt))),
       ]);
     }

@@ -5,9 +5,9 @@
 import { DateTime } from 'luxon';
 import { and, eq } from 'drizzle-orm';
 import type { DbHandle } from '../db/client.js';
-import { campaigns, chats, outbox, people, units } from '../db/schema.js';
+import { campaigns, chats, outbox, outboxContent, people, units } from '../db/schema.js';
 import { esc, textContent } from './lark/cards.js';
-import { queueStatement } from './outbox.js';
+import { queueStatements, type OutboxRow } from './outbox.js';
 
 /** Lark's answer to a card that mentions an unknown user: code 230099 with ErrCode 100290. */
 export const isInvalidMention = (error: string) => /\b230099\b/.test(error) && /ErrCode:\s*100290\b/.test(error);
@@ -31,14 +31,13 @@ export function withoutMentions(content: string, ids: string[], names: Map<strin
   return JSON.stringify(fix(card));
 }
 
-type Row = typeof outbox.$inferSelect;
 
 /**
  * Makes a refused card sendable: without the mention Lark named (its ErrorValue), or without every mention when
  * Lark named none of the card's. Queues the office notice and puts the row back to be sent now. Answers false when
  * the card has no mention to drop (nothing this can fix).
  */
-export async function dropInvalidMentions(dbh: DbHandle, row: Row, error: string, now: Date): Promise<boolean> {
+export async function dropInvalidMentions(dbh: DbHandle, row: OutboxRow, error: string, now: Date): Promise<boolean> {
   const ids = mentionedIds(row.content);
   if (ids.length === 0) return false;
   const named = ids.filter((id) => new RegExp(`ErrorValue:[^;]*\\b${id}\\b`).test(error));
@@ -53,10 +52,11 @@ export async function dropInvalidMentions(dbh: DbHandle, row: Row, error: string
     : [];
   const names = new Map(who.filter((p) => bad.includes(p.openId)).map((p) => [p.openId, p.name]));
   const statements: Array<{ run(): unknown }> = [
-    db.update(outbox).set({ content: withoutMentions(row.content, bad, names), status: 'pending', nextAttemptAt: 0, lastError: error.slice(0, 500) }).where(eq(outbox.id, row.id)),
+    db.update(outboxContent).set({ content: withoutMentions(row.content, bad, names) }).where(eq(outboxContent.outboxId, row.id)),
+    db.update(outbox).set({ status: 'pending', nextAttemptAt: 0, lastError: error.slice(0, 500) }).where(eq(outbox.id, row.id)),
   ];
   const notice = row.campaignId ? await officeNotice(dbh, row.campaignId, bad, named.length > 0, who, now) : [];
-  for (const n of notice) statements.push(queueStatement(dbh, n, now));
+  for (const n of notice) statements.push(...queueStatements(dbh, n, now));
   await dbh.atomic(statements);
   return true;
 }

@@ -9,12 +9,12 @@ import type { Messenger } from './lark/messenger.js';
 import type { Log } from './log.js';
 import type { Clock } from './core/clock.js';
 import { dropInvalidMentions, isInvalidMention } from './outbox-mentions.js';
-import type { HandedRow } from './outbox-rows.js';
+import type { HandedRow, OutboxRow } from './outbox-rows.js';
 import { larkLimits, RateLimiter, type SendLimits } from './rate-limiter.js';
 import { MAX_YIELD_MS } from './work-queue.js';
 
 export { larkLimits, RateLimiter, type SendLimits };
-export { deliveredUnder, queue, queueClaimedStatement, queueStatement, type HandedRow, type Outgoing } from './outbox-rows.js';
+export { deliveredUnder, queue, queueClaimedStatement, queueStatements, type HandedRow, type OutboxRow, type Outgoing } from './outbox-rows.js';
 
 export interface SenderOptions {
   limits?: SendLimits;
@@ -33,7 +33,6 @@ export interface SenderOptions {
 
 type DueRow = Pick<typeof outbox.$inferSelect, 'id' | 'status' | 'attempts' | 'target' | 'chatId' | 'nextAttemptAt' | 'holdLeft'>;
 
-type OutboxRow = typeof outbox.$inferSelect;
 
 /**
  * Rows a sender holds in memory (handed over, or being sent) per send it runs at once: past that, replies wait in the
@@ -306,14 +305,18 @@ export class Sender {
   }
 
   /**
-   * Takes a due row, only if no other sender changed it since it was read, and answers it with its content (one
-   * UPDATE … RETURNING). On better-sqlite3 the claims of one pass are committed together (group commit).
+   * Takes a due row, only if no other sender changed it since it was read (one UPDATE … RETURNING), and answers it with
+   * its content (outbox_content). On better-sqlite3 the claims of one pass are committed together (group commit).
    */
   private async claim(row: DueRow, now: number): Promise<OutboxRow | undefined> {
-    const stmt = statements(this.dbh.db).claim;
+    const { claim, contentOf } = statements(this.dbh.db);
     const params = { id: row.id, status: row.status, was: row.attempts, attempts: row.attempts + 1, leaseUntil: now + this.opts.leaseMs };
-    const [claimed] = this.dbh.grouped ? await this.dbh.grouped(() => stmt.all(params)) : await stmt.all(params);
-    return claimed;
+    const [claimed] = this.dbh.grouped ? await this.dbh.grouped(() => claim.all(params)) : await claim.all(params);
+    if (!claimed) return undefined;
+    // (a row is queued with its content in one commit; should it have none, Lark refuses the empty message and the row
+    // fails as any refused message does)
+    const [said] = await contentOf.all({ outboxId: row.id });
+    return { ...claimed, content: said?.content ?? '' };
   }
 
   /** Passes until nothing more can go now and no send is under way; a kick meanwhile makes it look again. */

@@ -217,12 +217,12 @@ function maker(): Maker {
   };
 }
 
-/** Every table but the inbox (and its claims), the outbox's delivery state and bookkeeping, as text; the outbox by key and content. */
+/** Every table but the inbox (and its claims), the outbox's delivery state and bookkeeping, as text; the outbox by key and content (outbox_content). */
 function snapshot(except: string[]): string {
-  const tables = (reader.prepare(`select name from sqlite_master where type = 'table' and name not in ('inbox', 'inbox_claims', 'outbox', 'meta', 'sqlite_sequence') and name not like '\\_\\_%' escape '\\'`).all() as Array<{ name: string }>).map((r) => r.name).sort();
+  const tables = (reader.prepare(`select name from sqlite_master where type = 'table' and name not in ('inbox', 'inbox_claims', 'outbox', 'outbox_content', 'meta', 'sqlite_sequence') and name not like '\\_\\_%' escape '\\'`).all() as Array<{ name: string }>).map((r) => r.name).sort();
   const out: Record<string, unknown[]> = {};
   for (const t of tables) out[t] = reader.prepare(`select * from "${t}" order by rowid`).all();
-  out['outbox'] = (reader.prepare('select dedupe_key, target, content from outbox order by id').all() as Array<{ dedupe_key: string }>).filter((r) => !except.includes(r.dedupe_key));
+  out['outbox'] = (reader.prepare('select o.dedupe_key, o.target, c.content from outbox o left join outbox_content c on c.outbox_id = o.id order by o.id').all() as Array<{ dedupe_key: string }>).filter((r) => !except.includes(r.dedupe_key));
   return JSON.stringify(out);
 }
 
@@ -282,7 +282,7 @@ async function click(row: Row, who: Who, forged = false): Promise<Cell & { toast
   const key = `card:${ev.header.event_id}:0`;
   const after = snapshot([key]);
   const [inbox] = reader.prepare('select outcome from inbox where event_id = ?').all(ev.header.event_id) as Array<{ outcome: string | null }>;
-  const posted = (reader.prepare('select content from outbox where dedupe_key = ?').get(key) as { content: string } | undefined)?.content;
+  const posted = (reader.prepare('select c.content from outbox o join outbox_content c on c.outbox_id = o.id where o.dedupe_key = ?').get(key) as { content: string } | undefined)?.content;
   return { outcome: inbox?.outcome ?? null, reply: posted ? flatten(JSON.parse(posted)) : '', changed: before !== after, text, toast: body.toast.type };
 }
 

@@ -47,7 +47,7 @@ function rowsOfCampaign(id: number): string {
     out[t] = reader.prepare(`select * from ${t} where campaign_id = ? order by rowid`).all(id);
   }
   out['report_revisions'] = reader.prepare('select * from report_revisions where report_id in (select id from reports where campaign_id = ?) order by id').all(id);
-  out['outbox'] = reader.prepare('select dedupe_key, target, content from outbox where campaign_id = ? order by id').all(id);
+  out['outbox'] = reader.prepare('select o.dedupe_key, o.target, c.content from outbox o left join outbox_content c on c.outbox_id = o.id where o.campaign_id = ? order by o.id').all(id);
   return JSON.stringify(out);
 }
 

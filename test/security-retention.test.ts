@@ -3,7 +3,7 @@
 // still pending.
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inbox, inboxClaims, outbox } from '../db/schema.js';
+import { inbox, inboxClaims, outbox, outboxContent } from '../db/schema.js';
 import { startHarness, TOKEN, type Harness } from './support/harness.js';
 import { fixture, messageEvent } from './support/lark-events.js';
 
@@ -53,11 +53,15 @@ describe('retention', () => {
     // An event answered but never handled (a crash), and messages not yet sent or given up on: all must stay.
     const pending = messageEvent({ from: 'ou_chenbo', chat: 'oc_ret_pending', text: '帮助' });
     await dbh.db.insert(inbox).values({ eventId: pending.header.event_id, eventType: pending.header.event_type, receivedAt: longAgo, payload: JSON.stringify(pending) });
-    await dbh.db.insert(outbox).values([
-      // waiting for a retry a long way off (Lark down), so the sender leaves it pending
-      { dedupeKey: 'ret:pending', kind: 'send', target: 'oc_ret_pending', chatId: 'oc_ret_pending', msgType: 'text', content: '{"text":"x"}', createdAt: longAgo, nextAttemptAt: Date.parse('2099-01-01T00:00:00Z') },
-      { dedupeKey: 'ret:failed', kind: 'send', target: 'oc_ret_pending', chatId: 'oc_ret_pending', msgType: 'text', content: '{"text":"x"}', createdAt: longAgo, status: 'failed' },
-    ]);
+    const kept = await dbh.db
+      .insert(outbox)
+      .values([
+        // waiting for a retry a long way off (Lark down), so the sender leaves it pending
+        { dedupeKey: 'ret:pending', kind: 'send', target: 'oc_ret_pending', chatId: 'oc_ret_pending', msgType: 'text', createdAt: longAgo, nextAttemptAt: Date.parse('2099-01-01T00:00:00Z') },
+        { dedupeKey: 'ret:failed', kind: 'send', target: 'oc_ret_pending', chatId: 'oc_ret_pending', msgType: 'text', createdAt: longAgo, status: 'failed' },
+      ])
+      .returning({ id: outbox.id });
+    await dbh.db.insert(outboxContent).values(kept.map((k) => ({ outboxId: k.id, content: '{"text":"x"}' })));
     // A token stored by an older version in a recent event is removed by the same run; the event stays.
     const legacy = messageEvent({ from: 'ou_chenbo', chat: 'oc_ret_legacy', text: '帮助', token: TOKEN });
     const lately = new Date(night.getTime() - 5 * DAY).toISOString();
@@ -79,6 +83,10 @@ describe('retention', () => {
     const left = await dbh.db.select().from(outbox);
     for (const r of sentBefore) expect(left.find((x) => x.id === r.id), r.dedupeKey).toBeUndefined();
     expect(left.map((r) => r.dedupeKey)).toEqual(expect.arrayContaining(['ret:pending', 'ret:failed']));
+    // what the deleted messages said goes with them; every message kept still has its content
+    const said = new Set((await dbh.db.select({ id: outboxContent.outboxId }).from(outboxContent)).map((c) => c.id));
+    for (const r of sentBefore) expect(said.has(r.id), r.dedupeKey).toBe(false);
+    expect(left.filter((r) => !said.has(r.id))).toEqual([]);
 
     const [again] = await runner.runNow('retention', night);
     expect(again!.outcome).toBe('already');

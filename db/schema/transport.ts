@@ -55,7 +55,6 @@ export const outbox = sqliteTable(
     /** the chat the message shows in, when known (replies and sends to chats) */
     chatId: text('chat_id'),
     msgType: text('msg_type').notNull(),
-    content: text('content').notNull(),
     status: text('status').$type<'pending' | 'sending' | 'sent' | 'failed'>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     /** epoch ms: not before */
@@ -80,6 +79,17 @@ export const outbox = sqliteTable(
       .where(sql`${t.status} in ('pending', 'sending') and ${t.holdLeft} > 0`),
   ],
 );
+
+/**
+ * What each outbox row says (its message's content, as Lark takes it), apart from its delivery state: the content is
+ * written once, when the message is queued, while the row's state changes at each try (claimed, sent, failed). SQLite
+ * writes a row again whole when it changes size, and a card's content (several KB, on overflow pages) was written again
+ * with it each time: a reply's content three times (queued, sent), a job's post's three times or more.
+ */
+export const outboxContent = sqliteTable('outbox_content', {
+  outboxId: integer('outbox_id').primaryKey(),
+  content: text('content').notNull(),
+});
 
 /** The exactly-once ledger of job runs, keyed by (job, campaign, period, chat). */
 export const jobRuns = sqliteTable(

@@ -5,7 +5,7 @@ import { commandOfClick } from '../pipeline/card-actions.js';
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
-import { inbox, outbox } from '../../db/schema.js';
+import { inbox, outbox, outboxContent } from '../../db/schema.js';
 import { cardHtml } from './card-html.js';
 import { BOT_NAME, isP2p, p2pOwner } from './events.js';
 import { escapeHtml, textHtml, type Names } from './markdown.js';
@@ -80,7 +80,13 @@ export async function conversation(db: Db, chatId: string, zone: string, names: 
     .orderBy(asc(inbox.receivedAt));
   // A message sent to a person (open_id) shows in that person's private chat with the bot.
   const whereChat = isP2p(chatId) ? or(eq(outbox.chatId, chatId), and(eq(outbox.targetType, 'open_id'), eq(outbox.target, p2pOwner(chatId)))) : eq(outbox.chatId, chatId);
-  const outs = await db.select().from(outbox).where(and(whereChat, inArray(outbox.status, ['sent', 'failed']))).orderBy(asc(outbox.id));
+  const rows = await db
+    .select({ row: outbox, content: outboxContent.content })
+    .from(outbox)
+    .leftJoin(outboxContent, eq(outboxContent.outboxId, outbox.id))
+    .where(and(whereChat, inArray(outbox.status, ['sent', 'failed'])))
+    .orderBy(asc(outbox.id));
+  const outs = rows.map((r) => ({ ...r.row, content: r.content ?? '' }));
 
   const shown: ShownMessage[] = [];
   for (const r of ins) {

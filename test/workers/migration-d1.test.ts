@@ -1,6 +1,7 @@
 // Migrations on local D1 through wrangler, as `wrangler d1 migrations apply` runs them in production: 0003 (foreign
 // keys) on a database of migrations 0000–0002 with rows in every table keeps them all, and the keys are enforced
-// afterwards; 0008 (the inbox numbered, its events claimed) keeps every inbox row with its rowid as its id.
+// afterwards; 0008 (the inbox numbered, its events claimed) keeps every inbox row with its rowid as its id; 0009 moves
+// the outbox's content, word for word, into outbox_content.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,5 +101,37 @@ describe('migration 0008 on D1', () => {
       { event_id: 'ev_3', inbox_id: 3 },
     ]);
     expect(query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'inbox'")).toEqual([{ name: 'inbox_unhandled' }]);
+  }, 240_000);
+});
+
+describe('migration 0009 on D1', () => {
+  it('keeps every outbox row, its content moved word for word into outbox_content', () => {
+    dir = mkdtempSync(join(tmpdir(), 'duban-d1-migration-0009-'));
+    migrations = join(dir, 'migrations');
+    dirs.push(dir);
+    writeFileSync(join(dir, 'wrangler.toml'), readFileSync(join(root, 'wrangler.toml'), 'utf8').replace(/^main = .*$/m, '').replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(migrations)}`));
+    migrationsUpTo('0008_inbox_claims');
+    let r = wrangler('migrations', 'apply');
+    expect(r.ok, r.out).toBe(true);
+    const card = JSON.stringify({ schema: '2.0', body: { elements: [{ tag: 'markdown', content: '新河街道办事处：完成摸排120户；"已核实"\n'.repeat(120) }] } });
+    writeFileSync(
+      join(dir, 'rows.sql'),
+      `INSERT INTO outbox (dedupe_key, kind, target, chat_id, msg_type, content, status, created_at) VALUES
+        ('k1', 'send', 'oc_weiwen', 'oc_weiwen', 'text', '{"text":"已收到"}', 'sent', '2026-11-20T08:00:01Z'),
+        ('k2', 'send', 'oc_weiwen', 'oc_weiwen', 'interactive', '${card.replace(/'/g, "''")}', 'pending', '2026-11-20T08:00:02Z'),
+        ('k3', 'send', 'oc_weiwen', 'oc_weiwen', 'text', '{"text":"三"}', 'failed', '2026-11-20T08:00:03Z');
+      DELETE FROM outbox WHERE dedupe_key = 'k1';`,
+    );
+    r = wrangler('execute', '--file', join(dir, 'rows.sql'));
+    expect(r.ok, r.out).toBe(true);
+    const before = query('SELECT id, dedupe_key, status, content FROM outbox ORDER BY id');
+    expect(before.map((x) => x.id)).toEqual([2, 3]);
+
+    migrationsUpTo('0009_outbox_content');
+    r = wrangler('migrations', 'apply');
+    expect(r.ok, r.out).toBe(true);
+    expect(query('SELECT id, dedupe_key, status FROM outbox ORDER BY id')).toEqual(before.map(({ content: _, ...row }) => row));
+    expect(query('SELECT outbox_id AS id, content FROM outbox_content ORDER BY outbox_id')).toEqual(before.map((x) => ({ id: x.id, content: x.content })));
+    expect(query("SELECT count(*) AS n FROM pragma_table_info('outbox') WHERE name = 'content'")).toEqual([{ n: 0 }]);
   }, 240_000);
 });
