@@ -38,6 +38,29 @@ function migrationsUpTo(tag: string) {
   for (const f of readdirSync(join(root, 'db/migrations')).filter((f) => f.endsWith('.sql') && f <= `${tag}.sql`)) copyFileSync(join(root, 'db/migrations', f), join(migrations, f));
 }
 
+/** A local D1 of its own (the next tests' `dir`), with the project's migrations up to `tag` applied. */
+function freshD1(name: string, tag: string) {
+  dir = mkdtempSync(join(tmpdir(), `duban-d1-migration-${name}-`));
+  migrations = join(dir, 'migrations');
+  dirs.push(dir);
+  writeFileSync(join(dir, 'wrangler.toml'), readFileSync(join(root, 'wrangler.toml'), 'utf8').replace(/^main = .*$/m, '').replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(migrations)}`));
+  applyUpTo(tag);
+}
+
+/** Applies the project's migrations up to `tag` on the test's D1, as a deploy does. */
+function applyUpTo(tag: string) {
+  migrationsUpTo(tag);
+  const r = wrangler('migrations', 'apply');
+  expect(r.ok, r.out).toBe(true);
+}
+
+/** Runs statements on the test's D1 from a file. */
+function execute(statements: string) {
+  writeFileSync(join(dir, 'rows.sql'), statements);
+  const r = wrangler('execute', '--file', join(dir, 'rows.sql'));
+  expect(r.ok, r.out).toBe(true);
+}
+
 describe('migration 0003 on D1', () => {
   it('keeps every row of a 0002 database, orphans included, and then refuses a task with an unknown lead unit', () => {
     writeFileSync(join(dir, 'wrangler.toml'), readFileSync(join(root, 'wrangler.toml'), 'utf8').replace(/^main = .*$/m, '').replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(migrations)}`));
@@ -72,29 +95,18 @@ describe('migration 0003 on D1', () => {
 
 describe('migration 0008 on D1', () => {
   it('keeps every inbox row, numbered by its rowid, and claims each stored event for its row', () => {
-    dir = mkdtempSync(join(tmpdir(), 'duban-d1-migration-0008-'));
-    migrations = join(dir, 'migrations');
-    dirs.push(dir);
-    writeFileSync(join(dir, 'wrangler.toml'), readFileSync(join(root, 'wrangler.toml'), 'utf8').replace(/^main = .*$/m, '').replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(migrations)}`));
-    migrationsUpTo('0007_outbox_chat_head');
-    let r = wrangler('migrations', 'apply');
-    expect(r.ok, r.out).toBe(true);
-    writeFileSync(
-      join(dir, 'rows.sql'),
+    freshD1('0008', '0007_outbox_chat_head');
+    execute(
       `INSERT INTO inbox (event_id, event_type, received_at, payload, handled_at, outcome) VALUES
         ('ev_1', 'im.message.receive_v1', '2026-11-20T08:00:00Z', '{"n":1}', '2026-11-20T08:00:01Z', 'ok'),
         ('ev_2', 'im.message.receive_v1', '2026-11-20T08:01:00Z', '{"n":2}', '2026-11-20T08:01:01Z', 'ok'),
         ('ev_3', 'im.message.receive_v1', '2026-11-20T08:02:00Z', '{"n":3}', NULL, NULL);
       DELETE FROM inbox WHERE event_id = 'ev_2';`,
     );
-    r = wrangler('execute', '--file', join(dir, 'rows.sql'));
-    expect(r.ok, r.out).toBe(true);
     const before = query('SELECT rowid AS id, event_id, payload, handled_at, outcome FROM inbox ORDER BY rowid');
     expect(before.map((x) => x.id)).toEqual([1, 3]);
 
-    migrationsUpTo('0008_inbox_claims');
-    r = wrangler('migrations', 'apply');
-    expect(r.ok, r.out).toBe(true);
+    applyUpTo('0008_inbox_claims');
     expect(query('SELECT id, event_id, payload, handled_at, outcome FROM inbox ORDER BY id')).toEqual(before);
     expect(query('SELECT event_id, inbox_id FROM inbox_claims ORDER BY event_id')).toEqual([
       { event_id: 'ev_1', inbox_id: 1 },
@@ -106,30 +118,19 @@ describe('migration 0008 on D1', () => {
 
 describe('migration 0009 on D1', () => {
   it('keeps every outbox row, its content moved word for word into outbox_content', () => {
-    dir = mkdtempSync(join(tmpdir(), 'duban-d1-migration-0009-'));
-    migrations = join(dir, 'migrations');
-    dirs.push(dir);
-    writeFileSync(join(dir, 'wrangler.toml'), readFileSync(join(root, 'wrangler.toml'), 'utf8').replace(/^main = .*$/m, '').replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(migrations)}`));
-    migrationsUpTo('0008_inbox_claims');
-    let r = wrangler('migrations', 'apply');
-    expect(r.ok, r.out).toBe(true);
+    freshD1('0009', '0008_inbox_claims');
     const card = JSON.stringify({ schema: '2.0', body: { elements: [{ tag: 'markdown', content: '新河街道办事处：完成摸排120户；"已核实"\n'.repeat(120) }] } });
-    writeFileSync(
-      join(dir, 'rows.sql'),
+    execute(
       `INSERT INTO outbox (dedupe_key, kind, target, chat_id, msg_type, content, status, created_at) VALUES
         ('k1', 'send', 'oc_weiwen', 'oc_weiwen', 'text', '{"text":"已收到"}', 'sent', '2026-11-20T08:00:01Z'),
         ('k2', 'send', 'oc_weiwen', 'oc_weiwen', 'interactive', '${card.replace(/'/g, "''")}', 'pending', '2026-11-20T08:00:02Z'),
         ('k3', 'send', 'oc_weiwen', 'oc_weiwen', 'text', '{"text":"三"}', 'failed', '2026-11-20T08:00:03Z');
       DELETE FROM outbox WHERE dedupe_key = 'k1';`,
     );
-    r = wrangler('execute', '--file', join(dir, 'rows.sql'));
-    expect(r.ok, r.out).toBe(true);
     const before = query('SELECT id, dedupe_key, status, content FROM outbox ORDER BY id');
     expect(before.map((x) => x.id)).toEqual([2, 3]);
 
-    migrationsUpTo('0009_outbox_content');
-    r = wrangler('migrations', 'apply');
-    expect(r.ok, r.out).toBe(true);
+    applyUpTo('0009_outbox_content');
     expect(query('SELECT id, dedupe_key, status FROM outbox ORDER BY id')).toEqual(before.map(({ content: _, ...row }) => row));
     expect(query('SELECT outbox_id AS id, content FROM outbox_content ORDER BY outbox_id')).toEqual(before.map((x) => ({ id: x.id, content: x.content })));
     expect(query("SELECT count(*) AS n FROM pragma_table_info('outbox') WHERE name = 'content'")).toEqual([{ n: 0 }]);
