@@ -1,7 +1,7 @@
 // The statements on the hot paths (every event handled, every message sent), prepared once per database with drizzle's
 // `.prepare()` and placeholders, instead of building and preparing their SQL for each call. At a thousand events a
 // second, preparing cost more than running. Other queries are built where they are used.
-import { and, eq, gt, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { chats, inbox, inboxClaims, outbox, outboxContent, people } from './schema.js';
 
@@ -110,17 +110,15 @@ function prepareAll(db: Db) {
       .values({ dedupeKey: p('dedupeKey'), campaignId: p('campaignId'), kind: p('kind'), target: p('target'), targetType: p('targetType'), chatId: p('chatId'), msgType: p('msgType'), createdAt: p('createdAt'), status: 'sending', attempts: 1, leaseUntil: p('leaseUntil') })
       .onConflictDoNothing()
       .prepare(),
-    /** a sender takes a due row, only if no other sender changed it since it was read (its content: contentOf) */
+    /** a sender takes a due row, only if no other sender changed it since it was read: the row with its content */
     claim: db
       .update(outbox)
       .set({ status: 'sending', leaseUntil: v('leaseUntil'), attempts: v('attempts') })
       .where(and(eq(outbox.id, p('id')), eq(outbox.status, p('status')), eq(outbox.attempts, p('was'))))
-      .returning()
+      .returning({ ...getTableColumns(outbox), content: sql<string | null>`(select c.content from outbox_content c where c.outbox_id = outbox.id)` })
       .prepare(),
     /** the content of a row just queued (written once: its state changes in the outbox row) */
     putContent: db.insert(outboxContent).values({ outboxId: p('outboxId'), content: p('content') }).prepare(),
-    /** what a row says, read when it is sent */
-    contentOf: db.select({ content: outboxContent.content }).from(outboxContent).where(eq(outboxContent.outboxId, p('outboxId'))).prepare(),
     /** the row that goes next in each chat asked about (`keys`: a JSON array of chat keys), or null (`headOf`), and the one after it */
     chatHeads: db
       .select({ key: sql<string>`j.value`, id: sql<number | null>`${headOf(sql`j.value`)}`, then: sql<number | null>`${headOf(sql`j.value`, 1)}` })

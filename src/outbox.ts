@@ -305,18 +305,17 @@ export class Sender {
   }
 
   /**
-   * Takes a due row, only if no other sender changed it since it was read (one UPDATE … RETURNING), and answers it with
-   * its content (outbox_content). On better-sqlite3 the claims of one pass are committed together (group commit).
+   * Takes a due row, only if no other sender changed it since it was read, and answers it with its content from
+   * outbox_content (one UPDATE … RETURNING). On better-sqlite3 the claims of one pass are committed together (group
+   * commit).
    */
   private async claim(row: DueRow, now: number): Promise<OutboxRow | undefined> {
-    const { claim, contentOf } = statements(this.dbh.db);
+    const stmt = statements(this.dbh.db).claim;
     const params = { id: row.id, status: row.status, was: row.attempts, attempts: row.attempts + 1, leaseUntil: now + this.opts.leaseMs };
-    const [claimed] = this.dbh.grouped ? await this.dbh.grouped(() => claim.all(params)) : await claim.all(params);
-    if (!claimed) return undefined;
+    const [claimed] = this.dbh.grouped ? await this.dbh.grouped(() => stmt.all(params)) : await stmt.all(params);
     // (a row is queued with its content in one commit; should it have none, Lark refuses the empty message and the row
     // fails as any refused message does)
-    const [said] = await contentOf.all({ outboxId: row.id });
-    return { ...claimed, content: said?.content ?? '' };
+    return claimed && { ...claimed, content: claimed.content ?? '' };
   }
 
   /** Passes until nothing more can go now and no send is under way; a kick meanwhile makes it look again. */

@@ -59,6 +59,8 @@ describe('retention', () => {
         // waiting for a retry a long way off (Lark down), so the sender leaves it pending
         { dedupeKey: 'ret:pending', kind: 'send', target: 'oc_ret_pending', chatId: 'oc_ret_pending', msgType: 'text', createdAt: longAgo, nextAttemptAt: Date.parse('2099-01-01T00:00:00Z') },
         { dedupeKey: 'ret:failed', kind: 'send', target: 'oc_ret_pending', chatId: 'oc_ret_pending', msgType: 'text', createdAt: longAgo, status: 'failed' },
+        // sent 10 days before that night (the sender's own stamps are all older): it stays, and what it said with it
+        { dedupeKey: 'ret:sent-lately', kind: 'send', target: 'oc_ret_recent', chatId: 'oc_ret_recent', msgType: 'text', createdAt: longAgo, status: 'sent', sentAt: new Date(night.getTime() - 10 * DAY).toISOString() },
       ])
       .returning({ id: outbox.id });
     await dbh.db.insert(outboxContent).values(kept.map((k) => ({ outboxId: k.id, content: '{"text":"x"}' })));
@@ -82,7 +84,7 @@ describe('retention', () => {
     expect((await row(legacy.header.event_id))!.payload).not.toContain(TOKEN);
     const left = await dbh.db.select().from(outbox);
     for (const r of sentBefore) expect(left.find((x) => x.id === r.id), r.dedupeKey).toBeUndefined();
-    expect(left.map((r) => r.dedupeKey)).toEqual(expect.arrayContaining(['ret:pending', 'ret:failed']));
+    expect(left.map((r) => r.dedupeKey)).toEqual(expect.arrayContaining(['ret:pending', 'ret:failed', 'ret:sent-lately']));
     // what the deleted messages said goes with them; every message kept still has its content
     const said = new Set((await dbh.db.select({ id: outboxContent.outboxId }).from(outboxContent)).map((c) => c.id));
     for (const r of sentBefore) expect(said.has(r.id), r.dedupeKey).toBe(false);
