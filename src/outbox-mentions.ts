@@ -31,7 +31,6 @@ export function withoutMentions(content: string, ids: string[], names: Map<strin
   return JSON.stringify(fix(card));
 }
 
-
 /**
  * Makes a refused card sendable: without the mention Lark named (its ErrorValue), or without every mention when
  * Lark named none of the card's. Queues the office notice and puts the row back to be sent now. Answers false when

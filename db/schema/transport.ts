@@ -84,7 +84,8 @@ export const outbox = sqliteTable(
  * What each outbox row says (its message's content, as Lark takes it), apart from its delivery state: the content is
  * written once, when the message is queued, while the row's state changes at each try (claimed, sent, failed). SQLite
  * writes a row again whole when it changes size, and a card's content (several KB, on overflow pages) was written again
- * with it each time: a reply's content three times (queued, sent), a job's post's three times or more.
+ * with it each time: a reply's twice (queued, sent), a job's post's three times (queued, claimed, sent) and twice more
+ * for each retry.
  */
 export const outboxContent = sqliteTable('outbox_content', {
   outboxId: integer('outbox_id').primaryKey(),
