@@ -417,6 +417,7 @@ export class Sender {
           // end the process as an unhandled rejection.
           .catch((err: unknown) => this.log.error('outbox send failed', { outbox_id: row.id, error: String(err) }))
           .finally(() => {
+            this.limiter.answered(chatKey, this.wall());
             this.inFlight--;
             this.sendingTo.delete(chatKey);
             this.idleWaiters.shift()?.();

@@ -39,6 +39,12 @@ class SlidingWindow {
   take(now: number) {
     this.times.push(now);
   }
+  /** The latest send is counted at `now` instead, if later (or again, once it left the window). */
+  restamp(now: number) {
+    const last = this.times.length - 1;
+    if (last >= this.head && this.times[last]! > now - this.spanMs) this.times[last] = Math.max(this.times[last]!, now);
+    else this.times.push(now);
+  }
   /** no send inside the window any more: once trimmed it is empty, and answers as a new one would */
   idle(now: number): boolean {
     this.trim(now);
@@ -90,6 +96,16 @@ export class RateLimiter {
     if (now - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = now;
     for (const [id, w] of this.chats) if (w.idle(now)) this.chats.delete(id);
+  }
+  /**
+   * A send taken for `chatKey` got its answer at `now`: Lark counted it at the latest then. Its chat's slot moves to
+   * `now`, so that the chat's next sends are spaced from when the send may have arrived, not from when it left. A send
+   * held up on its way (a busy event loop, a slow connection, a stalled Open Platform) by more than the margin landed
+   * among the next ones at Lark before: six in one second. One send per chat is under way at a time (the outbox sends a
+   * chat's head only), so the chat's last slot is this send's.
+   */
+  answered(chatKey: string, now: number): void {
+    this.chat(chatKey).restamp(now);
   }
   /** Takes a slot now if every window allows it; otherwise answers how long to wait. */
   tryTake(chatKey: string, now: number): number {

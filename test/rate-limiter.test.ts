@@ -1,5 +1,6 @@
 // The send limits' per-chat windows (src/rate-limiter.ts): a chat is forgotten once its last send left its window, and
-// forgetting it changes no answer. Unit level: the limiter is pure arithmetic on the times it is given.
+// forgetting it changes no answer; a chat's sends never arrive six in a second at Lark, however long each is held up on
+// its way. Unit level: the limiter is pure arithmetic on the times it is given.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RateLimiter, type SendLimits } from '../src/rate-limiter.js';
@@ -51,5 +52,28 @@ describe('the per-chat windows of the send limits', () => {
     expect(l.trackedChats).toBe(1);
     // the busy chat is still held to its five a second after the sweep
     expect(l.tryTake('oc_busy', now + 10)).toBeGreaterThan(0);
+  });
+
+  it('never let six sends of a chat arrive within a second at Lark, whatever each one is held up on its way (fast-check)', () => {
+    // each send: how long after it left it arrives (up to 2 s: a stalled event loop, a slow connection), how long its
+    // answer takes after that, and the pause before the chat's next message is ready; a chat sends one at a time
+    const send = fc.record({ onTheWayMs: fc.oneof(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 2000 })), answerMs: fc.integer({ min: 0, max: 100 }), nextMs: fc.integer({ min: 0, max: 300 }) });
+    fc.assert(
+      fc.property(fc.array(send, { minLength: 6, maxLength: 60 }), (sends) => {
+        const l = new RateLimiter(limits);
+        let now = 1_700_000_000_000;
+        const arrivals: number[] = [];
+        for (const s of sends) {
+          for (let wait = l.tryTake('oc_a', now); wait > 0; wait = l.tryTake('oc_a', now)) now += wait;
+          arrivals.push(now + s.onTheWayMs);
+          now += s.onTheWayMs + s.answerMs;
+          l.answered('oc_a', now);
+          now += s.nextMs;
+        }
+        // Lark's window: no send with five others in the second before it (arrivals are in order: one at a time)
+        for (let i = 5; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - 5]!).toBeGreaterThanOrEqual(1000);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
