@@ -17,6 +17,13 @@ import { ROWS_0002 } from './support/rows-0002.js';
 
 const OLD_TABLES = ['campaigns', 'units', 'groups', 'people', 'chats', 'reporting_rules', 'reports', 'report_revisions', 'tasks', 'task_events', 'problems', 'meetings'];
 
+/** A folder of the describe block's own, made now and removed after its tests. */
+function scratchDir(prefix: string): string {
+  const made = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(made, { recursive: true, force: true }));
+  return made;
+}
+
 /** A database as the code before migration `n` made it: its own copy of the first `n` migrations applied. */
 function migratedTo(dir: string, n: number, name: string): Database.Database {
   const old = join(dir, `migrations-${n}`);
@@ -172,11 +179,7 @@ const ROWS_KEYED = ROWS_0002.replace("'清理楼道堆物', 9, 99,", "'清理楼
 const TABLES_0004 = ['notices', 'notice_events', 'task_requests', 'report_evidence'];
 
 describe('migration 0003 (foreign keys) on a database of migrations 0000–0002', () => {
-  let fkDir: string;
-  beforeAll(() => {
-    fkDir = mkdtempSync(join(tmpdir(), 'duban-migration-fk-'));
-  });
-  afterAll(() => rmSync(fkDir, { recursive: true, force: true }));
+  const fkDir = scratchDir('duban-migration-fk-');
 
   it('keeps every row of every table, keeps orphans pointing somewhere, recreates the indexes, then enforces the keys', async () => {
     const sqlite = migratedTo(fkDir, 3, 'fk.db');
@@ -232,11 +235,7 @@ describe('migration 0003 (foreign keys) on a database of migrations 0000–0002'
 });
 
 describe('migration 0004 (supervision: notices, requests, evidence, task phase and quarter) on a database of 0000–0003', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'duban-migration-0004-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir('duban-migration-0004-');
 
   it('keeps every row and value of every table, adds the task columns empty and the new tables empty, and numbers notices from D1', async () => {
     const sqlite = migratedTo(dir, 4, 'sup.db');
@@ -265,11 +264,7 @@ describe('migration 0004 (supervision: notices, requests, evidence, task phase a
 });
 
 describe('migration 0005 (the chat a request was made in) on a database of 0000–0004', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'duban-migration-0005-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir('duban-migration-0005-');
 
   it('keeps every row and value of every table, and the requests made before it have no chat (their decisions go privately)', () => {
     const sqlite = migratedTo(dir, 5, 'req.db');
@@ -294,11 +289,7 @@ describe('migration 0005 (the chat a request was made in) on a database of 0000�
 });
 
 describe('migrations 0006 and 0007 (a chat’s unsent messages, oldest first, and how long each holds its chat) on a database of 0000–0005', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'duban-migration-0006-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir('duban-migration-0006-');
 
   it('keeps every row and value of every table, and the sender finds each chat’s oldest unsent message among the old rows', async () => {
     const sqlite = migratedTo(dir, 6, 'order.db');
@@ -336,11 +327,7 @@ describe('migrations 0006 and 0007 (a chat’s unsent messages, oldest first, an
 });
 
 describe('migration 0008 (the inbox numbered as stored, its events claimed) on a database of 0000–0007', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'duban-migration-0008-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir('duban-migration-0008-');
 
   it('keeps every inbox row with its rowid as its id, claims each stored event for its row, and a redelivery of one is dropped', async () => {
     const sqlite = migratedTo(dir, 8, 'inbox.db');
@@ -381,11 +368,7 @@ describe('migration 0008 (the inbox numbered as stored, its events claimed) on a
 });
 
 describe('migration 0009 (what each message says, apart from its delivery state) on a database of 0000–0008', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'duban-migration-0009-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir('duban-migration-0009-');
 
   it('keeps every outbox row and its content, word for word; a message queued before it is sent after it, and a new one is queued and sent', async () => {
     const sqlite = migratedTo(dir, 9, 'content.db');
