@@ -13,7 +13,7 @@ import { projectRoot } from '../src/runtime.js';
 // @ts-expect-error: a plain JavaScript module without types
 import { build, isStale } from '../bin/build.js';
 import { startFakeLark } from '../test/fake-lark/server.js';
-import { cpuMs, median, startFlags } from './load.js';
+import { cpuMs, median, startFlags, stopServer } from './load.js';
 import type { LoadRequest, LoadResult } from './loadgen.js';
 import { seed } from './seed.js';
 
@@ -108,7 +108,7 @@ async function main() {
     process.stdout.write(`  ${s.name.padEnd(32)} ${String(Math.round(median(s.cpu))).padStart(4)} µs CPU per answer  ${String(Math.round(median(s.rate))).padStart(5)}/s   load generator ${Math.round(median(s.loadgen))} µs   [${s.cpu.map((x) => x.toFixed(0)).join(' ')} µs]${handled}\n`);
   }
   inbox.close();
-  for (const s of servers) s.child.kill();
+  await Promise.all(servers.map((s) => stopServer(s.child)));
   loadgen.kill();
   await fake.close();
   rmSync(dir, { recursive: true, force: true });

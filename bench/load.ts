@@ -1,4 +1,5 @@
 // A small HTTP load generator on node:http with keep-alive: fixed concurrency, or a fixed arrival rate.
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 
@@ -88,3 +89,19 @@ export function threadCpuMs(pid: number, tid = pid): number {
 }
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Stops a server and waits until it has exited (its stop is prompt: CLOSE_GRACE_MS, and at most a send's timeout), so
+ * that no server outlives the bench; one still running after 35 s is killed.
+ */
+export async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const late = setTimeout(() => {
+    process.stderr.write(`the server (pid ${child.pid}) did not stop within 35 s of SIGTERM: killed\n`);
+    child.kill('SIGKILL');
+  }, 35_000);
+  await exited;
+  clearTimeout(late);
+}

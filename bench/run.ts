@@ -15,7 +15,7 @@ import { projectRoot, createRuntime } from '../src/runtime.js';
 import { build, isStale } from '../bin/build.js';
 import { startFakeLark, type FakeLark } from '../test/fake-lark/server.js';
 import { messageEvent } from '../test/support/lark-events.js';
-import { cpuMs, median, pct, type Sample, startFlags, threadCpuMs } from './load.js';
+import { cpuMs, median, pct, type Sample, startFlags, stopServer, threadCpuMs } from './load.js';
 import type { LoadRequest, LoadResult } from './loadgen.js';
 import { seed } from './seed.js';
 
@@ -252,7 +252,7 @@ async function main() {
   sdk.kill();
   if (only === 'webhook') {
     loadgen.kill();
-    server.kill();
+    await stopServer(server);
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
     process.exit(0);
@@ -266,17 +266,22 @@ async function main() {
   // event to the last reply cannot show it (it stays under the offered rate by the last reply's time, 1,499/s at best
   // with a 2-ms reply); the rate replies were delivered at while the events came can. A server a little behind it, by
   // more than 2%, builds a backlog and its reply times grow.
-  const e = await endToEnd(fake, duban, 1500, 3, server.pid!);
+  // Three runs, the median one (by the rate sustained) is the figure and all three are printed: on two shared cores
+  // the box's own speed moved one run's rate between 563 and 1,341 replies/s within ten minutes (2026-11-30), as it
+  // moves the answer times' p99 above.
+  const runs: Array<Awaited<ReturnType<typeof endToEnd>>> = [];
+  for (let r = 0; r < 3; r++) runs.push(await endToEnd(fake, duban, 1500, 3, server.pid!));
+  const e = [...runs].sort((a, b) => a.sustained - b.sustained)[1]!;
   row(
     'end to end at 1,500 events/s, send limits lifted',
     `${f0(e.sustained)} replies/s while the events came, p50 ${f1(e.p50)} ms p99 ${f1(e.p99)} ms`,
     'keeps up (≥ 1,470 replies/s), p99 < 1 s',
-    e.sustained >= 1470 && e.p99 < 1000 && e.delivered === e.n,
-    `${e.delivered}/${e.n} replies delivered; ${f0(e.perSecond)} replies/s from the first event to the last reply (this row's figure until 2026-11-29); ${e.cpu}`,
+    e.sustained >= 1470 && e.p99 < 1000 && runs.every((x) => x.delivered === x.n),
+    `the median of 3 runs: ${runs.map((x) => `${f0(x.sustained)} replies/s (p99 ${f0(x.p99)} ms, ${x.delivered}/${x.n} delivered)`).join(', ')}; in the median run ${f0(e.perSecond)} replies/s from the first event to the last reply (this row's figure until 2026-11-29); ${e.cpu}`,
   );
   const rss = peakRssMb(server.pid!);
   loadgen.kill();
-  server.kill();
+  await stopServer(server);
   row('server peak RSS over the webhook and end-to-end phases', `${f1(rss)} MB`, '< 150 MB', rss < 150, 'VmHWM of the server process');
   const startMs = [...starts].sort((a, b) => a - b)[1]!;
   row('process start to a healthy /healthz', `${f0(startMs)} ms`, '< 1.5 s', startMs < 1500, `median of 3 starts of \`npm start\` on the bench database: ${starts.map(f0).join(' / ')} ms`);
