@@ -49,6 +49,23 @@ describe('prepared once by drizzle', () => {
     expect(await st.handledAt.all({ id: 41 })).toEqual([]);
   });
 
+  it('no hot statement binds its LIMIT bare (SQLite compiles such a statement again at every run); each limit holds', async () => {
+    const st = statements(dbh.db);
+    for (const [name, q] of Object.entries(st)) {
+      const text = (q as unknown as { getQuery(): { sql: string } }).getQuery().sql;
+      expect(text, name).not.toMatch(/\blimit \?(?!\s*\+)/i);
+    }
+    for (const i of [1, 2, 3]) {
+      await dbh.db.run(sql`insert into outbox (dedupe_key, kind, target, chat_id, msg_type, status, next_attempt_at, lease_until, created_at) values (${`lim:${i}`}, 'send', ${`oc_lim${i}`}, ${`oc_lim${i}`}, 'text', ${i === 3 ? 'sending' : 'pending'}, 0, 0, '2026-01-01')`);
+      await dbh.db.run(sql`insert into outbox (dedupe_key, kind, target, chat_id, msg_type, status, next_attempt_at, lease_until, created_at) values (${`lim:s${i}`}, 'send', ${`oc_lims${i}`}, ${`oc_lims${i}`}, 'text', 'sending', 0, 0, '2026-01-01')`);
+    }
+    expect(await st.duePending.all({ now: 1, floor: 0, limit: 1 })).toHaveLength(1);
+    expect(await st.duePending.all({ now: 1, floor: 0, limit: 5 })).toHaveLength(2);
+    expect(await st.orphaned.all({ now: 1, floor: 0, limit: 3 })).toHaveLength(3);
+    expect(await st.orphaned.all({ now: 1, floor: 0, limit: 10 })).toHaveLength(4);
+    expect(await st.queued.all({ key: 'lim:2' })).toHaveLength(1);
+  });
+
   it('relations(): a task with its lead unit and its history in one relational query', async () => {
     const [c] = await dbh.db.insert(campaigns).values({ name: '关系测试', createdAt: '2026-01-01' }).returning();
     const [u] = await dbh.db.insert(units).values({ campaignId: c!.id, name: '区公安局' }).returning();
