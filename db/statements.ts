@@ -68,11 +68,16 @@ function prepareAll(db: Db) {
       .orderBy(outbox.nextAttemptAt, outbox.id)
       .limit(limitOf(p('limit')))
       .prepare(),
-    /** rows claimed by a sender that died (their lease ran out) that may go in their chat */
+    /**
+     * rows claimed by a sender that died (their lease ran out) that may go in their chat. A row is claimed with its
+     * next_attempt_at at its lease's end, so the index walks only the rows whose lease may have run out, not every row
+     * being sent (thousands handed to the sender in a backlog: 85 µs a pass for each thousand). A row claimed before
+     * that was so (next_attempt_at its due time) is walked, and told by its lease.
+     */
     orphaned: db
       .select(dueCols)
       .from(outbox)
-      .where(and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, p('now')), gt(outbox.id, p('floor')), mayGo))
+      .where(and(eq(outbox.status, 'sending'), lte(outbox.nextAttemptAt, p('now')), lte(outbox.leaseUntil, p('now')), gt(outbox.id, p('floor')), mayGo))
       .limit(limitOf(p('limit')))
       .prepare(),
     /**
@@ -116,13 +121,13 @@ function prepareAll(db: Db) {
      */
     queueClaimed: db
       .insert(outbox)
-      .values({ dedupeKey: p('dedupeKey'), campaignId: p('campaignId'), kind: p('kind'), target: p('target'), targetType: p('targetType'), chatId: p('chatId'), msgType: p('msgType'), createdAt: p('createdAt'), status: 'sending', attempts: 1, leaseUntil: p('leaseUntil') })
+      .values({ dedupeKey: p('dedupeKey'), campaignId: p('campaignId'), kind: p('kind'), target: p('target'), targetType: p('targetType'), chatId: p('chatId'), msgType: p('msgType'), createdAt: p('createdAt'), status: 'sending', attempts: 1, leaseUntil: p('leaseUntil'), nextAttemptAt: p('leaseUntil') })
       .onConflictDoNothing()
       .prepare(),
     /** a sender takes a due row, only if no other sender changed it since it was read: the row with its content */
     claim: db
       .update(outbox)
-      .set({ status: 'sending', leaseUntil: v('leaseUntil'), attempts: v('attempts') })
+      .set({ status: 'sending', leaseUntil: v('leaseUntil'), nextAttemptAt: v('leaseUntil'), attempts: v('attempts') })
       .where(and(eq(outbox.id, p('id')), eq(outbox.status, p('status')), eq(outbox.attempts, p('was'))))
       .returning({ ...getTableColumns(outbox), content: sql<string | null>`(select c.content from outbox_content c where c.outbox_id = outbox.id)` })
       .prepare(),

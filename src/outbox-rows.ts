@@ -86,7 +86,7 @@ export function queueClaimedStatement(dbh: DbHandle, m: Outgoing, now: Date, lea
         const res = queueClaimed.run({ ...r, leaseUntil });
         if (res.changes !== 1) return [];
         putContent.run({ outboxId: Number(res.lastInsertRowid), content: r.content });
-        return [{ ...r, id: Number(res.lastInsertRowid), status: 'sending' as const, attempts: 1, nextAttemptAt: 0, leaseUntil, holdLeft: HOLDS_CHAT_FAILURES, lastError: null, messageId: null, sentAt: null }];
+        return [{ ...r, id: Number(res.lastInsertRowid), status: 'sending' as const, attempts: 1, nextAttemptAt: leaseUntil, leaseUntil, holdLeft: HOLDS_CHAT_FAILURES, lastError: null, messageId: null, sentAt: null }];
       }),
   };
 }

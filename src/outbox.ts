@@ -146,7 +146,7 @@ export class Sender {
     // (attempts 1 and 'sending': as the handling's commit wrote it; a sender that took it since changed both)
     await this.dbh.db
       .update(outbox)
-      .set({ status: 'pending', attempts: 0, leaseUntil: 0 })
+      .set({ status: 'pending', attempts: 0, leaseUntil: 0, nextAttemptAt: 0 })
       .where(and(inArray(outbox.id, ids), eq(outbox.status, 'sending'), eq(outbox.attempts, 1)));
   }
 

@@ -66,6 +66,18 @@ describe('prepared once by drizzle', () => {
     expect(await st.queued.all({ key: 'lim:2' })).toHaveLength(1);
   });
 
+  it("a row queued handed to the sender is no orphan until its lease ends, and the orphans' walk reads only such rows", async () => {
+    const st = statements(dbh.db);
+    const row = { campaignId: null, kind: 'reply', target: 'om_lease', targetType: 'message_id', chatId: 'oc_lease', msgType: 'text', createdAt: '2026-01-01' };
+    const floor = Number((await dbh.db.get<{ m: number }>(sql`select coalesce(max(id), 0) as m from outbox`))!.m);
+    st.queueClaimed.run({ ...row, dedupeKey: 'lease:1', leaseUntil: 5_000 });
+    expect(await st.orphaned.all({ now: 4_999, floor, limit: 10 })).toEqual([]);
+    expect((await st.orphaned.all({ now: 5_000, floor, limit: 10 })).map((r) => r.target)).toEqual(['om_lease']);
+    const q = (st.orphaned as unknown as { getQuery(): { sql: string; params: unknown[] } }).getQuery();
+    const plan = await dbh.db.all<{ detail: string }>(sql.raw(`explain query plan ${q.sql.replace(/\?/g, '1')}`));
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(/outbox USING INDEX outbox_due \(status=\? AND next_attempt_at<\?\)/);
+  });
+
   it('relations(): a task with its lead unit and its history in one relational query', async () => {
     const [c] = await dbh.db.insert(campaigns).values({ name: '关系测试', createdAt: '2026-01-01' }).returning();
     const [u] = await dbh.db.insert(units).values({ campaignId: c!.id, name: '区公安局' }).returning();

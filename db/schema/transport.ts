@@ -57,7 +57,7 @@ export const outbox = sqliteTable(
     msgType: text('msg_type').notNull(),
     status: text('status').$type<'pending' | 'sending' | 'sent' | 'failed'>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
-    /** epoch ms: not before */
+    /** epoch ms: not before; for a row being sent ('sending'), when its lease runs out (the orphans' walk, db/statements.ts) */
     nextAttemptAt: integer('next_attempt_at').notNull().default(0),
     leaseUntil: integer('lease_until').notNull().default(0),
     /**
