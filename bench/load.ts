@@ -8,6 +8,12 @@ export interface Sample {
   status: number;
 }
 
+/**
+ * How long a request may wait for its answer before it counts as failed (status 0): a server that stops answering shows
+ * in the figures instead of holding the bench forever. Lark itself waits 3 s.
+ */
+export const ANSWER_TIMEOUT_MS = 30_000;
+
 export function post(agent: Agent, url: URL, body: string, headers: Record<string, string>): Promise<Sample> {
   const t0 = performance.now();
   return new Promise((resolve) => {
@@ -19,6 +25,7 @@ export function post(agent: Agent, url: URL, body: string, headers: Record<strin
       },
     );
     req.on('error', () => resolve({ ms: performance.now() - t0, status: 0 }));
+    req.setTimeout(ANSWER_TIMEOUT_MS, () => req.destroy(new Error('no answer')));
     req.end(body);
   });
 }

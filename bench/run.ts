@@ -33,8 +33,13 @@ const row = (what: string, figure: string, target = '', met?: boolean, note = ''
 };
 const x2 = (n: number) => `×${f2(n)}`;
 
+/** Every process the bench starts: none outlives it, however it ends (a failure exits without stopping them). */
+const children: ChildProcess[] = [];
+process.on('exit', () => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL')));
+const adopt = (child: ChildProcess) => (children.push(child), child);
+
 function start(script: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<ChildProcess> {
-  const child = fork(join(projectRoot, script), args, { execArgv: [...nodeArgs, '--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = adopt(fork(join(projectRoot, script), args, { execArgv: [...nodeArgs, '--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
   return new Promise((resolve, reject) => {
     child.once('message', () => resolve(child));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -67,8 +72,13 @@ const only = process.env.BENCH_ONLY;
 
 /** Sends `n` events from the load generator process (bench/loadgen.ts) and answers its samples. */
 function load(req: Omit<LoadRequest, 'key'>): Promise<LoadResult> {
-  return new Promise((resolve) => {
-    loadgen!.once('message', (res: LoadResult) => resolve(res));
+  return new Promise((resolve, reject) => {
+    const gone = (code: number | null) => reject(new Error(`the load generator exited (${code}) before answering`));
+    loadgen!.once('exit', gone);
+    loadgen!.once('message', (res: LoadResult) => {
+      loadgen!.off('exit', gone);
+      resolve(res);
+    });
     loadgen!.send({ ...req, key: KEY } satisfies LoadRequest);
   });
 }
@@ -214,7 +224,7 @@ async function main() {
   let server!: ChildProcess;
   for (let i = 0; i < 3; i++) {
     const s0 = performance.now();
-    server = fork(join(projectRoot, 'bin/start.js'), [], { execArgv: startFlags(), env: { ...process.env, ...serverEnv }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    server = adopt(fork(join(projectRoot, 'bin/start.js'), [], { execArgv: startFlags(), env: { ...process.env, ...serverEnv }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
     await waitHealthy(duban, 5);
     starts.push(performance.now() - s0);
     if (i < 2) {
