@@ -11,7 +11,7 @@ import { build, isStale } from '../bin/build.js';
 
 const rssSamples: number[] = [];
 import { startFakeLark } from '../test/fake-lark/server.js';
-import { cpuMs, pct, startFlags } from './load.js';
+import { cpuMs, pct, startFlags, stopServer } from './load.js';
 import type { LoadRequest, LoadResult } from './loadgen.js';
 import { seed } from './seed.js';
 
@@ -134,8 +134,7 @@ async function main() {
   process.stdout.write(`peak RSS ${/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]} kB; RSS every 250 ms (MB): ${rssSamples.filter((_, i) => i % 4 === 0).map((x) => x.toFixed(0)).join(' ')}\n`);
   loadgen.kill();
   const before = new Set(readdirSync(out));
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
+  await stopServer(server);
   await fake.close();
   rmSync(dir, { recursive: true, force: true });
   const file = readdirSync(out).find((f) => !before.has(f) && f.endsWith('.cpuprofile'));
