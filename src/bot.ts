@@ -111,13 +111,22 @@ export class Bot {
 
   private async store(eventId: string, eventType: string, body: unknown): Promise<number | undefined> {
     // the one write on the answer path, prepared once (db/statements.ts)
-    const insert = statements(this.deps.dbh.db).recordEvent;
+    const { recordEvent, storeEvent } = statements(this.deps.dbh.db);
     const row = { eventId, eventType, receivedAt: this.deps.clock.now().toISOString(), payload: JSON.stringify(body) };
-    // Group commit: the events that arrive in one turn of the event loop are stored by one transaction; each is
-    // answered once that transaction committed.
-    const [stored] = this.deps.dbh.grouped ? await this.deps.dbh.grouped(() => insert.all(row) as unknown as Array<{ id: number }>) : await insert.all(row);
-    if (!stored) return undefined;
-    const id = Number(stored.id);
+    const { grouped } = this.deps.dbh;
+    let id: number | undefined;
+    if (grouped) {
+      // Group commit: the events that arrive in one turn of the event loop are stored by one transaction; each is
+      // answered once that transaction committed. better-sqlite3 runs synchronously: the run's rowid is this row's.
+      id = await grouped(() => {
+        const res = storeEvent.run(row);
+        return res.changes === 1 ? Number(res.lastInsertRowid) : undefined;
+      });
+    } else {
+      const [stored] = await recordEvent.all(row);
+      id = stored && Number(stored.id);
+    }
+    if (id === undefined) return undefined;
     if (!this.rows.has(eventId)) this.remember(this.rows, eventId, id);
     return id;
   }
@@ -189,11 +198,13 @@ export class Bot {
     const id = await this.rowOf(ev);
     if (id === undefined) return 'already';
     // A second handling of the same row (replay after a crash) is a no-op once it was marked handled.
-    const [row] = await statements(this.deps.dbh.db).handledAt.all({ id });
+    const [row] = await statements(this.deps.dbh.db).handledAt.all({ id, eventId });
     if (!row || row.h) return 'already';
     // Another copy of this event (Lark pushing again what it had no answer to) claimed it first: this one does nothing.
-    // A click is claimed before it runs, as handleCardAction claims it.
-    if (!(await this.claim(eventId, id, ev.header.event_type === 'card.action.trigger'))) {
+    // A click is claimed before it runs, as handleCardAction claims it. On D1 every event is claimed before it runs;
+    // otherwise on Node the claim read with the row decides, and is written with the mark (see claim).
+    const eager = ev.header.event_type === 'card.action.trigger' || !this.deps.dbh.grouped;
+    if (!(eager ? await this.claim(eventId, id) : row.holder === null || Number(row.holder) === id)) {
       await this.commit(id, eventId, [], 'redelivered');
       this.deps.log.info('event', { event_id: eventId, type: ev.header.event_type, outcome: 'redelivered' });
       return 'already';
@@ -257,7 +268,7 @@ export class Bot {
       const id = await this.storeRow(eventId, ev.header.event_type, ev);
       if (id === undefined) return { toast: { type: 'info', content: '已处理 / already done' } };
       this.rows.delete(eventId);
-      if (!(await this.claim(eventId, id, true))) {
+      if (!(await this.claim(eventId, id))) {
         await this.commit(id, eventId, [], 'redelivered');
         return { toast: { type: 'info', content: '已处理 / already done' } };
       }
@@ -318,20 +329,17 @@ export class Bot {
   }
 
   /**
-   * Claims the handling of `eventId` for the inbox row `id`: true when this row may handle it, false when another
-   * copy of the event claimed it first. On D1 (Workers, where two requests can handle copies at once), and for card
-   * clicks (`eager`: the main thread runs them as they come, a handler thread or replay may read one from the inbox),
-   * the claim is written now, before anything is done. Otherwise on Node, where a process handles one copy of a
-   * message at a time (`inHand`, and a handler thread handles every message), it only looks, and the claim is written
-   * with the mark (commit): no commit of its own for each event handled (about 50 µs of CPU an event). Two Node
-   * servers on one database file can therefore both handle a message Lark pushed to each (README, "one server").
+   * Claims the handling of `eventId` for the inbox row `id` now, before anything is done: true when this row may handle
+   * it, false when another copy of the event claimed it first. On D1 (Workers, where two requests can handle copies at
+   * once), and for card clicks (the main thread runs them as they come, a handler thread or replay may read one from
+   * the inbox). Otherwise on Node, where a process handles one copy of a message at a time (`inHand`, and a handler
+   * thread handles every message), the handling only looks (the claim is read with the row's handled-at), and the
+   * claim is written with the mark (commit): no commit of its own for each event handled (about 50 µs of CPU an event).
+   * Two Node servers on one database file can therefore both handle a message Lark pushed to each (README, "one
+   * server").
    */
-  private async claim(eventId: string, id: number, eager = false): Promise<boolean> {
+  private async claim(eventId: string, id: number): Promise<boolean> {
     const { dbh } = this.deps;
-    if (dbh.grouped && !eager) {
-      const [holder] = await statements(dbh.db).claimOf.all({ eventId });
-      return holder === undefined || Number(holder.inboxId) === id;
-    }
     const st = statements(dbh.db).claimEvent;
     const row = { eventId, inboxId: id, at: this.deps.clock.now().toISOString() };
     const [holder] = dbh.grouped ? await dbh.grouped(() => st.all(row) as unknown as Array<{ inboxId: number }>) : await st.all(row);
@@ -344,7 +352,7 @@ export class Bot {
     const { dbh } = this.deps;
     if (dbh.grouped) {
       // better-sqlite3: prepared statements, committed with whatever else this turn writes (group commit)
-      const { markHandled: mark, claimEvent } = statements(dbh.db);
+      const { markHandled: mark, writeClaim } = statements(dbh.db);
       // On Node the replies are queued as the sender's own and handed to it once committed: it sends them without
       // reading them back (Sender.handOver). Otherwise they are plain rows the sender finds.
       const sender = this.deps.handOver;
@@ -361,7 +369,7 @@ export class Bot {
           for (const q of plain) q.run();
           const rows = claimed?.flatMap((q) => q.run()) ?? [];
           // the event's claim (see claim), kept by the copy that claimed it first
-          claimEvent.run({ eventId, inboxId: id, at: now.toISOString() });
+          writeClaim.run({ eventId, inboxId: id, at: now.toISOString() });
           mark.run({ id, at: now.toISOString(), outcome });
           return rows;
         });

@@ -43,10 +43,27 @@ describe('prepared once by drizzle', () => {
   it('a hot statement is prepared once per database and answers each call with its own values', async () => {
     const st = statements(dbh.db);
     expect(statements(dbh.db)).toBe(st);
-    expect(await st.handledAt.all({ id: 41 })).toEqual([]);
+    expect(await st.handledAt.all({ id: 41, eventId: 'ev_a' })).toEqual([]);
     await dbh.db.run(sql`insert into inbox (id, event_id, event_type, received_at, payload, handled_at) values (42, 'ev_a', 't', '2026-01-01', '{}', '2026-01-02')`);
-    expect(await st.handledAt.all({ id: 42 })).toEqual([{ h: '2026-01-02' }]);
-    expect(await st.handledAt.all({ id: 41 })).toEqual([]);
+    expect(await st.handledAt.all({ id: 42, eventId: 'ev_a' })).toEqual([{ h: '2026-01-02', holder: null }]);
+    expect(await st.handledAt.all({ id: 41, eventId: 'ev_a' })).toEqual([]);
+  });
+
+  it('an event is stored without RETURNING, its id the run’s rowid; once its event_id is claimed it is not; a claim written with the mark keeps the first', async () => {
+    const st = statements(dbh.db);
+    const row = (eventId: string) => ({ eventId, eventType: 'im.message.receive_v1', receivedAt: '2026-01-01T00:00:00Z', payload: '{}' });
+    const stored = await dbh.grouped!(() => st.storeEvent.run(row('ev_s')));
+    expect(stored.changes).toBe(1);
+    const id = Number(stored.lastInsertRowid);
+    expect(await dbh.db.all(sql`select event_id as e from inbox where id = ${id}`)).toEqual([{ e: 'ev_s' }]);
+    expect(await st.handledAt.all({ id, eventId: 'ev_s' })).toEqual([{ h: null, holder: null }]);
+    await dbh.grouped!(() => st.writeClaim.run({ eventId: 'ev_s', inboxId: id, at: '2026-01-01T00:00:01Z' }));
+    // a second claim of the same event (another copy's row) leaves the first in place
+    await dbh.grouped!(() => st.writeClaim.run({ eventId: 'ev_s', inboxId: id + 100, at: '2026-01-01T00:00:02Z' }));
+    expect(await st.handledAt.all({ id, eventId: 'ev_s' })).toEqual([{ h: null, holder: id }]);
+    // a redelivery once claimed: nothing stored, no row changed
+    expect((await dbh.grouped!(() => st.storeEvent.run(row('ev_s')))).changes).toBe(0);
+    expect(await dbh.db.all(sql`select count(*) as n from inbox where event_id = 'ev_s'`)).toEqual([{ n: 1 }]);
   });
 
   it('no hot statement binds its LIMIT bare (SQLite compiles such a statement again at every run); each limit holds', async () => {

@@ -3,6 +3,7 @@
 // token nor timestamp and hashes a re-serialised body (JSON.stringify of the parsed object), so these checks are ours. Decryption is the
 // SDK's AESCipher scheme (AES-256-CBC, key = SHA-256 of the encrypt key, the IV in the first 16 bytes) on Buffers:
 // the SDK's goes through a hex string twice the body's size (test/decrypt.test.ts proves both agree).
+import * as crypto from 'node:crypto';
 import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 import { parseJsonBounded } from '../core/json-depth.js';
 
@@ -39,26 +40,40 @@ function aesKey(encryptKey: string): Buffer {
 }
 
 /**
- * Lark's `encrypt` field decrypted (the IV in its first 16 bytes), or undefined when it cannot be AES-256-CBC (too
- * short, not whole blocks). With `unpad`, Node removes the padding and throws when it does not check out; without, the
- * padding is left on for the caller to check.
+ * A decipher of Lark's `encrypt` field (the IV in its first 16 bytes) and the ciphertext after the IV, or undefined
+ * when it cannot be AES-256-CBC (too short, not whole blocks).
  */
-function decrypted(encryptKey: string, encrypted: string, unpad: boolean): Buffer | undefined {
+function decipherOf(encryptKey: string, encrypted: string): { decipher: crypto.Decipher; body: Buffer } | undefined {
   const bytes = Buffer.from(encrypted, 'base64');
   if (bytes.length < 32 || bytes.length % 16 !== 0) return undefined;
-  const decipher = createDecipheriv('aes-256-cbc', aesKey(encryptKey), bytes.subarray(0, 16));
-  decipher.setAutoPadding(unpad);
-  return Buffer.concat([decipher.update(bytes.subarray(16)), decipher.final()]);
+  return { decipher: createDecipheriv('aes-256-cbc', aesKey(encryptKey), bytes.subarray(0, 16)), body: bytes.subarray(16) };
 }
 
 /** Lark's `encrypt` field in plain text: throws on a wrong key or bad base64 (the padding does not check out). */
 export function decryptLark(encryptKey: string, encrypted: string): string {
-  const plain = decrypted(encryptKey, encrypted, true);
-  if (!plain) throw new Error('not an AES-256-CBC message');
-  return plain.toString('utf8');
+  const d = decipherOf(encryptKey, encrypted);
+  if (!d) throw new Error('not an AES-256-CBC message');
+  // Node removes the padding, and throws when it does not check out. The text is decoded as it is deciphered (a
+  // character split between the two parts is joined by the decipher's own decoder): no Buffer of it to join and decode.
+  return d.decipher.update(d.body, undefined, 'utf8') + d.decipher.final('utf8');
 }
 
+/** Lark's `encrypt` field decrypted with its padding left on, for the caller to check (openUnsigned). */
+function paddedPlain(encryptKey: string, encrypted: string): Buffer | undefined {
+  const d = decipherOf(encryptKey, encrypted);
+  if (!d) return undefined;
+  d.decipher.setAutoPadding(false);
+  return Buffer.concat([d.decipher.update(d.body), d.decipher.final()]);
+}
+
+/**
+ * node:crypto's one-shot hash (Node 20.12 and later, workerd since 2025): 2.1 µs for an 826-byte event against 4.4 µs
+ * with a Hash object, on every event answered. Older runtimes hash as before.
+ */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 export function signature(timestamp: string, nonce: string, encryptKey: string, rawBody: string): string {
+  if (oneShot) return oneShot('sha256', timestamp + nonce + encryptKey + rawBody, 'hex');
   return createHash('sha256').update(timestamp + nonce + encryptKey).update(rawBody).digest('hex');
 }
 
@@ -161,7 +176,7 @@ export const MAX_UNSIGNED = 1024;
  */
 function openUnsigned(encryptKey: string, encrypted: string): LarkBody | undefined {
   if (encrypted.length > MAX_UNSIGNED) return undefined;
-  const padded = decrypted(encryptKey, encrypted, false);
+  const padded = paddedPlain(encryptKey, encrypted);
   if (!padded) return undefined;
   // PKCS#7: the last byte n (1–16) and the n bytes before the end all equal to n; all 16 looked at every time
   const n = padded[padded.length - 1]!;
