@@ -1,25 +1,8 @@
 // Work done after an HTTP answer, a few at a time, each started on its own turn of the event loop: new requests are
 // read and answered between two handlings, so answers stay fast while a backlog is worked off.
 
-/**
- * The longest deferred work gives way to answers at a time while many requests wait: under any load it still moves.
- */
+/** The longest deferred work gives way to answers at a time: under any load it still moves. */
 export const MAX_YIELD_MS = 20;
-
-/**
- * The same during a burst (BURST_PER_SECOND): one handling started every 100 ms, not every 20. Events arriving faster
- * than the bot can handle them are worked off after the burst whatever is handled during it; a handling during it costs
- * the answers far more than its own CPU. `npm run bench:floor`, nine rounds taking turns, the build with 20 ms against
- * this one (2026-11-30): 205 against 170 µs of CPU per answer, 3,857 against 4,124 answers/s, lower in 7 rounds of 9.
- * With no handling at all during the rounds (an experiment) it was 245 against 195 µs and 3,322 against 4,021/s. A
- * flood that never ends is still handled, ten events a second.
- */
-export const BURST_YIELD_MS = 100;
-
-/** What deferred work gives way to: how long it may wait for the answers now, 0 when it may go. */
-export interface Pressure {
-  yieldMs(): number;
-}
 
 /** The window requests are counted in for their rate (AnswerPressure.burst). */
 export const RATE_WINDOW_MS = 100;
@@ -95,12 +78,7 @@ export class AnswerPressure {
     return false;
   }
   get high(): boolean {
-    return this.yieldMs() > 0;
-  }
-  /** BURST_YIELD_MS in a burst, MAX_YIELD_MS while `threshold` or more requests wait, else 0 */
-  yieldMs(): number {
-    if (this.burst) return BURST_YIELD_MS;
-    return this.inflight >= this.threshold ? MAX_YIELD_MS : 0;
+    return this.inflight >= this.threshold || this.burst;
   }
   /** counts one request from its arrival until its response closes (sent, or the client went away) */
   track(res: { once(event: 'close', fn: () => void): unknown }): void {
@@ -163,7 +141,7 @@ export class WorkQueue {
   constructor(
     private readonly onError: (err: unknown) => void,
     private readonly concurrency = 2,
-    private readonly pressure?: Pressure,
+    private readonly pressure?: { readonly high: boolean },
     private readonly surge?: Surge,
   ) {}
 
@@ -207,9 +185,8 @@ export class WorkQueue {
 
   private pump(): void {
     while (this.active < this.allowed && this.items.length) {
-      // Answers first: while many requests wait, start work at most once every MAX_YIELD_MS (BURST_YIELD_MS in a burst).
-      const wait = this.pressure?.yieldMs() ?? 0;
-      if (wait && Date.now() - this.lastStart < wait) {
+      // Answers first: while many requests wait, start work at most once every MAX_YIELD_MS.
+      if (this.pressure?.high && Date.now() - this.lastStart < MAX_YIELD_MS) {
         this.retry ??= setTimeout(() => {
           this.retry = undefined;
           this.pump();
