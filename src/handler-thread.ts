@@ -76,8 +76,9 @@ async function run(data: HandlerData): Promise<void> {
   // the app's messenger, built as the main thread's is without a thread (the SDK loads at its first call)
   const lark = larkMessenger(config, log);
   const { messenger } = lark;
-  // While many requests wait on the main thread, handling and sending start at most once every MAX_YIELD_MS: the
-  // answers have the cores (the lower priority alone leaves the thread a share of them).
+  // While many requests wait on the main thread, handling and sending start at most once every MAX_YIELD_MS (every
+  // BURST_YIELD_MS while events come in a burst): the answers have the cores (the lower priority alone leaves the
+  // thread a share of them).
   const pressure = new AnswerPressure(undefined, data.pressure);
   const work = new WorkQueue((err) => log.error('deferred work failed', { error: String(err) }), HANDLING_CONCURRENCY, pressure, HANDLING_SURGE);
   const core = createCore({ config, dbh, clock: systemClock, log, messenger, sender: { pressure }, defer: (fn) => work.push(fn), deliverEagerly: true });

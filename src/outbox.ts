@@ -11,7 +11,7 @@ import type { Clock } from './core/clock.js';
 import { dropInvalidMentions, isInvalidMention } from './outbox-mentions.js';
 import type { HandedRow, OutboxRow } from './outbox-rows.js';
 import { larkLimits, RateLimiter, type SendLimits } from './rate-limiter.js';
-import { MAX_YIELD_MS } from './work-queue.js';
+import type { Pressure } from './work-queue.js';
 
 export { larkLimits, RateLimiter, type SendLimits };
 export { deliveredUnder, queue, queueClaimedStatement, queueStatements, type HandedRow, type OutboxRow, type Outgoing } from './outbox-rows.js';
@@ -19,7 +19,7 @@ export { deliveredUnder, queue, queueClaimedStatement, queueStatements, type Han
 export interface SenderOptions {
   limits?: SendLimits;
   /** the Node server's requests in flight: while many wait, sending gives way (src/work-queue.ts AnswerPressure) */
-  pressure?: { readonly high: boolean };
+  pressure?: Pressure;
   /** sends in flight at once */
   concurrency?: number;
   /** attempts before a row is marked failed (rate limits do not count: they always retry) */
@@ -439,10 +439,13 @@ export class Sender {
     }
   }
 
-  /** While the server has many requests to answer, wait for them (up to MAX_YIELD_MS): answers come first. */
+  /**
+   * While the server has many requests to answer, wait for them (up to MAX_YIELD_MS, BURST_YIELD_MS in a burst):
+   * answers come first.
+   */
   private async giveWay(): Promise<void> {
     const started = Date.now();
-    while (this.opts.pressure?.high && Date.now() - started < MAX_YIELD_MS) await sleep(2);
+    while ((this.opts.pressure?.yieldMs() ?? 0) > Date.now() - started) await sleep(2);
   }
 
   private waitSlot(): Promise<void> {

@@ -1,8 +1,9 @@
 // Answers first (issue 19): while the server has many requests in flight, handling and sending give way, for at most
-// MAX_YIELD_MS at a time, so a burst is answered before it is worked off and no work waits for ever.
+// MAX_YIELD_MS at a time (BURST_YIELD_MS in a burst), so a burst is answered before it is worked off and no work waits
+// for ever.
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
-import { AnswerPressure, BURST_PER_SECOND, RATE_WINDOW_MS, WorkQueue } from '../src/work-queue.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AnswerPressure, BURST_PER_SECOND, BURST_YIELD_MS, MAX_YIELD_MS, RATE_WINDOW_MS, WorkQueue } from '../src/work-queue.js';
 
 const turn = () => new Promise((r) => setImmediate(r));
 
@@ -20,6 +21,26 @@ describe('AnswerPressure', () => {
     b.emit('close');
     expect(p.inflight).toBe(0);
     expect(p.high).toBe(false);
+  });
+
+  it('gives way for MAX_YIELD_MS while many requests wait, BURST_YIELD_MS in a burst, not at all otherwise', () => {
+    let now = 3_000_000;
+    const p = new AnswerPressure(2, undefined, () => now);
+    expect(p.yieldMs()).toBe(0);
+    const a = new EventEmitter();
+    const b = new EventEmitter();
+    p.track(a);
+    p.track(b);
+    expect(p.yieldMs()).toBe(MAX_YIELD_MS);
+    // 60 events accepted at once (2,000/s over 30 ms): a burst, whatever is in flight
+    for (let i = 0; i < 60; i++) p.arrived();
+    expect(p.yieldMs()).toBe(BURST_YIELD_MS);
+    a.emit('close');
+    b.emit('close');
+    expect(p.yieldMs()).toBe(BURST_YIELD_MS);
+    now += RATE_WINDOW_MS + 10;
+    expect(p.yieldMs()).toBe(0);
+    expect(BURST_YIELD_MS).toBeGreaterThan(MAX_YIELD_MS);
   });
 
   it('a burst (events accepted faster than BURST_PER_SECOND) is pressure while it lasts, though each request is answered at once', () => {
@@ -119,8 +140,11 @@ describe('AnswerPressure', () => {
 });
 
 describe('WorkQueue under answer pressure', () => {
+  /** a pressure the test sets: `high` gives way for MAX_YIELD_MS */
+  const pressureOf = (high: boolean) => ({ high, yieldMs() { return this.high ? MAX_YIELD_MS : 0; } });
+
   it('starts one work and holds the rest while many requests wait; all start once the pressure falls', async () => {
-    const pressure = { high: true };
+    const pressure = pressureOf(true);
     const started: number[] = [];
     const q = new WorkQueue(() => {}, 2, pressure);
     for (let i = 0; i < 5; i++) q.push(async () => void started.push(i));
@@ -133,11 +157,35 @@ describe('WorkQueue under answer pressure', () => {
   });
 
   it('under pressure that never falls, work still moves and finishes (no starvation)', async () => {
-    const q = new WorkQueue(() => {}, 2, { high: true });
+    const q = new WorkQueue(() => {}, 2, pressureOf(true));
     let done = 0;
     for (let i = 0; i < 10; i++) q.push(async () => void done++);
     await q.idle();
     expect(done).toBe(10);
+  });
+
+  describe('in a burst', () => {
+    afterEach(() => void vi.useRealTimers());
+    it('starts one work every BURST_YIELD_MS, not every MAX_YIELD_MS; the rest start once the burst ends', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+      const pressure = { burst: true, yieldMs() { return this.burst ? BURST_YIELD_MS : 0; } };
+      const started: number[] = [];
+      const q = new WorkQueue(() => {}, 2, pressure);
+      for (let i = 0; i < 5; i++) q.push(async () => void started.push(i));
+      await turn();
+      expect(started).toEqual([0]);
+      await vi.advanceTimersByTimeAsync(MAX_YIELD_MS * 2);
+      await turn();
+      expect(started).toEqual([0]);
+      await vi.advanceTimersByTimeAsync(BURST_YIELD_MS);
+      await turn();
+      expect(started).toEqual([0, 1]);
+      pressure.burst = false;
+      await vi.advanceTimersByTimeAsync(5);
+      await turn();
+      await q.idle();
+      expect(started).toEqual([0, 1, 2, 3, 4]);
+    });
   });
 
   it('without pressure, two works run at once, as before', async () => {
