@@ -13,7 +13,7 @@ import { projectRoot } from '../src/runtime.js';
 // @ts-expect-error: a plain JavaScript module without types
 import { build, isStale } from '../bin/build.js';
 import { startFakeLark } from '../test/fake-lark/server.js';
-import { cpuMs, median, startFlags, stopServer } from './load.js';
+import { adopt, cpuMs, median, quiet, startFlags, stopServer } from './load.js';
 import type { LoadRequest, LoadResult } from './loadgen.js';
 import { seed } from './seed.js';
 
@@ -43,29 +43,29 @@ async function main() {
   const servers: Array<{ name: string; port: number; child: ChildProcess; replies: boolean; cpu: number[]; rate: number[]; handled: number[]; loadgen: number[] }> = [];
   const add = async (name: string, port: number, child: Promise<ChildProcess>, replies = false) => servers.push({ name, port, child: await child, replies, cpu: [], rate: [], handled: [], loadgen: [] });
   const target = (which: string, port: number, env: Record<string, string> = {}) =>
-    ready(fork(join(projectRoot, 'bench/targets.ts'), [which], { execArgv: [...startFlags(), '--import', 'tsx'], env: { ...process.env, ...base, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+    ready(adopt(fork(join(projectRoot, 'bench/targets.ts'), [which], { execArgv: [...startFlags(), '--import', 'tsx'], env: { ...process.env, ...base, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })));
   copyFileSync(join(dir, 'seed.db'), join(dir, 'duban.db'));
   copyFileSync(join(dir, 'seed.db'), join(dir, 'store.db'));
-  const dubanEnv = { ...base, PORT: '38451', DATABASE_PATH: join(dir, 'duban.db'), LARK_APP_ID: 'cli_bench', LARK_APP_SECRET: 'secret', LARK_DOMAIN: fake.url, SEND_PER_SECOND: '5000', SEND_PER_MINUTE: '1000000' };
-  const duban = fork(join(projectRoot, 'bin/start.js'), [], { execArgv: startFlags(), env: { ...process.env, ...dubanEnv }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  await healthy(38451);
-  await add('Duban (npm start)', 38451, Promise.resolve(duban), true);
+  const dubanEnv = { ...base, PORT: '28451', DATABASE_PATH: join(dir, 'duban.db'), LARK_APP_ID: 'cli_bench', LARK_APP_SECRET: 'secret', LARK_DOMAIN: fake.url, SEND_PER_SECOND: '5000', SEND_PER_MINUTE: '1000000' };
+  const duban = adopt(fork(join(projectRoot, 'bin/start.js'), [], { execArgv: startFlags(), env: { ...process.env, ...dubanEnv }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+  await healthy(28451);
+  await add('Duban (npm start)', 28451, Promise.resolve(duban), true);
   // FLOOR_BASE=<a checkout of another commit, built>: its Duban takes turns too, on its own copy of the database (an A/B
   // of two builds in the same rounds, which the box's swings between runs cannot tell apart otherwise)
   const other = process.env.FLOOR_BASE;
   if (other) {
     copyFileSync(join(dir, 'seed.db'), join(dir, 'base.db'));
-    const env = { ...dubanEnv, PORT: '38457', DATABASE_PATH: join(dir, 'base.db') };
-    const child = fork(join(other, 'bin/start.js'), [], { cwd: other, execArgv: startFlags(), env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    await healthy(38457);
-    await add(`Duban of ${other}`, 38457, Promise.resolve(child), true);
+    const env = { ...dubanEnv, PORT: '28457', DATABASE_PATH: join(dir, 'base.db') };
+    const child = adopt(fork(join(other, 'bin/start.js'), [], { cwd: other, execArgv: startFlags(), env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+    await healthy(28457);
+    await add(`Duban of ${other}`, 28457, Promise.resolve(child), true);
   }
-  await add("SDK's EventDispatcher", 38452, target('sdk-dispatcher', 38452));
-  await add('node:http, nothing', 38453, target('node-noop', 38453));
-  await add("node:http, Duban's checks", 38454, target('node-checks', 38454));
-  await add("node:http, checks + inbox row", 38455, target('node-store', 38455, { DATABASE_PATH: join(dir, 'store.db') }));
+  await add("SDK's EventDispatcher", 28452, target('sdk-dispatcher', 28452));
+  await add('node:http, nothing', 28453, target('node-noop', 28453));
+  await add("node:http, Duban's checks", 28454, target('node-checks', 28454));
+  await add("node:http, checks + inbox row", 28455, target('node-store', 28455, { DATABASE_PATH: join(dir, 'store.db') }));
 
-  const loadgen = await ready(fork(join(projectRoot, 'bench/loadgen.ts'), [], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+  const loadgen = await ready(adopt(fork(join(projectRoot, 'bench/loadgen.ts'), [], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })));
   const load = (req: Omit<LoadRequest, 'key'>) =>
     new Promise<LoadResult>((resolve) => {
       loadgen.once('message', (m: LoadResult) => resolve(m));
@@ -87,8 +87,10 @@ async function main() {
     await settle(s, 2000);
   }
   const inbox = new Database(join(dir, 'duban.db'), { readonly: true });
+  const pids = [...servers.map((s) => s.child.pid!), loadgen.pid!, process.pid];
   for (let r = 0; r < rounds; r++) {
     for (const s of r % 2 ? [...servers].reverse() : servers) {
+      await quiet(pids);
       const c0 = cpuMs(s.child.pid!);
       const l0 = cpuMs(loadgen.pid!);
       const res = await load({ mode: 'closed', url: url(s), n: 2000, tag: `r${r}_${s.port}`, concurrency: 32 });
@@ -98,7 +100,7 @@ async function main() {
       if (res.samples.some((x) => x.status !== 200)) throw new Error(`${s.name}: not every answer was 200`);
       // Duban: how many of the round's events were already handled when its last answer came (the rest wait in the
       // inbox and the work queue)
-      if (s.port === 38451) s.handled.push(2000 - (inbox.prepare('select count(*) as n from inbox where handled_at is null').get() as { n: number }).n);
+      if (s.port === 28451) s.handled.push(2000 - (inbox.prepare('select count(*) as n from inbox where handled_at is null').get() as { n: number }).n);
       await settle(s, 2000);
     }
   }

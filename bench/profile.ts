@@ -11,7 +11,7 @@ import { build, isStale } from '../bin/build.js';
 
 const rssSamples: number[] = [];
 import { startFakeLark } from '../test/fake-lark/server.js';
-import { cpuMs, pct, startFlags, stopServer } from './load.js';
+import { adopt, cpuMs, pct, startFlags, stopServer } from './load.js';
 import type { LoadRequest, LoadResult } from './loadgen.js';
 import { seed } from './seed.js';
 
@@ -83,30 +83,30 @@ async function main() {
   await seed(dbh, new Date());
   dbh.close();
   const fake = await startFakeLark({ botOpenId: 'ou_bot', knows: (id) => /^ou_(bench|fan)_/.test(id) });
-  const env = { LARK_ENCRYPT_KEY: KEY, LARK_VERIFICATION_TOKEN: 'vtoken_test', LOG_LEVEL: 'silent', PORT: '38421', DATABASE_PATH: dbPath, LARK_APP_ID: 'cli_bench', LARK_APP_SECRET: 'secret', LARK_DOMAIN: fake.url, SEND_PER_SECOND: '5000', SEND_PER_MINUTE: '1000000' };
+  const env = { LARK_ENCRYPT_KEY: KEY, LARK_VERIFICATION_TOKEN: 'vtoken_test', LOG_LEVEL: 'silent', PORT: '28421', DATABASE_PATH: dbPath, LARK_APP_ID: 'cli_bench', LARK_APP_SECRET: 'secret', LARK_DOMAIN: fake.url, SEND_PER_SECOND: '5000', SEND_PER_MINUTE: '1000000' };
   // the server as `npm start` runs it (compiled, with its Node flags), with the flags of NODE_FLAGS added
   if (isStale()) await build();
   const flags = startFlags();
-  const server = fork(join(projectRoot, 'bin/start.js'), [], { execArgv: [...flags, ...(process.env.NO_PROF ? [] : ['--cpu-prof', `--cpu-prof-dir=${out}`])], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const server = adopt(fork(join(projectRoot, 'bin/start.js'), [], { execArgv: [...flags, ...(process.env.NO_PROF ? [] : ['--cpu-prof', `--cpu-prof-dir=${out}`])], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
   const rssEvery = setInterval(() => {
     const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'));
     if (m) rssSamples.push(Number(m[1]) / 1024);
   }, 250);
   for (let i = 0; i < 200; i++) {
-    if (await fetch('http://127.0.0.1:38421/healthz').then((r) => r.ok, () => false)) break;
+    if (await fetch('http://127.0.0.1:28421/healthz').then((r) => r.ok, () => false)) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  const loadgen: ChildProcess = fork(join(projectRoot, 'bench/loadgen.ts'), [], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const loadgen: ChildProcess = adopt(fork(join(projectRoot, 'bench/loadgen.ts'), [], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
   await new Promise((r) => loadgen.once('message', r));
   const load = (req: Omit<LoadRequest, 'key'>) =>
     new Promise<LoadResult>((res) => {
       loadgen.once('message', (m: LoadResult) => res(m));
       loadgen.send({ ...req, key: KEY });
     });
-  await load({ mode: 'open', url: 'http://127.0.0.1:38421', n: 1000, tag: 'warm', rate: 1000 });
+  await load({ mode: 'open', url: 'http://127.0.0.1:28421', n: 1000, tag: 'warm', rate: 1000 });
   await fake.waitFor((m) => m.filter((x) => x.reply_to).length >= 1000, 120_000).catch(() => {});
   const open0 = cpuMs(server.pid!);
-  const r = await load({ mode: 'open', url: 'http://127.0.0.1:38421', n: rate * seconds, tag: 'prof', rate });
+  const r = await load({ mode: 'open', url: 'http://127.0.0.1:28421', n: rate * seconds, tag: 'prof', rate });
   const ms = r.samples.map((s) => s.ms);
   await fake.waitFor((m) => m.filter((x) => x.reply_to).length >= 1000 + rate * seconds, 120_000).catch(() => {});
   // each event end to end: answered, handled, its reply sent and marked sent
@@ -123,7 +123,7 @@ async function main() {
     const lg0 = cpuMs(loadgen.pid!);
     const steal = () => Number(readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/)[8]) * 10;
     const st0 = steal();
-    const c = await load({ mode: 'closed', url: 'http://127.0.0.1:38421', n: 2000, tag: `max${i}`, concurrency: 32 });
+    const c = await load({ mode: 'closed', url: 'http://127.0.0.1:28421', n: 2000, tag: `max${i}`, concurrency: 32 });
     windows.push([from, us()]);
     process.stdout.write(`max rate ${c.perSecond.toFixed(0)}/s, server CPU ${(((cpuMs(server.pid!) - cpu0) * 1000) / 2000).toFixed(0)} µs per answer, load generator ${(((cpuMs(loadgen.pid!) - lg0) * 1000) / 2000).toFixed(0)} µs, steal ${steal() - st0} ms\n`);
     const threads = [...threadCpuMs(server.pid!)].map(([name, ms]) => [name, ((ms - (threads0.get(name) ?? 0)) * 1000) / 2000] as const).filter(([, us]) => us > 0);

@@ -15,7 +15,7 @@ import { projectRoot, createRuntime } from '../src/runtime.js';
 import { build, isStale } from '../bin/build.js';
 import { startFakeLark, type FakeLark } from '../test/fake-lark/server.js';
 import { messageEvent } from '../test/support/lark-events.js';
-import { cpuMs, median, pct, type Sample, startFlags, stopServer, threadCpuMs } from './load.js';
+import { adopt, cpuMs, median, pct, quiet, type Sample, startFlags, stopServer, threadCpuMs } from './load.js';
 import type { LoadRequest, LoadResult } from './loadgen.js';
 import { seed } from './seed.js';
 
@@ -32,11 +32,6 @@ const row = (what: string, figure: string, target = '', met?: boolean, note = ''
   process.stdout.write(`  ${what.padEnd(56)} ${figure.padEnd(44)} ${target.padEnd(26)} ${verdict.padEnd(8)} ${note}\n`);
 };
 const x2 = (n: number) => `×${f2(n)}`;
-
-/** Every process the bench starts: none outlives it, however it ends (a failure exits without stopping them). */
-const children: ChildProcess[] = [];
-process.on('exit', () => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL')));
-const adopt = (child: ChildProcess) => (children.push(child), child);
 
 function start(script: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<ChildProcess> {
   const child = adopt(fork(join(projectRoot, script), args, { execArgv: [...nodeArgs, '--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
@@ -216,10 +211,10 @@ async function main() {
 
   // 1. Webhook answer time: Duban, a no-op Hono route, and the SDK's EventDispatcher on node:http.
   process.stdout.write('\nwebhook: signed, encrypted im.message.receive_v1 events (帮助, answered through the real SDK): answer time at 1,000 events/s (after a 1-s warm-up, 3 runs of 3 s, the median run shown), then max rate at concurrency 32 in three rounds (after one not counted), the servers taking turns, each from idle\n');
-  const serverEnv = { ...base, PORT: '38411', DATABASE_PATH: dbPath, LARK_APP_ID: 'cli_bench', LARK_APP_SECRET: 'secret', LARK_DOMAIN: fake.url, SEND_PER_SECOND: '5000', SEND_PER_MINUTE: '1000000' };
+  const serverEnv = { ...base, PORT: '28411', DATABASE_PATH: dbPath, LARK_APP_ID: 'cli_bench', LARK_APP_SECRET: 'secret', LARK_DOMAIN: fake.url, SEND_PER_SECOND: '5000', SEND_PER_MINUTE: '1000000' };
   // The server as production runs it: `npm start`, compiled JavaScript from dist/ (built here first if stale).
   if (isStale()) await build();
-  const duban = 'http://127.0.0.1:38411';
+  const duban = 'http://127.0.0.1:28411';
   const starts: number[] = [];
   let server!: ChildProcess;
   for (let i = 0; i < 3; i++) {
@@ -233,8 +228,8 @@ async function main() {
     }
   }
   loadgen = await start('bench/loadgen.ts', [], {}, ['--expose-gc']);
-  const noop = await start('bench/targets.ts', ['noop-hono'], { ...base, PORT: '38412' });
-  const sdk = await start('bench/targets.ts', ['sdk-dispatcher'], { ...base, PORT: '38413' });
+  const noop = await start('bench/targets.ts', ['noop-hono'], { ...base, PORT: '28412' });
+  const sdk = await start('bench/targets.ts', ['sdk-dispatcher'], { ...base, PORT: '28413' });
   if (only === 'e2e') {
     await load({ mode: 'open', url: duban, n: 2000, tag: 'warm', rate: 1000 });
     await fake.waitFor((ms) => ms.filter((m) => m.reply_to).length >= 2000, 120_000);
@@ -243,15 +238,17 @@ async function main() {
     const targets: Record<'duban' | 'noop' | 'sdk', Target> = {
       // the replies to what Duban was sent reach the fake: it has worked off its events
       duban: { name: 'duban', url: duban, pid: server.pid!, sent: 0, settle: (n) => fake.waitFor((ms) => ms.filter((m) => m.reply_to).length >= n, 120_000) },
-      noop: { name: 'noop', url: 'http://127.0.0.1:38412', pid: noop.pid!, sent: 0, settle: async () => {} },
-      sdk: { name: 'sdk', url: 'http://127.0.0.1:38413', pid: sdk.pid!, sent: 0, settle: async () => {} },
+      noop: { name: 'noop', url: 'http://127.0.0.1:28412', pid: noop.pid!, sent: 0, settle: async () => {} },
+      sdk: { name: 'sdk', url: 'http://127.0.0.1:28413', pid: sdk.pid!, sent: 0, settle: async () => {} },
     };
     const times = { duban: await answerTimes(targets.duban), noop: await answerTimes(targets.noop), sdk: await answerTimes(targets.sdk) };
     const rates: Record<'duban' | 'noop' | 'sdk', Rates> = { duban: [], noop: [], sdk: [] };
     // A round not counted first: a server idle while the others were measured ran its first round at concurrency 32 a
     // third slower than the next two (its hot paths compile again).
+    const pids = [server.pid!, noop.pid!, sdk.pid!, loadgen.pid!, process.pid];
     for (let round = 0; round < 4; round++) {
       for (const k of ['duban', 'noop', 'sdk'] as const) {
+        await quiet(pids);
         const r = await maxRate(targets[k], round);
         if (round > 0) rates[k].push(r);
       }
