@@ -75,7 +75,7 @@ function prepareAll(db: Db) {
       .prepare(),
     /**
      * writes an event's claim with its handling's commit (better-sqlite3), kept by the copy that claimed it first; no
-     * RETURNING (see storeEvent): the handling looked at the claim before it ran (claimOf)
+     * RETURNING (see storeEvent): the handling read the claim with its row's handled-at before it ran (handledAt)
      */
     writeClaim: db.insert(inboxClaims).values({ eventId: p('eventId'), inboxId: p('inboxId'), claimedAt: p('at') }).onConflictDoNothing().prepare(),
     /** a queued row with this dedupe key, if any */
