@@ -266,6 +266,39 @@ describe('replies handed to the sender', () => {
   });
 });
 
+describe('answers first (the sender gives way to the answer pressure)', () => {
+  const msg = (key: string) => ({ dedupeKey: `test:giveway:${key}`, kind: 'send' as const, target: `oc_giveway_${key}`, msgType: 'text' as const, content: { text: key } });
+
+  it('while the pressure says to wait, nothing is sent; once it falls, the message goes, once', async () => {
+    const rt = h.server.runtime;
+    h.fake.reset();
+    let holding = true;
+    // a pressure that holds for longer than the test runs (in a burst it is 100 ms, BURST_YIELD_MS: work-queue.test.ts)
+    const sender = new Sender(rt.dbh, rt.messenger, rt.log, { pressure: { yieldMs: () => (holding ? 3_600_000 : 0) } });
+    // handed to this sender (queued claimed, under its lease): the server's own sender, which polls, leaves it alone
+    sender.handOver(await rt.dbh.grouped!(() => queueClaimedStatement(rt.dbh, msg('held'), rt.clock.now(), sender.leaseForHandOver()!).run()));
+    const pass = sender.kick();
+    // (without giving way the send is done in well under a second here)
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(h.fake.messagesIn('oc_giveway_held')).toHaveLength(0);
+    holding = false;
+    await pass;
+    await sender.kick();
+    expect(h.fake.messagesIn('oc_giveway_held')).toHaveLength(1);
+    await sender.stop();
+  });
+
+  it('under a pressure that never falls, it gives way for the time the pressure names and then sends (no starvation)', async () => {
+    const rt = h.server.runtime;
+    h.fake.reset();
+    const sender = new Sender(rt.dbh, rt.messenger, rt.log, { pressure: { yieldMs: () => 30 } });
+    sender.handOver(await rt.dbh.grouped!(() => queueClaimedStatement(rt.dbh, msg('always'), rt.clock.now(), sender.leaseForHandOver()!).run()));
+    await sender.kick();
+    expect(h.fake.messagesIn('oc_giveway_always')).toHaveLength(1);
+    await sender.stop();
+  });
+});
+
 describe('a chat’s messages in order', () => {
   const outboxRow = async (key: string) => (await h.server.runtime.dbh.db.select({ status: outbox.status, attempts: outbox.attempts }).from(outbox).where(eq(outbox.dedupeKey, key)))[0];
   /** the sends Lark accepted for a chat, in the order they arrived: their texts (sends) or the messages they reply to */
