@@ -97,27 +97,25 @@ export function threadCpuMs(pid: number, tid = pid): number {
 
 /** Every process a bench starts: none outlives it, however it ends (a failure exits without stopping them). */
 const children: ChildProcess[] = [];
-let hooked = false;
+process.on('exit', () => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL')));
 export function adopt(child: ChildProcess): ChildProcess {
-  if (!hooked) process.on('exit', () => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL')));
-  hooked = true;
   children.push(child);
   return child;
 }
 
 /**
  * Waits until the processes have been idle together: at most 20 ms of CPU between them (two clock ticks of /proc) over
- * 250 ms, or `timeoutMs` at most; answers how long it waited. A server's max-rate round starts from idle: work that
+ * 250 ms, or `timeoutMs` at most. A server's max-rate round starts from idle: work that
  * outlives a round's last answer (Duban's handling of the round's events, the WAL copied back into the database, a
  * full collection of the round's garbage) would otherwise land in the next round, another server's or its own.
  */
-export async function quiet(pids: number[], timeoutMs = 5000): Promise<number> {
+export async function quiet(pids: number[], timeoutMs = 5000): Promise<void> {
   const started = Date.now();
   const used = () => pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
   for (;;) {
     const before = used();
     await new Promise((r) => setTimeout(r, 250));
-    if (used() - before <= 20 || Date.now() - started >= timeoutMs) return Date.now() - started;
+    if (used() - before <= 20 || Date.now() - started >= timeoutMs) return;
   }
 }
 
