@@ -4,6 +4,7 @@
 // not handled (crash, or a group message waiting for the bot to know its open_id) is handled later; the reply's dedupe
 // key (the message id) means a second handling never shows a second reply.
 import { and, count, eq, gt, isNull, lt } from 'drizzle-orm';
+import QuickLRU from 'quick-lru';
 import type { AnyCommand } from '../commands/define.js';
 import type { DbHandle } from '../db/client.js';
 import { inbox, outbox } from '../db/schema.js';
@@ -24,6 +25,15 @@ export type { LarkEvent } from './lark/inbound.js';
 
 /** The event_ids a process remembers having stored (Bot.recent): Lark pushes again within 7 hours, mostly 15 s on. */
 export const RECENT_EVENTS = 10_000;
+
+/**
+ * At most RECENT_EVENTS keys, and at least the last half of them (quick-lru: two generations of Maps, the older dropped
+ * whole once the newer holds RECENT_EVENTS / 2). Each remember is O(1): a Set trimmed one key at a time from its front
+ * walked over the holes its deletes leave, 7 µs a remember once full (`.exp/lru.mjs`), twice on every event stored.
+ */
+function recentMap<V>(): QuickLRU<string, V> {
+  return new QuickLRU<string, V>({ maxSize: RECENT_EVENTS / 2 });
+}
 
 /** Plain data a short-lived core may inherit from the one before (on Workers: per isolate, no promises). */
 export interface Memo {
@@ -58,17 +68,17 @@ export class Bot {
    */
   private readonly inHand = new Set<string>();
   /**
-   * The inbox row of each event this process stored or read back and has not handled yet (at most RECENT_EVENTS, the
-   * oldest forgotten first), so its handling claims and marks that row. An event not in it is matched to its oldest
+   * The inbox row of each event this process stored or read back and has not handled yet (the last RECENT_EVENTS / 2
+   * at least, at most RECENT_EVENTS: recentMap), so its handling claims and marks that row. An event not in it is matched to its oldest
    * row not handled yet, a walk over the rows not handled (the inbox has no index of event_ids).
    */
-  private readonly rows = new Map<string, number>();
+  private readonly rows = recentMap<number>();
   /**
-   * The event_ids this process stored last (at most RECENT_EVENTS, the oldest forgotten first): the same event again
+   * The event_ids this process stored last (the last RECENT_EVENTS / 2 at least: recentMap): the same event again
    * (Lark pushing it again before its handling claimed it, or the same request replayed) is answered and not stored.
    * Once claimed, the store itself refuses it (db/statements.ts, recordEvent).
    */
-  private readonly recent = new Set<string>();
+  private readonly recent = recentMap<true>();
   /** the stores under way, by event_id (record) */
   private readonly storing = new Map<string, Promise<number | undefined>>();
 
@@ -102,7 +112,7 @@ export class Bot {
     this.storing.set(eventId, storing);
     try {
       const id = await storing;
-      if (id !== undefined) this.remember(this.recent, eventId);
+      if (id !== undefined) this.recent.set(eventId, true);
       return id;
     } finally {
       if (this.storing.get(eventId) === storing) this.storing.delete(eventId);
@@ -127,7 +137,7 @@ export class Bot {
       id = stored && Number(stored.id);
     }
     if (id === undefined) return undefined;
-    if (!this.rows.has(eventId)) this.remember(this.rows, eventId, id);
+    if (!this.rows.has(eventId)) this.rows.set(eventId, id);
     return id;
   }
 
@@ -149,20 +159,11 @@ export class Bot {
   private held(id: number, payload: string): LarkEvent {
     const ev = JSON.parse(payload) as LarkEvent;
     // (a copy read before it keeps its place: the first copy is the one handled)
-    if (!this.rows.has(ev.header.event_id)) this.remember(this.rows, ev.header.event_id, Number(id));
+    if (!this.rows.has(ev.header.event_id)) this.rows.set(ev.header.event_id, Number(id));
     return ev;
   }
 
   /** adds to a set or map kept to RECENT_EVENTS entries, the oldest forgotten first */
-  private remember(kept: Set<string>, key: string): void;
-  private remember(kept: Map<string, number>, key: string, value: number): void;
-  private remember(kept: Set<string> | Map<string, number>, key: string, value?: number): void {
-    kept.delete(key);
-    if (kept instanceof Map) kept.set(key, value!);
-    else kept.add(key);
-    if (kept.size > RECENT_EVENTS) kept.delete(kept.keys().next().value!);
-  }
-
   /**
    * Events not marked handled that were stored after the one at `seq` (the inbox row's id, in the order they were
    * stored), oldest first, each with its `seq`: the handler thread reads the inbox this way (src/handler-thread.ts).
@@ -321,7 +322,7 @@ export class Bot {
 
   /** The inbox row of an event (see `rows`); undefined when no row of it waits to be handled. */
   private async rowOf(ev: LarkEvent): Promise<number | undefined> {
-    const known = this.rows.get(ev.header.event_id);
+    const known = this.rows.peek(ev.header.event_id);
     this.rows.delete(ev.header.event_id);
     if (known !== undefined) return known;
     const [row] = await statements(this.deps.dbh.db).unhandledRow.all({ eventId: ev.header.event_id });

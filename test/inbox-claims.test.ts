@@ -147,3 +147,31 @@ describe('on D1 (Workers: a core per request, no group commit)', () => {
     node.close();
   });
 });
+
+// Bot.recent and Bot.rows keep at most RECENT_EVENTS keys and at least the last half of them (src/bot.ts, recentMap).
+describe('what a process remembers of the events it stored', () => {
+  it('past RECENT_EVENTS stored: a copy of one of the last RECENT_EVENTS / 2 is still dropped, an old one stored again', async () => {
+    const { openSqlite } = await import('../db/client.js');
+    const { Bot, RECENT_EVENTS } = await import('../src/bot.js');
+    const { SandboxMessenger } = await import('../src/lark/sandbox-messenger.js');
+    const { createLog } = await import('../src/log.js');
+    const { systemClock } = await import('../src/core/clock.js');
+    const node = openSqlite(':memory:');
+    const bot = new Bot({ dbh: node, clock: systemClock, messenger: new SandboxMessenger(), log: createLog({}, () => {}, 'silent') });
+    const evs = Array.from({ length: RECENT_EVENTS + 2_000 }, (_, i) => {
+      const ev = messageEvent({ from: 'ou_chenbo', chat: `oc_p2p_recent_${i}`, chatType: 'p2p', text: '帮助' });
+      ev.header.event_id = `ev_recent_${i}`;
+      return ev;
+    });
+    for (const ev of evs) expect(await bot.record(ev.header.event_id, ev.header.event_type, ev)).toBe(true);
+    const kept = (bot as unknown as { recent: Map<string, unknown> }).recent;
+    expect([...kept.keys()].length).toBeLessThanOrEqual(RECENT_EVENTS);
+    // the last half: answered and not stored again
+    for (const ev of evs.slice(-RECENT_EVENTS / 2)) expect(await bot.record(ev.header.event_id, ev.header.event_type, ev)).toBe(false);
+    // the first ones, long forgotten and never claimed: stored again (their handling marks the copy 'redelivered')
+    expect(await bot.record(evs[0]!.header.event_id, evs[0]!.header.event_type, evs[0])).toBe(true);
+    const [row] = await node.db.select({ n: count() }).from(inbox).where(eq(inbox.eventId, evs[0]!.header.event_id));
+    expect(row!.n).toBe(2);
+    node.close();
+  });
+});
