@@ -48,29 +48,34 @@ function larkMessage(m: FakeMessage, app: string): Record<string, unknown> {
   return out;
 }
 
-/** Validates msg_type/content the way Lark does: an error reply, or the notes on a card it accepts. */
-function validateContent(ctx: RouteCtx, msgType: unknown, content: unknown): { bad: RouteReply } | { notes?: string[] } {
+/**
+ * Validates msg_type/content the way Lark does: an error reply, or the content parsed (once: the card rules and the
+ * stored message read it) with the notes on a card it accepts.
+ */
+function validateContent(ctx: RouteCtx, msgType: unknown, content: unknown): { bad: RouteReply } | { parsed: unknown; notes?: string[] } {
   if (typeof msgType !== 'string' || !MSG_TYPES.has(msgType)) {
     return { bad: fail(400, 230001, `invalid message content: unsupported msg_type ${String(msgType)}`) };
   }
   if (typeof content !== 'string') return { bad: fail(400, 230001, 'invalid message content: content must be a JSON string') };
+  let parsed: unknown;
   try {
-    JSON.parse(content);
+    parsed = JSON.parse(content);
   } catch {
     return { bad: fail(400, 230001, 'invalid message content: content is not valid JSON') };
   }
   if (msgType !== 'interactive') {
-    return Buffer.byteLength(content, 'utf8') > MAX_TEXT_BYTES ? { bad: fail(400, 230025, 'The length of the message content reaches its limit') } : {};
+    return Buffer.byteLength(content, 'utf8') > MAX_TEXT_BYTES ? { bad: fail(400, 230025, 'The length of the message content reaches its limit') } : { parsed };
   }
-  const verdict = checkCard(content, (id) => ctx.state.fake.knowsUser(id));
+  const verdict = checkCard(content, (id) => ctx.state.fake.knowsUser(id), parsed);
   if (verdict.refusal) {
     ctx.state.fake.cardRefusals.push({ method: ctx.method, path: ctx.path, ...verdict.refusal, raw: content });
     return { bad: fail(400, verdict.refusal.code, verdict.refusal.msg) };
   }
-  return verdict.notes.length ? { notes: verdict.notes } : {};
+  return verdict.notes.length ? { parsed, notes: verdict.notes } : { parsed };
 }
 
-function accept(ctx: RouteCtx, draft: Omit<FakeMessage, 'message_id' | 'at' | 'content'>): RouteReply {
+/** Stores a message Lark accepted (its content as validateContent parsed it), or answers the one sent with its uuid. */
+function accept(ctx: RouteCtx, draft: Omit<FakeMessage, 'message_id' | 'at'>): RouteReply {
   const { state } = ctx;
   const now = Date.now();
   const app = senderApp(ctx);
@@ -82,7 +87,7 @@ function accept(ctx: RouteCtx, draft: Omit<FakeMessage, 'message_id' | 'at' | 'c
       if (prev) return ok(larkMessage(prev, app));
     }
   }
-  const msg: FakeMessage = { ...draft, message_id: state.nextId('om_fake_'), content: JSON.parse(draft.raw), at: now };
+  const msg: FakeMessage = { ...draft, message_id: state.nextId('om_fake_'), at: now };
   state.fake.messages.push(msg);
   state.messageChat.set(msg.message_id, msg.chat_id);
   if (msg.uuid) state.uuids.set(msg.uuid, { message_id: msg.message_id, at: now });
@@ -102,6 +107,7 @@ function createMessage(ctx: RouteCtx): RouteReply {
     receive_id_type: rit,
     msg_type: b['msg_type'] as string,
     raw: b['content'] as string,
+    content: checked.parsed,
     ...(typeof b['uuid'] === 'string' && b['uuid'] ? { uuid: b['uuid'] } : {}),
   });
 }
@@ -117,6 +123,7 @@ function replyMessage(ctx: RouteCtx): RouteReply {
     receive_id_type: 'reply',
     msg_type: b['msg_type'] as string,
     raw: b['content'] as string,
+    content: checked.parsed,
     reply_to: parent,
     ...(b['reply_in_thread'] === true ? { reply_in_thread: true } : {}),
     ...(typeof b['uuid'] === 'string' && b['uuid'] ? { uuid: b['uuid'] } : {}),
@@ -135,7 +142,7 @@ function editMessage(ctx: RouteCtx): RouteReply {
   if (checked.notes) msg.cardNotes = checked.notes;
   else delete msg.cardNotes;
   msg.raw = b['content'] as string;
-  msg.content = JSON.parse(msg.raw);
+  msg.content = checked.parsed;
   msg.msg_type = msgType;
   msg.patched = (msg.patched ?? 0) + 1;
   return ctx.method === 'PUT' ? ok(larkMessage(msg, senderApp(ctx))) : ok({});
