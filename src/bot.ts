@@ -28,8 +28,8 @@ export const RECENT_EVENTS = 10_000;
 
 /**
  * At most RECENT_EVENTS keys, and at least the last half of them (quick-lru: two generations of Maps, the older dropped
- * whole once the newer holds RECENT_EVENTS / 2). Each remember is O(1): a Set trimmed one key at a time from its front
- * walked over the holes its deletes leave, 7 µs a remember once full (`.exp/lru.mjs`), twice on every event stored.
+ * whole once the newer holds RECENT_EVENTS / 2), each remembered in O(1). A Set trimmed one key at a time from its
+ * front, as before, walked the holes its deletes left: 7 µs a remember once full (`.exp/lru.mjs`), twice an event.
  */
 function recentMap<V>(): QuickLRU<string, V> {
   return new QuickLRU<string, V>({ maxSize: RECENT_EVENTS / 2 });
@@ -68,8 +68,8 @@ export class Bot {
    */
   private readonly inHand = new Set<string>();
   /**
-   * The inbox row of each event this process stored or read back and has not handled yet (the last RECENT_EVENTS / 2
-   * at least, at most RECENT_EVENTS: recentMap), so its handling claims and marks that row. An event not in it is matched to its oldest
+   * The inbox row of each event this process stored or read back and has not handled yet (recentMap: the last
+   * RECENT_EVENTS / 2 at least), so its handling claims and marks that row. An event not in it is matched to its oldest
    * row not handled yet, a walk over the rows not handled (the inbox has no index of event_ids).
    */
   private readonly rows = recentMap<number>();
@@ -163,7 +163,6 @@ export class Bot {
     return ev;
   }
 
-  /** adds to a set or map kept to RECENT_EVENTS entries, the oldest forgotten first */
   /**
    * Events not marked handled that were stored after the one at `seq` (the inbox row's id, in the order they were
    * stored), oldest first, each with its `seq`: the handler thread reads the inbox this way (src/handler-thread.ts).
