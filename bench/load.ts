@@ -105,9 +105,9 @@ export function adopt(child: ChildProcess): ChildProcess {
 
 /**
  * Waits until the processes have been idle together: at most 20 ms of CPU between them (two clock ticks of /proc) over
- * 250 ms, or `timeoutMs` at most. A server's max-rate round starts from idle: work that
- * outlives a round's last answer (Duban's handling of the round's events, the WAL copied back into the database, a
- * full collection of the round's garbage) would otherwise land in the next round, another server's or its own.
+ * 250 ms, or `timeoutMs` at most. A server's max-rate round starts from idle: work that outlives a round's last answer
+ * (Duban's handling of the round's events, the WAL copied back into the database, a full collection of the round's
+ * garbage) would otherwise land in the next round, another server's or its own.
  */
 export async function quiet(pids: number[], timeoutMs = 5000): Promise<void> {
   const started = Date.now();

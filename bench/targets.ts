@@ -51,9 +51,10 @@ if (which === 'noop-hono') {
 } else if (which === 'node-checks') {
   plain((raw, req) => (checks(raw, req) ? 200 : 401));
 } else if (which === 'node-store') {
-  // as the server opens its database: the checkpointer thread on, the same group commit and prepared insert
+  // as the server opens its database: the checkpointer thread on, the same group commit and prepared insert (storeEvent,
+  // what Bot.store runs on better-sqlite3)
   const dbh = openSqlite(process.env.DATABASE_PATH!, { backgroundCheckpoint: true });
-  const insert = statements(dbh.db).recordEvent;
+  const insert = statements(dbh.db).storeEvent;
   plain(async (raw, req) => {
     const ev = checks(raw, req);
     if (!ev) return 401;

@@ -46,13 +46,14 @@ function events(n: number) {
   const at = () => new Date().toISOString();
   const evs = Array.from({ length: n }, () => ({ eventId: randomBytes(16).toString('hex'), messageId: `om_${randomBytes(12).toString('hex')}`, inboxId: 0, outboxId: 0 }));
   inCommits(0, evs, 8, (e) => {
-    const [row] = st.recordEvent.all({ eventId: e.eventId, eventType: 'im.message.receive_v1', receivedAt: at(), payload }) as Array<{ id: number }>;
-    e.inboxId = row!.id;
+    // as Bot.store does on better-sqlite3: no RETURNING, the row's id is the run's rowid
+    e.inboxId = Number(st.storeEvent.run({ eventId: e.eventId, eventType: 'im.message.receive_v1', receivedAt: at(), payload }).lastInsertRowid);
   });
   inCommits(1, evs, 3, (e) => {
     const reply = { dedupeKey: `reply:${e.messageId}`, campaignId: null, kind: 'reply' as const, target: e.messageId, chatId: `oc_p2p_${e.messageId}`, msgType: 'interactive' as const, content: card };
     e.outboxId = queueClaimedStatement(dbh, reply, new Date(), Date.now() + 60_000).run()[0]!.id;
-    st.claimEvent.all({ eventId: e.eventId, inboxId: e.inboxId, at: at() });
+    // the claim written with the handled mark, as Bot.commit writes it on better-sqlite3
+    st.writeClaim.run({ eventId: e.eventId, inboxId: e.inboxId, at: at() });
     st.markHandled.run({ id: e.inboxId, at: at(), outcome: 'ok' });
   });
   inCommits(2, evs, 3, (e) => st.markSent.run({ id: e.outboxId, sentAt: at(), messageId: `om_${randomBytes(8).toString('hex')}`, chatId: `oc_p2p_${e.messageId}` }));
