@@ -97,9 +97,6 @@ export class AnswerPressure {
     }
     return false;
   }
-  get high(): boolean {
-    return this.yieldMs() > 0;
-  }
   /** BURST_YIELD_MS in a burst, MAX_YIELD_MS while `threshold` or more requests wait, else 0 */
   yieldMs(): number {
     if (this.burst) return BURST_YIELD_MS;

@@ -64,11 +64,13 @@ const refusal = (r: Refused) => ({
 
 const bad = (path: string, what: string, value: unknown) => new Refused(230099, 200621, `parse card json err, please check whether the card json is correct (${what})`, JSON.stringify(value), path);
 
-/** Checks a card as Lark would on send, reply or patch. `knows` answers whether an open_id is a user of this tenant. */
-export function checkCard(raw: string, knows: (openId: string) => boolean, parsed?: unknown): CardVerdict {
+/**
+ * Checks a card as Lark would on send, reply or patch: `raw` as it came (its size, its @-mentions) and `card`, its JSON
+ * parsed. `knows` answers whether an open_id is a user of this tenant.
+ */
+export function checkCard(raw: string, card: unknown, knows: (openId: string) => boolean): CardVerdict {
   const notes: string[] = [];
   if (Buffer.byteLength(raw, 'utf8') > MAX_CARD_BYTES) return { refusal: { code: 230025, msg: 'The length of the message content reaches its limit' }, notes };
-  const card = parsed === undefined ? (JSON.parse(raw) as unknown) : parsed;
   if (!isObj(card) || card['schema'] !== '2.0') return { notes }; // 1.0 cards: not checked here
   try {
     checkMentions(raw, knows);

@@ -66,7 +66,7 @@ function validateContent(ctx: RouteCtx, msgType: unknown, content: unknown): { b
   if (msgType !== 'interactive') {
     return Buffer.byteLength(content, 'utf8') > MAX_TEXT_BYTES ? { bad: fail(400, 230025, 'The length of the message content reaches its limit') } : { parsed };
   }
-  const verdict = checkCard(content, (id) => ctx.state.fake.knowsUser(id), parsed);
+  const verdict = checkCard(content, parsed, (id) => ctx.state.fake.knowsUser(id));
   if (verdict.refusal) {
     ctx.state.fake.cardRefusals.push({ method: ctx.method, path: ctx.path, ...verdict.refusal, raw: content });
     return { bad: fail(400, verdict.refusal.code, verdict.refusal.msg) };
