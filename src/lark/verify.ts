@@ -40,30 +40,51 @@ function aesKey(encryptKey: string): Buffer {
 }
 
 /**
- * A decipher of Lark's `encrypt` field (the IV in its first 16 bytes) and the ciphertext after the IV, or undefined
- * when it cannot be AES-256-CBC (too short, not whole blocks).
+ * One AES-256-CBC decipher for each encrypt key, kept running with no padding and never finished. CBC deciphers each
+ * block with the block before it, and a message's IV is the block before its first: fed the IV and then the
+ * ciphertext, its output after the first block is the message's plaintext with its padding, whatever it was fed
+ * before. Making a Decipheriv for each event took about a third of decrypting one (`.exp/cbc.mjs`: 14.5–15.5 µs an
+ * event of 1.3 KB against 9.0–11.1 µs). Fed only whole blocks, so nothing of one message is held over to the next.
  */
-function decipherOf(encryptKey: string, encrypted: string): { decipher: crypto.Decipher; body: Buffer } | undefined {
+const running = new Map<string, crypto.Decipher>();
+
+/**
+ * The plaintext of Lark's `encrypt` field with its padding still on, or undefined when it cannot be AES-256-CBC (too
+ * short, not whole blocks) or could not be deciphered.
+ */
+function paddedPlain(encryptKey: string, encrypted: string): Buffer | undefined {
   const bytes = Buffer.from(encrypted, 'base64');
   if (bytes.length < 32 || bytes.length % 16 !== 0) return undefined;
-  return { decipher: createDecipheriv('aes-256-cbc', aesKey(encryptKey), bytes.subarray(0, 16)), body: bytes.subarray(16) };
+  let d = running.get(encryptKey);
+  if (!d) {
+    // (a process has one key; a test makes many)
+    if (running.size >= 16) running.clear();
+    d = createDecipheriv('aes-256-cbc', aesKey(encryptKey), Buffer.alloc(16)).setAutoPadding(false);
+    running.set(encryptKey, d);
+  }
+  const out = d.update(bytes);
+  // Without padding OpenSSL and BoringSSL (workerd) give back every whole block at once. Should a runtime hold one
+  // back, its next message would be read with it: that decipher goes, and this message is refused.
+  if (out.length !== bytes.length) return void running.delete(encryptKey);
+  return out.subarray(16);
+}
+
+/** PKCS#7: the padding's length (the last byte n, 1–16, and the n bytes before the end all n), or 0 when it is not one. */
+function paddingOf(padded: Buffer): number {
+  const n = padded[padded.length - 1]!;
+  let bad = n === 0 || n > 16 ? 1 : 0;
+  // all 16 looked at every time: the same steps whether or not it checks out (openUnsigned)
+  for (let i = 1; i <= 16; i++) bad |= i <= n ? padded[padded.length - i]! ^ n : 0;
+  return bad ? 0 : n;
 }
 
 /** Lark's `encrypt` field in plain text: throws on a wrong key or bad base64 (the padding does not check out). */
 export function decryptLark(encryptKey: string, encrypted: string): string {
-  const d = decipherOf(encryptKey, encrypted);
-  if (!d) throw new Error('not an AES-256-CBC message');
-  // Node removes the padding, and throws when it does not check out. The text is decoded as it is deciphered (a
-  // character split between the two parts is joined by the decipher's own decoder): no Buffer of it to join and decode.
-  return d.decipher.update(d.body, undefined, 'utf8') + d.decipher.final('utf8');
-}
-
-/** Lark's `encrypt` field decrypted with its padding left on, for the caller to check (openUnsigned). */
-function paddedPlain(encryptKey: string, encrypted: string): Buffer | undefined {
-  const d = decipherOf(encryptKey, encrypted);
-  if (!d) return undefined;
-  d.decipher.setAutoPadding(false);
-  return Buffer.concat([d.decipher.update(d.body), d.decipher.final()]);
+  const padded = paddedPlain(encryptKey, encrypted);
+  if (!padded) throw new Error('not an AES-256-CBC message');
+  const n = paddingOf(padded);
+  if (!n) throw new Error('bad padding');
+  return padded.toString('utf8', 0, padded.length - n);
 }
 
 /**
@@ -178,12 +199,9 @@ function openUnsigned(encryptKey: string, encrypted: string): LarkBody | undefin
   if (encrypted.length > MAX_UNSIGNED) return undefined;
   const padded = paddedPlain(encryptKey, encrypted);
   if (!padded) return undefined;
-  // PKCS#7: the last byte n (1–16) and the n bytes before the end all equal to n; all 16 looked at every time
-  const n = padded[padded.length - 1]!;
-  let bad = n === 0 || n > 16 ? 1 : 0;
-  for (let i = 1; i <= 16; i++) bad |= i <= n ? padded[padded.length - i]! ^ n : 0;
-  const inner = parseObject(padded.subarray(0, padded.length - (bad ? 0 : n)).toString('utf8'));
-  return bad || !inner || typeof inner === 'string' ? undefined : inner;
+  const n = paddingOf(padded);
+  const inner = parseObject(padded.toString('utf8', 0, padded.length - n));
+  return !n || !inner || typeof inner === 'string' ? undefined : inner;
 }
 
 /** The decrypted body as an object, or why not. */
