@@ -62,10 +62,15 @@ function paddedPlain(encryptKey: string, encrypted: string): Buffer | undefined 
     d = createDecipheriv('aes-256-cbc', aesKey(encryptKey), Buffer.alloc(16)).setAutoPadding(false);
     running.set(encryptKey, d);
   }
-  const out = d.update(bytes);
+  let out: Buffer | undefined;
+  try {
+    out = d.update(bytes);
+  } catch {
+    out = undefined;
+  }
   // Without padding OpenSSL and BoringSSL (workerd) give back every whole block at once. Should a runtime hold one
-  // back, its next message would be read with it: that decipher goes, and this message is refused.
-  if (out.length !== bytes.length) return void running.delete(encryptKey);
+  // back (or throw), its next message would be read with what it kept: that decipher goes, and this message is refused.
+  if (out?.length !== bytes.length) return void running.delete(encryptKey);
   return out.subarray(16);
 }
 
