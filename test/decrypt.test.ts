@@ -59,7 +59,7 @@ describe('one decipher kept running for each key', () => {
   // decryptLark feeds every message of a key, IV first, to one running decipher: what came before must never show.
   it('messages of two keys one after another, with garbage, cut and wrong-key ones between: each good one comes back as it was', () => {
     const keys = ['k-run-a', 'k-run-b'];
-    const message = fc.record({ key: fc.constantFrom(...keys), text: fc.string({ maxLength: 300 }), spoil: fc.constantFrom('none', 'wrong key', 'cut a block', 'cut a byte', 'garbage', 'flip last') });
+    const message = fc.record({ key: fc.constantFrom(...keys), text: fc.string({ maxLength: 300 }), spoil: fc.constantFrom('none', 'wrong key', 'cut a block', 'cut a byte', 'garbage', 'short garbage', 'not base64', 'flip last') });
     fc.assert(
       fc.property(fc.array(message, { minLength: 1, maxLength: 30 }), fc.uint8Array({ minLength: 48, maxLength: 48 }), (msgs, junk) => {
         for (const m of msgs) {
@@ -70,6 +70,8 @@ describe('one decipher kept running for each key', () => {
             : m.spoil === 'cut a block' ? bytes.subarray(0, bytes.length - 16).toString('base64')
             : m.spoil === 'cut a byte' ? bytes.subarray(0, bytes.length - 1).toString('base64')
             : m.spoil === 'garbage' ? Buffer.from(junk).toString('base64')
+            : m.spoil === 'short garbage' ? Buffer.from(junk.subarray(0, 37)).toString('base64')
+            : m.spoil === 'not base64' ? `${sealed.slice(0, 20)}!!é ${sealed.slice(20)}`
             : m.spoil === 'flip last' ? Buffer.concat([bytes.subarray(0, -1), Buffer.from([bytes[bytes.length - 1]! ^ 0x55])]).toString('base64')
             : sealed;
           const ours = attempt(() => decryptLark(m.key, sent));

@@ -142,7 +142,8 @@ export function verifyLarkRequest(raw: string, header: Headers, opts: VerifyOpti
       // Lark may send the url_verification request unsigned (decrypting it proves the sender holds the key); nothing
       // else may come so. Every other unsigned body gets one answer, whether or not it decrypts and whatever it holds:
       // telling "bad padding" apart from "decrypted, but unsigned" would let a sender who can capture an encrypted
-      // event decrypt it block by block (a padding oracle). `openUnsigned` also takes the same time either way.
+      // event decrypt it block by block (a padding oracle). `openUnsigned` also takes the same steps either way: the
+      // padding checked, then the text read as JSON.
       const inner = openUnsigned(opts.encryptKey, outer.encrypt);
       if (!inner || inner.type !== 'url_verification') return { ok: false, status: 401, reason: UNSIGNED };
       body = inner;
