@@ -76,7 +76,7 @@ export class Bot {
   /**
    * The event_ids this process stored last (the last RECENT_EVENTS / 2 at least: recentMap): the same event again
    * (Lark pushing it again before its handling claimed it, or the same request replayed) is answered and not stored.
-   * Once claimed, the store itself refuses it (db/statements.ts, recordEvent).
+   * Once claimed, the store itself refuses it (db/statements.ts: storeEvent, and recordEvent on D1).
    */
   private readonly recent = recentMap<true>();
   /** the stores under way, by event_id (record) */
